@@ -1,0 +1,70 @@
+// Package event is pmshooks' provider-agnostic layer: one normalized model of
+// what a property-management system tells you, a router for it, and the
+// net/http plumbing that receives deliveries safely.
+//
+// Each provider package (ownerrez, bookingsync, propexo, channex, hostaway)
+// has a Receiver that authenticates, parses and normalizes its deliveries into
+// an Event. Write one Handler against the normalized types, and mount it once
+// per provider:
+//
+//	mux := event.NewMux()
+//	mux.On(event.BookingCancelled, event.HandlerFunc(func(ctx context.Context, e event.Event) error {
+//		b, _ := event.BookingOf(e)
+//		return releaseDates(ctx, b.PropertyID, b.Arrival, b.Departure)
+//	}))
+//
+//	http.Handle("POST /hooks/channex", event.NewHTTPHandler(channexReceiver, mux))
+//	http.Handle("POST /hooks/hostaway", event.NewHTTPHandler(hostawayReceiver, mux))
+//
+// # Normalized model
+//
+// Every Event has a Provider, a normalized Type (booking.created,
+// message.received, ...; see the Type constants), the provider's own Name, a
+// stable ID for deduplication, the Account it belongs to, the Subject record it
+// is about, the exact Raw body and the provider's typed payload in Data.
+// BookingOf and MessageOf give the normalized Booking and Message a delivery
+// carries. Ids are always text; dates are calendar Dates with no invented time
+// zone; money is exact decimal text.
+//
+// # Routing
+//
+// Mux routes by the provider's own event name (OnName), then by normalized type
+// (On), then to a Default. An event nobody handles is acknowledged.
+//
+// # HTTP status codes
+//
+// NewHTTPHandler answers each delivery so that the providers' retry rules do
+// the right thing:
+//
+//	case                                          status
+//	method other than POST                        405, with Allow: POST
+//	body over the limit (5 MiB, WithBodyLimit)    413
+//	authentication fails                          401 (the reason is logged, never echoed)
+//	authenticated but not decodable               400
+//	no handler for the type and no default        200 (acknowledged, ignored)
+//	copy of a delivery already handled            200, the handler is not called again
+//	copy of a delivery being handled right now    503 with Retry-After: 5
+//	handler returns an error or panics            500, so the provider retries; panics are logged
+//	handler succeeded                             200
+//
+// # Deduplication
+//
+// Providers retry, and some (Propexo) send no delivery id at all, so every
+// handler sees copies. NewHTTPHandler dedupes on provider and Event.ID with a
+// MemoryDeduper unless told otherwise (WithDeduper, WithoutDedupe). A delivery
+// counts as handled only once its handler returned nil; a failed one runs
+// again on the provider's retry. A copy that arrives while the first is still
+// being handled is answered 503 with Retry-After rather than held open: the
+// provider retries it, and by then the first has finished. Several replicas
+// need a shared Deduper, or the durable inbox package.
+//
+// # Logging
+//
+// Nothing is logged unless WithLogger is given a *slog.Logger.
+//
+// # Middleware
+//
+// Services with a router of their own can use Middleware instead, which hands
+// the Event to the next http.Handler through the request context
+// (FromContext).
+package event

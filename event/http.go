@@ -1,0 +1,225 @@
+package event
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+// DefaultBodyLimit is the largest body NewHTTPHandler and Middleware accept
+// unless WithBodyLimit says otherwise: 5 MiB.
+const DefaultBodyLimit = verify.DefaultBodyLimit
+
+// inFlightRetryAfter is what a copy of a delivery that is being handled right
+// now is told: try again in this many seconds.
+const inFlightRetryAfter = 5
+
+// HTTPOption configures NewHTTPHandler and Middleware.
+type HTTPOption func(*httpConfig)
+
+type httpConfig struct {
+	limit  int64
+	logger *slog.Logger
+	dedupe Deduper
+}
+
+// WithBodyLimit sets the largest body accepted; larger ones are answered 413.
+// Zero or less keeps DefaultBodyLimit.
+func WithBodyLimit(n int64) HTTPOption {
+	return func(c *httpConfig) {
+		if n > 0 {
+			c.limit = n
+		}
+	}
+}
+
+// WithLogger logs what the handler does (authentication failures, bad
+// bodies, handler errors and panics, duplicates) to l. A nil l is ignored;
+// without this option nothing is logged. Log lines never contain secrets or
+// body bytes.
+func WithLogger(l *slog.Logger) HTTPOption {
+	return func(c *httpConfig) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
+
+// WithDeduper replaces the default MemoryDeduper, for instance with one
+// backed by a store shared by several replicas. A nil d is ignored.
+func WithDeduper(d Deduper) HTTPOption {
+	return func(c *httpConfig) {
+		if d != nil {
+			c.dedupe = d
+		}
+	}
+}
+
+// WithoutDedupe turns deduplication off: every copy of a delivery runs the
+// handler. Use it when the handler dedupes by itself.
+func WithoutDedupe() HTTPOption {
+	return func(c *httpConfig) { c.dedupe = nil }
+}
+
+func newHTTPConfig(opts []HTTPOption) *httpConfig {
+	c := &httpConfig{
+		limit:  DefaultBodyLimit,
+		logger: slog.New(slog.DiscardHandler),
+		dedupe: NewMemoryDeduper(0, 0),
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(c)
+		}
+	}
+	return c
+}
+
+// NewHTTPHandler returns an http.Handler that receives deliveries with r and
+// hands each event to h, answering with the status codes the providers' retry
+// rules expect (see the package documentation for the table). Copies of a
+// delivery already handled are answered 200 without calling h again.
+//
+// It panics when r or h is nil.
+func NewHTTPHandler(r Receiver, h Handler, opts ...HTTPOption) http.Handler {
+	if r == nil {
+		panic("event: NewHTTPHandler with a nil Receiver")
+	}
+	if h == nil {
+		panic("event: NewHTTPHandler with a nil Handler")
+	}
+	return &httpHandler{receiver: r, handler: h, cfg: newHTTPConfig(opts)}
+}
+
+type httpHandler struct {
+	receiver Receiver
+	handler  Handler
+	cfg      *httpConfig
+}
+
+func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e, _, ok := receiveRequest(w, r, s.receiver, s.cfg)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	log := s.cfg.logger.With("provider", string(e.Provider()), "event", e.Name(), "id", e.ID())
+
+	key := string(e.Provider()) + "/" + e.ID()
+	if d := s.cfg.dedupe; d != nil {
+		switch err := d.Begin(ctx, key); {
+		case err == nil:
+		case errors.Is(err, ErrDuplicate):
+			log.DebugContext(ctx, "duplicate delivery acknowledged")
+			writeStatus(w, http.StatusOK)
+			return
+		case errors.Is(err, ErrInFlight):
+			log.InfoContext(ctx, "copy of a delivery in flight; asked to retry")
+			w.Header().Set("Retry-After", strconv.Itoa(inFlightRetryAfter))
+			writeStatus(w, http.StatusServiceUnavailable)
+			return
+		default:
+			log.ErrorContext(ctx, "deduper unavailable", "err", err)
+			writeStatus(w, http.StatusServiceUnavailable)
+			return
+		}
+	}
+
+	err := safeHandle(ctx, s.handler, e)
+	if d := s.cfg.dedupe; d != nil {
+		// The context of a request whose client went away is done, but the
+		// outcome must still be recorded.
+		if endErr := d.End(context.WithoutCancel(ctx), key, err == nil); endErr != nil {
+			log.ErrorContext(ctx, "deduper could not record the outcome", "err", endErr)
+		}
+	}
+	if err != nil {
+		var p *PanicError
+		if errors.As(err, &p) {
+			log.ErrorContext(ctx, "handler panicked", "type", string(e.Type()), "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))
+		} else {
+			log.ErrorContext(ctx, "handler failed", "type", string(e.Type()), "err", err)
+		}
+		writeStatus(w, http.StatusInternalServerError)
+		return
+	}
+	log.DebugContext(ctx, "delivery handled", "type", string(e.Type()))
+	writeStatus(w, http.StatusOK)
+}
+
+// receiveRequest reads, bounds, authenticates and decodes the delivery in r.
+// It returns the event and the exact body. When it fails it has answered w
+// and returns false.
+func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *httpConfig) (Event, []byte, bool) {
+	ctx := r.Context()
+	log := cfg.logger.With("provider", string(rc.Provider()))
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeStatus(w, http.StatusMethodNotAllowed)
+		return nil, nil, false
+	}
+	body, err := verify.ReadBody(r, cfg.limit)
+	if err != nil {
+		if errors.Is(err, verify.ErrBodyTooLarge) {
+			log.WarnContext(ctx, "delivery rejected: body too large", "limit", cfg.limit)
+			writeStatus(w, http.StatusRequestEntityTooLarge)
+			return nil, nil, false
+		}
+		log.WarnContext(ctx, "delivery rejected: body unreadable", "err", err)
+		writeStatus(w, http.StatusBadRequest)
+		return nil, nil, false
+	}
+	e, err := rc.Receive(r.Header, body)
+	if err != nil {
+		if errors.Is(err, ErrMalformed) {
+			log.WarnContext(ctx, "delivery rejected: not decodable", "err", err)
+			writeStatus(w, http.StatusBadRequest)
+			return nil, nil, false
+		}
+		// Why authentication failed goes to the log only: telling the
+		// caller would help a forger.
+		log.WarnContext(ctx, "delivery rejected: authentication failed", "err", err, "remote", r.RemoteAddr)
+		writeStatus(w, http.StatusUnauthorized)
+		return nil, nil, false
+	}
+	return e, body, true
+}
+
+// PanicError is the error a handler's panic is turned into: NewHTTPHandler
+// answers 500 for it and logs Value and Stack.
+type PanicError struct {
+	Value any    // what the handler panicked with
+	Stack []byte // the goroutine's stack at the panic
+}
+
+// Error describes the panic.
+func (p *PanicError) Error() string { return fmt.Sprintf("event: handler panicked: %v", p.Value) }
+
+// Unwrap returns Value when it is an error.
+func (p *PanicError) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
+
+// safeHandle runs h, turning a panic into a *PanicError.
+func safeHandle(ctx context.Context, h Handler, e Event) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return h.HandleEvent(ctx, e)
+}
+
+func writeStatus(w http.ResponseWriter, code int) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = fmt.Fprintln(w, http.StatusText(code))
+}

@@ -1,0 +1,50 @@
+package event
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+)
+
+type contextKey struct{}
+
+// Middleware returns net/http middleware for services that already have a
+// router: it reads, bounds, authenticates and decodes the delivery with r,
+// answering 405, 413, 401 and 400 itself exactly as NewHTTPHandler does, and
+// then calls next with the Event in the request context (see FromContext) and
+// the exact body restored in the request, so next can read it again.
+//
+// Unlike NewHTTPHandler it does not deduplicate: what next answers is the
+// outcome, and next is called for every copy of a delivery. It panics when r
+// is nil. WithDeduper and WithoutDedupe have no effect on it.
+func Middleware(r Receiver, opts ...HTTPOption) func(http.Handler) http.Handler {
+	if r == nil {
+		panic("event: Middleware with a nil Receiver")
+	}
+	cfg := newHTTPConfig(opts)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			e, body, ok := receiveRequest(w, req, r, cfg)
+			if !ok {
+				return
+			}
+			req = req.WithContext(NewContext(req.Context(), e))
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			req.ContentLength = int64(len(body))
+			next.ServeHTTP(w, req)
+		})
+	}
+}
+
+// NewContext returns a copy of ctx that carries e.
+func NewContext(ctx context.Context, e Event) context.Context {
+	return context.WithValue(ctx, contextKey{}, e)
+}
+
+// FromContext returns the Event that Middleware (or NewContext) put in ctx,
+// and false when there is none.
+func FromContext(ctx context.Context) (Event, bool) {
+	e, ok := ctx.Value(contextKey{}).(Event)
+	return e, ok && e != nil
+}

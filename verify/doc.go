@@ -1,0 +1,42 @@
+// Package verify holds the authentication primitives that pmshooks' provider
+// packages are built from: HMAC signatures over a message derived from the body,
+// HTTP Basic credentials and shared-token headers. It knows no provider; each
+// provider package composes these blocks into its own NewVerifier.
+//
+// Every verifier works on the exact body bytes and the request headers, so it can
+// be used outside net/http (a queue, a replay tool) as well as inside it:
+//
+//	v, err := verify.NewHMAC(verify.HMACConfig{
+//		Header:  "X-Signature",
+//		Secrets: []string{currentSecret, previousSecret},
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	body, err := verify.ReadBody(r, verify.DefaultBodyLimit)
+//	if err != nil {
+//		return err
+//	}
+//	if err := v.Verify(r.Header, body); err != nil {
+//		// errors.Is(err, verify.ErrInvalidSignature), ...
+//	}
+//
+// # Safety
+//
+// Comparisons run in constant time and over every configured secret or
+// credential, so the time a check takes reveals neither the secret nor which of
+// several secrets matched. Constructors fail closed: no secret, an empty secret,
+// an empty user or an empty password is an error ([ErrNoSecret]); there is no
+// silent "verification off". [Unverified] exists for local tools and says so in
+// its name.
+//
+// No error produced by this package contains a secret, a computed or received
+// MAC, or any byte of the body.
+//
+// # Key rotation
+//
+// Every verifier accepts several secrets or credential pairs at once. Configure
+// the new and the old secret together, switch the provider to the new one, then
+// drop the old one: no delivery is rejected in between. Signers always use the
+// first secret.
+package verify

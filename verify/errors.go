@@ -1,0 +1,27 @@
+package verify
+
+import "errors"
+
+// Errors returned by the verifiers and by ReadBody. They are wrapped with
+// context; test for them with errors.Is. Their text never contains a secret, a
+// MAC or body bytes.
+var (
+	// ErrMissingSignature means the header that should carry the signature is
+	// absent or empty.
+	ErrMissingSignature = errors.New("verify: missing signature")
+
+	// ErrInvalidSignature means a signature was present but is malformed or
+	// matches none of the configured secrets.
+	ErrInvalidSignature = errors.New("verify: invalid signature")
+
+	// ErrUnauthorized means HTTP Basic credentials or a shared token were
+	// missing, malformed or matched none of the configured ones.
+	ErrUnauthorized = errors.New("verify: unauthorized")
+
+	// ErrNoSecret is returned by constructors given no secret, an empty secret,
+	// or credentials with an empty user or password.
+	ErrNoSecret = errors.New("verify: no secret configured")
+
+	// ErrBodyTooLarge is returned by ReadBody when the body exceeds the limit.
+	ErrBodyTooLarge = errors.New("verify: body too large")
+)

@@ -277,7 +277,7 @@ func scalar(b []byte) (string, bool, error) {
 	return "", false, fmt.Errorf("%w: %s where a number belongs", ErrType, kind(b))
 }
 
-// isNumber reports whether b is a JSON number.
+// isNumber reports whether b is a JSON number (RFC 8259 section 6).
 func isNumber(b []byte) bool {
 	if len(b) == 0 {
 		return false
@@ -293,8 +293,9 @@ func isNumber(b []byte) bool {
 		}
 		return i - start
 	}
-	if digits() == 0 {
-		return false
+	lead := i
+	if n := digits(); n == 0 || (n > 1 && b[lead] == '0') {
+		return false // JSON allows no leading zero
 	}
 	if i < len(b) && b[i] == '.' {
 		i++

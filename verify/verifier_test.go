@@ -16,18 +16,18 @@ func TestAnyOf(t *testing.T) {
 	require.NoError(t, err)
 	tok, err := verify.NewToken("X-Token", "t0ken")
 	require.NoError(t, err)
-	any := verify.AnyOf(nil, basic, tok)
+	either := verify.AnyOf(nil, basic, tok)
 
-	require.NoError(t, any.Verify(basicHeader("u", "p"), nil))
-	require.NoError(t, any.Verify(header("X-Token", "t0ken"), nil))
+	require.NoError(t, either.Verify(basicHeader("u", "p"), nil))
+	require.NoError(t, either.Verify(header("X-Token", "t0ken"), nil))
 
-	err = any.Verify(header("X-Token", "wrong"), nil)
+	err = either.Verify(header("X-Token", "wrong"), nil)
 	require.ErrorIs(t, err, verify.ErrUnauthorized)
 	assertNoLeak(t, err, "t0ken")
 
 	// AnyOf signs with its first signer.
 	h := http.Header{}
-	any.(verify.Signer).Sign(h, nil)
+	either.(verify.Signer).Sign(h, nil)
 	assert.NotEmpty(t, h.Get("Authorization"))
 	assert.Empty(t, h.Get("X-Token"))
 }

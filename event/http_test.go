@@ -1,0 +1,324 @@
+package event_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/event/eventtest"
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+const testToken = "tok-0123456789"
+
+// testReceiver authenticates with a shared token and decodes bodies of the
+// form "type|id"; anything else is malformed.
+func testReceiver(t testing.TB) *eventtest.Receiver {
+	t.Helper()
+	v, err := verify.NewToken("X-Token", testToken)
+	require.NoError(t, err)
+	return &eventtest.Receiver{
+		Name:     "test",
+		Verifier: v,
+		DecodeFunc: func(body []byte) (event.Event, error) {
+			typ, id, ok := strings.Cut(string(body), "|")
+			if !ok {
+				return nil, fmt.Errorf("test: %w: no separator", event.ErrMalformed)
+			}
+			return eventtest.New(event.Fields{Provider: "test", Type: event.Type(typ), Name: typ, ID: id, Raw: body}), nil
+		},
+	}
+}
+
+func post(body string, signed bool) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/hooks/test", strings.NewReader(body))
+	if signed {
+		r.Header.Set("X-Token", testToken)
+	}
+	return r
+}
+
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// TestNewHTTPHandler walks the status table of DESIGN.md row by row.
+func TestNewHTTPHandler(t *testing.T) {
+	t.Parallel()
+	errHandler := event.HandlerFunc(func(context.Context, event.Event) error { return errors.New("database down") })
+	panicHandler := event.HandlerFunc(func(context.Context, event.Event) error { panic("boom") })
+	okHandler := event.HandlerFunc(func(context.Context, event.Event) error { return nil })
+
+	tests := []struct {
+		name       string
+		handler    event.Handler
+		opts       []event.HTTPOption
+		req        *http.Request
+		wantStatus int
+		wantCalls  int
+		check      func(t *testing.T, w *httptest.ResponseRecorder)
+	}{
+		{
+			name: "method other than POST", handler: okHandler,
+			req:        httptest.NewRequest(http.MethodGet, "/hooks/test", nil),
+			wantStatus: http.StatusMethodNotAllowed,
+			check: func(t *testing.T, w *httptest.ResponseRecorder) {
+				assert.Equal(t, "POST", w.Header().Get("Allow"))
+			},
+		},
+		{
+			name: "body over the limit", handler: okHandler, opts: []event.HTTPOption{event.WithBodyLimit(8)},
+			req: post("booking.created|123456789", true), wantStatus: http.StatusRequestEntityTooLarge,
+		},
+		{
+			name: "authentication fails", handler: okHandler,
+			req: post("booking.created|1", false), wantStatus: http.StatusUnauthorized,
+			check: func(t *testing.T, w *httptest.ResponseRecorder) {
+				assert.NotContains(t, w.Body.String(), "X-Token", "the reason must not be echoed")
+				assert.Equal(t, "Unauthorized\n", w.Body.String())
+			},
+		},
+		{
+			name: "authenticated but not decodable", handler: okHandler,
+			req: post("no separator", true), wantStatus: http.StatusBadRequest,
+		},
+		{
+			name: "no handler for the type and no default", handler: event.NewMux(),
+			req: post("booking.created|1", true), wantStatus: http.StatusOK,
+		},
+		{
+			name: "handler returns an error", handler: errHandler,
+			req: post("booking.created|1", true), wantStatus: http.StatusInternalServerError, wantCalls: 1,
+		},
+		{
+			name: "handler panics", handler: panicHandler,
+			req: post("booking.created|1", true), wantStatus: http.StatusInternalServerError, wantCalls: 1,
+		},
+		{
+			name: "handler succeeded", handler: okHandler,
+			req: post("booking.created|1", true), wantStatus: http.StatusOK, wantCalls: 1,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			counted := event.HandlerFunc(func(ctx context.Context, e event.Event) error {
+				calls.Add(1)
+				return tc.handler.HandleEvent(ctx, e)
+			})
+			h := event.NewHTTPHandler(testReceiver(t), counted, tc.opts...)
+			w := serve(h, tc.req)
+			assert.Equal(t, tc.wantStatus, w.Code)
+			if tc.wantCalls > 0 || tc.wantStatus != http.StatusOK {
+				assert.Equal(t, int32(tc.wantCalls), calls.Load())
+			}
+			if tc.check != nil {
+				tc.check(t, w)
+			}
+		})
+	}
+}
+
+func TestNewHTTPHandler_duplicateNotHandledAgain(t *testing.T) {
+	t.Parallel()
+	rec := &eventtest.Recorder{}
+	h := event.NewHTTPHandler(testReceiver(t), rec)
+	for range 3 {
+		require.Equal(t, http.StatusOK, serve(h, post("booking.created|dup-1", true)).Code)
+	}
+	assert.Equal(t, 1, rec.Len())
+	// Another id is another delivery.
+	require.Equal(t, http.StatusOK, serve(h, post("booking.created|dup-2", true)).Code)
+	assert.Equal(t, 2, rec.Len())
+}
+
+func TestNewHTTPHandler_failedDeliveryRunsAgain(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	h := event.NewHTTPHandler(testReceiver(t), event.HandlerFunc(func(context.Context, event.Event) error {
+		if calls.Add(1) == 1 {
+			return errors.New("transient")
+		}
+		return nil
+	}))
+	assert.Equal(t, http.StatusInternalServerError, serve(h, post("booking.created|r-1", true)).Code)
+	assert.Equal(t, http.StatusOK, serve(h, post("booking.created|r-1", true)).Code, "the retry runs the handler again")
+	assert.Equal(t, http.StatusOK, serve(h, post("booking.created|r-1", true)).Code, "and then it is a duplicate")
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+func TestNewHTTPHandler_panickedDeliveryRunsAgain(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	h := event.NewHTTPHandler(testReceiver(t), event.HandlerFunc(func(context.Context, event.Event) error {
+		if calls.Add(1) == 1 {
+			panic("first time")
+		}
+		return nil
+	}))
+	assert.Equal(t, http.StatusInternalServerError, serve(h, post("booking.created|p-1", true)).Code)
+	assert.Equal(t, http.StatusOK, serve(h, post("booking.created|p-1", true)).Code)
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+// TestNewHTTPHandler_concurrentCopies posts the same delivery 100 times at
+// once: the handler runs once, every copy gets 200 or a retryable 503, and
+// once the first has finished every copy gets 200.
+func TestNewHTTPHandler_concurrentCopies(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	release := make(chan struct{})
+	h := event.NewHTTPHandler(testReceiver(t), event.HandlerFunc(func(context.Context, event.Event) error {
+		calls.Add(1)
+		<-release
+		return nil
+	}))
+	const n = 100
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := serve(h, post("booking.created|same", true))
+			codes[i] = w.Code
+			if w.Code == http.StatusServiceUnavailable {
+				assert.Equal(t, "5", w.Header().Get("Retry-After"))
+			}
+		}()
+	}
+	// Let the copies pile up against the one in flight, then finish it.
+	require.Eventually(t, func() bool { return calls.Load() == 1 }, 5*time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+
+	assert.Equal(t, int32(1), calls.Load())
+	ok := 0
+	for _, c := range codes {
+		require.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, c)
+		if c == http.StatusOK {
+			ok++
+		}
+	}
+	assert.GreaterOrEqual(t, ok, 1)
+	// The provider's retries of the 503s now get 200 without a second run.
+	for range 5 {
+		assert.Equal(t, http.StatusOK, serve(h, post("booking.created|same", true)).Code)
+	}
+	assert.Equal(t, int32(1), calls.Load())
+}
+
+func TestNewHTTPHandler_withoutDedupe(t *testing.T) {
+	t.Parallel()
+	rec := &eventtest.Recorder{}
+	h := event.NewHTTPHandler(testReceiver(t), rec, event.WithoutDedupe())
+	for range 3 {
+		require.Equal(t, http.StatusOK, serve(h, post("booking.created|x", true)).Code)
+	}
+	assert.Equal(t, 3, rec.Len())
+}
+
+type brokenDeduper struct{}
+
+func (brokenDeduper) Begin(context.Context, string) error      { return errors.New("redis down") }
+func (brokenDeduper) End(context.Context, string, bool) error { return nil }
+
+func TestNewHTTPHandler_deduperUnavailable(t *testing.T) {
+	t.Parallel()
+	rec := &eventtest.Recorder{}
+	h := event.NewHTTPHandler(testReceiver(t), rec, event.WithDeduper(brokenDeduper{}), event.WithDeduper(nil))
+	assert.Equal(t, http.StatusServiceUnavailable, serve(h, post("booking.created|x", true)).Code)
+	assert.Zero(t, rec.Len())
+}
+
+// TestNewHTTPHandler_logs checks the log lines: a panic is logged with its
+// value, an authentication failure with its reason, and neither contains the
+// token or body bytes.
+func TestNewHTTPHandler_logs(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := event.NewHTTPHandler(testReceiver(t), event.HandlerFunc(func(context.Context, event.Event) error {
+		panic("kaboom")
+	}), event.WithLogger(logger))
+
+	require.Equal(t, http.StatusInternalServerError, serve(h, post("booking.created|secretbody", true)).Code)
+	unsigned := post("booking.created|secretbody", false)
+	unsigned.Header.Set("X-Token", "wrong-token-value")
+	require.Equal(t, http.StatusUnauthorized, serve(h, unsigned).Code)
+
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	assert.Contains(t, out, "handler panicked")
+	assert.Contains(t, out, "kaboom")
+	assert.Contains(t, out, "authentication failed")
+	assert.Contains(t, out, "matches no configured token")
+	assert.NotContains(t, out, testToken)
+	assert.NotContains(t, out, "wrong-token-value")
+	assert.NotContains(t, out, "booking.created|secretbody")
+}
+
+func TestNewHTTPHandler_nilArgumentsPanic(t *testing.T) {
+	t.Parallel()
+	assert.Panics(t, func() { event.NewHTTPHandler(nil, event.NewMux()) })
+	assert.Panics(t, func() { event.NewHTTPHandler(testReceiver(t), nil) })
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// BenchmarkHTTPHandler measures the whole receive path of the handler
+// (bounded read, token check, decode, dedupe, dispatch) against a bare
+// net/http handler that only reads the body.
+func BenchmarkHTTPHandler(b *testing.B) {
+	body := "booking.created|" + strings.Repeat("x", 1000)
+	b.Run("pmshooks", func(b *testing.B) {
+		h := event.NewHTTPHandler(testReceiver(b), event.NewMux(), event.WithoutDedupe())
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			w := serve(h, post(body, true))
+			if w.Code != http.StatusOK {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+	b.Run("baseline", func(b *testing.B) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = verify.ReadBody(r, 0)
+			w.WriteHeader(http.StatusOK)
+		})
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			serve(h, post(body, true))
+		}
+	})
+}

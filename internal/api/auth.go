@@ -1,0 +1,406 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Authenticator adds credentials to an outgoing request. Client.Do calls it
+// once per send, after every other header is set, so its headers win.
+// Implementations must be safe for concurrent use, must not read req.Body,
+// and must never put a secret in a returned error.
+type Authenticator interface {
+	Authenticate(ctx context.Context, req *http.Request) error
+}
+
+// AuthFunc adapts a plain function to Authenticator, as http.HandlerFunc does
+// for http.Handler.
+type AuthFunc func(ctx context.Context, req *http.Request) error
+
+// Authenticate calls f(ctx, req).
+func (f AuthFunc) Authenticate(ctx context.Context, req *http.Request) error { return f(ctx, req) }
+
+// Reauthenticator is an Authenticator whose credential can expire, such as
+// an OAuth2 access token. When Config.Auth implements it, Client.Do asks
+// Expired about every response; on true it authenticates again (fetching a
+// fresh credential) and sends the request exactly once more. A second
+// "expired" answer is returned to the caller as an *Error.
+type Reauthenticator interface {
+	Authenticator
+
+	// Expired reports whether resp says the credential used for
+	// resp.Request is no longer valid. When it returns true it has dropped
+	// that credential, so the next Authenticate fetches a new one. resp.Body
+	// holds the already-read body and may be read; it need not be closed.
+	Expired(resp *http.Response) bool
+}
+
+// HeaderKey returns an Authenticator that sets header name to value on every
+// request, such as Channex's "user-api-key". An empty name or value, or a
+// name that is not a valid header field name, makes Authenticate fail with
+// ErrNoCredential (wrapped) rather than send the request without credential.
+// The result is safe for concurrent use.
+func HeaderKey(name, value string) Authenticator {
+	return headerKey{name: name, value: value}
+}
+
+// Bearer returns an Authenticator that sends "Authorization: Bearer token",
+// for a static token the caller already holds (an API token or an OAuth
+// access token obtained elsewhere). It never renews the token; use
+// ClientCredentials for a token the client fetches itself. An empty token
+// makes Authenticate fail with ErrNoCredential. The result is safe for
+// concurrent use.
+func Bearer(token string) Authenticator {
+	return bearer{token: token}
+}
+
+// Basic returns an Authenticator that sends HTTP Basic credentials, such as
+// an OwnerRez account email and personal token. An empty user makes
+// Authenticate fail with ErrNoCredential; an empty password is allowed,
+// since some APIs pass a key as the user name alone. The result is safe for
+// concurrent use.
+func Basic(user, password string) Authenticator {
+	return basic{user: user, password: password}
+}
+
+type headerKey struct{ name, value string }
+
+func (h headerKey) Authenticate(_ context.Context, req *http.Request) error {
+	if h.value == "" || !validHeaderName(h.name) {
+		return fmt.Errorf("api: header key %q: %w", h.name, ErrNoCredential)
+	}
+	req.Header.Set(h.name, h.value)
+	return nil
+}
+
+// String describes h without its value, so printing a Client or its config
+// cannot leak the key.
+func (h headerKey) String() string { return "api.HeaderKey(" + strconv.Quote(h.name) + ", redacted)" }
+
+type bearer struct{ token string }
+
+func (b bearer) Authenticate(_ context.Context, req *http.Request) error {
+	if b.token == "" {
+		return fmt.Errorf("api: bearer token: %w", ErrNoCredential)
+	}
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	return nil
+}
+
+// String describes b without its token.
+func (b bearer) String() string { return "api.Bearer(redacted)" }
+
+type basic struct{ user, password string }
+
+func (b basic) Authenticate(_ context.Context, req *http.Request) error {
+	if b.user == "" {
+		return fmt.Errorf("api: basic auth user: %w", ErrNoCredential)
+	}
+	req.SetBasicAuth(b.user, b.password)
+	return nil
+}
+
+// String describes b without its credentials.
+func (b basic) String() string { return "api.Basic(redacted)" }
+
+// validHeaderName reports whether name is a non-empty RFC 9110 token.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ClientCredentialsConfig configures an OAuth2 client-credentials token
+// source (RFC 6749, section 4.4), such as Hostaway's POST /v1/accessTokens.
+// TokenURL, ClientID and ClientSecret are required.
+type ClientCredentialsConfig struct {
+	// TokenURL is the token endpoint: a path joined to the client's BaseURL
+	// like Request.Path, or an absolute URL. An absolute URL may name
+	// another host; it is the one request allowed to, because it is
+	// configured by the program, not taken from a response.
+	TokenURL string
+
+	// ClientID is sent as the client_id form field (Hostaway: the account
+	// ID).
+	ClientID string
+
+	// ClientSecret is sent as the client_secret form field. It never
+	// appears in errors or logs.
+	ClientSecret string
+
+	// Scope is sent as the scope form field (Hostaway: "general"). The zero
+	// value omits the field.
+	Scope string
+
+	// ExtraForm holds additional form fields sent with every token request.
+	// It cannot replace grant_type, client_id, client_secret or scope. Nil
+	// means none. It is copied by NewClientCredentials.
+	ExtraForm url.Values
+}
+
+// ClientCredentials is a Reauthenticator that fetches an OAuth2 access token
+// with the client-credentials grant and sends it as "Authorization: Bearer".
+//
+// The token is cached until shortly before its expires_in runs out (or,
+// when the server gives no lifetime, until the API says it expired).
+// Concurrent callers share one cached token and one fetch: while a token
+// request is in flight, others wait for its result instead of sending their
+// own. A fetch failure is not cached; the next call tries again.
+//
+// Expired returns true for a 401, or a 403 (Hostaway's answer to an expired
+// token), on a request that carried a bearer token, and drops the cached
+// token; Client.Do then fetches a new one and retries once. A 403 that is a
+// real refusal therefore costs one extra token request before it reaches
+// the caller.
+//
+// A ClientCredentials is safe for concurrent use.
+type ClientCredentials struct {
+	client *Client
+	cfg    ClientCredentialsConfig
+
+	// now is the clock for token expiry; tests in this package replace it.
+	now func() time.Time
+
+	mu    sync.Mutex
+	token *accessToken // cached token; nil when none or dropped
+	fetch *tokenFetch  // the fetch in flight; nil when none
+}
+
+// accessToken is a cached token and the time after which it is not used.
+type accessToken struct {
+	value  string
+	expiry time.Time // zero: unknown, used until the API says it expired
+}
+
+// tokenFetch is one token request shared by every caller waiting on it.
+type tokenFetch struct {
+	done  chan struct{} // closed when the fields below are set
+	token *accessToken
+	err   error
+
+	// abandoned is true when the fetch failed because the context of the
+	// caller that sent it ended; waiters with a live context then try again.
+	abandoned bool
+}
+
+// tokenExpiryDelta is how long before its stated expiry a token stops being
+// used, so that a request does not leave with a token that expires in flight.
+const tokenExpiryDelta = time.Minute
+
+// NewClientCredentials returns a token source that fetches tokens through c:
+// c's base URL, HTTP client, retry policy, logger and extra headers apply to
+// the token request, but c's Authenticator does not. Attach the source to
+// the client that calls the API with Client.WithAuth:
+//
+//	base, err := api.New(api.Config{BaseURL: "https://api.hostaway.com"})
+//	tokens, err := api.NewClientCredentials(base, api.ClientCredentialsConfig{
+//		TokenURL: "/v1/accessTokens", ClientID: id, ClientSecret: secret, Scope: "general",
+//	})
+//	client := base.WithAuth(tokens)
+//
+// It returns an error when c is nil or TokenURL, ClientID or ClientSecret is
+// empty.
+func NewClientCredentials(c *Client, cfg ClientCredentialsConfig) (*ClientCredentials, error) {
+	switch {
+	case c == nil:
+		return nil, errors.New("api: client credentials: nil Client")
+	case cfg.TokenURL == "":
+		return nil, errors.New("api: client credentials: empty TokenURL")
+	case cfg.ClientID == "":
+		return nil, errors.New("api: client credentials: empty ClientID")
+	case cfg.ClientSecret == "":
+		return nil, errors.New("api: client credentials: empty ClientSecret")
+	}
+	if _, err := c.resolve(cfg.TokenURL, nil, true); err != nil {
+		return nil, fmt.Errorf("api: client credentials: TokenURL: %w", err)
+	}
+	cfg.ExtraForm = cloneValues(cfg.ExtraForm)
+	return &ClientCredentials{client: c, cfg: cfg, now: time.Now}, nil
+}
+
+// Authenticate sets "Authorization: Bearer" with the cached token, fetching
+// one first when none is cached or it is about to expire. A fetch error is
+// wrapped and names the token endpoint, never the secret.
+func (cc *ClientCredentials) Authenticate(ctx context.Context, req *http.Request) error {
+	tok, err := cc.accessToken(ctx)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return nil
+}
+
+// Expired reports whether resp is a 401 or 403 to a request that carried a
+// bearer token. If that token is the cached one it is dropped, so the next
+// Authenticate fetches a new token; if another caller already replaced it,
+// the new token is kept.
+func (cc *ClientCredentials) Expired(resp *http.Response) bool {
+	if resp == nil || resp.Request == nil {
+		return false
+	}
+	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
+		return false
+	}
+	sent, ok := strings.CutPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+	if !ok || sent == "" {
+		return false
+	}
+	cc.mu.Lock()
+	if cc.token != nil && cc.token.value == sent {
+		cc.token = nil
+	}
+	cc.mu.Unlock()
+	return true
+}
+
+// String describes cc without its secret or token.
+func (cc *ClientCredentials) String() string {
+	return "api.ClientCredentials{ClientID: " + strconv.Quote(cc.cfg.ClientID) + ", ClientSecret: redacted}"
+}
+
+// GoString is String, so that %#v cannot print the secret either.
+func (cc *ClientCredentials) GoString() string { return cc.String() }
+
+// accessToken returns a valid token, sharing one fetch among concurrent
+// callers. If the fetch a caller waited on failed only because the context
+// of the caller that sent it ended, a caller whose own context is still live
+// fetches again, so one canceled caller cannot fail the others.
+func (cc *ClientCredentials) accessToken(ctx context.Context) (string, error) {
+	for {
+		cc.mu.Lock()
+		if t := cc.token; t != nil && (t.expiry.IsZero() || cc.now().Before(t.expiry)) {
+			cc.mu.Unlock()
+			return t.value, nil
+		}
+		f := cc.fetch
+		leader := f == nil
+		if leader {
+			f = &tokenFetch{done: make(chan struct{})}
+			cc.fetch = f
+		}
+		cc.mu.Unlock()
+
+		if leader {
+			f.token, f.err = cc.fetchToken(ctx)
+			f.abandoned = f.err != nil && ctx.Err() != nil
+			cc.mu.Lock()
+			cc.fetch = nil
+			if f.err == nil {
+				cc.token = f.token
+			}
+			cc.mu.Unlock()
+			close(f.done)
+			if f.err != nil {
+				return "", f.err
+			}
+			return f.token.value, nil
+		}
+
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("api: client credentials token: %w", ctx.Err())
+		case <-f.done:
+		}
+		if f.err == nil {
+			return f.token.value, nil
+		}
+		if !f.abandoned || ctx.Err() != nil {
+			return "", f.err
+		}
+	}
+}
+
+// tokenResponse is the RFC 6749 token response. expires_in is decoded
+// leniently: some servers send it as a string.
+type tokenResponse struct {
+	AccessToken string          `json:"access_token"`
+	TokenType   string          `json:"token_type"`
+	ExpiresIn   json.RawMessage `json:"expires_in"`
+}
+
+// fetchToken sends one token request.
+func (cc *ClientCredentials) fetchToken(ctx context.Context) (*accessToken, error) {
+	form := url.Values{}
+	for k, v := range cc.cfg.ExtraForm {
+		form[k] = append([]string(nil), v...)
+	}
+	form.Set("grant_type", "client_credentials")
+	form.Set("client_id", cc.cfg.ClientID)
+	form.Set("client_secret", cc.cfg.ClientSecret)
+	if cc.cfg.Scope != "" {
+		form.Set("scope", cc.cfg.Scope)
+	} else {
+		form.Del("scope")
+	}
+
+	issued := cc.now()
+	var tr tokenResponse
+	_, err := cc.client.do(ctx, Request{Method: http.MethodPost, Path: cc.cfg.TokenURL, Form: form}, &tr, doOptions{tokenRequest: true})
+	if err != nil {
+		return nil, fmt.Errorf("api: client credentials token: %w", err)
+	}
+	if tr.AccessToken == "" {
+		return nil, errors.New("api: client credentials token: response has no access_token")
+	}
+	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
+		return nil, fmt.Errorf("api: client credentials token: unsupported token_type %q", tr.TokenType)
+	}
+	lifetime, err := parseExpiresIn(tr.ExpiresIn)
+	if err != nil {
+		return nil, fmt.Errorf("api: client credentials token: %w", err)
+	}
+	t := &accessToken{value: tr.AccessToken}
+	if lifetime > 0 {
+		delta := min(tokenExpiryDelta, lifetime/2)
+		t.expiry = issued.Add(lifetime - delta)
+	}
+	return t, nil
+}
+
+// parseExpiresIn reads expires_in (seconds) given as a number or a string.
+// Absent, null or zero means the lifetime is unknown.
+func parseExpiresIn(raw json.RawMessage) (time.Duration, error) {
+	s := strings.Trim(strings.TrimSpace(string(raw)), `"`)
+	if s == "" || s == "null" {
+		return 0, nil
+	}
+	secs, err := strconv.ParseFloat(s, 64)
+	if err != nil || secs < 0 {
+		return 0, errors.New("invalid expires_in")
+	}
+	// Cap at 100 years: beyond that the exact value does not matter and a
+	// larger one would overflow time.Duration.
+	const maxSecs = 100 * 365 * 24 * 3600
+	secs = min(secs, maxSecs)
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
+// cloneValues returns a deep copy of v, or nil for nil.
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

@@ -1,0 +1,684 @@
+package api
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Defaults applied by New to the zero fields of Config.
+const (
+	// DefaultUserAgent is the User-Agent sent when Config.UserAgent is empty.
+	DefaultUserAgent = "pmshooks-go"
+
+	// DefaultTimeout bounds each attempt (connection, request and response
+	// headers and body) of the HTTP client New creates when
+	// Config.HTTPClient is nil.
+	DefaultTimeout = 30 * time.Second
+
+	// DefaultRetryMax is the number of retries after the first attempt when
+	// Config.RetryMax is zero.
+	DefaultRetryMax = 4
+
+	// DefaultRetryWaitMin is the shortest backoff when Config.RetryWaitMin
+	// is zero.
+	DefaultRetryWaitMin = 500 * time.Millisecond
+
+	// DefaultRetryWaitMax is the longest backoff when Config.RetryWaitMax is
+	// zero.
+	DefaultRetryWaitMax = 30 * time.Second
+
+	// DefaultRetryAfterMax is the longest Retry-After the client waits for
+	// when Config.RetryAfterMax is zero.
+	DefaultRetryAfterMax = 60 * time.Second
+
+	// MaxResponseBody is the most bytes of a response body the client reads.
+	// A longer body fails with ErrBodyTooLarge.
+	MaxResponseBody = 10 << 20
+)
+
+// maxRedirects is how many redirects the client follows within one origin
+// when the caller's http.Client has no CheckRedirect of its own; it matches
+// net/http's default.
+const maxRedirects = 10
+
+// Config configures a Client. BaseURL is required; every other zero field
+// takes the default its comment names.
+type Config struct {
+	// BaseURL is the API root, such as "https://staging.channex.io/api/v1".
+	// Its path is a prefix of every relative Request.Path. It must be an
+	// absolute http or https URL without user information, query or
+	// fragment. Required.
+	BaseURL string
+
+	// HTTPClient sends the requests. Nil means a new client with
+	// DefaultTimeout and its own connection pool; http.DefaultClient is
+	// never used. A non-nil client is copied, never modified: the copy
+	// refuses redirects that leave the original request's scheme and host
+	// (ErrForeignURL), then applies the client's own CheckRedirect.
+	HTTPClient *http.Client
+
+	// Auth adds credentials to every request. Nil means none. If it
+	// implements Reauthenticator, a request answered "expired" is
+	// re-authenticated and sent once more.
+	Auth Authenticator
+
+	// UserAgent is sent as the User-Agent header of every request. The zero
+	// value means DefaultUserAgent.
+	UserAgent string
+
+	// Logger receives the client's diagnostics: each request at Debug,
+	// retries and re-authentication at Debug, failed attempts at Warn. Nil
+	// means silent. Records never contain credentials, headers, bodies or
+	// query strings.
+	Logger *slog.Logger
+
+	// RetryMax is the number of retries after the first attempt. Zero
+	// means DefaultRetryMax; a negative value disables retries.
+	RetryMax int
+
+	// RetryWaitMin is the shortest wait between attempts. Zero means
+	// DefaultRetryWaitMin.
+	RetryWaitMin time.Duration
+
+	// RetryWaitMax is the longest wait between attempts chosen by Backoff.
+	// Zero means DefaultRetryWaitMax.
+	RetryWaitMax time.Duration
+
+	// RetryAfterMax caps how long the client waits when a 429 or 503 carries
+	// a Retry-After header. If the server asks for longer, the client stops
+	// retrying and returns the *Error at once (its RetryAfter method tells
+	// how long the server asked for) rather than sleeping past the cap. Zero
+	// means DefaultRetryAfterMax.
+	RetryAfterMax time.Duration
+
+	// CheckRetry decides whether an attempt is retried. Nil means
+	// DefaultRetryPolicy.
+	CheckRetry CheckRetry
+
+	// Backoff chooses the wait before a retry when the response has no
+	// usable Retry-After header. Nil means DefaultBackoff.
+	Backoff Backoff
+
+	// DecodeError turns a non-2xx response into an error. Nil means
+	// DefaultDecodeError. Provider packages supply one that reads their
+	// error envelope into an *Error.
+	DecodeError ErrorDecoder
+
+	// Header holds extra headers sent with every request. Request.Header,
+	// the client's own headers and Auth override it. Nil means none. It is
+	// copied by New.
+	Header http.Header
+}
+
+// Client is the REST client core shared by every provider's subscription
+// client: it resolves paths against a base URL, encodes JSON or form
+// bodies, authenticates, retries through go-retryablehttp, bounds and
+// decodes responses and turns API errors into *Error.
+//
+// A Client is immutable after New and safe for concurrent use.
+type Client struct {
+	base          *url.URL
+	httpClient    *http.Client
+	auth          Authenticator
+	userAgent     string
+	logger        *slog.Logger
+	retryMax      int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	retryAfterMax time.Duration
+	checkRetry    CheckRetry
+	backoff       Backoff
+	decodeError   ErrorDecoder
+	header        http.Header
+
+	// now is the clock used to read Retry-After dates; tests in this
+	// package replace it.
+	now func() time.Time
+}
+
+// New returns a Client for cfg. It returns an error when BaseURL is empty or
+// not an absolute http(s) URL, or when a duration is negative or
+// RetryWaitMin exceeds RetryWaitMax.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		return nil, errors.New("api: empty BaseURL")
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, errors.New("api: BaseURL is not a valid URL")
+	}
+	switch {
+	case base.Scheme != "http" && base.Scheme != "https":
+		return nil, errors.New("api: BaseURL must be an http or https URL")
+	case base.Host == "":
+		return nil, errors.New("api: BaseURL has no host")
+	case base.User != nil:
+		return nil, errors.New("api: BaseURL must not contain user information; use Config.Auth")
+	case base.RawQuery != "" || base.ForceQuery || base.Fragment != "":
+		return nil, errors.New("api: BaseURL must not contain a query or fragment")
+	}
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.RetryAfterMax < 0 {
+		return nil, errors.New("api: negative retry duration")
+	}
+
+	c := &Client{
+		base:          base,
+		auth:          cfg.Auth,
+		userAgent:     cmp.Or(cfg.UserAgent, DefaultUserAgent),
+		logger:        cfg.Logger,
+		retryMax:      cfg.RetryMax,
+		retryWaitMin:  cmp.Or(cfg.RetryWaitMin, DefaultRetryWaitMin),
+		retryWaitMax:  cmp.Or(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		retryAfterMax: cmp.Or(cfg.RetryAfterMax, DefaultRetryAfterMax),
+		checkRetry:    cfg.CheckRetry,
+		backoff:       cfg.Backoff,
+		decodeError:   cfg.DecodeError,
+		header:        cfg.Header.Clone(),
+		now:           time.Now,
+	}
+	switch {
+	case cfg.RetryMax == 0:
+		c.retryMax = DefaultRetryMax
+	case cfg.RetryMax < 0:
+		c.retryMax = 0
+	}
+	if c.retryWaitMin > c.retryWaitMax {
+		return nil, errors.New("api: RetryWaitMin exceeds RetryWaitMax")
+	}
+	if c.checkRetry == nil {
+		c.checkRetry = DefaultRetryPolicy
+	}
+	if c.backoff == nil {
+		c.backoff = DefaultBackoff
+	}
+	if c.decodeError == nil {
+		c.decodeError = DefaultDecodeError
+	}
+
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc.Timeout = DefaultTimeout
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			hc.Transport = t.Clone()
+		}
+	}
+	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
+	c.httpClient = &hc
+	return c, nil
+}
+
+// WithAuth returns a copy of c that authenticates with a instead of c's
+// Authenticator; nil means none. Both clients share the HTTP client and every
+// other setting. It is how a ClientCredentials source built on c is put to
+// use.
+func (c *Client) WithAuth(a Authenticator) *Client {
+	cp := *c
+	cp.auth = a
+	return &cp
+}
+
+// Request describes one API call.
+type Request struct {
+	// Method is the HTTP method. Empty means GET.
+	Method string
+
+	// Path is joined to the base URL's path, keeping a trailing slash
+	// ("/v1/webhooks/" stays so) and any base path prefix (BaseURL
+	// "https://h/api/v1" and Path "/webhooks" give "https://h/api/v1/webhooks").
+	// It may carry a query, merged with Query. It may also be an absolute
+	// URL, such as a provider's next_page_url, which must be on the base
+	// URL's scheme and host (else ErrForeignURL): credentials never go to
+	// another host.
+	Path string
+
+	// Query holds query parameters. They are added to any query in Path,
+	// replacing parameters of the same name. Nil means none.
+	Query url.Values
+
+	// Body, when non-nil, is encoded as JSON and sent with Content-Type
+	// application/json. Pass a json.RawMessage to send bytes as they are.
+	Body any
+
+	// Form, when non-nil, is form-encoded and sent with Content-Type
+	// application/x-www-form-urlencoded. Setting both Body and Form is an
+	// error.
+	Form url.Values
+
+	// Header holds headers for this request only. They override
+	// Config.Header and the client's defaults, but not Auth. Nil means none.
+	Header http.Header
+}
+
+// Response is what the server answered.
+type Response struct {
+	// StatusCode is the HTTP status code.
+	StatusCode int
+
+	// Header holds the response headers, such as Propexo's
+	// x-ratelimit-limit and x-ratelimit-remaining.
+	Header http.Header
+
+	// Body is the raw response body, at most MaxResponseBody bytes.
+	Body []byte
+}
+
+// Do sends req and decodes a 2xx JSON response into out, a pointer; a nil
+// out, a 204 or an empty body decodes nothing.
+//
+// Do returns an error matching *Error (errors.As) for any non-2xx answer,
+// after retries; a wrapped transport or context error when no response
+// arrived; and a wrapped decode error, naming "METHOD path", when a 2xx body
+// does not decode into out. The *Response is returned whenever a response
+// was received, with or without an error.
+//
+// Do stops as soon as ctx is done, including while it waits to retry.
+func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {
+	return c.do(ctx, req, out, doOptions{})
+}
+
+// doOptions changes how do treats one request.
+type doOptions struct {
+	// tokenRequest marks a ClientCredentials token request: it is sent
+	// without c's Authenticator and may go to a host other than BaseURL's.
+	tokenRequest bool
+}
+
+// sent is the outcome of one send: the final response of its retry loop.
+type sent struct {
+	resp     *http.Response // body already read and closed
+	body     []byte
+	readErr  error // reading the body failed or hit MaxResponseBody
+	attempts int
+}
+
+func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (*Response, error) {
+	method := cmp.Or(req.Method, http.MethodGet)
+	u, err := c.resolve(req.Path, req.Query, opts.tokenRequest)
+	if err != nil {
+		return nil, fmt.Errorf("api: %s: %w", method, err)
+	}
+	op := method + " " + cmp.Or(u.Path, "/")
+
+	body, contentType, err := encodeBody(req)
+	if err != nil {
+		return nil, fmt.Errorf("api: %s: %w", op, err)
+	}
+	auth := c.auth
+	if opts.tokenRequest {
+		auth = nil
+	}
+
+	s, err := c.send(ctx, op, method, u, body, contentType, req.Header, auth)
+	if err != nil {
+		return nil, err
+	}
+	if ra, ok := auth.(Reauthenticator); ok && ra.Expired(s.resp) {
+		c.log(slog.LevelDebug, "credential expired; authenticating again", "request", op, "status", s.resp.StatusCode)
+		prior := s.attempts
+		if s, err = c.send(ctx, op, method, u, body, contentType, req.Header, auth); err != nil {
+			return nil, err
+		}
+		s.attempts += prior
+	}
+
+	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body}
+	if s.resp.StatusCode < 200 || s.resp.StatusCode > 299 {
+		return resp, c.apiError(method, u, s)
+	}
+	if s.readErr != nil {
+		return resp, fmt.Errorf("api: %s: read response: %w", op, s.readErr)
+	}
+	if out == nil || s.resp.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(s.body)) == 0 {
+		return resp, nil
+	}
+	if err := json.Unmarshal(s.body, out); err != nil {
+		return resp, fmt.Errorf("api: %s: decode response: %w", op, err)
+	}
+	return resp, nil
+}
+
+// send authenticates and sends one request through go-retryablehttp, then
+// reads the final response body. op names the call in errors and logs.
+func (c *Client) send(ctx context.Context, op, method string, u *url.URL, body []byte, contentType string, extra http.Header, auth Authenticator) (sent, error) {
+	var raw any // a nil []byte would still be sent as an empty body
+	if body != nil {
+		raw = body // replayable: retryablehttp rereads it for every attempt
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), raw)
+	if err != nil {
+		return sent{}, fmt.Errorf("api: %s: %w", op, redactURLError(err))
+	}
+	h := rreq.Header
+	for k, vs := range c.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	h.Set("User-Agent", c.userAgent)
+	h.Set("Accept", "application/json")
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	for k, vs := range extra {
+		h.Del(k)
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	if auth != nil {
+		if err := auth.Authenticate(ctx, rreq.Request); err != nil {
+			return sent{}, fmt.Errorf("api: %s: authenticate: %w", op, err)
+		}
+	}
+
+	attempts := 0
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     c.retryMax,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			attempts++
+			r := rreq.Request
+			if resp != nil && resp.Request != nil {
+				r = resp.Request
+			}
+			return c.shouldRetry(ctx, op, r, resp, err)
+		},
+		Backoff: c.wait,
+		// Keep the last response when retries run out, so that its status
+		// and body reach the caller as an *Error.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	if c.logger != nil {
+		rc.Logger = leveledLogger{c.logger}
+	}
+
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		err = redactURLError(err)
+		if attempts > 1 {
+			return sent{}, fmt.Errorf("api: %s: giving up after %d attempts: %w", op, attempts, err)
+		}
+		return sent{}, fmt.Errorf("api: %s: %w", op, err)
+	}
+	b, readErr := readBody(resp.Body, MaxResponseBody)
+	resp.Body.Close()
+	// Later readers (Reauthenticator.Expired, ErrorDecoder) see the body
+	// already read.
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return sent{resp: resp, body: b, readErr: readErr, attempts: max(attempts, 1)}, nil
+}
+
+// shouldRetry applies c.checkRetry, then the Retry-After cap.
+func (c *Client) shouldRetry(ctx context.Context, op string, req *http.Request, resp *http.Response, err error) (bool, error) {
+	retry, checkErr := c.checkRetry(ctx, req, resp, err)
+	if !retry || checkErr != nil {
+		return retry, checkErr
+	}
+	if retryAfterStatus(resp) {
+		if d, ok := parseRetryAfter(resp.Header, c.now()); ok && d > c.retryAfterMax {
+			c.log(slog.LevelDebug, "not retrying: Retry-After exceeds the cap",
+				"request", op, "status", resp.StatusCode, "retry_after", d, "cap", c.retryAfterMax)
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// wait is the retryablehttp.Backoff: the server's Retry-After on 429 and 503
+// (already checked against the cap by shouldRetry), else c.backoff.
+func (c *Client) wait(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if retryAfterStatus(resp) {
+		if d, ok := parseRetryAfter(resp.Header, c.now()); ok {
+			return min(d, c.retryAfterMax)
+		}
+	}
+	return c.backoff(minWait, maxWait, attempt, resp)
+}
+
+// apiError builds the *Error for a non-2xx response.
+func (c *Client) apiError(method string, u *url.URL, s sent) error {
+	err := c.decodeError(s.resp, s.body)
+	var e *Error
+	if err == nil || !errors.As(err, &e) {
+		e = &Error{Err: err}
+		err = e
+	}
+	if e.StatusCode == 0 {
+		e.StatusCode = s.resp.StatusCode
+	}
+	if e.Header == nil {
+		e.Header = s.resp.Header
+	}
+	if e.Body == nil {
+		e.Body = s.body
+	}
+	if e.Err == nil {
+		e.Err = s.readErr
+	}
+	e.Method = method
+	e.URL = redactedURL(u)
+	e.Attempts = s.attempts
+	return err
+}
+
+// resolve turns a Request.Path and Query into the URL to call. anyHost
+// allows an absolute URL on another origin (token endpoints only).
+func (c *Client) resolve(path string, query url.Values, anyHost bool) (*url.URL, error) {
+	ref, err := url.Parse(path)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the path itself, which may hold a token
+		}
+		return nil, fmt.Errorf("invalid request path: %w", err)
+	}
+	var u url.URL
+	if ref.Scheme != "" || ref.Host != "" {
+		switch {
+		case ref.User != nil:
+			return nil, errors.New("request URL must not contain user information")
+		case ref.Scheme != "http" && ref.Scheme != "https":
+			return nil, errors.New("request URL must be an http or https URL")
+		case !anyHost && origin(ref) != origin(c.base):
+			return nil, fmt.Errorf("%s://%s: %w", ref.Scheme, ref.Host, ErrForeignURL)
+		}
+		u = *ref
+	} else {
+		u = *c.base
+		joined := joinPath(c.base.EscapedPath(), ref.EscapedPath())
+		if u.Path, err = url.PathUnescape(joined); err != nil {
+			return nil, fmt.Errorf("invalid request path: %w", err)
+		}
+		u.RawPath = joined
+		u.RawQuery = ref.RawQuery
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if len(query) > 0 {
+		q := u.Query()
+		for k, vs := range query {
+			q[k] = append([]string(nil), vs...)
+		}
+		u.RawQuery = q.Encode()
+	}
+	return &u, nil
+}
+
+// joinPath appends escaped path p to escaped base path, with exactly one
+// slash between them and p's trailing slash, if any, kept.
+func joinPath(base, p string) string {
+	if p == "" {
+		return base
+	}
+	return strings.TrimSuffix(base, "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
+// origin returns u's scheme, host and port in canonical form, the port
+// defaulted from the scheme.
+func origin(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+// sameOriginRedirects wraps an http.Client's CheckRedirect so that a redirect
+// leaving the first request's origin is refused: net/http would forward
+// custom credential headers such as "user-api-key" to any host. next is the
+// caller's own policy; nil means net/http's default limit of ten redirects.
+func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && origin(req.URL) != origin(via[0].URL) {
+			return ErrForeignURL
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return ErrTooManyRedirects
+		}
+		return nil
+	}
+}
+
+// encodeBody encodes req.Body as JSON or req.Form as a form.
+func encodeBody(req Request) ([]byte, string, error) {
+	switch {
+	case req.Body != nil && req.Form != nil:
+		return nil, "", errors.New("request has both Body and Form")
+	case req.Body != nil:
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, "", fmt.Errorf("encode request body: %w", err)
+		}
+		return b, "application/json", nil
+	case req.Form != nil:
+		return []byte(req.Form.Encode()), "application/x-www-form-urlencoded", nil
+	}
+	return nil, "", nil
+}
+
+// readBody reads at most limit bytes from r. Beyond that it returns the
+// first limit bytes and ErrBodyTooLarge.
+func readBody(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return b[:limit], ErrBodyTooLarge
+	}
+	return b, nil
+}
+
+// redactedURL returns u without user information, query and fragment.
+func redactedURL(u *url.URL) string {
+	cp := *u
+	cp.User = nil
+	cp.RawQuery, cp.ForceQuery = "", false
+	cp.Fragment, cp.RawFragment = "", ""
+	return cp.String()
+}
+
+// redactURLError strips the query from the URL that net/http puts in a
+// *url.Error, so tokens passed as query parameters stay out of errors.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			ue.URL = redactedURL(u)
+		} else {
+			ue.URL = ""
+		}
+	}
+	return err
+}
+
+// log writes one record through c.logger, if any.
+func (c *Client) log(level slog.Level, msg string, args ...any) {
+	if c.logger != nil {
+		c.logger.Log(context.Background(), level, "api: "+msg, args...)
+	}
+}
+
+// leveledLogger adapts *slog.Logger to retryablehttp.LeveledLogger. It
+// removes query strings from any URL in messages, string values and errors,
+// since retryablehttp logs full request URLs. retryablehttp's Error records
+// (a failed attempt) are logged at Warn: the failure is also returned to the
+// caller, who decides whether it is an error worth reporting.
+type leveledLogger struct{ l *slog.Logger }
+
+func (l leveledLogger) Error(msg string, kv ...any) { l.log(slog.LevelWarn, msg, kv) }
+func (l leveledLogger) Warn(msg string, kv ...any)  { l.log(slog.LevelWarn, msg, kv) }
+func (l leveledLogger) Info(msg string, kv ...any)  { l.log(slog.LevelInfo, msg, kv) }
+func (l leveledLogger) Debug(msg string, kv ...any) { l.log(slog.LevelDebug, msg, kv) }
+
+func (l leveledLogger) log(level slog.Level, msg string, kv []any) {
+	ctx := context.Background()
+	if !l.l.Enabled(ctx, level) {
+		return
+	}
+	args := make([]any, len(kv))
+	for i, v := range kv {
+		switch v := v.(type) {
+		case string:
+			args[i] = redactText(v)
+		case error:
+			args[i] = redactText(redactURLError(v).Error())
+		default:
+			args[i] = v
+		}
+	}
+	l.l.Log(ctx, level, "api: "+redactText(msg), args...)
+}
+
+// redactText cuts the query and fragment off every URL ("scheme://...") in s.
+// A URL ends at white space, a quote or an angle bracket.
+func redactText(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "://")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		rest := s[i:]
+		end := strings.IndexAny(rest, " \t\r\n\"'`<>")
+		if end < 0 {
+			end = len(rest)
+		}
+		tok := rest[:end]
+		if q := strings.IndexAny(tok, "?#"); q >= 0 {
+			tok = tok[:q]
+		}
+		b.WriteString(s[:i])
+		b.WriteString(tok)
+		s = rest[end:]
+	}
+}

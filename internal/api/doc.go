@@ -1,0 +1,47 @@
+// Package api is the REST client core on which every provider's webhook
+// subscription client is built (channex, hostaway, ownerrez, propexo).
+//
+// A provider package creates one [Client] with its base URL, its
+// [Authenticator] and an [ErrorDecoder] for its error envelope, then calls
+// [Client.Do] for each endpoint and [Pages] for its All methods:
+//
+//	c, err := api.New(api.Config{
+//		BaseURL:     "https://staging.channex.io/api/v1",
+//		Auth:        api.HeaderKey("user-api-key", key),
+//		DecodeError: decodeChannexError, // returns *api.Error
+//	})
+//	var out struct{ Data []webhook `json:"data"` }
+//	resp, err := c.Do(ctx, api.Request{Method: "GET", Path: "/webhooks"}, &out)
+//
+// Provider packages re-export the error type as "type APIError = api.Error"
+// so that callers can match it with errors.As; no other type of this
+// package appears in their exported API.
+//
+// # Authentication
+//
+// [HeaderKey], [Bearer] and [Basic] cover static credentials (Channex's
+// user-api-key, Propexo's and OwnerRez's bearer tokens, OwnerRez's email and
+// personal token). [ClientCredentials] fetches and caches an OAuth2
+// client-credentials token (Hostaway) and, as a [Reauthenticator], renews it
+// when the API answers that it expired, retrying that request exactly once.
+//
+// # Retries
+//
+// Requests go through go-retryablehttp with jittered exponential backoff.
+// [DefaultRetryPolicy] retries idempotent methods on transport errors, 429
+// and 5xx, but a POST or PATCH only when it cannot have reached the server
+// (the connection could not be made) or on 429, so a create never runs
+// twice. Retry-After is honoured on 429 and 503 up to
+// [Config].RetryAfterMax; a longer wait is not slept but returned as the
+// error. When retries run out, the last status and body still reach the
+// caller as an [*Error], with the number of attempts.
+//
+// # Safety
+//
+// Credentials go only to the base URL's scheme and host: an absolute path
+// (such as a next-page URL) or a redirect to another origin fails with
+// [ErrForeignURL]. Errors and log records never contain credentials,
+// request or response bodies, or query strings. Response bodies are read up
+// to [MaxResponseBody]. The package holds no global state: every setting
+// lives in a [Client].
+package api

@@ -1,0 +1,155 @@
+// Package ownerrez receives OwnerRez webhooks and manages OwnerRez webhook
+// subscriptions and OAuth tokens.
+//
+// OwnerRez POSTs a JSON envelope for every change of a record the app
+// subscribed to, and for two connection-level events:
+//
+//	{"id": "47af00f8-…", "user_id": 347482730, "action": "entity_update",
+//	 "entity_type": "booking", "entity_id": 16879744,
+//	 "categories": ["availability"], "entity": {…the booking…}}
+//
+// Receive them with a Verifier, a Receiver and event.NewHTTPHandler:
+//
+//	v, err := ownerrez.NewVerifier(verify.Credentials{User: user, Password: password})
+//	rc, err := ownerrez.NewReceiver(v)
+//	mux := event.NewMux()
+//	mux.On(event.BookingCancelled, releaseDates)
+//	mux.On(event.AccessRevoked, disconnectAccount) // e.Account() is the user_id
+//	http.Handle("POST /hooks/ownerrez", event.NewHTTPHandler(rc, mux))
+//
+// Manage subscriptions with a Client, after the OAuth flow of an
+// OAuthClient:
+//
+//	oc, err := ownerrez.NewOAuthClient(clientID, clientSecret, ownerrez.WithUserAgent("acme-sync/1.0"))
+//	http.Redirect(w, r, oc.AuthorizeURL("", state), http.StatusFound)
+//	// …in the redirect handler, after checking state:
+//	tok, err := oc.Exchange(ctx, r.URL.Query().Get("code"), "")
+//	c, err := ownerrez.NewClient(tok.Auth(), ownerrez.WithUserAgent("acme-sync/1.0"))
+//	sub, err := c.Webhooks.Create(ctx, ownerrez.SubscriptionParams{
+//		Type: ownerrez.SubscriptionBooking, Action: ownerrez.ActionEntityUpdate,
+//		WebhookURL: "https://acme.example/hooks/ownerrez",
+//	})
+//
+// # Authentication of deliveries
+//
+// Webhooks exist only for OAuth apps. OwnerRez authenticates each delivery
+// with HTTP Basic, using the User and Password set in the Webhooks section
+// of the app (Developer/API settings); it signs nothing. NewVerifier takes
+// several pairs, so the pair can be rotated without downtime. Whether the
+// pair is also sent to the webhook_url of subscriptions created through the
+// API, or only to the app's own Webhook URL, is not documented.
+//
+// # What a receiving service must do
+//
+//   - Answer within 2 seconds. OwnerRez marks slow or failing endpoints as
+//     failing and may disable the app's webhooks: handlers should store the
+//     delivery and hand the work off (package inbox does exactly that), not
+//     call the OwnerRez API inline. Calls made from webhook handlers are the
+//     most common cause of rate limiting.
+//   - Expect copies. OwnerRez retries deliveries that got no timely 2xx
+//     (reportedly about ten times, with backoff, over some hours). Deduplicate on the envelope id, which
+//     Event.ID returns; event.NewHTTPHandler does so by default. A delivery
+//     without an id is keyed by the hash of its body.
+//   - Treat application_authorization_revoked (event.AccessRevoked) as
+//     "disconnect account user_id": the user removed the app, its tokens no
+//     longer work, and Event.Account says which account it was.
+//   - Answer webhook_test (event.Ping), sent by the app's "Send a Test
+//     Webhook" button, with a 2xx; it carries no record.
+//
+// # Events
+//
+// Event.Name is "<entity_type>.<action>" for record changes, such as
+// "booking.entity_update", and the action alone for "webhook_test" and
+// "application_authorization_revoked" (see EventName and EventNames).
+// Event.Account is user_id, Event.Subject the record (Kind the entity type,
+// "message" for thread_message; ID the entity_id) and Event.Time the
+// entity's updated_utc, else created_utc (date_utc for a message): zero
+// when the delivery has no entity, and for guests and properties.
+//
+//	entity type     entity_create      entity_update                 entity_delete
+//	booking         booking.created    booking.updated, or           booking.deleted
+//	                                   booking.cancelled if canceled
+//	guest           guest.created      guest.updated                 guest.deleted
+//	property        property.created   property.updated              property.deleted
+//	inquiry         inquiry.created    inquiry.updated               record.deleted
+//	quote           record.created     record.updated                record.deleted
+//	thread_message  message.received   record.updated                record.deleted
+//	any other type  record.created     record.updated                record.deleted
+//
+// webhook_test is event.Ping and application_authorization_revoked is
+// event.AccessRevoked; any other action is event.TypeUnknown.
+//
+// A booking delivery carries an event.Booking (event.BookingOf): status
+// canceled is cancelled; otherwise a block (is_block, type "block",
+// including Airbnb holds) is blocked, active is confirmed, pending is
+// tentative. Channel comes from listing_site, the guest's name from guest,
+// Total from total_amount and currency_code. OwnerRez reports a
+// cancellation as an update whose status is canceled, so every later update
+// of a cancelled booking is booking.cancelled too: handle it idempotently.
+// A booking created already canceled stays booking.created.
+//
+// A thread_message delivery carries an event.Message (event.MessageOf),
+// Incoming when a guest, co-traveller or third-party booker wrote it.
+// OwnerRez also sends the host's own messages, including those sent through
+// the API, and unsent drafts (ThreadMessage.IsDraft). A draft is never
+// Incoming; it is message.received unless WithDraftType says otherwise.
+//
+// Deliveries may omit categories and entity: entity is absent on
+// webhook_test and application_authorization_revoked and often on
+// entity_delete. Webhook keeps the exact body, the entity as sent, and the
+// entity decoded by its type (Booking, Guest, Property, Inquiry, Quote,
+// ThreadMessage, APIApplication). Ids may arrive as numbers or strings,
+// flags as 1/"true", money as JSON numbers whose exact text is kept
+// ("830.00"), never a float64.
+//
+// # API client
+//
+// NewClient authenticates with a personal access token (PersonalToken:
+// Basic with the account's email and "pt_…" token) or an OAuth access token
+// (AccessToken: Bearer "at_…"); only OAuth tokens see webhook
+// subscriptions. A User-Agent is always sent (WithUserAgent; OwnerRez
+// answers 401 user_agent_required without one).
+//
+// OwnerRez allows 300 requests per 5 minutes per IP address, and answers
+// 429 to every request beyond that until the rate falls. The client
+// retries a 429, and GET and DELETE requests after transport errors and
+// 5xx, with jittered exponential backoff (half a second doubling up to 30
+// seconds, at most 4 retries: WithRetryMax). OwnerRez documents no
+// Retry-After; when one is sent it is honoured, and one longer than a
+// minute returns the 429 at once. A POST is retried only on 429 or when
+// the connection could not be made, so it never runs twice. Errors are
+// *APIError (errors.As).
+//
+// Subscriptions can be listed (List, All following next_page_url), read,
+// created and deleted; OwnerRez has no call to update one.
+//
+// # Provider documentation
+//
+//   - Webhooks: https://www.ownerrez.com/support/articles/api-webhooks
+//   - OAuth apps: https://www.ownerrez.com/support/articles/api-oauth-app
+//   - Authentication: https://www.ownerrez.com/support/articles/api-auth
+//   - Errors: https://www.ownerrez.com/support/articles/api-errors
+//   - Rate limits: https://www.ownerrez.com/support/articles/api-rate-limiting
+//   - API v2 reference: https://api.ownerrez.com/help/v2
+//
+// # Unsupported and unknown
+//
+// What this package could not confirm, and how it copes:
+//
+//   - The retry schedule, delivery timeout and disabling rules of webhooks
+//     (only "answer within 2 seconds" is firm), and whether the delivery id
+//     stays the same across retries (receivers assume it does).
+//   - Whether the id is always a UUID string now: a number is read too.
+//   - The full list of entity types (others become record.*) and of update
+//     categories (Categories asks the API), and whether delete
+//     subscriptions exist.
+//   - The schemas of inquiries, quotes and the api_application entity:
+//     Inquiry and Quote hold the fields they share with Booking; the rest
+//     stays in Webhook.Entity.
+//   - The fields of a subscription beyond id, type and webhook_url
+//     (Subscription.Raw keeps the rest).
+//   - Whether tokens come with refresh_token and expires_in (Token reads
+//     them when present; there is no refresh call, since no refresh
+//     endpoint is documented), and whether the authorize URL accepts a
+//     scope (AuthorizeURL sends none: the app's settings fix its scope).
+package ownerrez

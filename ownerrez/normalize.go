@@ -1,0 +1,236 @@
+package ownerrez
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+)
+
+// eventTypes is the one table from this package's event names (see
+// EventName) to normalized types. It is never written. Two rules refine it,
+// in typeOf: a booking update whose status is canceled is
+// booking.cancelled, and a thread_message create that is a draft takes the
+// Receiver's draft type. An entity action on an entity type missing here is
+// record.created, record.updated or record.deleted with the type as
+// Subject.Kind.
+var eventTypes = map[string]event.Type{
+	"booking.entity_create": event.BookingCreated,
+	"booking.entity_update": event.BookingUpdated,
+	"booking.entity_delete": event.BookingDeleted,
+
+	"guest.entity_create": event.GuestCreated,
+	"guest.entity_update": event.GuestUpdated,
+	"guest.entity_delete": event.GuestDeleted,
+
+	"property.entity_create": event.PropertyCreated,
+	"property.entity_update": event.PropertyUpdated,
+	"property.entity_delete": event.PropertyDeleted,
+
+	"inquiry.entity_create": event.InquiryCreated,
+	"inquiry.entity_update": event.InquiryUpdated,
+	"inquiry.entity_delete": event.RecordDeleted, // no inquiry.deleted type
+
+	"quote.entity_create": event.RecordCreated,
+	"quote.entity_update": event.RecordUpdated,
+	"quote.entity_delete": event.RecordDeleted,
+
+	"thread_message.entity_create": event.MessageReceived,
+	"thread_message.entity_update": event.RecordUpdated,
+	"thread_message.entity_delete": event.RecordDeleted,
+
+	"application_authorization_revoked": event.AccessRevoked,
+	"webhook_test":                      event.Ping,
+}
+
+// typeOf returns the normalized type of w; draft is the type of a draft
+// message.
+func typeOf(w *Webhook, draft event.Type) event.Type {
+	t, ok := eventTypes[w.EventName()]
+	if !ok {
+		return recordType(w)
+	}
+	switch {
+	case t == event.BookingUpdated && w.Booking != nil && strings.EqualFold(string(w.Booking.Status), string(BookingCanceled)):
+		return event.BookingCancelled
+	case t == event.MessageReceived && w.ThreadMessage != nil && bool(w.ThreadMessage.IsDraft):
+		return draft
+	}
+	return t
+}
+
+// recordType is the type of a delivery missing from eventTypes: record.*
+// for the three entity actions on an entity type this package does not
+// know (such as "owner"), unknown otherwise.
+func recordType(w *Webhook) event.Type {
+	if w.EntityType == "" {
+		return event.TypeUnknown
+	}
+	switch w.Action {
+	case ActionEntityCreate:
+		return event.RecordCreated
+	case ActionEntityUpdate:
+		return event.RecordUpdated
+	case ActionEntityDelete:
+		return event.RecordDeleted
+	}
+	return event.TypeUnknown
+}
+
+// subjectKind is the Subject.Kind of an entity type: the normalized noun
+// where there is one ("message" for thread_message, as the event package's
+// Message), else OwnerRez's own entity type.
+func subjectKind(t EntityType) string {
+	if t == EntityThreadMessage {
+		return "message"
+	}
+	return string(t)
+}
+
+// normalize builds the Event of w.
+func normalize(w *Webhook, draft event.Type) event.Event {
+	f := event.Fields{
+		Provider: Provider,
+		Type:     typeOf(w, draft),
+		Name:     w.EventName(),
+		ID:       string(w.ID),
+		Account:  idText(int64(w.UserID)),
+		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(w.entityID())},
+		Time:     w.occurredAt(),
+		Raw:      w.Raw,
+		Data:     w,
+	}
+	if f.ID == "" {
+		f.ID = event.HashID(w.Raw)
+	}
+	if w.Booking != nil {
+		b := bookingOf(w)
+		f.Booking = &b
+	}
+	if w.ThreadMessage != nil {
+		m := messageOf(w.ThreadMessage)
+		f.Message = &m
+	}
+	return event.New(f)
+}
+
+// entityID is the envelope's entity_id, else the id inside the entity.
+func (w *Webhook) entityID() int64 {
+	if w.EntityID != 0 {
+		return int64(w.EntityID)
+	}
+	switch {
+	case w.Booking != nil:
+		return int64(w.Booking.ID)
+	case w.Guest != nil:
+		return int64(w.Guest.ID)
+	case w.Property != nil:
+		return int64(w.Property.ID)
+	case w.Inquiry != nil:
+		return int64(w.Inquiry.ID)
+	case w.Quote != nil:
+		return int64(w.Quote.ID)
+	case w.ThreadMessage != nil:
+		return int64(w.ThreadMessage.ID)
+	case w.APIApplication != nil:
+		return int64(w.APIApplication.ID)
+	}
+	return 0
+}
+
+// occurredAt is when the change happened as far as the entity says: its
+// updated_utc, else its created_utc (date_utc for a message). The envelope
+// itself carries no time, so deliveries without an entity, and guests and
+// properties, whose schemas have no such timestamps, give the zero Time.
+func (w *Webhook) occurredAt() time.Time {
+	switch {
+	case w.Booking != nil:
+		return firstInstant(w.Booking.UpdatedUTC.Instant(), w.Booking.CreatedUTC.Instant())
+	case w.Inquiry != nil:
+		return firstInstant(w.Inquiry.UpdatedUTC.Instant(), w.Inquiry.CreatedUTC.Instant())
+	case w.Quote != nil:
+		return firstInstant(w.Quote.UpdatedUTC.Instant(), w.Quote.CreatedUTC.Instant())
+	case w.ThreadMessage != nil:
+		return w.ThreadMessage.DateUTC.Instant()
+	}
+	return time.Time{}
+}
+
+// bookingOf normalizes the booking of w.
+func bookingOf(w *Webhook) event.Booking {
+	b := w.Booking
+	id := int64(b.ID)
+	if id == 0 {
+		id = int64(w.EntityID)
+	}
+	propertyID := int64(b.PropertyID)
+	if propertyID == 0 && b.Property != nil {
+		propertyID = int64(b.Property.ID)
+	}
+	return event.Booking{
+		ID:         idText(id),
+		PropertyID: idText(propertyID),
+		Status:     bookingStatus(b),
+		Arrival:    b.Arrival,
+		Departure:  b.Departure,
+		Guest:      event.Guest{Name: b.Guest.Name()},
+		Adults:     int(b.Adults),
+		Children:   int(b.Children),
+		Channel:    event.NormalizeChannel(b.ListingSite),
+		Total:      event.Money{Amount: string(b.TotalAmount), Currency: strings.ToUpper(strings.TrimSpace(b.CurrencyCode))},
+		UpdatedAt:  b.UpdatedUTC.Instant(),
+	}
+}
+
+// bookingStatus maps OwnerRez's status: canceled is cancelled whatever the
+// record is; otherwise a block is blocked (an Airbnb hold, a pending block,
+// included), active is confirmed and pending is tentative.
+func bookingStatus(b *Booking) event.BookingStatus {
+	status := BookingStatus(strings.ToLower(string(b.Status)))
+	switch {
+	case status == BookingCanceled:
+		return event.StatusCancelled
+	case bool(b.IsBlock) || strings.EqualFold(string(b.Type), string(BookingTypeBlock)):
+		return event.StatusBlocked
+	case status == BookingActive:
+		return event.StatusConfirmed
+	case status == BookingPending:
+		return event.StatusTentative
+	}
+	return event.StatusUnknown
+}
+
+// messageOf normalizes a thread message. A draft is never Incoming: nobody
+// sent it yet.
+func messageOf(m *ThreadMessage) event.Message {
+	out := event.Message{
+		ID:       idText(int64(m.ID)),
+		Body:     m.Body,
+		Incoming: m.FromGuest() && !bool(m.IsDraft),
+		SentAt:   m.DateUTC.Instant(),
+	}
+	if t := m.Thread; t != nil {
+		out.ConversationID = idText(int64(t.ID))
+		out.BookingID = idText(int64(t.BookingID))
+		out.PropertyID = idText(int64(t.PropertyID))
+	}
+	return out
+}
+
+// idText returns an id as decimal text, "" for zero (absent).
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func firstInstant(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,199 @@
+package ownerrez
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// tokenPath is the OAuth token endpoint, on BaseURL.
+const tokenPath = "/oauth/access_token"
+
+// OAuthClient runs the OAuth 2 authorization-code flow of an OwnerRez OAuth
+// app (RFC 6749, section 4.1, the only grant OwnerRez supports): send the
+// user to AuthorizeURL, exchange the code OwnerRez redirects back with for
+// a Token, call the API with NewClient(token.Auth()), and Revoke the token
+// when the user disconnects. It is immutable and safe for concurrent use.
+type OAuthClient struct {
+	clientID string
+	// exchange sends token requests; revoke has no logger, because its
+	// path holds the access token.
+	exchange, revoke *api.Client
+	now              func() time.Time
+}
+
+// NewOAuthClient returns an OAuthClient for the app's client id ("c_...")
+// and client secret ("s_..."), from the app's Developer/API settings. The
+// secret authenticates token requests (HTTP Basic) and never appears in
+// errors or logs. It fails when either is empty or an option is invalid.
+func NewOAuthClient(clientID, clientSecret string, opts ...ClientOption) (*OAuthClient, error) {
+	switch {
+	case clientID == "":
+		return nil, errors.New("ownerrez: new oauth client: empty client id")
+	case clientSecret == "":
+		return nil, errors.New("ownerrez: new oauth client: empty client secret")
+	case strings.Contains(clientID, ":"):
+		return nil, errors.New("ownerrez: new oauth client: client id contains a colon")
+	}
+	cfg := newClientConfig(opts)
+	auth := api.Basic(clientID, clientSecret)
+	exchange, err := cfg.newAPI(auth, true)
+	if err != nil {
+		return nil, fmt.Errorf("ownerrez: new oauth client: %w", err)
+	}
+	revoke, err := cfg.newAPI(auth, false)
+	if err != nil {
+		return nil, fmt.Errorf("ownerrez: new oauth client: %w", err)
+	}
+	return &OAuthClient{clientID: clientID, exchange: exchange, revoke: revoke, now: cfg.now}, nil
+}
+
+// AuthorizeURL returns the link to the AuthorizeURL page to send the user to:
+// response_type=code with the app's client id, redirectURL (omitted when
+// "": OwnerRez then uses the app's configured OAuth Redirect URL) and
+// state. state must be an unguessable value bound to the user's session,
+// checked when OwnerRez redirects back, so that nobody can splice their
+// own code into the user's session (RFC 6749, section 10.12).
+//
+// OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
+func (o *OAuthClient) AuthorizeURL(redirectURL, state string) string {
+	q := url.Values{}
+	q.Set("response_type", "code")
+	q.Set("client_id", o.clientID)
+	if redirectURL != "" {
+		q.Set("redirect_uri", redirectURL)
+	}
+	q.Set("state", state)
+	return AuthorizeURL + "?" + q.Encode()
+}
+
+// Token is the answer of the token endpoint. OwnerRez documents
+// access_token, token_type, scope and user_id; refresh_token and
+// expires_in are read when present (an app with the "Standard" expiration
+// policy has tokens that expire after thirty days, but whether the
+// response says so is not documented). Its String method never shows the
+// tokens.
+type Token struct {
+	// AccessToken ("at_...") authenticates API calls; see Auth.
+	AccessToken string `json:"access_token"`
+	// TokenType is "bearer".
+	TokenType string `json:"token_type,omitempty"`
+	// Scope is the access granted, as OwnerRez spells it.
+	Scope string `json:"scope,omitempty"`
+	// UserID is the OwnerRez account that granted access: the UserID of
+	// that account's webhook deliveries.
+	UserID lenient.Int `json:"user_id,omitempty"`
+	// RefreshToken is "" unless OwnerRez sends one.
+	RefreshToken string `json:"refresh_token,omitempty"`
+	// ExpiresIn is the token's lifetime in seconds; zero when not sent.
+	ExpiresIn lenient.Int `json:"expires_in,omitempty"`
+	// Expiry is when the token expires, from ExpiresIn and the time of the
+	// request; the zero Time when OwnerRez does not say.
+	Expiry time.Time `json:"-"`
+}
+
+// Auth returns AccessToken(t.AccessToken), for NewClient.
+func (t Token) Auth() Auth { return AccessToken(t.AccessToken) }
+
+// String describes t without its tokens.
+func (t Token) String() string {
+	return fmt.Sprintf("ownerrez.Token{AccessToken: redacted, UserID: %d, Scope: %q, Expiry: %s}",
+		int64(t.UserID), t.Scope, t.Expiry.Format(time.RFC3339))
+}
+
+// GoString is String, so that %#v cannot print the tokens either.
+func (t Token) GoString() string { return t.String() }
+
+// Exchange trades the authorization code OwnerRez redirected back with
+// ("tc_...", valid about ten minutes) for a Token. redirectURL is sent as
+// redirect_uri when not "": it must then equal the one given to
+// AuthorizeURL. OwnerRez does not say whether it is needed, and one client
+// reports a 403 when sending it, so "" is usually right.
+//
+// A refused code returns an *APIError whose Code is the OAuth error, such
+// as "invalid_grant". The request is retried only when it cannot have
+// reached OwnerRez, or on 429, so a code is never spent twice.
+//
+// OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
+//
+// POST /oauth/access_token
+func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*Token, error) {
+	if code == "" {
+		return nil, errors.New("ownerrez: exchange code: empty code")
+	}
+	form := url.Values{}
+	form.Set("grant_type", "authorization_code")
+	form.Set("code", code)
+	if redirectURL != "" {
+		form.Set("redirect_uri", redirectURL)
+	}
+	issued := o.now()
+	var tok Token
+	if _, err := o.exchange.Do(ctx, api.Request{Method: http.MethodPost, Path: tokenPath, Form: form}, &tok); err != nil {
+		return nil, fmt.Errorf("ownerrez: exchange code: %w", err)
+	}
+	switch {
+	case tok.AccessToken == "":
+		return nil, errors.New("ownerrez: exchange code: response has no access_token")
+	case tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "bearer"):
+		return nil, fmt.Errorf("ownerrez: exchange code: unsupported token_type %q", tok.TokenType)
+	}
+	if tok.ExpiresIn > 0 {
+		tok.Expiry = issued.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	}
+	return &tok, nil
+}
+
+// Revoke revokes an access token the app holds, such as when the user
+// disconnects the account in your service. A token OwnerRez does not know
+// (404) counts as already revoked: Revoke returns nil. The token is part of
+// the request path; it is replaced by "REDACTED" in errors, and the
+// request is never logged.
+//
+// OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
+//
+// DELETE /oauth/access_token/{token}
+func (o *OAuthClient) Revoke(ctx context.Context, accessToken string) error {
+	if accessToken == "" {
+		return errors.New("ownerrez: revoke token: empty token")
+	}
+	escaped := url.PathEscape(accessToken)
+	_, err := o.revoke.Do(ctx, api.Request{Method: http.MethodDelete, Path: tokenPath + "/" + escaped}, nil)
+	if err == nil {
+		return nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		if ae.StatusCode == http.StatusNotFound {
+			return nil
+		}
+		ae.URL = strings.ReplaceAll(ae.URL, escaped, "REDACTED")
+	}
+	return fmt.Errorf("ownerrez: revoke token: %w", &redactedError{err: err, secrets: []string{accessToken, escaped}})
+}
+
+// redactedError hides secrets that the wrapped error's text may contain,
+// such as a token in a request path.
+type redactedError struct {
+	err     error
+	secrets []string
+}
+
+func (e *redactedError) Error() string {
+	s := e.err.Error()
+	for _, secret := range e.secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "REDACTED")
+		}
+	}
+	return s
+}
+
+func (e *redactedError) Unwrap() error { return e.err }

@@ -1,0 +1,83 @@
+package ownerrez
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+// Receiver turns OwnerRez deliveries into events: it authenticates each one
+// with its verify.Verifier, parses it and normalizes it. It implements
+// event.Receiver and event.Decoder, is immutable and safe for concurrent
+// use.
+type Receiver struct {
+	verifier  verify.Verifier
+	draftType event.Type
+}
+
+// Option configures a Receiver.
+type Option func(*Receiver)
+
+// WithDraftType sets the normalized type of a thread_message entity_create
+// delivery whose message is a draft (is_draft true). The default, also
+// given by "", is event.MessageReceived, with a Message whose Incoming is
+// false: a draft is the host's unsent text, never the guest's. Give
+// event.RecordCreated to keep drafts away from message.received handlers
+// (their Subject.Kind stays "message").
+func WithDraftType(t event.Type) Option {
+	return func(r *Receiver) {
+		if t == "" {
+			t = event.MessageReceived
+		}
+		r.draftType = t
+	}
+}
+
+// NewReceiver returns a Receiver that authenticates with v, usually a
+// *Verifier from NewVerifier (verify.Unverified for local tools only). A
+// nil v is an error: a Receiver never runs without authentication. Nil
+// options are ignored; of several options of one kind, the last wins.
+func NewReceiver(v verify.Verifier, opts ...Option) (*Receiver, error) {
+	if v == nil {
+		return nil, errors.New("ownerrez: new receiver: nil verifier")
+	}
+	r := &Receiver{verifier: v, draftType: event.MessageReceived}
+	for _, o := range opts {
+		if o != nil {
+			o(r)
+		}
+	}
+	return r, nil
+}
+
+// Provider returns Provider.
+func (r *Receiver) Provider() event.Provider { return Provider }
+
+// Receive authenticates the delivery, then parses and normalizes it. A
+// failed authentication returns the verifier's error (never wrapping
+// event.ErrMalformed); an authentic body that does not parse returns an
+// error wrapping event.ErrMalformed. The Event's Data is the *Webhook and
+// its Raw is body itself, not a copy.
+func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
+	if err := r.verifier.Verify(h, body); err != nil {
+		if _, own := r.verifier.(*Verifier); own {
+			return nil, err // already names the package and the operation
+		}
+		return nil, fmt.Errorf("ownerrez: verify: %w", err)
+	}
+	return r.Decode(h, body)
+}
+
+// Decode parses and normalizes the delivery exactly as Receive does, but
+// does not authenticate it: call it only on a body that passed Receive
+// before, such as one stored by an inbox. The header is not used.
+func (r *Receiver) Decode(_ http.Header, body []byte) (event.Event, error) {
+	w, err := Parse(body)
+	if err != nil {
+		return nil, err
+	}
+	return normalize(w, r.draftType), nil
+}

@@ -1,0 +1,253 @@
+package ownerrez
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// Provider is the event.Provider of every Event this package returns.
+const Provider event.Provider = "ownerrez"
+
+// Action is the change a delivery reports: the envelope's "action" key.
+// OwnerRez sends it in lowercase snake_case.
+type Action string
+
+// The actions OwnerRez is known to send.
+const (
+	// ActionEntityCreate reports a record created.
+	ActionEntityCreate Action = "entity_create"
+	// ActionEntityUpdate reports a record changed; Webhook.Categories says
+	// which aspects changed.
+	ActionEntityUpdate Action = "entity_update"
+	// ActionEntityDelete reports a record removed. The delivery may carry no
+	// entity, only its EntityID.
+	ActionEntityDelete Action = "entity_delete"
+	// ActionApplicationAuthorizationRevoked reports that the account
+	// UserID removed the OAuth app: stop calling the API for that account.
+	// It carries no entity.
+	ActionApplicationAuthorizationRevoked Action = "application_authorization_revoked"
+	// ActionWebhookTest is the delivery of the "Send a Test Webhook"
+	// button. It carries no entity.
+	ActionWebhookTest Action = "webhook_test"
+)
+
+// isEntityAction reports whether a names a change to a record
+// (entity_create, entity_update, entity_delete and any later entity_*), as
+// opposed to a connection-level action.
+func (a Action) isEntityAction() bool { return strings.HasPrefix(string(a), "entity_") }
+
+// EntityType is the kind of record a delivery is about: the envelope's
+// "entity_type" key.
+type EntityType string
+
+// The entity types OwnerRez is known to send.
+const (
+	// EntityBooking is a booking or a block of the calendar (see
+	// Booking.IsBlock); its entity decodes into Booking.
+	EntityBooking EntityType = "booking"
+	// EntityGuest is a guest, which the OwnerRez interface calls a contact;
+	// its entity decodes into Guest.
+	EntityGuest EntityType = "guest"
+	// EntityProperty is a rental property; its entity decodes into Property.
+	EntityProperty EntityType = "property"
+	// EntityInquiry is a guest's inquiry; its entity decodes into Inquiry.
+	EntityInquiry EntityType = "inquiry"
+	// EntityQuote is a price quote; its entity decodes into Quote.
+	EntityQuote EntityType = "quote"
+	// EntityThreadMessage is a message in a conversation, drafts included;
+	// its entity decodes into ThreadMessage.
+	EntityThreadMessage EntityType = "thread_message"
+	// EntityAPIApplication is the OAuth app itself: the entity type of
+	// webhook_test and application_authorization_revoked deliveries.
+	EntityAPIApplication EntityType = "api_application"
+)
+
+// Webhook is one OwnerRez delivery: the envelope
+// {id, user_id, action, entity_type, entity_id, categories, entity} and, when
+// the entity is present and of a known type, the entity decoded into the
+// matching typed field. At most one typed field is set, the one of
+// EntityType; an unknown entity type leaves them all nil and keeps only
+// Entity.
+type Webhook struct {
+	// ID identifies the delivery, and is the key to deduplicate on. It is a
+	// UUID string in current deliveries and a number in older ones; both
+	// are kept as text. It is "" when the delivery has none.
+	ID lenient.String `json:"id"`
+	// UserID is the OwnerRez account the change belongs to: the user_id of
+	// the OAuth token response for that account. Zero when absent.
+	UserID lenient.Int `json:"user_id"`
+	// Action is the change reported.
+	Action Action `json:"action"`
+	// EntityType is the kind of record changed.
+	EntityType EntityType `json:"entity_type"`
+	// EntityID is the id of the record changed (for api_application, the
+	// app's id). Zero when absent.
+	EntityID lenient.Int `json:"entity_id"`
+	// Categories names the aspects of the record that changed, such as
+	// "availability", "charge" or "financial". OwnerRez sends it on updates
+	// only; nil when absent.
+	Categories []string `json:"categories,omitempty"`
+	// Entity is the record as the API would return it, exactly as sent.
+	// Nil when the delivery carries none (webhook_test,
+	// application_authorization_revoked, often entity_delete) or null.
+	Entity json.RawMessage `json:"entity,omitempty"`
+
+	// Booking is Entity decoded, for entity type booking.
+	Booking *Booking `json:"-"`
+	// Guest is Entity decoded, for entity type guest.
+	Guest *Guest `json:"-"`
+	// Property is Entity decoded, for entity type property.
+	Property *Property `json:"-"`
+	// Inquiry is Entity decoded, for entity type inquiry.
+	Inquiry *Inquiry `json:"-"`
+	// Quote is Entity decoded, for entity type quote.
+	Quote *Quote `json:"-"`
+	// ThreadMessage is Entity decoded, for entity type thread_message.
+	ThreadMessage *ThreadMessage `json:"-"`
+	// APIApplication is Entity decoded, for entity type api_application.
+	APIApplication *APIApplication `json:"-"`
+
+	// Raw is the exact body of the delivery. It is the slice given to
+	// Parse, not a copy: do not modify it.
+	Raw []byte `json:"-"`
+}
+
+// EventName returns the name this package gives to a delivery of action on
+// entityType, the name Event.Name returns and event.Mux.OnName matches:
+// "<entity_type>.<action>" for record changes, such as
+// "booking.entity_update", and the action alone for connection-level
+// actions, such as "webhook_test" and "application_authorization_revoked".
+// An entity action with no entity type is the action alone too.
+func EventName(action Action, entityType EntityType) string {
+	if action.isEntityAction() && entityType != "" {
+		return string(entityType) + "." + string(action)
+	}
+	return string(action)
+}
+
+// EventName returns EventName(w.Action, w.EntityType).
+func (w *Webhook) EventName() string { return EventName(w.Action, w.EntityType) }
+
+// EventNames returns a sorted list of every event name this package knows:
+// each documented (entity type, action) pair and the two connection-level
+// actions. The slice is new on each call.
+func EventNames() []string {
+	names := make([]string, 0, len(eventTypes))
+	for name := range eventTypes {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Parse decodes one delivery body into a Webhook. It does not authenticate:
+// call it only on a body a Verifier accepted, or use a Receiver.
+//
+// Unknown keys are ignored, ids and numbers are read leniently (number or
+// string), and an unknown action or entity type parses with its entity kept
+// raw. Parse fails, with an error wrapping event.ErrMalformed, when the body
+// is not a JSON object, has no action, or carries an entity of a known type
+// that does not decode. The error text never quotes the body.
+func Parse(body []byte) (*Webhook, error) {
+	w := &Webhook{Raw: body}
+	if err := json.Unmarshal(body, w); err != nil {
+		return nil, malformed("envelope", err)
+	}
+	if w.Action == "" {
+		return nil, malformed("envelope has no action", nil)
+	}
+	if bytes.Equal(bytes.TrimSpace(w.Entity), []byte("null")) {
+		w.Entity = nil
+	}
+	if err := w.decodeEntity(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// decodeEntity decodes w.Entity into the typed field of w.EntityType.
+func (w *Webhook) decodeEntity() error {
+	if w.Entity == nil {
+		return nil
+	}
+	var dst any
+	switch w.EntityType {
+	case EntityBooking:
+		w.Booking = new(Booking)
+		dst = w.Booking
+	case EntityGuest:
+		w.Guest = new(Guest)
+		dst = w.Guest
+	case EntityProperty:
+		w.Property = new(Property)
+		dst = w.Property
+	case EntityInquiry:
+		w.Inquiry = new(Inquiry)
+		dst = w.Inquiry
+	case EntityQuote:
+		w.Quote = new(Quote)
+		dst = w.Quote
+	case EntityThreadMessage:
+		w.ThreadMessage = new(ThreadMessage)
+		dst = w.ThreadMessage
+	case EntityAPIApplication:
+		w.APIApplication = new(APIApplication)
+		dst = w.APIApplication
+	default:
+		return nil
+	}
+	if err := json.Unmarshal(w.Entity, dst); err != nil {
+		return malformed(string(w.EntityType)+" entity", err)
+	}
+	return nil
+}
+
+// parseError is a Parse failure. Its text names what failed but never
+// quotes the body (the JSON and lenient decoders quote offending values,
+// which may be guests' personal data); the decoder's error stays reachable
+// through Unwrap for errors.As.
+type parseError struct {
+	what  string
+	cause error
+}
+
+func malformed(what string, cause error) error { return &parseError{what: what, cause: cause} }
+
+func (e *parseError) Error() string {
+	msg := "ownerrez: parse: " + e.what
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case e.cause == nil:
+	case errors.As(e.cause, &syn):
+		msg += fmt.Sprintf(": invalid JSON at byte %d", syn.Offset)
+	case errors.As(e.cause, &typ):
+		// Value is "string", "array", or "number 12.5": keep the kind only.
+		kind, _, _ := strings.Cut(typ.Value, " ")
+		if typ.Field != "" {
+			msg += fmt.Sprintf(": field %q holds a JSON %s", typ.Field, kind)
+		} else {
+			msg += ": not a JSON object but a JSON " + kind
+		}
+	case errors.Is(e.cause, lenient.ErrType), errors.Is(e.cause, event.ErrInvalidDate):
+		msg += ": a field holds a value of the wrong kind"
+	default:
+		msg += ": does not decode"
+	}
+	return msg + ": " + event.ErrMalformed.Error()
+}
+
+// Unwrap returns event.ErrMalformed and the decoder's error, if any.
+func (e *parseError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{event.ErrMalformed}
+	}
+	return []error{event.ErrMalformed, e.cause}
+}

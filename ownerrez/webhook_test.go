@@ -1,0 +1,230 @@
+package ownerrez
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+func TestParse_everyDelivery(t *testing.T) {
+	t.Parallel()
+	for _, d := range deliveries(t) {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse(d.body)
+			require.NoError(t, err)
+			require.NotEmpty(t, w.Raw)
+			assert.Same(t, &d.body[0], &w.Raw[0], "Raw must be the body, not a copy")
+			if d.event != "" {
+				assert.Equal(t, d.event, w.EventName())
+			}
+			// The typed field matches the entity type, and only it is set.
+			typed := map[EntityType]bool{
+				EntityBooking:        w.Booking != nil,
+				EntityGuest:          w.Guest != nil,
+				EntityProperty:       w.Property != nil,
+				EntityInquiry:        w.Inquiry != nil,
+				EntityQuote:          w.Quote != nil,
+				EntityThreadMessage:  w.ThreadMessage != nil,
+				EntityAPIApplication: w.APIApplication != nil,
+			}
+			for et, set := range typed {
+				want := et == w.EntityType && w.Entity != nil
+				assert.Equal(t, want, set, "typed field of %s", et)
+			}
+		})
+	}
+}
+
+func TestParse_envelope(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body []byte
+		want *Webhook
+	}{
+		{
+			name: "real capture, block created",
+			body: sample(t, "booking.entity_create"),
+			want: &Webhook{
+				ID: "17e9b27d-2d93-42ef-835c-1201c28ebe90", UserID: 347482730,
+				Action: ActionEntityCreate, EntityType: EntityBooking, EntityID: 16879744,
+			},
+		},
+		{
+			name: "real capture, update with categories",
+			body: sample(t, "booking.entity_update"),
+			want: &Webhook{
+				ID: "47af00f8-44c9-42ba-ae66-0e4b4cc658eb", UserID: 347482730,
+				Action: ActionEntityUpdate, EntityType: EntityBooking, EntityID: 16879744,
+				Categories: []string{"availability", "charge", "financial"},
+			},
+		},
+		{
+			name: "legacy integer id, no entity",
+			body: []byte(`{ "id": 12345, "user_id": 56789, "action": "entity_update", "entity_type": "booking", "entity_id": 6703607 }`),
+			want: &Webhook{ID: "12345", UserID: 56789, Action: ActionEntityUpdate, EntityType: EntityBooking, EntityID: 6703607},
+		},
+		{
+			name: "test ping without user",
+			body: []byte(`{"id":"x-1","action":"webhook_test","entity_type":"api_application","entity_id":7}`),
+			want: &Webhook{ID: "x-1", Action: ActionWebhookTest, EntityType: EntityAPIApplication, EntityID: 7},
+		},
+		{
+			name: "ids as strings, entity null",
+			body: []byte(`{"id":"9","user_id":"56789","action":"entity_delete","entity_type":"guest","entity_id":"31","entity":null}`),
+			want: &Webhook{ID: "9", UserID: 56789, Action: ActionEntityDelete, EntityType: EntityGuest, EntityID: 31},
+		},
+		{
+			name: "unknown keys ignored",
+			body: []byte(`{"id":"9","action":"entity_update","entity_type":"guest","timestamp":"2026-01-01T00:00:00Z","data":{}}`),
+			want: &Webhook{ID: "9", Action: ActionEntityUpdate, EntityType: EntityGuest},
+		},
+	}
+	ignore := cmpIgnoreEntity()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Parse(tt.body)
+			require.NoError(t, err)
+			if diff := cmp.Diff(tt.want, got, ignore); diff != "" {
+				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// cmpIgnoreEntity compares envelopes only.
+func cmpIgnoreEntity() cmp.Option {
+	return cmp.FilterPath(func(p cmp.Path) bool {
+		switch p.Last().String() {
+		case ".Raw", ".Entity", ".Booking", ".Guest", ".Property", ".Inquiry", ".Quote", ".ThreadMessage", ".APIApplication":
+			return true
+		}
+		return false
+	}, cmp.Ignore())
+}
+
+func TestParse_unknownEntityKeptRaw(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"id":"u","action":"entity_update","entity_type":"owner","entity_id":5,"entity":{"id":5,"name":"Owner LLC","new":[1,2]}}`)
+	w, err := Parse(body)
+	require.NoError(t, err)
+	assert.Equal(t, EntityType("owner"), w.EntityType)
+	assert.JSONEq(t, `{"id":5,"name":"Owner LLC","new":[1,2]}`, string(w.Entity))
+	assert.Nil(t, w.Booking)
+	assert.Equal(t, "owner.entity_update", w.EventName())
+
+	// The entity of an unknown type is kept raw whatever its shape.
+	w, err = Parse([]byte(`{"action":"entity_create","entity_type":"listing","entity":[1,"a"]}`))
+	require.NoError(t, err)
+	assert.JSONEq(t, `[1,"a"]`, string(w.Entity))
+}
+
+func TestParse_malformed(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"empty":                     ``,
+		"not json":                  `guest Dana Whitfield`,
+		"truncated":                 `{"action":"entity_create","entity_type":"guest","entity":{"first_name":"Dana"`,
+		"array":                     `[{"action":"entity_create"}]`,
+		"string":                    `"entity_create"`,
+		"null":                      `null`,
+		"no action":                 `{"id":"1","entity_type":"booking","entity_id":1}`,
+		"action not a string":       `{"action":7,"entity_type":"booking"}`,
+		"categories not strings":    `{"action":"entity_update","entity_type":"booking","categories":[{"a":"secret-dana"}]}`,
+		"booking entity not object": `{"action":"entity_update","entity_type":"booking","entity":"secret-dana"}`,
+		"bad booking date":          `{"action":"entity_update","entity_type":"booking","entity":{"arrival":"secret-dana"}}`,
+		"bad booking amount":        `{"action":"entity_update","entity_type":"booking","entity":{"total_amount":"secret-dana"}}`,
+		"bad guest id":              `{"action":"entity_update","entity_type":"guest","entity":{"id":"secret-dana"}}`,
+		"guest name a number":       `{"action":"entity_update","entity_type":"guest","entity":{"first_name":123456789}}`,
+		"bad message time":          `{"action":"entity_create","entity_type":"thread_message","entity":{"date_utc":"secret-dana"}}`,
+		"bad property flag":         `{"action":"entity_create","entity_type":"property","entity":{"active":"secret-dana"}}`,
+		"bad inquiry":               `{"action":"entity_create","entity_type":"inquiry","entity":{"arrival":12}}`,
+		"bad quote":                 `{"action":"entity_create","entity_type":"quote","entity":{"total_amount":[1]}}`,
+		"bad application":           `{"action":"webhook_test","entity_type":"api_application","entity":{"id":{}}}`,
+		"user id with fraction":     `{"action":"webhook_test","user_id":12.5}`,
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse([]byte(body))
+			require.Error(t, err)
+			assert.Nil(t, w)
+			require.ErrorIs(t, err, event.ErrMalformed)
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, "ownerrez: parse: "), msg)
+			for _, leak := range []string{"secret-dana", "Dana", "123456789", "12.5"} {
+				assert.NotContains(t, msg, leak, "error text must not quote the body")
+			}
+		})
+	}
+}
+
+func TestParse_malformedKeepsCause(t *testing.T) {
+	t.Parallel()
+	_, err := Parse([]byte(`{"action":"entity_update","entity_type":"guest","entity":{"first_name":1}}`))
+	var typeErr *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &typeErr)
+	assert.Contains(t, err.Error(), "guest entity")
+
+	_, err = Parse([]byte(`{"action":"entity_update","entity_type":"booking","entity":{"adults":"two"}}`))
+	require.ErrorIs(t, err, lenient.ErrType)
+	require.ErrorIs(t, err, event.ErrMalformed)
+
+	_, err = Parse([]byte(`{"action":`))
+	var syntaxErr *json.SyntaxError
+	require.ErrorAs(t, err, &syntaxErr)
+	assert.Contains(t, err.Error(), "invalid JSON at byte")
+}
+
+func TestEventName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		action Action
+		entity EntityType
+		want   string
+	}{
+		{ActionEntityCreate, EntityBooking, "booking.entity_create"},
+		{ActionEntityUpdate, EntityThreadMessage, "thread_message.entity_update"},
+		{ActionEntityDelete, "owner", "owner.entity_delete"},
+		{"entity_restore", EntityGuest, "guest.entity_restore"},
+		{ActionEntityUpdate, "", "entity_update"},
+		{ActionWebhookTest, EntityAPIApplication, "webhook_test"},
+		{ActionApplicationAuthorizationRevoked, EntityAPIApplication, "application_authorization_revoked"},
+		{ActionWebhookTest, "", "webhook_test"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, EventName(tt.action, tt.entity), "%s on %s", tt.action, tt.entity)
+	}
+}
+
+func TestEventNames(t *testing.T) {
+	t.Parallel()
+	names := EventNames()
+	require.True(t, slices.IsSorted(names))
+	assert.Equal(t, len(names), len(slices.Compact(slices.Clone(names))))
+	// 6 entity types × 3 entity actions, plus the 2 connection-level ones.
+	assert.Len(t, names, 6*3+2)
+	names[0] = "changed"
+	assert.NotEqual(t, "changed", EventNames()[0], "EventNames must return a new slice")
+
+	// Every name is what EventName gives for its own parts.
+	for _, name := range EventNames() {
+		entity, action, ok := strings.Cut(name, ".")
+		if !ok {
+			assert.Equal(t, name, EventName(Action(name), EntityAPIApplication))
+			continue
+		}
+		assert.Equal(t, name, EventName(Action(action), EntityType(entity)))
+	}
+}

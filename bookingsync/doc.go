@@ -1,0 +1,82 @@
+// Package bookingsync receives BookingSync (Smily) API v3 webhooks: it
+// verifies their X-Content-Signature, decodes them into typed records and
+// normalizes them into [event.Event]s.
+//
+//	v, err := bookingsync.NewVerifier(os.Getenv("BOOKINGSYNC_CLIENT_SECRET"))
+//	if err != nil {
+//		return err
+//	}
+//	rcv, err := bookingsync.NewReceiver(v)
+//	if err != nil {
+//		return err
+//	}
+//	mux := event.NewMux()
+//	mux.On(event.BookingCancelled, event.HandlerFunc(func(ctx context.Context, e event.Event) error {
+//		b, _ := event.BookingOf(e)
+//		return releaseDates(ctx, b.PropertyID, b.Arrival, b.Departure)
+//	}))
+//	http.Handle("POST /hooks/bookingsync", event.NewHTTPHandler(rcv, mux))
+//
+// Handlers that need BookingSync's own fields read the *[Webhook] from
+// Event.Data and type-switch on its Resource (*[Booking], *[Rental],
+// *[Client], ...). [Parse] decodes a body without verifying it.
+//
+// # Authentication
+//
+// Every delivery carries X-Content-Signature: the lowercase hex HMAC-SHA1,
+// keyed by the OAuth application's client secret, of Ruby's
+// Base64.encode64 of the exact body, which puts a newline after every 60
+// characters and at the end. [Verifier] checks it in constant time, against
+// several secrets when given them (rotation), and also accepts the signature
+// of the strict Base64 form without newlines, as BookingSync's own Rails
+// engine (bookingsync_application) does. There is no separate webhook secret
+// and no timestamp, so a captured delivery can be replayed: deduplicate (the
+// event ID is a hash of the body) and treat deliveries as hints, see below.
+//
+// # Deliveries
+//
+// A delivery is a POST with Content-Type application/json and User-Agent
+// "BookingSync Webhook Delivery", holding one event: {"account_id",
+// "event", "resource"}, the resource being the record serialized as API v3
+// serializes it, under the singular name of its kind. [EventNames] lists the
+// 64 documented event names; each normalizes to one event.Type (client_* to
+// guest.*, rental_* to property.*, inbox_message_created to message.received,
+// kinds without a normalized type to record.* with the kind in Subject).
+//
+// BookingSync does not guarantee delivery order, above all for several
+// updates in a short time, and a delivery can be lost. Its API best practices
+// advise treating a webhook as a signal to re-fetch the record from the API
+// (or to apply changes by their updated_at when eventual consistency is
+// enough), and keeping a periodic sync with updated_since even with webhooks.
+// Event.Time is the record's updated_at for that reason.
+//
+// # Subscriptions
+//
+// BookingSync documents no API to manage webhook subscriptions: they are
+// created in the partner UI (application, Manage, Webhooks, New Webhook: a URL
+// and a choice of events). So this package, unlike the other providers',
+// has no Client. The OAuth scopes webhooks_read and webhooks_write exist, but
+// no endpoint for them is documented.
+//
+// # Unknown and assumed
+//
+// BookingSync publishes one sample delivery (client_created). For the other
+// kinds this package assumes the same shape, with the fields of the API v3
+// objects, and also accepts the record under its plural name as an array,
+// under another single key, as the resource itself or as a bare id. What a
+// *_destroyed delivery holds (the last state or an id) is not documented:
+// both parse. Whether cancelling a booking sends booking_updated with status
+// Canceled, booking_destroyed, or both is not documented: the first gives
+// booking.cancelled, the second booking.deleted. The retry policy, timeout,
+// expected status codes and source addresses of deliveries are not documented
+// either; BookingSync's own receiver answers 200.
+//
+// An inbox message names its sender only as a participant id, so
+// Message.Incoming is inferred from the message's origin (see
+// [InboxMessage]). Bookings carry no guest details or channel name (only
+// links to a client and a source), so the normalized Booking has neither.
+//
+// Documentation: https://developers.bookingsync.com/guides/webhook-subscriptions,
+// https://developers.bookingsync.com/guides/api-best-practices and
+// https://developers.bookingsync.com/reference/.
+package bookingsync

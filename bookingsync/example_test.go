@@ -1,0 +1,109 @@
+package bookingsync_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/pmshooks/pmshooks/bookingsync"
+	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
+	"github.com/pmshooks/pmshooks/event"
+)
+
+// Example serves BookingSync deliveries with a provider-agnostic handler.
+func Example() {
+	v, err := bookingsync.NewVerifier("client-secret")
+	if err != nil {
+		panic(err)
+	}
+	rcv, err := bookingsync.NewReceiver(v)
+	if err != nil {
+		panic(err)
+	}
+	mux := event.NewMux()
+	mux.On(event.BookingCreated, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		b, _ := event.BookingOf(e)
+		fmt.Println(e.Type(), b.ID, b.Status, b.Arrival, b.Departure, b.Total)
+		return nil
+	}))
+	h := event.NewHTTPHandler(rcv, mux)
+
+	// A delivery as BookingSync sends it, signed with the same secret.
+	req, err := bookingsynctest.NewRequest("http://127.0.0.1/hooks/bookingsync", "booking_created", v)
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+
+	// The same delivery without its signature.
+	req, _ = bookingsynctest.NewRequest("http://127.0.0.1/hooks/bookingsync", "booking_created", nil)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// booking.created 80 confirmed 2025-07-12 2025-07-19 2700.0 USD
+	// 200
+	// 401
+}
+
+// ExampleNewVerifier signs a body as BookingSync does and verifies it, with
+// the previous secret still accepted during a rotation.
+func ExampleNewVerifier() {
+	v, err := bookingsync.NewVerifier("new-client-secret", "old-client-secret")
+	if err != nil {
+		panic(err)
+	}
+	old, _ := bookingsync.NewVerifier("old-client-secret")
+
+	body := []byte(`{"account_id":1,"event":"booking_created","resource":{"booking":{"id":1}}}`)
+	h := http.Header{}
+	old.Sign(h, body)
+	fmt.Println(h.Get(bookingsync.SignatureHeader))
+	fmt.Println(v.Verify(h, body))
+	fmt.Println(v.Verify(h, append(body, ' ')))
+	// Output:
+	// a26ed06a4234776c8979fc8cec60c39ff25f75f1
+	// <nil>
+	// bookingsync: verify: invalid signature: header X-Content-Signature matches no configured secret
+}
+
+// ExampleParse reads BookingSync's own fields from a delivery by switching
+// on the type of its record.
+func ExampleParse() {
+	body, _ := bookingsynctest.Sample("inbox_message_created")
+	w, err := bookingsync.Parse(body)
+	if err != nil {
+		panic(err)
+	}
+	switch r := w.Resource.(type) {
+	case *bookingsync.Booking:
+		fmt.Println("booking", r.ID, r.Status)
+	case *bookingsync.InboxMessage:
+		fmt.Printf("message %s in conversation %s via %s: %q\n", r.ID, r.Links.ID("conversation"), r.Origin, r.Content)
+	}
+	// Output:
+	// message 5 in conversation 11 via airbnb_message: "Hi! Could we check in a bit earlier, around 2 pm?"
+}
+
+// ExampleWithEventType routes the host's reviews of guests as reviews.
+func ExampleWithEventType() {
+	v, _ := bookingsync.NewVerifier("client-secret")
+	rcv, err := bookingsync.NewReceiver(v,
+		bookingsync.WithEventType("host_review_created", event.ReviewCreated),
+		bookingsync.WithEventType("host_review_updated", event.ReviewUpdated),
+	)
+	if err != nil {
+		panic(err)
+	}
+	body, _ := bookingsynctest.Sample("host_review_created")
+	e, err := rcv.Decode(nil, body)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(e.Type(), e.Subject())
+	// Output:
+	// review.created host_review/04356dc9-1349-4e05-b818-09ccdac8d5dd
+}

@@ -1,0 +1,266 @@
+package bookingsync
+
+import (
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+)
+
+// route is how one BookingSync event name normalizes: its type and the
+// Subject kind of the record it is about.
+type route struct {
+	typ  event.Type
+	kind string
+}
+
+// eventTable maps every event name of BookingSync's webhook documentation
+// (64, as of its 2023-12 list) to its normalized type. booking_updated is
+// booking.cancelled instead when the booking's status is Canceled. Kinds
+// without a normalized type of their own are record.*, with BookingSync's own
+// kind in Subject.Kind. It is never modified.
+var eventTable = map[string]route{
+	"account_destroyed": {event.RecordDeleted, "account"},
+	"account_updated":   {event.RecordUpdated, "account"},
+
+	"accounts_application_created":   {event.RecordCreated, "accounts_application"},
+	"accounts_application_destroyed": {event.RecordDeleted, "accounts_application"},
+	"accounts_application_updated":   {event.RecordUpdated, "accounts_application"},
+
+	"accounts_user_created":   {event.RecordCreated, "accounts_user"},
+	"accounts_user_destroyed": {event.RecordDeleted, "accounts_user"},
+	"accounts_user_updated":   {event.RecordUpdated, "accounts_user"},
+
+	"amenity_created":   {event.RecordCreated, "amenity"},
+	"amenity_destroyed": {event.RecordDeleted, "amenity"},
+	"amenity_updated":   {event.RecordUpdated, "amenity"},
+
+	// Subject is the rental (kind "property") when the availability links
+	// one, else the availability itself.
+	"availability_updated": {event.AvailabilityUpdated, "availability"},
+
+	"booking_comment_created":   {event.RecordCreated, "booking_comment"},
+	"booking_comment_destroyed": {event.RecordDeleted, "booking_comment"},
+	"booking_comment_updated":   {event.RecordUpdated, "booking_comment"},
+
+	"booking_created":   {event.BookingCreated, "booking"},
+	"booking_destroyed": {event.BookingDeleted, "booking"},
+	"booking_updated":   {event.BookingUpdated, "booking"},
+
+	"booking_discount_code_created":   {event.RecordCreated, "booking_discount_code"},
+	"booking_discount_code_destroyed": {event.RecordDeleted, "booking_discount_code"},
+	"booking_discount_code_updated":   {event.RecordUpdated, "booking_discount_code"},
+
+	"booking_discount_code_usage_created":   {event.RecordCreated, "booking_discount_code_usage"},
+	"booking_discount_code_usage_destroyed": {event.RecordDeleted, "booking_discount_code_usage"},
+	"booking_discount_code_usage_updated":   {event.RecordUpdated, "booking_discount_code_usage"},
+
+	"bookings_fee_created":   {event.RecordCreated, "bookings_fee"},
+	"bookings_fee_destroyed": {event.RecordDeleted, "bookings_fee"},
+	"bookings_fee_updated":   {event.RecordUpdated, "bookings_fee"},
+
+	"bookings_tags_item_created":   {event.RecordCreated, "bookings_tags_item"},
+	"bookings_tags_item_destroyed": {event.RecordDeleted, "bookings_tags_item"},
+
+	"client_created":   {event.GuestCreated, "guest"},
+	"client_destroyed": {event.GuestDeleted, "guest"},
+	"client_updated":   {event.GuestUpdated, "guest"},
+
+	"fee_created":   {event.RecordCreated, "fee"},
+	"fee_destroyed": {event.RecordDeleted, "fee"},
+	"fee_updated":   {event.RecordUpdated, "fee"},
+
+	// The host's review of a guest is not a review of the stay by a guest,
+	// which is what review.* announces.
+	"host_review_created": {event.RecordCreated, "host_review"},
+	"host_review_updated": {event.RecordUpdated, "host_review"},
+
+	"inbox_conversation_created": {event.RecordCreated, "conversation"},
+	"inbox_conversation_updated": {event.RecordUpdated, "conversation"},
+
+	"inbox_message_created": {event.MessageReceived, "message"},
+	"inbox_message_updated": {event.RecordUpdated, "message"},
+
+	"inquiry_created":   {event.InquiryCreated, "inquiry"},
+	"inquiry_destroyed": {event.RecordDeleted, "inquiry"}, // there is no inquiry.deleted
+	"inquiry_updated":   {event.InquiryUpdated, "inquiry"},
+
+	"payment_created":   {event.PaymentCreated, "payment"},
+	"payment_destroyed": {event.PaymentDeleted, "payment"},
+	"payment_updated":   {event.PaymentUpdated, "payment"},
+
+	"photo_created":   {event.RecordCreated, "photo"},
+	"photo_destroyed": {event.RecordDeleted, "photo"},
+	"photo_updated":   {event.RecordUpdated, "photo"},
+
+	"rental_created":   {event.PropertyCreated, "property"},
+	"rental_destroyed": {event.PropertyDeleted, "property"},
+	"rental_updated":   {event.PropertyUpdated, "property"},
+
+	"rental_exposure_exception_created":   {event.RecordCreated, "rental_exposure_exception"},
+	"rental_exposure_exception_destroyed": {event.RecordDeleted, "rental_exposure_exception"},
+
+	"rentals_amenity_created":   {event.RecordCreated, "rentals_amenity"},
+	"rentals_amenity_destroyed": {event.RecordDeleted, "rentals_amenity"},
+	"rentals_amenity_updated":   {event.RecordUpdated, "rentals_amenity"},
+
+	"review_created":       {event.ReviewCreated, "review"},
+	"review_updated":       {event.ReviewUpdated, "review"},
+	"review_reply_created": {event.ReviewUpdated, "review_reply"}, // a reply changes the review
+
+	"user_created":   {event.RecordCreated, "user"},
+	"user_destroyed": {event.RecordDeleted, "user"},
+	"user_updated":   {event.RecordUpdated, "user"},
+}
+
+// normalize builds the Event of a parsed delivery. types overrides the
+// normalized type of event names (WithEventType); it may be nil.
+func normalize(w *Webhook, types map[string]event.Type) event.Event {
+	f := event.Fields{
+		Provider: Provider,
+		Type:     event.TypeUnknown,
+		Name:     w.Event,
+		ID:       event.HashID(w.Raw), // BookingSync sends no delivery id
+		Account:  w.AccountID,
+		Raw:      w.Raw,
+		Data:     w,
+	}
+	r, known := eventTable[w.Event]
+	if known {
+		f.Type = r.typ
+		f.Subject.Kind = r.kind
+	}
+	if t, ok := types[w.Event]; ok {
+		f.Type = t
+		if !known {
+			f.Subject.Kind, _ = splitName(w.Event)
+		}
+	}
+
+	rec, ok := w.Resource.(recorder)
+	if !ok {
+		return event.New(f)
+	}
+	base := rec.record()
+	f.Subject.ID = base.ID.String()
+	if _, action := splitName(w.Event); action != "destroyed" {
+		// A destroyed record's timestamps tell when it last changed, not
+		// when it was destroyed.
+		f.Time = recordTime(base)
+	}
+
+	switch res := w.Resource.(type) {
+	case *Booking:
+		b := bookingOf(res)
+		f.Booking = &b
+		if f.Type == event.BookingUpdated && b.Status == event.StatusCancelled {
+			f.Type = event.BookingCancelled
+		}
+	case *InboxMessage:
+		m := messageOf(res)
+		f.Message = &m
+	case *Availability:
+		if rental := res.Links.ID("rental"); rental != "" {
+			f.Subject = event.Subject{Kind: "property", ID: rental}
+		}
+	}
+	return event.New(f)
+}
+
+// recordTime is when the record last changed: updated_at, else created_at;
+// zero when neither is sent with a zone.
+func recordTime(r *Record) time.Time {
+	if t := r.UpdatedAt.Instant(); !t.IsZero() {
+		return t
+	}
+	return r.CreatedAt.Instant()
+}
+
+// bookingOf normalizes a booking record.
+//
+// Arrival and Departure are the calendar dates of start_at and end_at as
+// written. BookingSync writes the rental's local check-in and check-out clock
+// times with a "Z" (16:00 for a rental whose checkin_time is 16), so converting
+// them to another zone would shift the dates: they are read as sent.
+func bookingOf(b *Booking) event.Booking {
+	nb := event.Booking{
+		ID:         b.ID.String(),
+		PropertyID: b.Links.ID("rental"),
+		Status:     bookingStatus(b),
+		Adults:     b.Adults.Int(),
+		Children:   b.Children.Int(),
+		UpdatedAt:  b.UpdatedAt.Instant(),
+	}
+	if !b.StartAt.IsZero() {
+		nb.Arrival = event.DateOf(b.StartAt.Time)
+	}
+	if !b.EndAt.IsZero() {
+		nb.Departure = event.DateOf(b.EndAt.Time)
+	}
+	if !b.FinalPrice.IsZero() {
+		nb.Total = event.Money{Amount: b.FinalPrice.String(), Currency: strings.ToUpper(strings.TrimSpace(b.Currency))}
+	}
+	return nb
+}
+
+// bookingStatus maps BookingSync's booking status. "Locked" (held by another
+// application or user) and statuses this package does not know say nothing
+// about the stay itself, so the booking's flags decide: canceled_at, then
+// booked, unavailable and tentative_expires_at.
+func bookingStatus(b *Booking) event.BookingStatus {
+	switch strings.ToLower(strings.TrimSpace(b.Status)) {
+	case "booked":
+		return event.StatusConfirmed
+	case "tentative":
+		return event.StatusTentative
+	case "unavailable":
+		return event.StatusBlocked
+	case "canceled", "cancelled":
+		return event.StatusCancelled
+	}
+	switch {
+	case !b.CanceledAt.IsZero():
+		return event.StatusCancelled
+	case bool(b.Booked):
+		return event.StatusConfirmed
+	case bool(b.Unavailable):
+		return event.StatusBlocked
+	case !b.TentativeExpiresAt.IsZero():
+		return event.StatusTentative
+	}
+	return event.StatusUnknown
+}
+
+// messageOf normalizes an inbox message.
+func messageOf(m *InboxMessage) event.Message {
+	sent := m.SentAt.Instant()
+	if sent.IsZero() {
+		sent = m.CreatedAt.Instant()
+	}
+	return event.Message{
+		ID:             m.ID.String(),
+		ConversationID: m.Links.ID("conversation"),
+		Body:           m.Content,
+		Incoming:       incoming(m),
+		SentAt:         sent,
+	}
+}
+
+// incoming tells whether the guest probably wrote m. An inbox message names
+// its sender only as an inbox participant id (whether that participant is the
+// guest or a host takes an API call), so this reads the message's origin:
+// messages written in BookingSync's own inbox ("bookingsync_inbox") and
+// internal notes are the host's; messages that arrived from a channel, e-mail,
+// SMS or a messenger are taken to be the guest's. A host who answers from a
+// channel's own app is therefore seen as the guest.
+func incoming(m *InboxMessage) bool {
+	if strings.EqualFold(m.Visibility, "internal") {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(m.Origin)) {
+	case "airbnb_message", "airbnb_email", "booking-com", "homeaway", "tripadvisor",
+		"email", "messenger", "whatsapp", "inquiry", "sms":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,283 @@
+package bookingsync
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// Provider is BookingSync's name in normalized events.
+const Provider event.Provider = "bookingsync"
+
+// Webhook is one BookingSync delivery: the documented envelope
+// {"account_id", "event", "resource"} with the record the resource carries
+// decoded into its typed form.
+//
+// The resource is {"links": {URL templates}, "<kind>": {record}}, the record
+// under the singular name of its kind ("client" for client_created, the one
+// shape BookingSync publishes). Parse also finds it under the plural name
+// holding an array (the REST API's form; the first element is decoded, the
+// others are only in RawResource), under the single other key of the
+// resource, or as the resource itself when the resource has an "id"; a record
+// sent as a bare id gives a typed record with only ID set, so id-only
+// *_destroyed deliveries parse.
+type Webhook struct {
+	// AccountID is account_id as text: the account the event happened in;
+	// "" when absent.
+	AccountID string
+	// Event is the event name, such as "booking_created"; see EventNames.
+	Event string
+	// Resource is the record the delivery carries: *Booking for booking_*
+	// events, *Rental for rental_*, *Client for client_*, *Payment,
+	// *Inquiry, *Availability, *Review, *HostReview, *ReviewReply,
+	// *InboxConversation, *InboxMessage, *Account, *Amenity,
+	// *RentalsAmenity, *BookingComment, *DiscountCode, *DiscountCodeUsage,
+	// *BookingsFee, *Fee, *Photo, and *Record for the kinds without a
+	// documented shape. It is nil when the event name is unknown or the
+	// resource holds no record.
+	Resource any
+	// Links are the URL templates of resource.links, such as
+	// "bookings.rental": "https://www.bookingsync.com/api/v3/rentals/{bookings.rental}";
+	// nil when the resource has none or they are not all strings.
+	Links map[string]string
+	// RawResource is the resource exactly as sent, a part of Raw; nil when
+	// the body has none. For unknown event names it is all there is.
+	RawResource json.RawMessage
+	// Raw is the exact body. Parse does not copy it: do not modify it.
+	Raw []byte
+}
+
+// Parse decodes one delivery body. It does not authenticate: pass only
+// bodies that a Verifier accepted. Every error wraps event.ErrMalformed: the
+// body is not a JSON object, has no event name, or a known record has a field
+// of the wrong JSON type. Error texts never quote the body.
+//
+// An event name that EventNames does not list parses too, with Resource nil
+// and the resource kept in RawResource. Unknown fields are ignored.
+func Parse(body []byte) (*Webhook, error) {
+	if !json.Valid(body) {
+		var v json.RawMessage
+		err := json.Unmarshal(body, &v)
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, malformed(fmt.Sprintf("body is not JSON (offset %d)", syntax.Offset), err)
+		}
+		return nil, malformed("body is not JSON", err)
+	}
+	var eventRaw, accountRaw, resourceRaw []byte
+	if !eachMember(body, func(key, value []byte) bool {
+		switch string(key) {
+		case "event":
+			eventRaw = value
+		case "account_id":
+			accountRaw = value
+		case "resource":
+			resourceRaw = value
+		}
+		return true
+	}) {
+		return nil, malformed("body is not a JSON object", nil)
+	}
+
+	w := &Webhook{Raw: body}
+	if eventRaw == nil || isNull(eventRaw) {
+		return nil, malformed("event is missing", nil)
+	}
+	if jsonKind(eventRaw) != '"' {
+		return nil, malformed("event is not a string", nil)
+	}
+	if err := json.Unmarshal(eventRaw, &w.Event); err != nil {
+		return nil, malformed("event", err)
+	}
+	if strings.TrimSpace(w.Event) == "" {
+		return nil, malformed("event is empty", nil)
+	}
+	if accountRaw != nil {
+		var id lenient.String
+		if err := json.Unmarshal(accountRaw, &id); err != nil {
+			return nil, malformed("account_id", err)
+		}
+		w.AccountID = id.String()
+	}
+	if resourceRaw != nil && !isNull(resourceRaw) {
+		w.RawResource = resourceRaw
+	}
+
+	if _, known := eventTable[w.Event]; !known || w.RawResource == nil {
+		return w, nil
+	}
+	kind, _ := splitName(w.Event)
+	if err := w.decodeResource(kind); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// decodeResource finds the record in w.RawResource and decodes it, with the
+// resource's URL templates, into w.
+func (w *Webhook) decodeResource(kind string) error {
+	res := w.RawResource
+	var record []byte
+	switch jsonKind(res) {
+	case '{':
+		var (
+			links, byKey, other []byte
+			rank                = -1
+			others              int
+			hasID               bool
+		)
+		keys := recordKeys(kind)
+		eachMember(res, func(key, value []byte) bool {
+			switch string(key) {
+			case "links":
+				links = value
+			case "meta", "linked":
+			case "id":
+				hasID = true
+			default:
+				r := slices.Index(keys, string(key))
+				switch {
+				case r >= 0 && (rank < 0 || r <= rank):
+					byKey, rank = value, r
+				case r < 0:
+					other = value
+					others++
+				}
+			}
+			return true
+		})
+		itself := byKey == nil && hasID // the resource is the record
+		switch {
+		case byKey != nil:
+			record = byKey
+		case itself:
+			record = res
+		case others == 1:
+			record = other
+		}
+		// A record's own links map to ids; only the resource's are templates.
+		// They are only an aid (RawResource keeps them), so templates that are
+		// not all strings are dropped rather than failing the delivery.
+		if !itself && links != nil && !isNull(links) {
+			if json.Unmarshal(links, &w.Links) != nil {
+				w.Links = nil
+			}
+		}
+	case '[':
+		record = res
+	case 't', 'f':
+		return malformed("resource is a boolean", nil)
+	default: // a bare id
+		record = res
+	}
+	if record == nil {
+		return nil
+	}
+	return w.decodeRecord(kind, record)
+}
+
+// decodeRecord decodes raw, the record of kind: an object, an array whose
+// first element is the record, or a bare id.
+func (w *Webhook) decodeRecord(kind string, raw []byte) error {
+	if jsonKind(raw) == '[' {
+		first, ok := firstElement(raw)
+		if !ok {
+			return nil // an empty array: no record
+		}
+		raw = first
+	}
+	rec := newRecord(kind)
+	switch jsonKind(raw) {
+	case 'n':
+		return nil
+	case '{':
+		if err := json.Unmarshal(raw, rec); err != nil {
+			return malformed(kind+" record", err)
+		}
+	case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if err := json.Unmarshal(raw, &rec.record().ID); err != nil {
+			return malformed(kind+" id", err)
+		}
+	default:
+		return malformed(kind+" record is neither an object nor an id", nil)
+	}
+	rec.record().Raw = raw
+	w.Resource = rec
+	return nil
+}
+
+// EventNames returns a sorted list of every BookingSync event name this
+// package knows: the 64 names of BookingSync's webhook documentation. The
+// slice is new on each call.
+func EventNames() []string {
+	return slices.Sorted(maps.Keys(eventTable))
+}
+
+// splitName returns the resource kind and the action of an event name:
+// "booking_comment", "created" for booking_comment_created; the whole name and
+// "" when it ends in no known action.
+func splitName(name string) (kind, action string) {
+	for _, a := range [...]string{"created", "updated", "destroyed"} {
+		if k, ok := strings.CutSuffix(name, "_"+a); ok && k != "" {
+			return k, a
+		}
+	}
+	return name, ""
+}
+
+// parseError is a delivery that cannot be decoded. Its text says what is
+// wrong without quoting the body (encoding/json and lenient errors quote the
+// offending value, so their text is not used); Unwrap gives
+// event.ErrMalformed and the decoding error, for errors.Is and errors.As.
+type parseError struct {
+	what string
+	err  error
+}
+
+func malformed(what string, err error) error { return &parseError{what: what, err: err} }
+
+func (e *parseError) Error() string {
+	msg := "bookingsync: parse: " + e.what
+	if d := describe(e.err); d != "" {
+		msg += ": " + d
+	}
+	return msg + " (" + event.ErrMalformed.Error() + ")"
+}
+
+func (e *parseError) Unwrap() []error {
+	if e.err == nil {
+		return []error{event.ErrMalformed}
+	}
+	return []error{event.ErrMalformed, e.err}
+}
+
+// describe says what kind of decoding error err is, naming fields and types
+// but never values.
+func describe(err error) string {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("invalid JSON at offset %d", syntax.Offset)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return "a value of the wrong JSON type for " + typ.Type.String()
+		}
+		return fmt.Sprintf("field %s has the wrong JSON type for %s", typ.Field, typ.Type)
+	case errors.Is(err, lenient.ErrType):
+		return "a field has a value of the wrong JSON type"
+	case errors.Is(err, event.ErrInvalidDate):
+		return "a date is not YYYY-MM-DD"
+	}
+	return "undecodable value"
+}

@@ -1,0 +1,378 @@
+package hostaway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// BaseURL is the root of Hostaway's public API, the default of WithBaseURL.
+const BaseURL = "https://api.hostaway.com/v1"
+
+// tokenPath is the token endpoint, relative to the base URL.
+const tokenPath = "/accessTokens"
+
+// tokenActivationDelay is how long a new access token needs before Hostaway
+// accepts it: "a new token becomes valid only 1 second after it is issued".
+const tokenActivationDelay = time.Second
+
+// APIError is the error of every Client method whose request Hostaway
+// answered with a non-2xx status or with {"status": "fail"}; match it with
+// errors.As. Message holds Hostaway's error text (its "result" or, on 429,
+// "message"); Code is always empty, as Hostaway has no error codes; Details
+// holds a "result" that is not a string, exactly as sent.
+type APIError = api.Error
+
+// Client calls Hostaway's public API to manage unified webhooks and read
+// their delivery logs. It is safe for concurrent use.
+//
+// Requests that fail with a transport error, 429 or 5xx are retried with
+// jittered exponential backoff, honouring Retry-After up to a minute; a POST
+// is retried only on 429 or when the connection could not be made, so a
+// create never runs twice.
+type Client struct {
+	// Webhooks manages unified webhooks.
+	Webhooks *WebhooksService
+	// WebhookLogs lists unified-webhook deliveries and what the endpoint
+	// answered.
+	WebhookLogs *WebhookLogsService
+
+	api     *api.Client
+	baseURL string
+}
+
+// ClientOption configures NewClient and NewClientWithToken. A nil option is
+// ignored; of two options setting the same thing, the last wins.
+type ClientOption func(*clientConfig)
+
+type clientConfig struct {
+	baseURL       string
+	httpClient    *http.Client
+	logger        *slog.Logger
+	userAgent     string
+	retryMax      int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	retryAfterMax time.Duration
+
+	// activationDelay is tokenActivationDelay; same-package tests shorten
+	// it.
+	activationDelay time.Duration
+}
+
+// WithBaseURL sets the API root, BaseURL by default: an absolute http or
+// https URL such as "https://api.hostaway.com/v1". An empty u is ignored.
+func WithBaseURL(u string) ClientOption {
+	return func(c *clientConfig) {
+		if u != "" {
+			c.baseURL = u
+		}
+	}
+}
+
+// WithHTTPClient sets the HTTP client requests go through; it is copied, not
+// modified. Without it the client has its own, with a 30-second timeout per
+// attempt. A nil hc is ignored.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *clientConfig) {
+		if hc != nil {
+			c.httpClient = hc
+		}
+	}
+}
+
+// WithLogger logs retries and failures to l; without it the client is
+// silent. Log records never contain credentials, tokens or bodies. A nil l is
+// ignored.
+func WithLogger(l *slog.Logger) ClientOption {
+	return func(c *clientConfig) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
+
+// WithUserAgent sets the User-Agent header. The default, also given by "",
+// is "pmshooks-go".
+func WithUserAgent(ua string) ClientOption {
+	return func(c *clientConfig) { c.userAgent = ua }
+}
+
+// WithRetryMax sets how many times a failed request is retried after the
+// first attempt. The default, also given by 0, is 4; a negative n disables
+// retries. It does not count the one retry with a new token after Hostaway
+// answered 403.
+func WithRetryMax(n int) ClientOption {
+	return func(c *clientConfig) { c.retryMax = n }
+}
+
+// WithRetryWait sets the shortest and the longest backoff between retries
+// when the response gives no Retry-After. The defaults, also given by zero,
+// are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
+// either is negative.
+func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+}
+
+// WithRetryAfterMax caps how long the client waits when a 429 or 503
+// carries Retry-After. When Hostaway asks for longer, the client does not
+// wait: it returns the *APIError at once, whose RetryAfter method tells how
+// long was asked. The default, also given by 0, is 60 s.
+func WithRetryAfterMax(d time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryAfterMax = d }
+}
+
+// NewClient returns a Client that authenticates with the OAuth client
+// credentials of a Hostaway account: its account ID (the client_id) and a
+// client secret from Hostaway's dashboard (Settings, Hostaway API).
+//
+// The client fetches an access token (POST /v1/accessTokens with
+// grant_type=client_credentials and scope=general) on its first call, waits
+// the one second Hostaway needs before a new token is valid, and reuses the
+// token, shared by concurrent calls, until its expires_in runs out. When
+// Hostaway answers 403, which is how it reports an expired token, the client
+// fetches one new token and sends the request once more; a second 403 is
+// returned as an *APIError.
+//
+// It fails when accountID is not a number or clientSecret is empty.
+// https://api.hostaway.com/documentation#authentication
+func NewClient(accountID, clientSecret string, opts ...ClientOption) (*Client, error) {
+	accountID = strings.TrimSpace(accountID)
+	switch {
+	case accountID == "":
+		return nil, errors.New("hostaway: new client: empty account ID")
+	case strings.Trim(accountID, "0123456789") != "":
+		return nil, errors.New("hostaway: new client: the account ID is not a number")
+	case clientSecret == "":
+		return nil, errors.New("hostaway: new client: empty client secret")
+	}
+	cfg := newClientConfig(opts)
+	base, err := newAPI(cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := api.NewClientCredentials(base, api.ClientCredentialsConfig{
+		TokenURL:     tokenPath,
+		ClientID:     accountID,
+		ClientSecret: clientSecret,
+		Scope:        "general",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hostaway: new client: %w", err)
+	}
+	return newClient(base.WithAuth(tokens), cfg), nil
+}
+
+// NewClientWithToken returns a Client that sends accessToken, a token the
+// caller already holds, as "Authorization: Bearer". The token is never
+// renewed: once it expires, every call fails with an *APIError of status 403.
+// Prefer NewClient unless the token comes from elsewhere. It fails when
+// accessToken is empty.
+func NewClientWithToken(accessToken string, opts ...ClientOption) (*Client, error) {
+	if strings.TrimSpace(accessToken) == "" {
+		return nil, errors.New("hostaway: new client: empty access token")
+	}
+	cfg := newClientConfig(opts)
+	c, err := newAPI(cfg, api.Bearer(accessToken))
+	if err != nil {
+		return nil, err
+	}
+	return newClient(c, cfg), nil
+}
+
+func newClientConfig(opts []ClientOption) *clientConfig {
+	cfg := &clientConfig{baseURL: BaseURL, activationDelay: tokenActivationDelay}
+	for _, o := range opts {
+		if o != nil {
+			o(cfg)
+		}
+	}
+	return cfg
+}
+
+// newAPI builds the REST core for cfg. Its HTTP client holds back a token
+// response for the token's activation delay (see activationTransport).
+func newAPI(cfg *clientConfig, auth api.Authenticator) (*api.Client, error) {
+	base, err := url.Parse(cfg.baseURL)
+	if err != nil {
+		return nil, errors.New("hostaway: new client: the base URL is not a valid URL")
+	}
+	hc := &http.Client{Timeout: api.DefaultTimeout}
+	if cfg.httpClient != nil {
+		cp := *cfg.httpClient
+		hc = &cp
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			next = t.Clone()
+		}
+	}
+	hc.Transport = &activationTransport{
+		next:      next,
+		tokenPath: strings.TrimSuffix(base.Path, "/") + tokenPath,
+		delay:     cfg.activationDelay,
+	}
+	c, err := api.New(api.Config{
+		BaseURL:       cfg.baseURL,
+		HTTPClient:    hc,
+		Auth:          auth,
+		Logger:        cfg.logger,
+		RetryMax:      cfg.retryMax,
+		RetryWaitMin:  cfg.retryWaitMin,
+		RetryWaitMax:  cfg.retryWaitMax,
+		RetryAfterMax: cfg.retryAfterMax,
+		UserAgent:     cfg.userAgent,
+		DecodeError:   decodeError,
+		Header:        http.Header{"Cache-Control": {"no-cache"}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hostaway: new client: %w", err)
+	}
+	return c, nil
+}
+
+func newClient(c *api.Client, cfg *clientConfig) *Client {
+	cl := &Client{api: c, baseURL: strings.TrimSuffix(cfg.baseURL, "/")}
+	cl.Webhooks = &WebhooksService{client: cl}
+	cl.WebhookLogs = &WebhookLogsService{client: cl}
+	return cl
+}
+
+// activationTransport delays a successful token response until the new
+// token is valid: Hostaway rejects a token used within a second of its
+// issue with 403, the very answer that also means "expired", so an
+// undelayed first call would fetch a second token and fail again. The delay
+// is taken while the token fetch holds every concurrent caller, so none of
+// them uses the token early.
+type activationTransport struct {
+	next      http.RoundTripper
+	tokenPath string
+	delay     time.Duration
+}
+
+func (t *activationTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || t.delay <= 0 || req.Method != http.MethodPost || req.URL.Path != t.tokenPath ||
+		resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, err
+	}
+	timer := time.NewTimer(t.delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return resp, nil
+	case <-req.Context().Done():
+		resp.Body.Close()
+		return nil, req.Context().Err()
+	}
+}
+
+// Page describes one page of a paginated list, from the pagination fields of
+// Hostaway's response envelope. Hostaway sends them inconsistently: a field
+// it left out is 0.
+type Page struct {
+	Limit      int // the page size asked for
+	Offset     int // the offset of the page's first item
+	Count      int // the number of items in the whole list
+	Page       int // the page number, from 1
+	TotalPages int // the number of pages
+}
+
+// envelope is Hostaway's standard response: {"status": "success" or "fail",
+// "result": ..., "message": ..., and the pagination fields}.
+type responseEnvelope struct {
+	Status     lenient.String  `json:"status"`
+	Result     json.RawMessage `json:"result"`
+	Message    lenient.String  `json:"message"`
+	Limit      lenient.Int     `json:"limit"`
+	Offset     lenient.Int     `json:"offset"`
+	Count      lenient.Int     `json:"count"`
+	Page       lenient.Int     `json:"page"`
+	TotalPages lenient.Int     `json:"totalPages"`
+}
+
+func (e *responseEnvelope) page() Page {
+	return Page{
+		Limit: int(e.Limit), Offset: int(e.Offset), Count: int(e.Count),
+		Page: int(e.Page), TotalPages: int(e.TotalPages),
+	}
+}
+
+// errorText returns Hostaway's error message from an envelope: "result" when
+// it is a string, else "message". details is a result that is not a string.
+func (e *responseEnvelope) errorText() (msg string, details json.RawMessage) {
+	result := trimNull(e.Result)
+	if len(result) > 0 && result[0] == '"' {
+		if json.Unmarshal(result, &msg) == nil && msg != "" {
+			return msg, nil
+		}
+	} else if len(result) > 0 {
+		details = result
+	}
+	return string(e.Message), details
+}
+
+// decodeError is the api.ErrorDecoder for Hostaway's envelope: a non-2xx
+// answer becomes an *APIError with Hostaway's message, or with none when the
+// body is not an envelope.
+func decodeError(resp *http.Response, body []byte) error {
+	e := &APIError{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+	var env responseEnvelope
+	if json.Unmarshal(body, &env) == nil {
+		e.Message, e.Details = env.errorText()
+	}
+	return e
+}
+
+// call sends req and decodes the "result" of Hostaway's envelope into
+// result (nil: ignore it). It returns the envelope's pagination. op names the
+// operation in errors.
+func (c *Client) call(ctx context.Context, op string, req api.Request, result any) (Page, error) {
+	resp, err := c.api.Do(ctx, req, nil)
+	if err != nil {
+		return Page{}, fmt.Errorf("hostaway: %s: %w", op, err)
+	}
+	body := bytes.TrimSpace(resp.Body)
+	if len(body) == 0 {
+		if result != nil {
+			return Page{}, fmt.Errorf("hostaway: %s: empty response", op)
+		}
+		return Page{}, nil // a delete may answer with no body at all
+	}
+	var env responseEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return Page{}, fmt.Errorf("hostaway: %s: decode response: %s", op, describeJSONError(err))
+	}
+	if strings.EqualFold(string(env.Status), "fail") {
+		apiErr := &APIError{
+			StatusCode: resp.StatusCode,
+			Header:     resp.Header,
+			Body:       resp.Body,
+			Method:     req.Method,
+			URL:        c.baseURL + req.Path,
+		}
+		apiErr.Message, apiErr.Details = env.errorText()
+		return Page{}, fmt.Errorf("hostaway: %s: %w", op, apiErr)
+	}
+	if result != nil {
+		if trimNull(env.Result) == nil {
+			return Page{}, fmt.Errorf("hostaway: %s: response has no result", op)
+		}
+		if err := json.Unmarshal(env.Result, result); err != nil {
+			return Page{}, fmt.Errorf("hostaway: %s: decode result: %s", op, describeJSONError(err))
+		}
+	}
+	return env.page(), nil
+}

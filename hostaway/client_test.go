@@ -1,0 +1,429 @@
+package hostaway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	routeToken = "POST /v1/accessTokens"
+	routeList  = "GET /v1/webhooks/unifiedWebhooks"
+	routeHooks = "POST /v1/webhooks/unifiedWebhooks"
+)
+
+func TestNewClient(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		account string
+		secret  string
+		opts    []ClientOption
+		ok      bool
+	}{
+		{"valid", "10450", "s3cr3t-value", nil, true},
+		{"account with spaces", " 10450 ", "s3cr3t-value", nil, true},
+		{"nil option", "10450", "s3cr3t-value", []ClientOption{nil, WithHTTPClient(nil), WithLogger(nil), WithBaseURL("")}, true},
+		{"empty account", "", "s3cr3t-value", nil, false},
+		{"account not a number", "acme", "s3cr3t-value", nil, false},
+		{"empty secret", "10450", "", nil, false},
+		{"base URL not http", "10450", "s3cr3t-value", []ClientOption{WithBaseURL("ftp://api.hostaway.com/v1")}, false},
+		{"base URL with credentials", "10450", "s3cr3t-value", []ClientOption{WithBaseURL("https://u:p@api.hostaway.com/v1")}, false},
+		{"retry waits reversed", "10450", "s3cr3t-value", []ClientOption{WithRetryWait(time.Second, time.Millisecond)}, false},
+		{"negative retry wait", "10450", "s3cr3t-value", []ClientOption{WithRetryWait(-1, 0)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := NewClient(tt.account, tt.secret, tt.opts...)
+			if !tt.ok {
+				require.Error(t, err)
+				assert.Nil(t, c)
+				assert.Regexp(t, `^hostaway: new client: `, err.Error())
+				assert.NotContains(t, err.Error(), "s3cr3t-value")
+				return
+			}
+			require.NoError(t, err)
+			assert.NotNil(t, c.Webhooks)
+			assert.NotNil(t, c.WebhookLogs)
+		})
+	}
+	_, err := NewClientWithToken(" ")
+	require.Error(t, err)
+}
+
+// TestClient_tokenFlow checks the documented token request, and that the
+// token is fetched once and reused.
+func TestClient_tokenFlow(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	ctx := context.Background()
+	for range 3 {
+		_, err := c.Webhooks.List(ctx)
+		require.NoError(t, err)
+	}
+	require.Equal(t, 1, f.count(routeToken), "one token for every call")
+	tok := f.recorded(routeToken)[0]
+	form, err := url.ParseQuery(string(tok.Body))
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {testAccountID},
+		"client_secret": {testSecret}, "scope": {"general"},
+	}, form)
+	assert.Equal(t, "application/x-www-form-urlencoded", tok.Header.Get("Content-Type"))
+	assert.Equal(t, "no-cache", tok.Header.Get("Cache-Control"))
+	assert.Empty(t, tok.Auth, "the token request carries no bearer token")
+	assert.Equal(t, "pmshooks-go", tok.Header.Get("User-Agent"))
+
+	for _, r := range f.recorded(routeList) {
+		assert.Equal(t, "Bearer jwt-1", r.Auth)
+		assert.Equal(t, "no-cache", r.Header.Get("Cache-Control"))
+	}
+}
+
+// TestClient_tokenActivation checks that the client waits for a new token
+// to become valid: Hostaway answers 403 to a token used in its first second.
+func TestClient_tokenActivation(t *testing.T) {
+	t.Parallel()
+	const activation = 150 * time.Millisecond
+	t.Run("delayed", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t, fastRetries(activation))
+		f.activation = activation
+		start := time.Now()
+		_, err := c.Webhooks.List(context.Background())
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, time.Since(start), activation)
+		assert.Equal(t, 1, f.count(routeToken))
+		assert.Equal(t, 1, f.count(routeList))
+	})
+	t.Run("without the delay the token is refused", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t, fastRetries(0))
+		f.activation = activation
+		_, err := c.Webhooks.List(context.Background())
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+		assert.Equal(t, 2, f.count(routeToken), "403 drops the token: one new token, one retry")
+	})
+	t.Run("canceled while waiting", func(t *testing.T) {
+		t.Parallel()
+		c, _ := setup(t, fastRetries(time.Hour))
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		_, err := c.Webhooks.List(ctx)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	})
+}
+
+// TestClient_tokenExpired403 checks the documented refresh: a 403 means the
+// token expired; the client fetches one new token and retries once.
+func TestClient_tokenExpired403(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	ctx := context.Background()
+	_, err := c.Webhooks.List(ctx)
+	require.NoError(t, err)
+
+	f.expireTokens()
+	hooks, err := c.Webhooks.List(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, hooks)
+	assert.Equal(t, 2, f.count(routeToken))
+	reqs := f.recorded(routeList)
+	require.Len(t, reqs, 3)
+	assert.Equal(t, "Bearer jwt-1", reqs[1].Auth)
+	assert.Equal(t, "Bearer jwt-2", reqs[2].Auth)
+
+	_, err = c.Webhooks.List(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, f.count(routeToken), "the new token is kept")
+}
+
+// TestClient_forbidden checks that a 403 that is not about the token is
+// returned after one new token and one retry, and never loops.
+func TestClient_forbidden(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	denied := scripted{status: http.StatusForbidden, body: `{"status":"fail","result":"This reservation is managed by the channel"}`}
+	f.script("GET /v1/webhooks/unifiedWebhooks/7", denied, denied, denied)
+	_, err := c.Webhooks.Get(context.Background(), 7)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+	assert.Equal(t, "This reservation is managed by the channel", apiErr.Message)
+	assert.Equal(t, 2, apiErr.Attempts)
+	assert.Equal(t, 2, f.count("GET /v1/webhooks/unifiedWebhooks/7"))
+	assert.Equal(t, 2, f.count(routeToken))
+}
+
+func TestClient_tokenConcurrent(t *testing.T) {
+	t.Parallel()
+	const activation = 20 * time.Millisecond
+	c, f := setup(t, fastRetries(activation))
+	f.activation = activation
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			_, err := c.Webhooks.List(context.Background())
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, f.count(routeToken), "concurrent calls share one token fetch")
+	assert.Equal(t, 16, f.count(routeList), "and none used the token before it was valid")
+}
+
+func TestClient_tokenEndpointErrors(t *testing.T) {
+	t.Parallel()
+	f := newFakeHostaway(t)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := NewClient("99999", "wrong-secret-value", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	require.NoError(t, err)
+	_, err = c.Webhooks.List(context.Background())
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+	assert.Equal(t, "Invalid client credentials", apiErr.Message)
+	assert.NotContains(t, err.Error(), "wrong-secret-value")
+	assert.Regexp(t, `^hostaway: list unified webhooks: `, err.Error())
+	assert.Equal(t, 0, f.count(routeList), "no API call without a token")
+}
+
+func TestNewClientWithToken(t *testing.T) {
+	t.Parallel()
+	f := newFakeHostaway(t)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := NewClientWithToken("static-token", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	require.NoError(t, err)
+	_, err = c.Webhooks.List(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer static-token", f.recorded(routeList)[0].Auth)
+
+	expired, err := NewClientWithToken("expired-token", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	require.NoError(t, err)
+	_, err = expired.Webhooks.List(context.Background())
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+	assert.Equal(t, 1, apiErr.Attempts, "a static token is not renewed")
+	assert.Equal(t, 0, f.count(routeToken))
+}
+
+// TestClient_retries checks each retry rule against a server that counts
+// requests.
+func TestClient_retries(t *testing.T) {
+	t.Parallel()
+	rateLimited := `{"status":"fail","message":"This error occurs because a server detects that your application has exceeded the rate limits or has made too many requests in a given period of time."}`
+	tests := []struct {
+		name     string
+		route    string
+		replies  []scripted
+		opts     []ClientOption
+		call     func(*Client) error
+		requests int
+		status   int // of the *APIError; 0 means success
+	}{
+		{
+			name: "GET 429 with Retry-After is retried", route: routeList,
+			replies:  []scripted{{status: 429, header: map[string]string{"Retry-After": "0"}, body: rateLimited}},
+			call:     listHooks,
+			requests: 2,
+		},
+		{
+			name: "GET 429 without Retry-After is retried with backoff", route: routeList,
+			replies:  []scripted{{status: 429, body: rateLimited}, {status: 429, body: rateLimited}},
+			call:     listHooks,
+			requests: 3,
+		},
+		{
+			name: "GET 503 is retried", route: routeList,
+			replies:  []scripted{{status: 503, body: `<html>down</html>`}},
+			call:     listHooks,
+			requests: 2,
+		},
+		{
+			name: "DELETE 502 is retried", route: "DELETE /v1/webhooks/unifiedWebhooks/100",
+			replies: []scripted{{status: 502}},
+			call: func(c *Client) error {
+				if err := createHook(c); err != nil { // webhook 100
+					return err
+				}
+				return c.Webhooks.Delete(context.Background(), 100)
+			},
+			requests: 2,
+		},
+		{
+			name: "POST 429 is retried: the server refused it", route: routeHooks,
+			replies:  []scripted{{status: 429, header: map[string]string{"Retry-After": "0"}, body: rateLimited}},
+			call:     createHook,
+			requests: 2,
+		},
+		{
+			name: "POST 500 is not retried: it may have created the webhook", route: routeHooks,
+			replies:  []scripted{{status: 500, body: `{"status":"fail","result":"Internal error"}`}},
+			call:     createHook,
+			requests: 1, status: 500,
+		},
+		{
+			name: "POST 503 is not retried", route: routeHooks,
+			replies:  []scripted{{status: 503}},
+			call:     createHook,
+			requests: 1, status: 503,
+		},
+		{
+			name: "GET 400 is not retried", route: routeList,
+			replies:  []scripted{{status: 400, body: `{"status":"fail","result":"Bad request"}`}},
+			call:     listHooks,
+			requests: 1, status: 400,
+		},
+		{
+			name: "Retry-After beyond the cap is returned, not slept", route: routeList,
+			replies:  []scripted{{status: 429, header: map[string]string{"Retry-After": "3600"}, body: rateLimited}},
+			call:     listHooks,
+			requests: 1, status: 429,
+		},
+		{
+			name: "Retry-After beyond WithRetryAfterMax is returned", route: routeList,
+			replies:  []scripted{{status: 503, header: map[string]string{"Retry-After": "30"}}},
+			opts:     []ClientOption{WithRetryAfterMax(10 * time.Second), WithUserAgent("acme-sync/1.0")},
+			call:     listHooks,
+			requests: 1, status: 503,
+		},
+		{
+			name: "retries run out", route: routeList,
+			replies:  []scripted{{status: 500}, {status: 500}, {status: 500}, {status: 500}},
+			opts:     []ClientOption{WithRetryMax(2)},
+			call:     listHooks,
+			requests: 3, status: 500,
+		},
+		{
+			name: "a negative WithRetryMax disables retries", route: routeList,
+			replies:  []scripted{{status: 503}},
+			opts:     []ClientOption{WithRetryMax(-1)},
+			call:     listHooks,
+			requests: 1, status: 503,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t, tt.opts...)
+			f.script(tt.route, tt.replies...)
+			err := tt.call(c)
+			assert.Equal(t, tt.requests, f.count(tt.route), "requests")
+			assert.NotEmpty(t, f.recorded(tt.route)[0].Header.Get("User-Agent"))
+			if tt.status == 0 {
+				require.NoError(t, err)
+				return
+			}
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, tt.requests, apiErr.Attempts)
+		})
+	}
+}
+
+func listHooks(c *Client) error {
+	_, err := c.Webhooks.List(context.Background())
+	return err
+}
+
+func createHook(c *Client) error {
+	_, err := c.Webhooks.Create(context.Background(), UnifiedWebhookParams{IsEnabled: true, URL: "https://example.com/hooks/hostaway"})
+	return err
+}
+
+func TestClient_rateLimitError(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t, WithRetryMax(-1))
+	f.script(routeList, scripted{status: 429, header: map[string]string{"Retry-After": "7"},
+		body: `{"status":"fail","message":"This error occurs because a server detects that your application has exceeded the rate limits or has made too many requests in a given period of time."}`})
+	_, err := c.Webhooks.List(context.Background())
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+	assert.Contains(t, apiErr.Message, "exceeded the rate limits", "the 429 body's message, not result")
+	assert.True(t, apiErr.Temporary())
+	d, ok := apiErr.RetryAfter()
+	assert.True(t, ok)
+	assert.Equal(t, 7*time.Second, d)
+}
+
+func TestClient_context(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.Webhooks.List(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 0, f.count(routeList))
+}
+
+// TestClient_noSecretsInErrorsOrLogs makes every call fail and checks that
+// neither the client secret nor the token reaches an error or a log line.
+func TestClient_noSecretsInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, f := setup(t, WithLogger(logger), WithRetryMax(1))
+	f.script(routeList, scripted{status: 500, body: `{"status":"fail","result":"boom"}`}, scripted{status: 500, body: `{"status":"fail","result":"boom"}`})
+	_, err := c.Webhooks.List(context.Background())
+	require.Error(t, err)
+	f.expireTokens()
+	f.script(routeToken, scripted{status: 401, body: `{"status":"fail","result":"Invalid client credentials"}`})
+	_, err2 := c.Webhooks.List(context.Background())
+	require.Error(t, err2)
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, text := range []string{err.Error(), err2.Error(), logs.String()} {
+		assert.NotContains(t, text, testSecret)
+		assert.NotContains(t, text, "jwt-1")
+	}
+	assert.NotEmpty(t, logs.String(), "the logger was used")
+}
+
+type lockedBuffer struct {
+	b  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func TestClient_errorsWrapAPIError(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.script(routeList, scripted{status: 404, body: `not json`})
+	_, err := c.Webhooks.List(context.Background())
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 404, apiErr.StatusCode)
+	assert.Empty(t, apiErr.Message)
+	assert.Equal(t, "not json", string(apiErr.Body))
+	assert.False(t, errors.Is(err, context.Canceled))
+}

@@ -1,0 +1,107 @@
+// Package hostaway receives Hostaway's unified webhooks and manages them
+// through Hostaway's public API.
+//
+// Receive deliveries with a Receiver mounted on event.NewHTTPHandler, and
+// register the endpoint with a Client:
+//
+//	creds := verify.Credentials{User: "pmshooks", Password: os.Getenv("HOSTAWAY_WEBHOOK_PASSWORD")}
+//	v, err := hostaway.NewVerifier(creds)
+//	r, err := hostaway.NewReceiver(v, hostaway.WithAccounts("10450"))
+//	http.Handle("POST /hooks/hostaway", event.NewHTTPHandler(r, mux))
+//
+//	c, err := hostaway.NewClient("10450", os.Getenv("HOSTAWAY_CLIENT_SECRET"))
+//	hook, err := c.Webhooks.Create(ctx, hostaway.UnifiedWebhookParams{
+//		IsEnabled: true, URL: "https://example.com/hooks/hostaway",
+//		Login: creds.User, Password: creds.Password,
+//	})
+//
+// # Authentication of deliveries
+//
+// Hostaway signs nothing. When the unified webhook has a login and password,
+// Hostaway sends them as HTTP Basic auth, which Verifier checks in constant
+// time (several pairs allow a password change without downtime). Without a
+// login and password a delivery carries no credential at all, so always set
+// them, serve the endpoint over HTTPS only, and, when only one account should
+// reach it, restrict it with WithAccounts. Basic auth does not cover the body.
+//
+// # Deliveries
+//
+// A delivery is the JSON object {"object", "event", "accountId", "data"}:
+// reservation.created and reservation.updated carry a Reservation,
+// message.received a ConversationMessage. Parse also accepts the data nested
+// as {"payload": {"data": ...}}. A body whose data is a string (Hostaway's
+// test delivery, {"data":"test"}) is the event "test", normalized to ping.
+// Other events parse with their data kept raw and normalize to unknown.
+//
+// Hostaway is loose about JSON types, and decoding follows: ids as numbers
+// or strings, flags as 0/1, "1" or true, amounts as numbers or strings (kept
+// as exact decimal text), null anywhere. Timestamps ("2025-10-25 15:30:19")
+// carry no zone; the payloads keep them as zoneless clock readings
+// (lenient.Time), and the normalized Event places them in UTC, as Hostaway
+// documents, or in the zone given by WithLocation.
+//
+// # Normalization
+//
+//	Hostaway event        reservation status                        event.Type
+//	reservation.created   new, modified, ownerStay, pending, ...    booking.created
+//	reservation.updated   new, modified, ownerStay, pending, ...    booking.updated
+//	reservation.*         cancelled, declined, expired              booking.cancelled
+//	reservation.created   inquiry* and unknown                      inquiry.created
+//	reservation.updated   inquiry* and unknown                      inquiry.updated
+//	message.received                                                message.received
+//	test (string data)                                              ping
+//	anything else                                                   unknown
+//
+// The status of the Booking follows ReservationStatus.BookingStatus: new and
+// modified are confirmed; pending, awaitingPayment, unconfirmed and
+// awaitingGuestVerification are tentative; ownerStay is blocked; cancelled,
+// declined and expired are cancelled; the inquiry states are inquiry. A
+// booking that starts as an inquiry reaches handlers of booking.* first as an
+// update, so handlers should upsert. Channels come from channelName or, when
+// absent, from Hostaway's channel ids, through event.NormalizeChannel.
+//
+// # Delivery rules
+//
+// Hostaway retries a delivery up to three times, over about an hour, after a
+// connection error, a 5xx or a 429; any other 4xx is final. It expects an
+// answer within 20 seconds and disables a webhook that keeps failing for
+// five days. event.NewHTTPHandler answers accordingly: 200 for handled and
+// unknown events, 500 when a handler fails, so that Hostaway retries.
+// Hostaway sends no delivery id and may notify one change more than once;
+// Event.ID is the hash of the body, which catches redeliveries of the same
+// body only.
+//
+// # API client
+//
+// Client manages unified webhooks (List, Get, Create, Update, Delete) and
+// lists their delivery logs (WebhookLogs). It authenticates with the OAuth2
+// client-credentials grant: the token is fetched once, shared, kept until it
+// expires, activated for the one second Hostaway requires, and renewed once
+// when Hostaway answers 403. Errors from the API are *APIError.
+// Requests are retried on 429 and 5xx, honouring Retry-After, but a POST is
+// never repeated once it may have reached Hostaway. Hostaway limits each IP
+// address to 15 and each account to 20 requests per 10 seconds.
+//
+// # Unsupported and unknown
+//
+//   - Legacy reservation and conversation-message webhooks
+//     (/v1/webhooks/reservations, /v1/webhooks/conversationMessages), which
+//     Hostaway deprecates, and their delivery logs.
+//   - Revoking a token (DELETE /v1/accessTokens) and storing one across
+//     restarts: each Client fetches its own token.
+//   - Hostaway documents neither the delivered body, nor the test delivery,
+//     nor delivery headers or source addresses; this package follows what
+//     live receivers observe. Whether message.received also fires for
+//     messages the host sends is unknown: check Message.Incoming.
+//   - The unified webhook's listing and channel filters, and an "events"
+//     field some accounts return, are undocumented; Raw keeps them.
+//   - Reservation statuses beyond the sixteen documented ones normalize to
+//     event.StatusUnknown.
+//
+// # Links
+//
+//   - API reference: https://api.hostaway.com/documentation
+//   - Unified webhooks: https://api.hostaway.com/documentation#unified-webhooks
+//   - Authentication: https://api.hostaway.com/documentation#authentication
+//   - Webhooks in the dashboard: https://support.hostaway.com/hc/en-us/articles/360009022653-Using-Hostaway-Web-hooks
+package hostaway

@@ -1,0 +1,130 @@
+package hostaway
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
+	"github.com/pmshooks/pmshooks/internal/testutil"
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+// seedBodies returns every sample and every testdata fixture.
+func seedBodies(f *testing.F) [][]byte {
+	f.Helper()
+	var bodies [][]byte
+	for _, name := range hostawaytest.Names() {
+		bodies = append(bodies, sample(f, name))
+	}
+	for _, name := range testutil.Fixtures(f, "*.json") {
+		bodies = append(bodies, testutil.Fixture(f, name))
+	}
+	return bodies
+}
+
+func FuzzParse(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w, err := Parse(body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("Parse error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		if string(w.Raw) != string(body) {
+			t.Fatal("Raw differs from the body")
+		}
+		e := normalize(w, time.UTC)
+		if !e.Type().Known() {
+			t.Fatalf("type %q is not a normalized type", e.Type())
+		}
+		if e.ID() == "" {
+			t.Fatal("empty ID")
+		}
+	})
+}
+
+func FuzzVerify(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add("my_login", "s3cret", b)
+	}
+	f.Add("pmshooks", "p@ss:word é", []byte{})
+	f.Fuzz(func(t *testing.T, user, password string, body []byte) {
+		v, err := NewVerifier(verify.Credentials{User: user, Password: password})
+		if err != nil {
+			return // empty or colon-bearing logins are refused up front
+		}
+		h := http.Header{}
+		v.Sign(h, body)
+		if err := v.Verify(h, body); err != nil {
+			t.Fatalf("signed delivery rejected: %v", err)
+		}
+		// Basic auth does not cover the body: a changed body still passes.
+		if len(body) > 0 {
+			changed := append([]byte(nil), body...)
+			changed[0] ^= 1
+			if err := v.Verify(h, changed); err != nil {
+				t.Fatalf("Basic auth must not depend on the body: %v", err)
+			}
+		}
+		// A one-byte change of the password fails.
+		p := []byte(password)
+		p[len(p)-1] ^= 1
+		forged, err := NewVerifier(verify.Credentials{User: user, Password: string(p)})
+		if err != nil {
+			return
+		}
+		fh := http.Header{}
+		forged.Sign(fh, body)
+		if err := v.Verify(fh, body); !errors.Is(err, verify.ErrUnauthorized) {
+			t.Fatalf("changed password accepted: %v", err)
+		}
+		// So does a one-byte change of the login.
+		u := []byte(user)
+		u[0] ^= 1
+		if forged, err = NewVerifier(verify.Credentials{User: string(u), Password: password}); err == nil {
+			fh = http.Header{}
+			forged.Sign(fh, body)
+			if err := v.Verify(fh, body); !errors.Is(err, verify.ErrUnauthorized) {
+				t.Fatalf("changed login accepted: %v", err)
+			}
+		}
+	})
+}
+
+func FuzzReceive(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	v, err := NewVerifier(verify.Credentials{User: "my_login", Password: "s3cret"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	r, err := NewReceiver(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := http.Header{}
+		v.Sign(h, body)
+		e, err := r.Receive(h, body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("authentic delivery failed other than malformed: %v", err)
+			}
+			return
+		}
+		if e.Provider() != Provider || !e.Type().Known() || string(e.Raw()) != string(body) {
+			t.Fatalf("bad event %v", e)
+		}
+		if _, err := r.Receive(http.Header{}, body); !errors.Is(err, verify.ErrUnauthorized) {
+			t.Fatalf("unauthenticated delivery accepted: %v", err)
+		}
+	})
+}

@@ -1,0 +1,261 @@
+package hostaway
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// eventTypes is the one table from Hostaway event names to normalized types.
+// Reservation events are refined by the reservation's status (see typeOf).
+var eventTypes = map[string]event.Type{
+	EventReservationCreated: event.BookingCreated,
+	EventReservationUpdated: event.BookingUpdated,
+	EventMessageReceived:    event.MessageReceived,
+	EventTest:               event.Ping,
+}
+
+// reservationStatuses maps every documented reservation status to its
+// normalized BookingStatus.
+//
+// Requests to book that are waiting on the host or the guest are tentative.
+// A declined or expired request to book never becomes a stay, so it is
+// cancelled, like an explicit cancellation: whoever held the dates for it
+// should release them. Every inquiry state, including Hostaway's "unknown"
+// (documented as an Airbnb inquiry that failed), is an inquiry, which holds
+// no dates.
+var reservationStatuses = map[ReservationStatus]event.BookingStatus{
+	StatusNew:                       event.StatusConfirmed,
+	StatusModified:                  event.StatusConfirmed,
+	StatusCancelled:                 event.StatusCancelled,
+	StatusOwnerStay:                 event.StatusBlocked,
+	StatusPending:                   event.StatusTentative,
+	StatusAwaitingPayment:           event.StatusTentative,
+	StatusDeclined:                  event.StatusCancelled,
+	StatusExpired:                   event.StatusCancelled,
+	StatusUnconfirmed:               event.StatusTentative,
+	StatusAwaitingGuestVerification: event.StatusTentative,
+	StatusInquiry:                   event.StatusInquiry,
+	StatusInquiryPreapproved:        event.StatusInquiry,
+	StatusInquiryDenied:             event.StatusInquiry,
+	StatusInquiryTimedout:           event.StatusInquiry,
+	StatusInquiryNotPossible:        event.StatusInquiry,
+	StatusUnknown:                   event.StatusInquiry,
+}
+
+// BookingStatus returns the normalized status of s, and event.StatusUnknown
+// for a status Hostaway does not document.
+func (s ReservationStatus) BookingStatus() event.BookingStatus {
+	if b, ok := reservationStatuses[s]; ok {
+		return b
+	}
+	return event.StatusUnknown
+}
+
+// channelNames are Hostaway's channel ids and names
+// (https://api.hostaway.com/documentation#reservation-channels), plus the legacy Airbnb
+// integration 2001 that the reference's examples use. They name the channel
+// when a reservation carries a channelId but no channelName.
+var channelNames = map[int64]string{
+	2000: "direct",
+	2001: "airbnb",
+	2002: "homeaway",
+	2005: "bookingcom",
+	2007: "expedia",
+	2009: "homeawayical",
+	2010: "vrboical",
+	2013: "bookingengine",
+	2015: "customIcal",
+	2016: "tripadvisorical",
+	2017: "wordpress",
+	2018: "airbnbOfficial",
+	2019: "marriott",
+	2020: "partner",
+	2021: "gds",
+	2022: "google",
+}
+
+// channelOf returns the normalized channel of a reservation: its channelName,
+// else the name of its channelId, through event.NormalizeChannel; "" when
+// neither is known.
+func channelOf(name lenient.String, id lenient.Int) event.Channel {
+	n := strings.TrimSpace(string(name))
+	if n == "" {
+		n = channelNames[int64(id)]
+	}
+	return event.NormalizeChannel(n)
+}
+
+// typeOf returns the normalized type of w: the table's type for its name,
+// refined for reservations by their status. A reservation whose status is
+// cancelled (including declined and expired requests) is booking.cancelled,
+// whichever event reported it; one in an inquiry state is inquiry.created or
+// inquiry.updated.
+func typeOf(w *Webhook) event.Type {
+	t, ok := eventTypes[w.Name()]
+	if !ok {
+		return event.TypeUnknown
+	}
+	if w.Reservation == nil {
+		return t
+	}
+	switch w.Reservation.Status.BookingStatus() {
+	case event.StatusCancelled:
+		return event.BookingCancelled
+	case event.StatusInquiry:
+		if t == event.BookingCreated {
+			return event.InquiryCreated
+		}
+		return event.InquiryUpdated
+	}
+	return t
+}
+
+// normalize turns a parsed delivery into an Event. loc is the zone of
+// Hostaway's zoneless timestamps; nil means UTC.
+func normalize(w *Webhook, loc *time.Location) event.Event {
+	if loc == nil {
+		loc = time.UTC
+	}
+	f := event.Fields{
+		Provider: Provider,
+		Type:     typeOf(w),
+		Name:     w.Name(),
+		ID:       event.HashID(w.Raw), // Hostaway sends no delivery id
+		Account:  w.AccountID,
+		Raw:      w.Raw,
+		Data:     w,
+	}
+	switch {
+	case w.IsTest():
+	case w.Reservation != nil:
+		r := w.Reservation
+		b := bookingOf(r, loc)
+		f.Booking = &b
+		f.Subject = event.Subject{Kind: "booking", ID: b.ID}
+		if w.Event == EventReservationCreated {
+			f.Time = instant(loc, r.InsertedOn, r.ReservationDate, r.UpdatedOn)
+		} else {
+			f.Time = instant(loc, r.UpdatedOn, r.LatestActivityOn)
+		}
+	case w.Message != nil:
+		m := messageOf(w.Message, loc)
+		f.Message = &m
+		f.Subject = event.Subject{Kind: "message", ID: m.ID}
+		f.Time = instant(loc, w.Message.InsertedOn, w.Message.Date)
+		if f.Account == "" {
+			f.Account = idText(w.Message.AccountID)
+		}
+	default:
+		f.Subject = subjectOf(w)
+	}
+	return event.New(f)
+}
+
+// bookingOf normalizes a reservation.
+func bookingOf(r *Reservation, loc *time.Location) event.Booking {
+	b := event.Booking{
+		ID:         idText(r.ID),
+		PropertyID: idText(r.ListingMapID),
+		Status:     r.Status.BookingStatus(),
+		Arrival:    r.ArrivalDate,
+		Departure:  r.DepartureDate,
+		Guest: event.Guest{
+			Name:  guestName(r),
+			Email: strings.TrimSpace(string(r.GuestEmail)),
+			Phone: strings.TrimSpace(string(r.Phone)),
+		},
+		Adults:    int(r.Adults),
+		Children:  int(r.Children),
+		Channel:   channelOf(r.ChannelName, r.ChannelID),
+		UpdatedAt: instant(loc, r.UpdatedOn),
+	}
+	if b.ID == "" {
+		b.ID = strings.TrimSpace(string(r.HostawayReservationID))
+	}
+	if !r.TotalPrice.IsZero() {
+		b.Total = event.Money{
+			Amount:   r.TotalPrice.String(),
+			Currency: strings.ToUpper(strings.TrimSpace(string(r.Currency))),
+		}
+	}
+	return b
+}
+
+// guestName returns guestName, or the first and last names joined when it is
+// empty.
+func guestName(r *Reservation) string {
+	if n := strings.TrimSpace(string(r.GuestName)); n != "" {
+		return n
+	}
+	return strings.TrimSpace(strings.TrimSpace(string(r.GuestFirstName)) + " " + strings.TrimSpace(string(r.GuestLastName)))
+}
+
+// messageOf normalizes a conversation message. SentAt is when the message
+// reached the channel, else its date, else when Hostaway stored it.
+func messageOf(m *ConversationMessage, loc *time.Location) event.Message {
+	return event.Message{
+		ID:             idText(m.ID),
+		ConversationID: idText(m.ConversationID),
+		BookingID:      idText(m.ReservationID),
+		PropertyID:     idText(m.ListingMapID),
+		Body:           string(m.Body),
+		Incoming:       bool(m.IsIncoming),
+		SentAt:         instant(loc, m.SentToChannelDate, m.SentChannelDate, m.Date, m.InsertedOn),
+	}
+}
+
+// subjectOf names the record of a delivery the package has no type for: its
+// object kind (or, without one, the event name up to its first dot),
+// lowercased, and the id in its data when there is one.
+func subjectOf(w *Webhook) event.Subject {
+	var s event.Subject
+	switch w.Object {
+	case ObjectReservation:
+		s.Kind = "booking"
+	case ObjectConversationMessage:
+		s.Kind = "message"
+	case "":
+		kind, _, _ := strings.Cut(w.Event, ".")
+		s.Kind = strings.ToLower(kind)
+	default:
+		s.Kind = strings.ToLower(w.Object)
+	}
+	if len(w.Data) > 0 && w.Data[0] == '{' {
+		var d struct {
+			ID lenient.String `json:"id"`
+		}
+		if json.Unmarshal(w.Data, &d) == nil {
+			s.ID = string(d.ID)
+		}
+	}
+	return s
+}
+
+// idText returns a Hostaway integer id as text, "" for 0 (absent or null).
+func idText(id lenient.Int) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(id), 10)
+}
+
+// instant returns the first non-zero timestamp of ts as a time.Time: a zoned
+// one as it is, a zoneless clock reading placed in loc. It returns the zero
+// time.Time when all are zero.
+func instant(loc *time.Location, ts ...lenient.Time) time.Time {
+	for _, t := range ts {
+		switch {
+		case t.IsZero():
+		case t.Zoneless:
+			return t.In(loc)
+		default:
+			return t.Time
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,274 @@
+package hostaway
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
+	"github.com/pmshooks/pmshooks/internal/testutil"
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+func testVerifier(t testing.TB) *Verifier {
+	t.Helper()
+	v, err := NewVerifier(verify.Credentials{User: "my_login", Password: "s3cret"})
+	require.NoError(t, err)
+	return v
+}
+
+func signed(v verify.Signer, body []byte) http.Header {
+	h := http.Header{}
+	v.Sign(h, body)
+	return h
+}
+
+func TestNewReceiver(t *testing.T) {
+	t.Parallel()
+	v := testVerifier(t)
+	tests := []struct {
+		name string
+		v    verify.Verifier
+		opts []Option
+		ok   bool
+	}{
+		{"verifier", v, nil, true},
+		{"nil verifier", nil, nil, false},
+		{"nil option ignored", v, []Option{nil, WithLocation(nil)}, true},
+		{"accounts", v, []Option{WithAccounts("10450", " 59808 ")}, true},
+		{"no account", v, []Option{WithAccounts()}, false},
+		{"empty account", v, []Option{WithAccounts("10450", " ")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := NewReceiver(tt.v, tt.opts...)
+			if !tt.ok {
+				require.Error(t, err)
+				assert.Nil(t, r)
+				assert.Regexp(t, `^hostaway: `, err.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, Provider, r.Provider())
+		})
+	}
+}
+
+func TestReceiver_Receive(t *testing.T) {
+	t.Parallel()
+	v := testVerifier(t)
+	other, err := NewVerifier(verify.Credentials{User: "my_login", Password: "wrong"})
+	require.NoError(t, err)
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+
+	good := sample(t, EventReservationUpdated)
+	bad := []byte(`{"event":"reservation.updated","data":{"arrivalDate":"soon"}}`)
+	tests := []struct {
+		name      string
+		h         http.Header
+		body      []byte
+		typ       event.Type
+		malformed bool
+		unauth    bool
+	}{
+		{"authentic", signed(v, good), good, event.BookingUpdated, false, false},
+		{"cancellation", signed(v, testutil.Fixture(t, "reservation.updated.cancelled.json")), testutil.Fixture(t, "reservation.updated.cancelled.json"), event.BookingCancelled, false, false},
+		{"unknown event", signed(v, testutil.Fixture(t, "unknown.event.json")), testutil.Fixture(t, "unknown.event.json"), event.TypeUnknown, false, false},
+		{"test delivery", signed(v, sample(t, EventTest)), sample(t, EventTest), event.Ping, false, false},
+		{"no credentials", http.Header{}, good, "", false, true},
+		{"wrong password", signed(other, good), good, "", false, true},
+		{"authentic but malformed", signed(v, bad), bad, "", true, false},
+		{"malformed and unauthenticated: authentication first", http.Header{}, bad, "", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := r.Receive(tt.h, tt.body)
+			switch {
+			case tt.unauth:
+				require.ErrorIs(t, err, verify.ErrUnauthorized)
+				assert.NotErrorIs(t, err, event.ErrMalformed, "an authentication failure is not malformed")
+				assert.Nil(t, e)
+			case tt.malformed:
+				require.ErrorIs(t, err, event.ErrMalformed)
+				assert.Nil(t, e)
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, tt.typ, e.Type())
+				assert.Equal(t, tt.body, e.Raw())
+			}
+		})
+	}
+}
+
+func TestReceiver_Receive_accounts(t *testing.T) {
+	t.Parallel()
+	v := testVerifier(t)
+	r, err := NewReceiver(v, WithAccounts("0"), WithAccounts("10450", "59808")) // the last wins
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		body []byte
+		ok   bool
+	}{
+		{"listed account", sample(t, EventReservationCreated), true},
+		{"second listed account", testutil.Fixture(t, "reservation.created.sync.json"), true},
+		{"account in the message only", testutil.Fixture(t, "message.received.outgoing.json"), true},
+		{"test delivery without account", sample(t, EventTest), true},
+		{"other account", []byte(`{"event":"reservation.updated","accountId":37874,"data":{"id":1,"status":"new"}}`), false},
+		{"first option's account", []byte(`{"event":"reservation.updated","accountId":0,"data":{"id":1,"status":"new"}}`), false},
+		{"no account", []byte(`{"event":"reservation.updated","data":{"id":1,"status":"new"}}`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := r.Receive(signed(v, tt.body), tt.body)
+			if tt.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrForeignAccount)
+			assert.NotErrorIs(t, err, event.ErrMalformed)
+			assert.Nil(t, e)
+
+			e, err = r.Decode(nil, tt.body)
+			require.NoError(t, err, "Decode does not check the account")
+			assert.NotNil(t, e)
+		})
+	}
+}
+
+func TestReceiver_Decode(t *testing.T) {
+	t.Parallel()
+	v := testVerifier(t)
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+	var _ event.Decoder = r
+	for _, name := range hostawaytest.Names() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			body := sample(t, name)
+			received, err := r.Receive(signed(v, body), body)
+			require.NoError(t, err)
+			decoded, err := r.Decode(http.Header{}, body) // no credentials needed
+			require.NoError(t, err)
+			assert.Equal(t, golden(received), golden(decoded))
+		})
+	}
+	_, err = r.Decode(nil, []byte(`{`))
+	require.ErrorIs(t, err, event.ErrMalformed)
+}
+
+func TestReceiver_zeroValueRejects(t *testing.T) {
+	t.Parallel()
+	body := sample(t, EventTest)
+	h := signed(testVerifier(t), body)
+	for name, r := range map[string]*Receiver{"nil": nil, "zero": {}} {
+		_, err := r.Receive(h, body)
+		require.ErrorIs(t, err, verify.ErrUnauthorized, name)
+		e, err := r.Decode(h, body)
+		require.NoError(t, err, name)
+		assert.Equal(t, event.Ping, e.Type())
+	}
+}
+
+// TestReceiver_httpHandler serves deliveries through event.NewHTTPHandler, as
+// a user would, and checks the status codes Hostaway's retry rules need.
+func TestReceiver_httpHandler(t *testing.T) {
+	t.Parallel()
+	v := testVerifier(t)
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+
+	var mu sync.Mutex
+	var got []event.Type
+	record := event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, e.Type())
+		return nil
+	})
+	mux := event.NewMux()
+	mux.On(event.BookingCreated, record)
+	mux.On(event.BookingUpdated, record)
+	mux.On(event.MessageReceived, record)
+	h := event.NewHTTPHandler(r, mux, event.WithoutDedupe())
+
+	post := func(body []byte, s verify.Signer) int {
+		req := httptest.NewRequest(http.MethodPost, "/hooks/hostaway", bytes.NewReader(body))
+		if s != nil {
+			s.Sign(req.Header, body)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	for _, name := range hostawaytest.Names() {
+		req, err := hostawaytest.NewRequest("http://127.0.0.1/hooks/hostaway", name, v)
+		require.NoError(t, err)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		assert.Equal(t, http.StatusOK, w.Code, name)
+	}
+	assert.Equal(t, []event.Type{event.MessageReceived, event.BookingCreated, event.BookingUpdated}, got)
+
+	assert.Equal(t, http.StatusUnauthorized, post(sample(t, EventReservationCreated), nil))
+	assert.Equal(t, http.StatusBadRequest, post([]byte(`{"event":"reservation.created","data":[]}`), v))
+	assert.Equal(t, http.StatusOK, post(testutil.Fixture(t, "unknown.event.json"), v), "unknown events are acknowledged")
+}
+
+func BenchmarkReceive(b *testing.B) {
+	v := testVerifier(b)
+	r, err := NewReceiver(v)
+	require.NoError(b, err)
+	for _, name := range hostawaytest.Names() {
+		body := sample(b, name)
+		h := signed(v, body)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := r.Receive(h, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParse measures Parse alone, for comparison with Receive.
+func BenchmarkParse(b *testing.B) {
+	for _, name := range []string{EventReservationCreated, EventMessageReceived} {
+		body := sample(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := Parse(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// The types the package promises, checked at compile time.
+var (
+	_ interface {
+		event.Receiver
+		event.Decoder
+	} = (*Receiver)(nil)
+	_ interface {
+		verify.Verifier
+		verify.Signer
+	} = (*Verifier)(nil)
+)

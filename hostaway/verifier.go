@@ -1,0 +1,54 @@
+package hostaway
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+// Verifier authenticates Hostaway deliveries by HTTP Basic auth: Hostaway
+// signs nothing, but sends the login and password set on the unified webhook
+// in the Authorization header. It implements verify.Verifier and
+// verify.Signer and is safe for concurrent use.
+//
+// Basic auth proves who sent a delivery, not that its body is intact: it does
+// not cover the body, so only accept deliveries over HTTPS.
+type Verifier struct {
+	basic *verify.Basic
+}
+
+// NewVerifier returns a Verifier that accepts any of creds, the login and
+// password pairs set on the unified webhook; several pairs allow rotating
+// the password without downtime. It fails closed: no pair, or a pair with an
+// empty login or password, is an error wrapping verify.ErrNoSecret. A login
+// with a colon cannot be sent by Basic auth and is an error too.
+func NewVerifier(creds ...verify.Credentials) (*Verifier, error) {
+	b, err := verify.NewBasic(creds...)
+	if err != nil {
+		return nil, fmt.Errorf("hostaway: new verifier: %w", err)
+	}
+	return &Verifier{basic: b}, nil
+}
+
+// Verify checks the Authorization header of h in constant time; the body is
+// not used. A missing, malformed or unknown credential gives an error
+// wrapping verify.ErrUnauthorized, and so does every call on a Verifier not
+// made by NewVerifier.
+func (v *Verifier) Verify(h http.Header, body []byte) error {
+	if v == nil || v.basic == nil {
+		return fmt.Errorf("hostaway: %w: verifier has no credentials", verify.ErrUnauthorized)
+	}
+	if err := v.basic.Verify(h, body); err != nil {
+		return fmt.Errorf("hostaway: %w", err)
+	}
+	return nil
+}
+
+// Sign sets on h the Authorization header Hostaway would send, with the first
+// configured pair. On a Verifier not made by NewVerifier it does nothing.
+func (v *Verifier) Sign(h http.Header, body []byte) {
+	if v != nil && v.basic != nil {
+		v.basic.Sign(h, body)
+	}
+}

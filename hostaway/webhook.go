@@ -1,0 +1,214 @@
+package hostaway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// Provider names Hostaway in events.
+const Provider event.Provider = "hostaway"
+
+// The event names of Hostaway's unified webhooks. Hostaway says more will be
+// added; deliveries of other events parse with their data kept raw.
+const (
+	// EventReservationCreated is sent when a reservation is created in
+	// Hostaway, from any channel. Its data is a Reservation.
+	EventReservationCreated = "reservation.created"
+	// EventReservationUpdated is sent when a reservation changes in any
+	// way, including a cancellation (status "cancelled"); Hostaway has no
+	// cancellation event. Its data is a Reservation.
+	EventReservationUpdated = "reservation.updated"
+	// EventMessageReceived is sent when a message is added to a
+	// conversation. Its data is a ConversationMessage.
+	EventMessageReceived = "message.received"
+	// EventTest is the name pmshooks gives a test delivery, whose data is a
+	// string (Hostaway sends {"data":"test"}) rather than an object.
+	// Hostaway gives such deliveries no event name of its own.
+	EventTest = "test"
+)
+
+// The object kinds Hostaway names in a delivery's "object" field.
+const (
+	// ObjectReservation is the object of the reservation events.
+	ObjectReservation = "reservation"
+	// ObjectConversationMessage is the object of message.received.
+	ObjectConversationMessage = "conversationMessage"
+)
+
+// Webhook is one unified-webhook delivery: the envelope
+// {"object", "event", "accountId", "data"} and its typed data.
+//
+// Hostaway does not document the delivered body; this shape is the one live
+// receivers agree on. A body that nests the data as {"payload": {"data": ...}}
+// is accepted as well.
+type Webhook struct {
+	// Object is the kind of Data, such as ObjectReservation; "" when absent.
+	Object string
+	// Event is the event name as sent, such as EventReservationUpdated;
+	// "" when absent.
+	Event string
+	// AccountID is the Hostaway account the delivery belongs to (the OAuth
+	// client_id); "" when absent.
+	AccountID string
+	// Data is the entity exactly as sent, taken from "data" or, when that is
+	// absent, from "payload.data"; nil when neither is present.
+	Data json.RawMessage
+
+	// Reservation is the decoded Data of the reservation events; nil
+	// otherwise, and when the delivery has no data.
+	Reservation *Reservation
+	// Message is the decoded Data of message.received; nil otherwise, and
+	// when the delivery has no data.
+	Message *ConversationMessage
+
+	// Raw is the exact body as received. It is not a copy: do not modify it.
+	Raw []byte
+}
+
+// Name returns the name under which the delivery is routed: EventTest for a
+// test delivery, else Event, else Object when Event is absent.
+func (w *Webhook) Name() string {
+	switch {
+	case w.IsTest():
+		return EventTest
+	case w.Event != "":
+		return w.Event
+	}
+	return w.Object
+}
+
+// IsTest reports whether w is a test delivery: its data is a JSON string
+// (such as "test") instead of an object.
+func (w *Webhook) IsTest() bool {
+	return len(w.Data) > 0 && w.Data[0] == '"'
+}
+
+// envelope is the wire form of a delivery.
+type envelope struct {
+	Object    lenient.String  `json:"object"`
+	Event     lenient.String  `json:"event"`
+	AccountID lenient.String  `json:"accountId"`
+	Data      json.RawMessage `json:"data"`
+	Payload   json.RawMessage `json:"payload"` // decoded only when data is absent
+}
+
+// Parse decodes one delivery body into a Webhook. It does not authenticate
+// the delivery (see Receiver).
+//
+// The body must be a JSON object with an event name, an object kind or a
+// string data (a test delivery); the data of the known events must be an
+// object that decodes into their types.
+// Anything else fails with an error wrapping event.ErrMalformed, whose text
+// never quotes the body. Unknown events parse with Data kept raw. Parse keeps
+// body as w.Raw without copying it.
+func Parse(body []byte) (*Webhook, error) {
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, malformed("envelope", err)
+	}
+	w := &Webhook{
+		Object:    string(env.Object),
+		Event:     string(env.Event),
+		AccountID: string(env.AccountID),
+		Data:      trimNull(env.Data),
+		Raw:       body,
+	}
+	if payload := trimNull(env.Payload); w.Data == nil && len(payload) > 0 && payload[0] == '{' {
+		var nested struct {
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(payload, &nested); err != nil {
+			return nil, malformed("payload", err)
+		}
+		w.Data = trimNull(nested.Data)
+	}
+	if w.IsTest() {
+		return w, nil
+	}
+	if w.Event == "" && w.Object == "" {
+		return nil, fmt.Errorf("hostaway: parse envelope: %w: no event, object or test data", event.ErrMalformed)
+	}
+	if w.Data == nil {
+		return w, nil
+	}
+	switch w.Event {
+	case EventReservationCreated, EventReservationUpdated:
+		w.Reservation = new(Reservation)
+		if err := decodeData(w.Data, w.Reservation); err != nil {
+			return nil, malformed(w.Event, err)
+		}
+	case EventMessageReceived:
+		w.Message = new(ConversationMessage)
+		if err := decodeData(w.Data, w.Message); err != nil {
+			return nil, malformed(w.Event, err)
+		}
+	}
+	return w, nil
+}
+
+// errNotObject is decodeData's error for data that is not a JSON object.
+var errNotObject = errors.New("data is not a JSON object")
+
+// decodeData decodes a data object into v.
+func decodeData(data json.RawMessage, v any) error {
+	if data[0] != '{' {
+		return errNotObject
+	}
+	return json.Unmarshal(data, v)
+}
+
+// trimNull returns raw with surrounding white space removed, or nil when it is
+// empty or the JSON null.
+func trimNull(raw json.RawMessage) json.RawMessage {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	return raw
+}
+
+// malformed wraps a decoding error in event.ErrMalformed. It names what could
+// not be decoded and where, but never quotes a value (see describeJSONError).
+func malformed(what string, err error) error {
+	return fmt.Errorf("hostaway: parse %s: %w: %s", what, event.ErrMalformed, describeJSONError(err))
+}
+
+// describeJSONError says why JSON did not decode without quoting the input:
+// the errors of encoding/json and of the lenient types carry input text, which
+// must not reach errors and logs.
+func describeJSONError(err error) string {
+	var (
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return fmt.Sprintf("a JSON %s where an object belongs", typeErr.Value)
+	case errors.As(err, &typeErr):
+		return fmt.Sprintf("field %q cannot hold a JSON %s", typeErr.Field, typeErr.Value)
+	case errors.Is(err, errNotObject):
+		return err.Error()
+	case errors.Is(err, lenient.ErrType), errors.Is(err, event.ErrInvalidDate):
+		return "a field holds a value of the wrong kind"
+	}
+	return "invalid JSON"
+}
+
+// EventNames returns the event names the package knows, sorted: Hostaway's
+// three unified-webhook events and EventTest. It is a new slice on each call.
+func EventNames() []string {
+	names := make([]string, 0, len(eventTypes))
+	for name := range eventTypes {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}

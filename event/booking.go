@@ -99,7 +99,8 @@ const (
 
 // NormalizeChannel maps a provider's channel name to a Channel: the many
 // spellings of the well-known channels ("Airbnb", "airbnbOfficial",
-// "BookingCom", "Booking.com", "HomeAway", "VRBO", "Website", "Manual", ...)
+// "BookingCom", "Booking.com", "HomeAway", "VRBO", "Website", "Manual", the
+// host's own booking engine or WordPress site, ...)
 // become their constants; any other name is kept, lowercased and trimmed. An
 // empty name gives "".
 func NormalizeChannel(name string) Channel {
@@ -123,7 +124,8 @@ func NormalizeChannel(name string) Channel {
 		return ChannelTripAdvisor
 	case key == "direct", key == "manual", key == "website", key == "directbooking",
 		key == "owner", key == "ownerrez", key == "hostaway", key == "bookingsync",
-		key == "smily", key == "channex", key == "api", key == "widget":
+		key == "smily", key == "channex", key == "api", key == "widget",
+		key == "bookingengine", key == "wordpress", key == "ownerwebsite":
 		return ChannelDirect
 	}
 	return Channel(n)

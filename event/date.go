@@ -25,7 +25,7 @@ var ErrInvalidDate = errors.New("event: invalid date")
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%w: %q is not YYYY-MM-DD", ErrInvalidDate, s)
+		return Date{}, fmt.Errorf("%w: not a YYYY-MM-DD calendar date", ErrInvalidDate)
 	}
 	return DateOf(t), nil
 }
@@ -73,9 +73,10 @@ func (d Date) DaysUntil(e Date) int {
 // MarshalText returns the String form.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalText parses "YYYY-MM-DD"; an empty text is the zero Date.
+// UnmarshalText parses "YYYY-MM-DD". An empty text, and the "0000-00-00"
+// that some MySQL-backed systems send for "no date", are the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
+	if len(b) == 0 || string(b) == "0000-00-00" {
 		*d = Date{}
 		return nil
 	}

@@ -57,6 +57,8 @@ func TestDate_JSONRoundTrip(t *testing.T) {
 
 	require.NoError(t, json.Unmarshal([]byte(`{"arrival":""}`), &s))
 	assert.True(t, s.Arrival.IsZero())
+	require.NoError(t, json.Unmarshal([]byte(`{"arrival":"0000-00-00"}`), &s))
+	assert.True(t, s.Arrival.IsZero(), "MySQL's no-date is the zero Date")
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"arrival":20261230}`), &s), event.ErrInvalidDate)
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"arrival":"30/12/2026"}`), &s), event.ErrInvalidDate)
 

@@ -88,7 +88,7 @@ func TestNormalizeChannel(t *testing.T) {
 		"BookingCom": event.ChannelBookingCom, "Booking.com": event.ChannelBookingCom, "booking_com": event.ChannelBookingCom,
 		"VRBO": event.ChannelVrbo, "HomeAway": event.ChannelVrbo, "vrboical": event.ChannelVrbo,
 		"Expedia": event.ChannelExpedia, "Google": event.ChannelGoogle, "TripAdvisor": event.ChannelTripAdvisor,
-		"direct": event.ChannelDirect, "Manual": event.ChannelDirect, "Website": event.ChannelDirect,
+		"direct": event.ChannelDirect, "bookingengine": event.ChannelDirect, "WordPress": event.ChannelDirect, "Manual": event.ChannelDirect, "Website": event.ChannelDirect,
 		"  Agoda ": "agoda", "": "",
 	}
 	for in, want := range tests {

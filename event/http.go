@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"github.com/pmshooks/pmshooks/verify"
 )
@@ -24,9 +25,10 @@ const inFlightRetryAfter = 5
 type HTTPOption func(*httpConfig)
 
 type httpConfig struct {
-	limit  int64
-	logger *slog.Logger
-	dedupe Deduper
+	limit     int64
+	logger    *slog.Logger
+	dedupe    Deduper
+	dedupeSet bool // WithDeduper or WithoutDedupe was given
 }
 
 // WithBodyLimit sets the largest body accepted; larger ones are answered 413.
@@ -57,6 +59,7 @@ func WithDeduper(d Deduper) HTTPOption {
 	return func(c *httpConfig) {
 		if d != nil {
 			c.dedupe = d
+			c.dedupeSet = true
 		}
 	}
 }
@@ -64,7 +67,7 @@ func WithDeduper(d Deduper) HTTPOption {
 // WithoutDedupe turns deduplication off: every copy of a delivery runs the
 // handler. Use it when the handler dedupes by itself.
 func WithoutDedupe() HTTPOption {
-	return func(c *httpConfig) { c.dedupe = nil }
+	return func(c *httpConfig) { c.dedupe, c.dedupeSet = nil, true }
 }
 
 func newHTTPConfig(opts []HTTPOption) *httpConfig {
@@ -86,6 +89,16 @@ func newHTTPConfig(opts []HTTPOption) *httpConfig {
 // rules expect (see the package documentation for the table). Copies of a
 // delivery already handled are answered 200 without calling h again.
 //
+// The default MemoryDeduper remembers deliveries for DefaultDedupeAge. A
+// Receiver whose provider ids a delivery by its content, and can send the
+// same content again as a new event later, says for how long a copy can only
+// be a retry with a method
+//
+//	DedupeWindow() time.Duration
+//
+// and the default deduper then remembers deliveries for that long instead.
+// It does not change a Deduper given with WithDeduper.
+//
 // It panics when r or h is nil.
 func NewHTTPHandler(r Receiver, h Handler, opts ...HTTPOption) http.Handler {
 	if r == nil {
@@ -94,7 +107,11 @@ func NewHTTPHandler(r Receiver, h Handler, opts ...HTTPOption) http.Handler {
 	if h == nil {
 		panic("event: NewHTTPHandler with a nil Handler")
 	}
-	return &httpHandler{receiver: r, handler: h, cfg: newHTTPConfig(opts)}
+	cfg := newHTTPConfig(opts)
+	if w, ok := r.(interface{ DedupeWindow() time.Duration }); ok && !cfg.dedupeSet && w.DedupeWindow() > 0 {
+		cfg.dedupe = NewMemoryDeduper(0, w.DedupeWindow())
+	}
+	return &httpHandler{receiver: r, handler: h, cfg: cfg}
 }
 
 type httpHandler struct {

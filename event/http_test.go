@@ -237,7 +237,7 @@ func TestNewHTTPHandler_withoutDedupe(t *testing.T) {
 
 type brokenDeduper struct{}
 
-func (brokenDeduper) Begin(context.Context, string) error      { return errors.New("redis down") }
+func (brokenDeduper) Begin(context.Context, string) error     { return errors.New("redis down") }
 func (brokenDeduper) End(context.Context, string, bool) error { return nil }
 
 func TestNewHTTPHandler_deduperUnavailable(t *testing.T) {
@@ -321,4 +321,28 @@ func BenchmarkHTTPHandler(b *testing.B) {
 			serve(h, post(body, true))
 		}
 	})
+}
+
+// windowReceiver is a receiver whose provider says an identical body is a
+// new event once a nanosecond has passed.
+type windowReceiver struct{ *eventtest.Receiver }
+
+func (windowReceiver) DedupeWindow() time.Duration { return time.Nanosecond }
+
+func TestNewHTTPHandler_receiverDedupeWindow(t *testing.T) {
+	t.Parallel()
+	rec := &eventtest.Recorder{}
+	h := event.NewHTTPHandler(windowReceiver{testReceiver(t)}, rec)
+	require.Equal(t, http.StatusOK, serve(h, post("sync.completed|same-body", true)).Code)
+	time.Sleep(time.Millisecond)
+	require.Equal(t, http.StatusOK, serve(h, post("sync.completed|same-body", true)).Code)
+	assert.Equal(t, 2, rec.Len(), "past the receiver's window an identical body is a new event")
+
+	// An explicit deduper is left alone.
+	rec2 := &eventtest.Recorder{}
+	h2 := event.NewHTTPHandler(windowReceiver{testReceiver(t)}, rec2, event.WithDeduper(event.NewMemoryDeduper(0, time.Hour)))
+	require.Equal(t, http.StatusOK, serve(h2, post("sync.completed|same-body", true)).Code)
+	time.Sleep(time.Millisecond)
+	require.Equal(t, http.StatusOK, serve(h2, post("sync.completed|same-body", true)).Code)
+	assert.Equal(t, 1, rec2.Len())
 }

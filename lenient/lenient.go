@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrType is wrapped by every decoding error of this package: the JSON value
@@ -27,8 +28,8 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case bytes.Equal(b, null):
 		*s = ""
 	case len(b) > 0 && b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
+		v, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*s = String(v)
@@ -65,7 +66,7 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil || f != float64(int64(f)) {
-		return fmt.Errorf("%w: %q is not an integer", ErrType, truncate(text))
+		return fmt.Errorf("%w: a number with a fraction or a non-numeric text where an integer belongs", ErrType)
 	}
 	*n = Int(int64(f))
 	return nil
@@ -99,7 +100,7 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	case "0", "false", "no", "n", "f", "off", "", "0.0":
 		*v = false
 	default:
-		return fmt.Errorf("%w: %q is not a boolean", ErrType, truncate(text))
+		return fmt.Errorf("%w: a text that is not a boolean", ErrType)
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if !isNumber([]byte(text)) {
-		return fmt.Errorf("%w: %q is not a decimal number", ErrType, truncate(text))
+		return fmt.Errorf("%w: a text that is not a decimal number", ErrType)
 	}
 	*d = Decimal(text)
 	return nil
@@ -144,7 +145,8 @@ func (d Decimal) IsZero() bool { return d == "" }
 
 // Time is a timestamp that may arrive in RFC 3339 with or without fractional
 // seconds, with a space instead of the T, without a zone, or as Unix seconds.
-// null and "" are the zero Time.
+// null and "" are the zero Time. A string in no known layout is not an
+// error: the Time is zero and Unparsed keeps the text.
 //
 // A timestamp without a zone is not an instant: the provider meant a clock
 // reading in some zone it did not name. Time keeps that reading in the
@@ -153,6 +155,10 @@ func (d Decimal) IsZero() bool { return d == "" }
 // In to place it in the zone you know.
 type Time struct {
 	time.Time
+	// Unparsed holds the text as sent when it is a string that is no
+	// timestamp this type knows (such as MySQL's "0000-00-00 00:00:00"): the
+	// Time is then zero, and the delivery is not lost over one field.
+	Unparsed string
 	// Zoneless is true when the text had no zone: the clock fields are as sent,
 	// and the location is not known.
 	Zoneless bool
@@ -192,7 +198,7 @@ func ParseTime(s string) (Time, error) {
 			return Time{Time: t, Zoneless: true}, nil
 		}
 	}
-	return Time{}, fmt.Errorf("%w: %q is not a timestamp", ErrType, truncate(s))
+	return Time{}, fmt.Errorf("%w: a text that is not a timestamp", ErrType)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -205,7 +211,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if isNumber(b) {
 		secs, err := strconv.ParseFloat(string(b), 64)
 		if err != nil {
-			return fmt.Errorf("%w: %s is not Unix seconds", ErrType, truncate(string(b)))
+			return fmt.Errorf("%w: a number that is not Unix seconds", ErrType)
 		}
 		whole := int64(secs)
 		*t = Time{Time: time.Unix(whole, int64((secs-float64(whole))*1e9)).UTC()}
@@ -221,14 +227,19 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseTime(s)
 	if err != nil {
-		return err
+		*t = Time{Unparsed: s}
+		return nil
 	}
 	*t = v
 	return nil
 }
 
-// MarshalJSON writes RFC 3339, without a zone when Zoneless, or null when zero.
+// MarshalJSON writes RFC 3339, without a zone when Zoneless; the Unparsed
+// text when there is one; or null when zero.
 func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() && t.Unparsed != "" {
+		return json.Marshal(t.Unparsed)
+	}
 	if t.IsZero() {
 		return null, nil
 	}
@@ -266,8 +277,8 @@ func scalar(b []byte) (string, bool, error) {
 	case bytes.Equal(b, null):
 		return "", false, nil
 	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return "", false, err
 		}
 		return s, true, nil
@@ -275,6 +286,19 @@ func scalar(b []byte) (string, bool, error) {
 		return string(b), true, nil
 	}
 	return "", false, fmt.Errorf("%w: %s where a number belongs", ErrType, kind(b))
+}
+
+// unquote returns the text of the JSON string b. Strings without escapes,
+// the common case, are sliced without running the JSON decoder.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b) {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", fmt.Errorf("%w: an invalid JSON string", ErrType)
+	}
+	return s, nil
 }
 
 // isNumber reports whether b is a JSON number (RFC 8259 section 6).
@@ -331,11 +355,4 @@ func kind(b []byte) string {
 		return "a boolean"
 	}
 	return "an invalid value"
-}
-
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }

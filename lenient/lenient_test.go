@@ -119,9 +119,55 @@ func TestTime(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, got.IsZero())
 	}
-	for _, in := range []string{`"yesterday"`, `{}`, `true`} {
+	for _, in := range []string{`{}`, `true`, `[]`} {
 		_, err := decode[lenient.Time](t, in)
 		require.ErrorIs(t, err, lenient.ErrType, in)
+	}
+}
+
+// TestTime_unparsedKept: one odd timestamp must not lose a delivery.
+func TestTime_unparsedKept(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"0000-00-00 00:00:00", "yesterday"} {
+		got, err := decode[lenient.Time](t, `"`+in+`"`)
+		require.NoError(t, err)
+		assert.True(t, got.IsZero())
+		assert.Equal(t, in, got.Unparsed)
+		b, err := json.Marshal(got)
+		require.NoError(t, err)
+		assert.Equal(t, `"`+in+`"`, string(b))
+	}
+	_, err := lenient.ParseTime("yesterday")
+	require.ErrorIs(t, err, lenient.ErrType)
+}
+
+// TestErrorsQuoteNoInput: error texts never carry payload values, which may
+// be guest data.
+func TestErrorsQuoteNoInput(t *testing.T) {
+	t.Parallel()
+	const secret = "guest-secret-value"
+	_, err := decode[lenient.Int](t, `"`+secret+`"`)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), secret)
+	_, err = decode[lenient.Bool](t, `"`+secret+`"`)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), secret)
+	_, err = decode[lenient.Decimal](t, `"`+secret+`"`)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), secret)
+	_, err = lenient.ParseTime(secret)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), secret)
+}
+
+func TestString_escapes(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]lenient.String{
+		`"a\"b"`: `a"b`, `"line\nbreak"`: "line\nbreak", `"été"`: "été", `"plain"`: "plain", `""`: "",
+	} {
+		got, err := decode[lenient.String](t, in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
 	}
 }
 

@@ -146,7 +146,6 @@ func TestParse_malformed(t *testing.T) {
 		"bad booking amount":        `{"action":"entity_update","entity_type":"booking","entity":{"total_amount":"secret-dana"}}`,
 		"bad guest id":              `{"action":"entity_update","entity_type":"guest","entity":{"id":"secret-dana"}}`,
 		"guest name a number":       `{"action":"entity_update","entity_type":"guest","entity":{"first_name":123456789}}`,
-		"bad message time":          `{"action":"entity_create","entity_type":"thread_message","entity":{"date_utc":"secret-dana"}}`,
 		"bad property flag":         `{"action":"entity_create","entity_type":"property","entity":{"active":"secret-dana"}}`,
 		"bad inquiry":               `{"action":"entity_create","entity_type":"inquiry","entity":{"arrival":12}}`,
 		"bad quote":                 `{"action":"entity_create","entity_type":"quote","entity":{"total_amount":[1]}}`,

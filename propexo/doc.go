@@ -1,0 +1,128 @@
+// Package propexo receives Propexo webhooks and manages Propexo webhook
+// configurations.
+//
+// Propexo (formerly Propify) is a unified API over residential property
+// management systems (Yardi, Entrata, AppFolio, RealPage, ...). It keeps a
+// cache of each integration's records (leases, residents, units, service
+// requests, ...) and sends a webhook when a sync adds or changes a record,
+// when a sync ends and when a job or a write fails.
+//
+//	v, err := propexo.NewVerifier(os.Getenv("PROPEXO_WEBHOOK_SECRET"))
+//	r, err := propexo.NewReceiver(v)
+//	mux := event.NewMux()
+//	mux.On(event.RecordUpdated, event.HandlerFunc(func(ctx context.Context, e event.Event) error {
+//		w := e.Data().(*propexo.Webhook)
+//		if w.DataUpdate.Object == propexo.ModelLeases { ... }
+//		return nil
+//	}))
+//	http.Handle("POST /hooks/propexo", event.NewHTTPHandler(r, mux))
+//
+//	c, err := propexo.NewClient(token)
+//	for w, err := range c.Webhooks.All(ctx, nil) { ... }
+//
+// # Authentication
+//
+// Each delivery carries the header propexo-signature: the lowercase hex
+// HMAC-SHA256 of the exact body, keyed with the webhook's secret. There is
+// no prefix, no timestamp and no version; NewVerifier checks it (and
+// accepts upper-case hex and surrounding white space). Several secrets may
+// be given while one is rotated. Propexo delivers from no fixed IP
+// addresses; the signature is the only protection. The custom headers a
+// webhook may carry (sent with each delivery) are not checked.
+//
+// The client authenticates with a Propexo API token: Authorization: Bearer.
+//
+// # Deliveries
+//
+// Two shapes are documented and both parse: {"trigger", "data", "meta"},
+// the shape of Propexo's OpenAPI description and API reference, and the
+// flat shape of its webhook detail pages, where the data fields are at the
+// top level with "event" naming the trigger and "meta" beside them. The
+// triggers are DATA_NEW, DATA_UPDATE (model records), SYNC_COMPLETE,
+// FIRST_SYNC_COMPLETE, JOB_FAILURE, WRITE_OPERATION_FAILURE and the legacy
+// JOB_SUCCESS; an unknown trigger parses, with its data kept raw, and
+// normalizes to event.TypeUnknown.
+//
+// Propexo does not send:
+//
+//   - an event id or delivery id: Event.ID is event.HashID of the body, the
+//     same for every retry of a delivery;
+//   - a timestamp: Event.Time is zero, and nothing guards against replay
+//     beyond deduplication on Event.ID;
+//   - delete events: Propexo never deletes a cached record, it stops
+//     updating its last_seen; compare last_seen to find records gone from
+//     the property management system;
+//   - DATA_NEW or DATA_UPDATE during an integration's first sync or a
+//     backsync (FIRST_SYNC_COMPLETE marks the end of the first sync);
+//   - complete records: a DATA_NEW may carry only some fields (an id and a
+//     name) and the rest follow in a DATA_UPDATE, whose diff holds only the
+//     changed fields. Read the record from the API when you need all of it;
+//   - relations in a record's payload: a lease does not name its residents;
+//     subscribe to the residents_to_leases model for that.
+//
+// Because the body is the only id, two distinct deliveries with the same
+// body have the same Event.ID. A SYNC_COMPLETE carries no job id, so the
+// syncs of one schedule with the same counts send identical bodies, one
+// sync interval apart (12 hours by default). The dedupe window must be longer
+// than Propexo's retries (RetryPeriod) and shorter than the sync interval.
+// Receiver.DedupeWindow says so, and event.NewHTTPHandler's default deduper
+// follows it; a Deduper you give it yourself (a shared store) must use such
+// a window too, or it drops the second of two such deliveries.
+//
+// # Retries and recovery
+//
+// Propexo counts any 2xx answer as delivered. Any other answer, 4xx
+// included, is retried every 15 minutes, at most 10 times (RetryPeriod,
+// about 2.5 hours); after that the delivery is lost, and a webhook that is
+// disabled loses what happens meanwhile. Answer quickly and queue the work
+// (see the inbox package). After a downtime longer than RetryPeriod,
+// recover DATA_NEW and DATA_UPDATE from the data diffs, which Propexo keeps
+// for 30 days: Client.DataDiffs.All with After set to the start of the
+// outage.
+//
+// # Normalization
+//
+// DATA_NEW is event.RecordCreated and DATA_UPDATE event.RecordUpdated, with
+// Subject {Kind: the model in snake_case, ID: record_id}, for every model:
+// Propexo's records are residential (a lease is a tenancy, not a stay; a
+// resident is a tenant, not a guest), and its payloads are partial, so no
+// event.Booking could be filled faithfully and booking handlers would be
+// fed records they do not expect. WithModelTypes routes chosen models to
+// other types. SYNC_COMPLETE, FIRST_SYNC_COMPLETE and JOB_SUCCESS are
+// event.SyncCompleted; JOB_FAILURE and WRITE_OPERATION_FAILURE are
+// event.SyncFailed. Account is the integration id.
+//
+// # Models
+//
+// A webhook for DATA_NEW or DATA_UPDATE covers one model, named in
+// snake_case when subscribing (residents_to_leases) but in kebab-case in
+// the deliveries' "object" (residents-to-leases). Model holds the
+// snake_case spelling, decodes either, and Model.Object gives the other;
+// the constants cover the 112 subscribable models.
+//
+// # Unsupported or unknown
+//
+//   - The pre-rename header propify-signature (Propify, 2023) is not
+//     accepted.
+//   - Propexo's current verification example (TypeScript) could not be
+//     read; the scheme follows its earlier Node example. That the signed
+//     bytes are exactly the raw body, and that the hex is lowercase, are
+//     strongly implied but not stated.
+//   - How long Propexo waits for an answer, whether deliveries are ordered,
+//     whether redirects count as failures, and whether a webhook is
+//     disabled after its retries run out are not documented.
+//   - The management API has no endpoint to send a test delivery, and the
+//     trigger sub-resources (/v1/webhooks/{id}/triggers) were removed in
+//     2025; the client offers neither. Use propexotest to send samples.
+//   - Only job types READ_LEAD_EVENTS and READ_RESIDENT_TRANSACTIONS are
+//     documented; JobType is open.
+//
+// # Links
+//
+//   - Webhooks overview: https://docs.propexo.com/how-it-works/webhooks/webhooks-overview
+//   - Signed payloads: https://docs.propexo.com/how-it-works/webhooks/signed-payloads
+//   - Webhook details: https://docs.propexo.com/how-it-works/webhooks/webhook-details/data-new
+//   - Sequencing and data hydration: https://docs.propexo.com/how-it-works/webhooks/sequencing-and-data-hydration
+//   - Webhook configuration API: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/get-all-webhooks
+//   - Retries: https://propexo-knowledge-base.help.usepylon.com/articles/8870887367-what-happens-to-webhooks-when-the-receiving-application-is-down
+package propexo

@@ -1,0 +1,178 @@
+package propexo_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/propexo"
+	"github.com/pmshooks/pmshooks/propexo/propexotest"
+)
+
+// Example receives Propexo deliveries over HTTP and routes lease updates.
+func Example() {
+	v, err := propexo.NewVerifier("webhook-secret-from-propexo")
+	if err != nil {
+		panic(err)
+	}
+	r, err := propexo.NewReceiver(v)
+	if err != nil {
+		panic(err)
+	}
+	mux := event.NewMux()
+	mux.On(event.RecordUpdated, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		w := e.Data().(*propexo.Webhook)
+		changed, err := w.DataUpdate.Diff.Changed()
+		if err != nil {
+			return err
+		}
+		fmt.Println(e.Subject(), "changed", changed, "in integration", e.Account())
+		return nil
+	}))
+	mux.On(event.SyncCompleted, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		fmt.Println(e.Name(), "for", e.Subject())
+		return nil
+	}))
+	// The receiver's DedupeWindow keeps the default deduper's memory a little
+	// longer than Propexo's retries, and not as long as a sync interval.
+	h := event.NewHTTPHandler(r, mux)
+
+	for _, name := range []string{"DATA_UPDATE", "SYNC_COMPLETE", "DATA_UPDATE"} {
+		req, err := propexotest.NewRequest("http://example.test/hooks/propexo", name, v)
+		if err != nil {
+			panic(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code)
+	}
+	// Output:
+	// leases/clx9m2v4t000508jq1b7c3d8e changed [last_seen status] in integration cly301lrc000009jvbp6vaz7i
+	// 200
+	// SYNC_COMPLETE for integration/cly301lrc000009jvbp6vaz7i
+	// 200
+	// 200
+}
+
+// ExampleParse reads both shapes Propexo documents.
+func ExampleParse() {
+	enveloped := []byte(`{"trigger":"JOB_FAILURE","data":{"event":"JOB_FAILURE","integration_id":"INTEGRATION_ID_002","job_id":"JOB_ID_002","job_type":"READ_RESIDENT_TRANSACTIONS","root_job_id":"ROOT_JOB_ID_002","vendor":"RESMAN"}}`)
+	flat := []byte(`{"event":"DATA_NEW","object":"residents-to-leases","record_id":"cm2p0a5c6000g08lb5e6f7g8h","meta":{"integration_id":"cly301lrc000009jvbp6vaz7i","object":"residents-to-leases"}}`)
+	for _, body := range [][]byte{enveloped, flat} {
+		w, err := propexo.Parse(body)
+		if err != nil {
+			panic(err)
+		}
+		switch {
+		case w.JobFailure != nil:
+			fmt.Println(w.Trigger, w.Flat, w.JobFailure.JobType, w.JobFailure.JobID)
+		case w.DataNew != nil:
+			fmt.Println(w.Trigger, w.Flat, w.DataNew.Object, w.DataNew.Object == propexo.ModelResidentsToLeases, w.IntegrationID)
+		}
+	}
+	// Output:
+	// JOB_FAILURE false READ_RESIDENT_TRANSACTIONS JOB_ID_002
+	// DATA_NEW true residents_to_leases true cly301lrc000009jvbp6vaz7i
+}
+
+// Example_keyRotation accepts deliveries signed with the new secret and, while
+// Propexo switches over, with the previous one.
+func Example_keyRotation() {
+	body, _ := propexotest.Sample("SYNC_COMPLETE")
+	previous, _ := propexo.NewVerifier("previous-secret-01")
+	h := http.Header{}
+	previous.Sign(h, body) // what Propexo sent before the update
+
+	v, err := propexo.NewVerifier("new-secret-0123456", "previous-secret-01")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(v.Verify(h, body))
+	// Output:
+	// <nil>
+}
+
+// ExampleModel_Object converts between the two spellings of a model.
+func ExampleModel_Object() {
+	m := propexo.NormalizeModel("residents-to-leases") // as a delivery spells it
+	fmt.Println(m, m.Object(), m == propexo.ModelResidentsToLeases, m.Known())
+	// Output:
+	// residents_to_leases residents-to-leases true true
+}
+
+// ExampleWebhooksService_Create subscribes to lease changes, against a
+// stand-in for the Propexo API.
+func ExampleWebhooksService_Create() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		fmt.Println(r.Method, r.URL.Path, body["model"], body["active"])
+		w.Header().Set("x-ratelimit-limit", "150")
+		w.Header().Set("x-ratelimit-remaining", "149")
+		_, _ = fmt.Fprintf(w, `{"result":{"id":"wh-1","url":%q,"active":true,"secret":"generated-secret-xyz","system":"SANDBOX",
+			"created_at":"2025-08-18T13:00:00Z","updated_at":"2025-08-18T13:00:00Z","headers":null,
+			"triggers":[{"id":"t-1","trigger":"DATA_NEW","model":"leases"},{"id":"t-2","trigger":"DATA_UPDATE","model":"leases"}]}}`, body["url"])
+	}))
+	defer srv.Close()
+
+	c, err := propexo.NewClient("api-token", propexo.WithBaseURL(srv.URL)) // propexo.SandboxURL in real use
+	if err != nil {
+		panic(err)
+	}
+	wh, resp, err := c.Webhooks.Create(context.Background(), &propexo.CreateWebhookParams{
+		URL:      "https://example.test/hooks/propexo",
+		Triggers: []propexo.Trigger{propexo.TriggerDataNew, propexo.TriggerDataUpdate},
+		Model:    propexo.ModelLeases,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(wh)
+	fmt.Println("requests left this minute:", resp.RateLimit.Remaining)
+	// Keep wh.Secret for propexo.NewVerifier.
+	fmt.Println(strings.HasPrefix(wh.Secret, "generated"))
+	// Output:
+	// POST /v1/webhooks/ leases true
+	// propexo.WebhookConfig{ID:"wh-1" URL:"https://example.test/hooks/propexo" Active:true System:SANDBOX Triggers:[DATA_NEW(leases) DATA_UPDATE(leases)] Headers:[] Secret:redacted}
+	// requests left this minute: 149
+	// true
+}
+
+// ExampleDataDiffsService_All recovers the changes of an outage longer than
+// Propexo's retries, against a stand-in for the Propexo API.
+func ExampleDataDiffsService_All() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		fmt.Printf("GET %s integration_id=%s after=%s offset=%q\n", r.URL.Path, q.Get("integration_id"), q.Get("after"), q.Get("offset"))
+		if r.URL.Query().Get("offset") == "" {
+			_, _ = fmt.Fprint(w, `{"meta":{"offset":0,"limit":250,"hasMore":true},"results":[
+				{"id":"dd-1","model":"leases","model_record_id":"l-1","event_type":"UPDATE","data_diff":{},"created_at":"2025-08-18T14:00:00Z","integration_id":"i-1","integration_vendor":"YARDI"}]}`)
+			return
+		}
+		_, _ = fmt.Fprint(w, `{"meta":{"offset":1,"limit":250,"hasMore":false},"results":[
+			{"id":"dd-2","model":"residents","model_record_id":"r-7","event_type":"NEW","data_diff":{},"created_at":"2025-08-18T15:00:00Z","integration_id":"i-1","integration_vendor":"YARDI"}]}`)
+	}))
+	defer srv.Close()
+
+	c, err := propexo.NewClient("api-token", propexo.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	outage := time.Date(2025, 8, 18, 12, 0, 0, 0, time.UTC)
+	for d, err := range c.DataDiffs.All(context.Background(), &propexo.DataDiffListOptions{IntegrationID: "i-1", After: outage}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(d.EventType.Trigger(), d.Model, d.ModelRecordID)
+	}
+	// Output:
+	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset=""
+	// DATA_UPDATE leases l-1
+	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset="1"
+	// DATA_NEW residents r-7
+}

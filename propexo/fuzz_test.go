@@ -1,0 +1,144 @@
+package propexo_test
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/propexo"
+	"github.com/pmshooks/pmshooks/propexo/propexotest"
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+// seedBodies returns every sample and every JSON file under testdata/.
+func seedBodies(f *testing.F) [][]byte {
+	f.Helper()
+	var bodies [][]byte
+	for _, name := range propexotest.Names() {
+		b, _ := propexotest.Sample(name)
+		bodies = append(bodies, b)
+	}
+	for _, pattern := range []string{"testdata/*/*.json"} {
+		paths, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			bodies = append(bodies, b)
+		}
+	}
+	return bodies
+}
+
+func FuzzParse(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w, err := propexo.Parse(body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("error does not wrap event.ErrMalformed: %v", err)
+			}
+			if w != nil {
+				t.Fatal("a Webhook with an error")
+			}
+			return
+		}
+		if !bytes.Equal(w.Raw, body) || w.Trigger == "" || w.Data == nil {
+			t.Fatalf("incomplete Webhook: trigger %q", w.Trigger)
+		}
+		if n := len(typedFields(w)); n > 1 {
+			t.Fatalf("%d typed fields set", n)
+		}
+	})
+}
+
+func FuzzVerify(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add("s3cr3tK3yForSigning", b, "")
+	}
+	f.Add("Jefe", []byte("what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+	f.Add("", []byte("{}"), "00")
+	f.Fuzz(func(t *testing.T, secret string, body []byte, header string) {
+		v, err := propexo.NewVerifier(secret)
+		if secret == "" {
+			if !errors.Is(err, verify.ErrNoSecret) {
+				t.Fatalf("empty secret: %v", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Any header value: no panic, and an error wraps a sentinel.
+		if err := v.Verify(http.Header{"Propexo-Signature": {header}}, body); err != nil &&
+			!errors.Is(err, verify.ErrMissingSignature) && !errors.Is(err, verify.ErrInvalidSignature) {
+			t.Fatalf("unexpected error: %v", err)
+		}
+
+		h := http.Header{}
+		v.Sign(h, body)
+		if err := v.Verify(h, body); err != nil {
+			t.Fatalf("a signed body does not verify: %v", err)
+		}
+		if len(body) > 0 {
+			changed := bytes.Clone(body)
+			changed[len(changed)/2] ^= 0x01
+			if err := v.Verify(h, changed); !errors.Is(err, verify.ErrInvalidSignature) {
+				t.Fatalf("a one-byte change verifies: %v", err)
+			}
+		}
+		sig := []byte(h.Get(propexo.SignatureHeader))
+		sig[0] = map[bool]byte{true: '1', false: '0'}[sig[0] == '0']
+		if err := v.Verify(http.Header{"Propexo-Signature": {string(sig)}}, body); !errors.Is(err, verify.ErrInvalidSignature) {
+			t.Fatalf("a one-digit change of the signature verifies: %v", err)
+		}
+	})
+}
+
+func FuzzReceive(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	v, err := propexo.NewVerifier("fuzz-receive-secret")
+	if err != nil {
+		f.Fatal(err)
+	}
+	r, err := propexo.NewReceiver(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, err := r.Receive(http.Header{}, body); err == nil || errors.Is(err, event.ErrMalformed) {
+			t.Fatalf("an unsigned delivery: %v", err)
+		}
+		h := http.Header{}
+		v.Sign(h, body)
+		e, err := r.Receive(h, body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("a signed delivery fails other than malformed: %v", err)
+			}
+			return
+		}
+		if e.ID() != event.HashID(body) || e.Provider() != propexo.Provider || !e.Type().Known() {
+			t.Fatalf("bad event %v", e)
+		}
+		if len(body) > 0 {
+			changed := bytes.Clone(body)
+			changed[0] ^= 0x20
+			if _, err := r.Receive(h, changed); !errors.Is(err, verify.ErrInvalidSignature) {
+				t.Fatalf("a one-byte change is received: %v", err)
+			}
+		}
+	})
+}

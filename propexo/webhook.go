@@ -1,0 +1,422 @@
+package propexo
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// Provider is the event.Provider of every Event this package returns.
+const Provider event.Provider = "propexo"
+
+// RetryPeriod is how long Propexo keeps retrying a delivery that was not
+// answered with a 2xx status: every 15 minutes, at most 10 times. A
+// delivery still failing after it is lost; recover its changes with
+// DataDiffsService. Keep a deduplication window a little longer than
+// RetryPeriod (see the package documentation).
+const RetryPeriod = 150 * time.Minute
+
+// Trigger is the name of a Propexo webhook event, such as DATA_NEW: the
+// "trigger" of a delivery and of a webhook configuration. It is the Name
+// of the events this package returns. The set is open; an unknown trigger
+// parses and normalizes to event.TypeUnknown.
+type Trigger string
+
+// The triggers Propexo documents.
+const (
+	// TriggerDataNew reports a record new in Propexo's cache (DataNew). It
+	// is not sent during the first sync or a backsync.
+	TriggerDataNew Trigger = "DATA_NEW"
+	// TriggerDataUpdate reports changed fields of a record (DataUpdate). It
+	// is not sent during the first sync or a backsync.
+	TriggerDataUpdate Trigger = "DATA_UPDATE"
+	// TriggerSyncComplete reports the end of a scheduled or on-demand sync
+	// (SyncComplete).
+	TriggerSyncComplete Trigger = "SYNC_COMPLETE"
+	// TriggerFirstSyncComplete reports the end of an integration's first
+	// sync, once per sync schedule (FirstSyncComplete).
+	TriggerFirstSyncComplete Trigger = "FIRST_SYNC_COMPLETE"
+	// TriggerJobFailure reports an integration job that failed after its
+	// retries (JobFailure).
+	TriggerJobFailure Trigger = "JOB_FAILURE"
+	// TriggerJobSuccess is legacy: it reports a job that succeeded
+	// (JobSuccess). New webhooks cannot subscribe to it.
+	TriggerJobSuccess Trigger = "JOB_SUCCESS"
+	// TriggerWriteOperationFailure reports an asynchronous write to the
+	// property management system that failed in whole or in part
+	// (WriteOperationFailure).
+	TriggerWriteOperationFailure Trigger = "WRITE_OPERATION_FAILURE"
+)
+
+// Webhook is one Propexo delivery, in either of the two shapes Propexo's
+// documentation shows:
+//
+//   - enveloped: {"trigger": ..., "data": {...}, "meta": {...}}, the shape of
+//     the OpenAPI description and the API reference;
+//   - flat: the data fields at the top level, with "event" naming the
+//     trigger and "meta" beside them, as the webhook detail pages show it.
+//
+// At most one typed field (DataNew ... WriteOperationFailure) is set, the
+// one of Trigger; an unknown trigger leaves them all nil and keeps only
+// Data.
+type Webhook struct {
+	// Trigger names the event: the envelope's "trigger", else the data's
+	// "event".
+	Trigger Trigger
+	// Flat reports whether the delivery used the flat shape (no "data"
+	// object).
+	Flat bool
+	// IntegrationID is the integration the delivery is about: the data's
+	// integration_id, else meta.integration_id. "" when neither is sent.
+	IntegrationID lenient.String
+	// Vendor is the property management system of the integration; "" when
+	// not sent.
+	Vendor Vendor
+	// Meta is the "meta" object (DATA_NEW and DATA_UPDATE); nil when
+	// absent.
+	Meta *Meta
+	// Data is the data object exactly as sent: the "data" member, or in the
+	// flat shape the whole body (then Data and Raw are the same slice).
+	Data json.RawMessage
+
+	// DataNew is Data decoded, for TriggerDataNew.
+	DataNew *DataNew
+	// DataUpdate is Data decoded, for TriggerDataUpdate.
+	DataUpdate *DataUpdate
+	// SyncComplete is Data decoded, for TriggerSyncComplete.
+	SyncComplete *SyncComplete
+	// FirstSyncComplete is Data decoded, for TriggerFirstSyncComplete.
+	FirstSyncComplete *FirstSyncComplete
+	// JobFailure is Data decoded, for TriggerJobFailure.
+	JobFailure *JobFailure
+	// JobSuccess is Data decoded, for TriggerJobSuccess.
+	JobSuccess *JobSuccess
+	// WriteOperationFailure is Data decoded, for
+	// TriggerWriteOperationFailure.
+	WriteOperationFailure *WriteOperationFailure
+
+	// Raw is the exact body of the delivery. It is the slice given to
+	// Parse, not a copy: do not modify it.
+	Raw []byte
+}
+
+// EventNames returns a sorted list of every trigger this package knows, as
+// strings: the names Event.Name returns and event.Mux.OnName matches. The
+// slice is new on each call.
+func EventNames() []string {
+	names := make([]string, 0, len(eventTypes))
+	for t := range eventTypes {
+		names = append(names, string(t))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// members holds the data fields of every trigger as raw JSON, so that one
+// pass over the data (or, in the flat shape, over the body) finds them all
+// and only the fields of the delivery's trigger are decoded further. A
+// field of another trigger, or of an unknown one, can never fail a
+// delivery.
+type members struct {
+	Event              json.RawMessage `json:"event"`
+	IntegrationID      json.RawMessage `json:"integration_id"`
+	Vendor             json.RawMessage `json:"vendor"`
+	JobID              json.RawMessage `json:"job_id"`
+	RootJobID          json.RawMessage `json:"root_job_id"`
+	JobType            json.RawMessage `json:"job_type"`
+	RecordID           json.RawMessage `json:"record_id"`
+	Object             json.RawMessage `json:"object"`
+	Payload            json.RawMessage `json:"payload"`
+	Diff               json.RawMessage `json:"diff"`
+	Context            json.RawMessage `json:"context"`
+	SuccessfulJobCount json.RawMessage `json:"successful_job_count"`
+	FailedJobCount     json.RawMessage `json:"failed_job_count"`
+	IsSyncFinished     json.RawMessage `json:"is_sync_finished"`
+	IsBacksync         json.RawMessage `json:"is_backsync"`
+	JobScheduleID      json.RawMessage `json:"job_schedule_id"`
+	ModelsSynced       json.RawMessage `json:"models_synced"`
+	WriteStatus        json.RawMessage `json:"write_status"`
+	Errors             json.RawMessage `json:"errors"`
+}
+
+// envelope is the top level of a delivery. In the enveloped shape only
+// Trigger, Data and Meta are set; in the flat shape the embedded members
+// are the data fields.
+type envelope struct {
+	Trigger json.RawMessage `json:"trigger"`
+	Data    json.RawMessage `json:"data"`
+	Meta    json.RawMessage `json:"meta"`
+	members
+}
+
+// Parse decodes one delivery body, in either shape, into a Webhook. It
+// does not authenticate: call it only on a body a Verifier accepted, or use
+// a Receiver.
+//
+// Unknown keys are ignored and fields are read leniently (ids as text or
+// number, counts as integers or doubles, flags as booleans, "1" or "true").
+// A trigger this package does not know parses with its data kept raw in
+// Data. Parse fails, with an error wrapping event.ErrMalformed, when the
+// body is not a JSON object, its "data" is neither an object nor null, it
+// names no trigger (neither "trigger" nor "event"), or a field of a known
+// trigger has a JSON type that cannot hold it. The error names the field
+// but never quotes the body.
+//
+// The body is decoded once: the top level into raw members, then, in the
+// enveloped shape, the data object into raw members, then each member of
+// the trigger's type into its typed field.
+func Parse(body []byte) (*Webhook, error) {
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, malformed("body", err)
+	}
+	w := &Webhook{Raw: body}
+	m := &env.members
+	switch {
+	case isObject(env.Data):
+		w.Data = env.Data
+		var inner members
+		if err := json.Unmarshal(env.Data, &inner); err != nil {
+			return nil, malformed("data", err)
+		}
+		m = &inner
+	case isNull(env.Data):
+		w.Flat = true
+		w.Data = body
+	default:
+		return nil, malformed("data", errNotObject)
+	}
+
+	if !isNull(env.Trigger) {
+		if err := json.Unmarshal(env.Trigger, &w.Trigger); err != nil {
+			return nil, malformed("trigger", err)
+		}
+	}
+	if w.Trigger == "" && !isNull(m.Event) {
+		if err := json.Unmarshal(m.Event, &w.Trigger); err != nil {
+			return nil, malformed("event", err)
+		}
+	}
+	if w.Trigger == "" {
+		return nil, malformed("body", errNoTrigger)
+	}
+
+	_, known := eventTypes[w.Trigger]
+	if err := w.decodeCommon(m, env.Meta); err != nil && known {
+		// An unknown trigger may use these fields differently; only a
+		// documented one must follow the documented shape.
+		return nil, err
+	}
+	if err := w.decodeTyped(m); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// decodeCommon fills the fields every trigger carries: IntegrationID,
+// Vendor and Meta.
+func (w *Webhook) decodeCommon(m *members, meta json.RawMessage) error {
+	var err error
+	if !isNull(meta) {
+		w.Meta = new(Meta)
+		if e := json.Unmarshal(meta, w.Meta); e != nil {
+			w.Meta = nil
+			err = malformed("meta", e)
+		}
+	}
+	if e := decodeMembers(
+		member{"integration_id", m.IntegrationID, &w.IntegrationID},
+		member{"vendor", m.Vendor, &w.Vendor},
+	); e != nil && err == nil {
+		err = e
+	}
+	if w.IntegrationID == "" && w.Meta != nil {
+		w.IntegrationID = w.Meta.IntegrationID
+	}
+	return err
+}
+
+// decodeTyped decodes the members of w.Trigger's payload type into the
+// matching typed field. It does nothing for an unknown trigger.
+func (w *Webhook) decodeTyped(m *members) error {
+	switch w.Trigger {
+	case TriggerDataNew:
+		d := &DataNew{Payload: rawOrNil(m.Payload), Context: rawOrNil(m.Context)}
+		w.DataNew = d
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"job_id", m.JobID, &d.JobID},
+			member{"root_job_id", m.RootJobID, &d.RootJobID},
+			member{"job_type", m.JobType, &d.JobType},
+			member{"record_id", m.RecordID, &d.RecordID},
+			member{"object", m.Object, &d.Object},
+		)
+	case TriggerDataUpdate:
+		d := &DataUpdate{Context: rawOrNil(m.Context)}
+		w.DataUpdate = d
+		if !isNull(m.Diff) {
+			if !isObject(m.Diff) {
+				return malformed("diff", errNotObject)
+			}
+			var sides struct {
+				New      json.RawMessage `json:"new"`
+				Previous json.RawMessage `json:"previous"`
+			}
+			if err := json.Unmarshal(m.Diff, &sides); err != nil {
+				return malformed("diff", err)
+			}
+			d.Diff = Diff{New: rawOrNil(sides.New), Previous: rawOrNil(sides.Previous)}
+		}
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"job_id", m.JobID, &d.JobID},
+			member{"root_job_id", m.RootJobID, &d.RootJobID},
+			member{"job_type", m.JobType, &d.JobType},
+			member{"record_id", m.RecordID, &d.RecordID},
+			member{"object", m.Object, &d.Object},
+		)
+	case TriggerSyncComplete:
+		d := &SyncComplete{}
+		w.SyncComplete = d
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"successful_job_count", m.SuccessfulJobCount, &d.SuccessfulJobCount},
+			member{"failed_job_count", m.FailedJobCount, &d.FailedJobCount},
+			member{"is_sync_finished", m.IsSyncFinished, &d.IsSyncFinished},
+			member{"is_backsync", m.IsBacksync, &d.IsBacksync},
+			member{"job_schedule_id", m.JobScheduleID, &d.JobScheduleID},
+			member{"models_synced", m.ModelsSynced, &d.ModelsSynced},
+		)
+	case TriggerFirstSyncComplete:
+		d := &FirstSyncComplete{}
+		w.FirstSyncComplete = d
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"successful_job_count", m.SuccessfulJobCount, &d.SuccessfulJobCount},
+			member{"failed_job_count", m.FailedJobCount, &d.FailedJobCount},
+			member{"is_sync_finished", m.IsSyncFinished, &d.IsSyncFinished},
+			member{"job_schedule_id", m.JobScheduleID, &d.JobScheduleID},
+			member{"is_backsync", m.IsBacksync, &d.IsBacksync},
+			member{"models_synced", m.ModelsSynced, &d.ModelsSynced},
+		)
+	case TriggerJobFailure:
+		d := &JobFailure{}
+		w.JobFailure = d
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"job_id", m.JobID, &d.JobID},
+			member{"root_job_id", m.RootJobID, &d.RootJobID},
+			member{"job_type", m.JobType, &d.JobType},
+		)
+	case TriggerJobSuccess:
+		d := &JobSuccess{}
+		w.JobSuccess = d
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"job_id", m.JobID, &d.JobID},
+			member{"root_job_id", m.RootJobID, &d.RootJobID},
+			member{"job_type", m.JobType, &d.JobType},
+		)
+	case TriggerWriteOperationFailure:
+		d := &WriteOperationFailure{}
+		w.WriteOperationFailure = d
+		return decodeMembers(
+			member{"event", m.Event, &d.Event},
+			member{"integration_id", m.IntegrationID, &d.IntegrationID},
+			member{"vendor", m.Vendor, &d.Vendor},
+			member{"root_job_id", m.RootJobID, &d.RootJobID},
+			member{"write_status", m.WriteStatus, &d.WriteStatus},
+			member{"errors", m.Errors, &d.Errors},
+		)
+	}
+	return nil
+}
+
+// member is one data field to decode: its JSON name (for errors), its raw
+// value and where to decode it.
+type member struct {
+	name string
+	raw  json.RawMessage
+	dst  any
+}
+
+// decodeMembers decodes each present member into its destination. An
+// absent member leaves its destination at the zero value; so does null,
+// because every destination treats null as zero (encoding/json leaves
+// pointers nil, the lenient types and Model read it as empty).
+func decodeMembers(ms ...member) error {
+	for _, m := range ms {
+		if len(m.raw) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(m.raw, m.dst); err != nil {
+			return malformed(m.name, err)
+		}
+	}
+	return nil
+}
+
+var (
+	errNotObject = errors.New("is not a JSON object")
+	errNoTrigger = errors.New(`names no trigger: neither "trigger" nor "event" is set`)
+)
+
+// malformed returns the error of Parse for the part named what: it wraps
+// event.ErrMalformed and, when cause comes from the lenient decoders,
+// lenient.ErrType, but it describes cause without its text, since
+// encoding/json and lenient quote the offending value from the body.
+func malformed(what string, cause error) error {
+	var (
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.Is(cause, errNotObject), errors.Is(cause, errNoTrigger):
+		return fmt.Errorf("propexo: parse: %w: %s %w", event.ErrMalformed, what, cause)
+	case errors.As(cause, &syntax):
+		return fmt.Errorf("propexo: parse: %w: %s: invalid JSON at byte %d", event.ErrMalformed, what, syntax.Offset)
+	case errors.As(cause, &typeErr):
+		kind, _, _ := strings.Cut(typeErr.Value, " ") // "number 1.5" quotes the body
+		if what == "body" && typeErr.Field == "" {
+			return fmt.Errorf("propexo: parse: %w: body is a JSON %s, not an object", event.ErrMalformed, kind)
+		}
+		return fmt.Errorf("propexo: parse: %w: %s: a JSON %s cannot be a %s", event.ErrMalformed, what, kind, typeErr.Type)
+	case errors.Is(cause, lenient.ErrType):
+		return fmt.Errorf("propexo: parse: %w: %s: %w", event.ErrMalformed, what, lenient.ErrType)
+	default:
+		return fmt.Errorf("propexo: parse: %w: %s does not decode", event.ErrMalformed, what)
+	}
+}
+
+// isObject reports whether raw is a JSON object.
+func isObject(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) > 0 && t[0] == '{'
+}
+
+// rawOrNil returns raw, or nil when it is absent or null.
+func rawOrNil(raw json.RawMessage) json.RawMessage {
+	if isNull(raw) {
+		return nil
+	}
+	return raw
+}

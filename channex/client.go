@@ -1,0 +1,330 @@
+package channex
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// Base URLs of the Channex API. Keys of one environment do not work on the
+// other.
+const (
+	// ProductionURL is the production API. Channex's pages use
+	// app.channex.io for production; the PCI host secure.channex.io is
+	// only for certified partners that receive card data, and works with
+	// WithBaseURL.
+	ProductionURL = "https://app.channex.io/api/v1"
+	// StagingURL is the staging (sandbox) API, which every example in
+	// Channex's documentation calls.
+	StagingURL = "https://staging.channex.io/api/v1"
+)
+
+// APIKeyHeader is the header that carries the API key on every request.
+const APIKeyHeader = "user-api-key"
+
+// APIError is the error the client returns when Channex answers with a
+// status other than 2xx. Match it with errors.As:
+//
+//	var apiErr *channex.APIError
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { ... }
+//
+// StatusCode is the HTTP status; Code and Message are the "code" and
+// "title" of Channex's {"errors": {...}} envelope (such as
+// "validation_error" and "Validation Error"); Details is its "details"
+// exactly as sent, a field-to-messages object on 422 (see FieldErrors) or
+// an array on some 400s; Body is the raw body. Its text never contains the
+// API key or the body.
+type APIError = api.Error
+
+// Client calls the Channex API: webhook subscriptions (Webhooks) and the
+// booking revisions that booking webhooks announce (BookingRevisions).
+//
+// A Client is safe for concurrent use. GET, PUT and DELETE requests are
+// retried on transport errors, 429 and 5xx (except 501), with jittered
+// exponential backoff (WithRetryWait, WithRetryMax) and Retry-After
+// honoured up to a cap (WithRetryAfterMax). A POST (create, test,
+// acknowledge) is retried only on 429, an explicit refusal, or when the
+// connection could not be made: it never runs twice. Every
+// method stops as soon as its context is done, also while waiting to
+// retry.
+type Client struct {
+	// Webhooks manages webhook subscriptions.
+	Webhooks *WebhooksService
+	// BookingRevisions reads and acknowledges booking revisions.
+	BookingRevisions *BookingRevisionsService
+
+	api *api.Client
+}
+
+// ClientOption configures a Client. Nil options are ignored; of several
+// options of one kind, the last wins.
+type ClientOption func(*clientConfig)
+
+type clientConfig struct {
+	baseURL       string
+	httpClient    *http.Client
+	logger        *slog.Logger
+	userAgent     string
+	retryMax      int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	retryAfterMax time.Duration
+}
+
+// WithBaseURL sets the API root, such as StagingURL or an httptest server's
+// URL followed by "/api/v1". The default is ProductionURL. The API key is
+// only ever sent to this URL's scheme and host.
+func WithBaseURL(u string) ClientOption {
+	return func(c *clientConfig) { c.baseURL = u }
+}
+
+// WithHTTPClient sets the HTTP client that sends requests. It is copied,
+// not modified. The default, also given by nil, is a client with a 30 s
+// timeout and its own connection pool; http.DefaultClient is never used.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *clientConfig) { c.httpClient = hc }
+}
+
+// WithLogger sets the logger for retries and failures. Records never
+// contain the API key, headers, bodies or query strings. The default, also
+// given by nil, is silence.
+func WithLogger(l *slog.Logger) ClientOption {
+	return func(c *clientConfig) { c.logger = l }
+}
+
+// WithUserAgent sets the User-Agent header. The default, also given by "",
+// is "pmshooks-go".
+func WithUserAgent(ua string) ClientOption {
+	return func(c *clientConfig) { c.userAgent = ua }
+}
+
+// WithRetryMax sets how many times a failed request is retried after the
+// first attempt. The default, also given by 0, is 4; a negative n disables
+// retries.
+func WithRetryMax(n int) ClientOption {
+	return func(c *clientConfig) { c.retryMax = n }
+}
+
+// WithRetryWait sets the shortest and the longest backoff between retries
+// when the response gives no Retry-After. The defaults, also given by
+// zero, are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait
+// or either is negative.
+func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+}
+
+// WithRetryAfterMax caps how long the client waits when a 429 or 503
+// carries Retry-After. When Channex asks for longer, the client does not
+// wait: it returns the *APIError at once, whose RetryAfter method tells
+// how long was asked. The default, also given by 0, is 60 s.
+func WithRetryAfterMax(d time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryAfterMax = d }
+}
+
+// NewClient returns a Client that authenticates with apiKey, sent in the
+// user-api-key header of every request. It fails when apiKey is empty (the
+// client never sends an unauthenticated request) or an option is invalid,
+// such as a base URL that is not an absolute http(s) URL.
+func NewClient(apiKey string, opts ...ClientOption) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, errors.New("channex: new client: empty API key")
+	}
+	cfg := clientConfig{baseURL: ProductionURL}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	core, err := api.New(api.Config{
+		BaseURL:       cfg.baseURL,
+		HTTPClient:    cfg.httpClient,
+		Auth:          api.HeaderKey(APIKeyHeader, apiKey),
+		UserAgent:     cfg.userAgent,
+		Logger:        cfg.logger,
+		RetryMax:      cfg.retryMax,
+		RetryWaitMin:  cfg.retryWaitMin,
+		RetryWaitMax:  cfg.retryWaitMax,
+		RetryAfterMax: cfg.retryAfterMax,
+		DecodeError:   decodeError,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("channex: new client: %w", err)
+	}
+	c := &Client{api: core}
+	c.Webhooks = &WebhooksService{client: c}
+	c.BookingRevisions = &BookingRevisionsService{client: c}
+	return c, nil
+}
+
+// decodeError reads Channex's error envelope, {"errors": {"code", "title",
+// "details"}}, into an *APIError. It also accepts "errors" as an array (the
+// first element counts) and a body that is not JSON (a proxy's HTML page),
+// which leaves Code and Message empty.
+func decodeError(resp *http.Response, body []byte) error {
+	e := &APIError{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+	var env struct {
+		Errors json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return e
+	}
+	raw := bytes.TrimSpace(env.Errors)
+	if len(raw) > 0 && raw[0] == '[' {
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil || len(list) == 0 {
+			return e
+		}
+		raw = list[0]
+	}
+	var obj struct {
+		Code    lenient.String  `json:"code"`
+		Title   string          `json:"title"`
+		Details json.RawMessage `json:"details"`
+	}
+	if json.Unmarshal(raw, &obj) != nil {
+		return e
+	}
+	e.Code, e.Message = string(obj.Code), obj.Title
+	if d := bytes.TrimSpace(obj.Details); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
+		e.Details = obj.Details
+	}
+	return e
+}
+
+// FieldErrors returns the per-field messages of a Channex validation error,
+// such as {"callback_url": ["can't be blank"]}, when err is or wraps an
+// *APIError whose details are an object. Nested objects are flattened with
+// dotted keys ("webhook.callback_url"); a single message becomes a
+// one-element list. It returns nil for any other error, including errors
+// whose details are an array (read APIError.Details for those).
+func FieldErrors(err error) map[string][]string {
+	var e *APIError
+	if !errors.As(err, &e) || len(e.Details) == 0 {
+		return nil
+	}
+	out := map[string][]string{}
+	if !flattenDetails("", e.Details, out) || len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// flattenDetails adds the messages of the details object raw to out under
+// prefix. It reports false when raw is not an object.
+func flattenDetails(prefix string, raw json.RawMessage, out map[string][]string) bool {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil || fields == nil {
+		return false
+	}
+	for name, v := range fields {
+		key := name
+		if prefix != "" {
+			key = prefix + "." + name
+		}
+		var list []lenient.String
+		var one lenient.String
+		switch {
+		case json.Unmarshal(v, &list) == nil:
+			for _, m := range list {
+				out[key] = append(out[key], string(m))
+			}
+		case json.Unmarshal(v, &one) == nil:
+			out[key] = append(out[key], string(one))
+		default:
+			flattenDetails(key, v, out)
+		}
+	}
+	return true
+}
+
+// Pagination is the "meta" of a Channex list response: the page returned
+// (1-based), the page size and the total number of items.
+type Pagination struct {
+	Page  int `json:"page"`
+	Limit int `json:"limit"`
+	Total int `json:"total"`
+}
+
+// next returns the number of the page after p as a pager cursor, or "" when
+// p is the last page. got is the number of items p held; asked is the limit
+// requested, used when the response does not state one.
+func (p Pagination) next(got, asked int) string {
+	if got == 0 {
+		return ""
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = asked
+	}
+	page := max(p.Page, 1)
+	switch {
+	case p.Total > 0 && page*limit >= p.Total:
+		return ""
+	case p.Total <= 0 && got < limit:
+		return ""
+	}
+	return strconv.Itoa(page + 1)
+}
+
+// pageQuery returns the pagination[page] and pagination[limit] parameters;
+// zero values are left out, so that Channex applies its defaults.
+func pageQuery(page, limit int) url.Values {
+	q := url.Values{}
+	if page > 0 {
+		q["pagination[page]"] = []string{strconv.Itoa(page)}
+	}
+	if limit > 0 {
+		q["pagination[limit]"] = []string{strconv.Itoa(limit)}
+	}
+	return q
+}
+
+// maxLimit is the largest page Channex serves.
+const maxLimit = 100
+
+// resource is one JSON:API-style item of a Channex response:
+// {"id", "type", "attributes", "relationships"}.
+type resource[T any] struct {
+	ID            lenient.String          `json:"id"`
+	Type          string                  `json:"type"`
+	Attributes    T                       `json:"attributes"`
+	Relationships map[string]relationship `json:"relationships"`
+}
+
+// relationship is {"data": {"type", "id"}}. Data is kept raw because
+// Channex may send an array; only an object yields an id.
+type relationship struct {
+	Data json.RawMessage `json:"data"`
+}
+
+// id returns the related item's id, or "" when Data is not an object.
+func (r relationship) id() string {
+	var ref struct {
+		ID lenient.String `json:"id"`
+	}
+	if json.Unmarshal(r.Data, &ref) != nil {
+		return ""
+	}
+	return string(ref.ID)
+}
+
+// one is a response holding a single item.
+type one[T any] struct {
+	Data resource[T] `json:"data"`
+}
+
+// many is a response holding a page of items.
+type many[T any] struct {
+	Data []resource[T] `json:"data"`
+	Meta Pagination    `json:"meta"`
+}

@@ -1,0 +1,186 @@
+package channex_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+
+	"github.com/pmshooks/pmshooks/channex"
+	"github.com/pmshooks/pmshooks/channex/channextest"
+	"github.com/pmshooks/pmshooks/channex/internal/fakechannex"
+	"github.com/pmshooks/pmshooks/event"
+)
+
+const propertyID = "716305c4-561a-4561-a187-7f5b8aeb5920"
+
+// Example is the whole setup: mount a receiver that checks a secret header,
+// create the webhook that sends that header, and have Channex test it.
+func Example() {
+	ctx := context.Background()
+	// A stand-in for Channex's API, so that the example runs offline; in
+	// production the client's default base URL is channex.ProductionURL.
+	api := fakechannex.New("my-api-key", propertyID)
+	defer api.Close()
+
+	// 1. The receiver. Channex signs nothing, so the webhook carries a
+	// secret header and the Verifier checks it.
+	const secret = "8c1f0e5d9b7a4c2e8f6d1a3b5c7e9f0a"
+	v, err := channex.NewVerifier(channex.SuggestedHeader, secret)
+	if err != nil {
+		panic(err)
+	}
+	rc, err := channex.NewReceiver(v)
+	if err != nil {
+		panic(err)
+	}
+	mux := event.NewMux()
+	mux.Default(event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		fmt.Println("received", e.Name(), e.Type())
+		return nil
+	}))
+	// In production: http.Handle("POST /hooks/channex", event.NewHTTPHandler(rc, mux)).
+	hooks := httptest.NewServer(event.NewHTTPHandler(rc, mux))
+	defer hooks.Close()
+
+	// 2. The webhook, created with that header through the client.
+	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	if err != nil {
+		panic(err)
+	}
+	sub, err := client.Webhooks.Create(ctx, channex.Subscription{
+		PropertyID:  propertyID,
+		CallbackURL: hooks.URL + "/hooks/channex",
+		EventMask:   "booking_new;booking_modification;booking_cancellation;message",
+		Headers:     map[string]string{channex.SuggestedHeader: secret},
+		IsActive:    true,
+		SendData:    true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("created", sub.ID, "active:", sub.IsActive)
+
+	// 3. Channex calls the callback once and reports the answer.
+	res, err := client.Webhooks.Test(ctx, *sub)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("test answered", res.StatusCode)
+	// Output:
+	// created 00000000-0000-4000-8000-000000000001 active: true
+	// received test unknown
+	// test answered 200
+}
+
+// ExampleNewReceiver receives a booking_new delivery and reads its
+// normalized booking.
+func ExampleNewReceiver() {
+	v, err := channex.NewVerifier(channex.SuggestedHeader, "s3cret")
+	if err != nil {
+		panic(err)
+	}
+	rc, err := channex.NewReceiver(v)
+	if err != nil {
+		panic(err)
+	}
+	mux := event.NewMux()
+	mux.On(event.BookingCreated, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		b, _ := event.BookingOf(e)
+		fmt.Println(e.Type(), e.Subject())
+		fmt.Println(b.Status, b.Arrival, "to", b.Departure, b.Channel, b.Total)
+		w := e.Data().(*channex.Webhook)
+		fmt.Println("revision to pull:", w.Booking.Revision())
+		return nil
+	}))
+	handler := event.NewHTTPHandler(rc, mux)
+
+	req, err := channextest.NewRequest("https://pms.example.com/hooks/channex", channex.EventBookingNew, v)
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// booking.created booking/4e390174-75a9-4989-bd43-b96fac279e8e
+	// confirmed 2023-05-17 to 2023-05-19 booking.com 1240000 VND
+	// revision to pull: 0d5b5c8e-6a4e-4a4c-9f1e-6a3a3b8c2e11
+	// 200
+}
+
+// ExampleWebhooksService_Create creates a global webhook, one that covers
+// every property of the account.
+func ExampleWebhooksService_Create() {
+	api := fakechannex.New("my-api-key")
+	defer api.Close()
+	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	if err != nil {
+		panic(err)
+	}
+
+	sub, err := client.Webhooks.Create(context.Background(), channex.Subscription{
+		IsGlobal:    true, // and PropertyID "": sent as property_id null
+		CallbackURL: "https://pms.example.com/hooks/channex",
+		EventMask:   "*",
+		Headers:     map[string]string{"X-Pmshooks-Token": "8c1f0e5d9b7a4c2e"},
+		IsActive:    true,
+		SendData:    true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sub.ID, sub.IsGlobal, sub.PropertyID == "", sub.EventMask)
+	// Output:
+	// 00000000-0000-4000-8000-000000000001 true true *
+}
+
+// ExampleFieldErrors reads the per-field messages of a 422.
+func ExampleFieldErrors() {
+	api := fakechannex.New("my-api-key", propertyID)
+	defer api.Close()
+	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	if err != nil {
+		panic(err)
+	}
+
+	_, err = client.Webhooks.Create(context.Background(), channex.Subscription{PropertyID: propertyID, EventMask: "*"})
+	fmt.Println(err)
+	fmt.Println(channex.FieldErrors(err))
+	// Output:
+	// channex: create webhook: api: POST /api/v1/webhooks: 422 validation_error: Validation Error
+	// map[callback_url:[can't be blank]]
+}
+
+// ExampleBookingRevisionsService_Feed drains the feed of unacknowledged
+// revisions: store and acknowledge the first page, then ask again.
+func ExampleBookingRevisionsService_Feed() {
+	api := fakechannex.New("my-api-key", propertyID)
+	defer api.Close()
+	api.AddRevision(map[string]any{"booking_id": "b-1", "property_id": propertyID, "status": "new", "amount": "220.00", "currency": "GBP"})
+	api.AddRevision(map[string]any{"booking_id": "b-1", "property_id": propertyID, "status": "cancelled", "amount": "0.00", "currency": "GBP"})
+	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	if err != nil {
+		panic(err)
+	}
+
+	ctx := context.Background()
+	for {
+		revs, _, err := client.BookingRevisions.Feed(ctx, &channex.FeedOptions{PropertyID: propertyID})
+		if err != nil {
+			panic(err)
+		}
+		if len(revs) == 0 {
+			break
+		}
+		for _, rev := range revs {
+			b := rev.Booking() // store it, then acknowledge
+			fmt.Println(b.ID, b.Status, b.Total)
+			if err := client.BookingRevisions.Ack(ctx, string(rev.ID)); err != nil {
+				panic(err)
+			}
+		}
+	}
+	// Output:
+	// b-1 confirmed 220.00 GBP
+	// b-1 cancelled 0.00 GBP
+}

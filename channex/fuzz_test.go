@@ -1,0 +1,103 @@
+package channex
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/verify"
+)
+
+// seed adds every sample and testdata variant to f.
+func seed(f *testing.F) {
+	for _, d := range deliveries(f) {
+		f.Add(d.body)
+	}
+	f.Add([]byte(`{"event":"ari","payload":{}}`))
+	f.Add([]byte(`{"event":"booking","payload":null}`))
+	f.Add([]byte(`{}`))
+}
+
+// FuzzParse: Parse never panics; it either fails with ErrMalformed or
+// returns a Webhook holding the body that normalizes without panicking.
+func FuzzParse(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w, err := Parse(body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("Parse error does not wrap ErrMalformed: %v", err)
+			}
+			if w != nil {
+				t.Fatal("Parse returned a Webhook with an error")
+			}
+			return
+		}
+		if w.Event == "" {
+			t.Fatal("Parse accepted a body without event")
+		}
+		if len(body) > 0 && &w.Raw[0] != &body[0] {
+			t.Fatal("Raw is not the body")
+		}
+		e := normalize(w, event.RecordCreated)
+		if e.Name() != w.Event || e.Provider() != Provider || !e.Type().Known() {
+			t.Fatalf("bad event %v", e)
+		}
+		event.BookingOf(e)
+		event.MessageOf(e)
+	})
+}
+
+// FuzzVerify: a header the Verifier signed verifies for any body, and a
+// one-byte change of the token fails.
+func FuzzVerify(f *testing.F) {
+	seed(f)
+	v, err := NewVerifier(SuggestedHeader, "s3cret-token", "older-token")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := http.Header{}
+		v.Sign(h, body)
+		if err := v.Verify(h, body); err != nil {
+			t.Fatalf("signed delivery rejected: %v", err)
+		}
+		token := []byte(h.Get(SuggestedHeader))
+		i := len(body) % len(token)
+		token[i] ^= 0x01
+		h.Set(SuggestedHeader, string(token))
+		if err := v.Verify(h, body); !errors.Is(err, verify.ErrUnauthorized) {
+			t.Fatalf("altered token accepted: %v", err)
+		}
+	})
+}
+
+// FuzzReceive: Receive never panics, authenticates before parsing, and
+// never classifies an authentication failure as malformed.
+func FuzzReceive(f *testing.F) {
+	seed(f)
+	v, err := NewVerifier(SuggestedHeader, "s3cret-token")
+	if err != nil {
+		f.Fatal(err)
+	}
+	r, err := NewReceiver(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := http.Header{}
+		v.Sign(h, body)
+		e, err := r.Receive(h, body)
+		if err != nil && !errors.Is(err, event.ErrMalformed) {
+			t.Fatalf("authentic delivery failed other than malformed: %v", err)
+		}
+		if err == nil && e.Provider() != Provider {
+			t.Fatal("wrong provider")
+		}
+		_, err = r.Receive(http.Header{SuggestedHeader: {"s3cret-tokem"}}, body)
+		if !errors.Is(err, verify.ErrUnauthorized) || errors.Is(err, event.ErrMalformed) {
+			t.Fatalf("forged delivery: %v", err)
+		}
+	})
+}

@@ -1,0 +1,377 @@
+package channex
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
+)
+
+// Provider is the event.Provider of every Event this package returns.
+const Provider event.Provider = "channex"
+
+// The event names Channex documents, as they appear in a delivery's "event"
+// key and in a webhook's event mask (Subscription.EventMask). Event.Name
+// returns them unchanged.
+const (
+	// EventARI reports changes of availability, rates or restrictions,
+	// including those made in the Channex interface. Payload: []ARIChange.
+	EventARI = "ari"
+	// EventBooking reports any new booking revision (new, modified or
+	// cancelled). Its payload only names the revision to pull:
+	// BookingPayload with RevisionID.
+	EventBooking = "booking"
+	// EventBookingNew reports a revision with status new. Payload:
+	// BookingPayload in its live-feed form.
+	EventBookingNew = "booking_new"
+	// EventBookingModification reports a revision with status modified.
+	EventBookingModification = "booking_modification"
+	// EventBookingCancellation reports a revision with status cancelled.
+	EventBookingCancellation = "booking_cancellation"
+	// EventBookingUnmappedRoom reports a revision whose room maps to no
+	// room type. Payload: BookingPayload with BookingID and
+	// BookingRevisionID.
+	EventBookingUnmappedRoom = "booking_unmapped_room"
+	// EventBookingUnmappedRate reports a revision whose room is mapped but
+	// whose rate plan is not. Channex mutes it when booking_unmapped_room
+	// fires for the same revision.
+	EventBookingUnmappedRate = "booking_unmapped_rate"
+	// EventNonAckedBooking reports a revision still not acknowledged 30
+	// minutes after Channex first served it. Payload: BookingPayload in its
+	// live-feed form.
+	EventNonAckedBooking = "non_acked_booking"
+	// EventMessage reports a new message in a conversation (Messages
+	// app). Payload: MessagePayload.
+	EventMessage = "message"
+	// EventSyncError reports a synchronization error on a channel.
+	// Payload: SyncErrorPayload.
+	EventSyncError = "sync_error"
+	// EventSyncWarning reports non-critical errors an OTA returned on
+	// synchronization. Its payload is not documented; SyncErrorPayload is
+	// assumed.
+	EventSyncWarning = "sync_warning"
+	// EventRateError reports an OTA error about rate values. Its payload is
+	// not documented; SyncErrorPayload is assumed.
+	EventRateError = "rate_error"
+	// EventReservationRequest reports an Airbnb request to book, which the
+	// host accepts or declines. Payload: ReservationRequestPayload.
+	EventReservationRequest = "reservation_request"
+	// EventAlterationRequest reports an Airbnb request to alter a
+	// reservation. Payload (not documented, seen in the field):
+	// ReservationRequestPayload.
+	EventAlterationRequest = "alteration_request"
+	// EventAcceptedReservation reports an Airbnb request to book that was
+	// accepted. Its payload is not documented; ReservationRequestPayload is
+	// assumed.
+	EventAcceptedReservation = "accepted_reservation"
+	// EventDeclinedReservation reports an Airbnb request to book that was
+	// declined. Its payload is not documented; ReservationRequestPayload is
+	// assumed.
+	EventDeclinedReservation = "declined_reservation"
+	// EventInquiry reports an Airbnb inquiry. Payload: InquiryPayload.
+	EventInquiry = "inquiry"
+	// EventReview reports a new review. Payload: ReviewPayload.
+	EventReview = "review"
+	// EventUpdatedReview reports a review that changed. Its payload is not
+	// documented; ReviewPayload is assumed.
+	EventUpdatedReview = "updated_review"
+	// EventNewChannel reports a channel created for the property. Its
+	// payload is not documented; ChannelPayload is assumed.
+	EventNewChannel = "new_channel"
+	// EventUpdatedChannel reports a channel that changed. Its payload is
+	// not documented; ChannelPayload is assumed.
+	EventUpdatedChannel = "updated_channel"
+	// EventDisconnectChannel reports a channel disconnected by Channex's
+	// rules or by a user. Its payload is not documented; ChannelPayload is
+	// assumed.
+	EventDisconnectChannel = "disconnect_channel"
+	// EventDisconnectedChannel is the spelling older Channex documentation
+	// gives EventDisconnectChannel. Which one is on the wire is not known,
+	// so both are accepted and normalized alike.
+	EventDisconnectedChannel = "disconnected_channel"
+	// EventDisconnectListing reports a listing disconnected from an Airbnb
+	// channel. Its payload is not documented; ChannelPayload is assumed.
+	EventDisconnectListing = "disconnect_listing"
+	// EventActivateChannel reports a channel activated. Payload:
+	// ChannelPayload.
+	EventActivateChannel = "activate_channel"
+	// EventDeactivateChannel reports a channel deactivated. Payload:
+	// ChannelPayload.
+	EventDeactivateChannel = "deactivate_channel"
+	// EventChannelRemovalWarning warns that an inactive channel will be
+	// removed, 7 days and 1 day before. Payload:
+	// ChannelRemovalWarningPayload.
+	EventChannelRemovalWarning = "channel_removal_warning"
+	// EventPropertyRemovalWarning warns that a property without active
+	// channels will be removed, 30, 7 and 1 days before. Payload:
+	// PropertyRemovalWarningPayload.
+	EventPropertyRemovalWarning = "property_removal_warning"
+	// EventMessageThreadBookingAssigned reports that a conversation started
+	// before its booking existed was linked to the booking. Payload:
+	// ThreadBookingAssignedPayload.
+	EventMessageThreadBookingAssigned = "message_thread_booking_assigned"
+)
+
+// Webhook is one Channex delivery: the envelope
+// {event, payload, property_id, user_id, timestamp} and, for a known event
+// whose delivery carries data, the payload decoded into the matching typed
+// field. At most one typed field is set. A webhook created with send_data
+// false sends no payload: every typed field is then nil, and so is
+// Payload.
+type Webhook struct {
+	// Event is the event name, such as "booking_new" (see the Event
+	// constants).
+	Event string `json:"event"`
+	// PropertyID is the property the event belongs to. Channex sends it
+	// for global webhooks too.
+	PropertyID lenient.String `json:"property_id"`
+	// UserID is the Channex user whose action caused the event, such as an
+	// ARI change made through your own API key; "" for changes made by an
+	// OTA or by Channex itself (null on the wire).
+	UserID lenient.String `json:"user_id"`
+	// Timestamp is when the event happened, as Channex stamps it: RFC 3339
+	// in UTC with 0 to 6 fraction digits. It is zero when absent (older
+	// deliveries carry none); a text in no known layout is kept in its
+	// Unparsed field rather than failing the delivery.
+	Timestamp lenient.Time `json:"timestamp"`
+	// Payload is the event's data exactly as sent: an array for ari, an
+	// object otherwise. Nil when the webhook sends no data (send_data
+	// false) or the payload is null.
+	Payload json.RawMessage `json:"payload,omitempty"`
+
+	// ARI is Payload decoded, for ari.
+	ARI []ARIChange `json:"-"`
+	// Booking is Payload decoded, for booking, booking_new,
+	// booking_modification, booking_cancellation, booking_unmapped_room,
+	// booking_unmapped_rate and non_acked_booking.
+	Booking *BookingPayload `json:"-"`
+	// Message is Payload decoded, for message.
+	Message *MessagePayload `json:"-"`
+	// SyncError is Payload decoded, for sync_error, sync_warning and
+	// rate_error.
+	SyncError *SyncErrorPayload `json:"-"`
+	// ReservationRequest is Payload decoded, for reservation_request,
+	// alteration_request, accepted_reservation and declined_reservation.
+	ReservationRequest *ReservationRequestPayload `json:"-"`
+	// Inquiry is Payload decoded, for inquiry.
+	Inquiry *InquiryPayload `json:"-"`
+	// Review is Payload decoded, for review and updated_review.
+	Review *ReviewPayload `json:"-"`
+	// Channel is Payload decoded, for activate_channel,
+	// deactivate_channel, new_channel, updated_channel,
+	// disconnect_channel, disconnected_channel and disconnect_listing.
+	Channel *ChannelPayload `json:"-"`
+	// ChannelRemovalWarning is Payload decoded, for
+	// channel_removal_warning.
+	ChannelRemovalWarning *ChannelRemovalWarningPayload `json:"-"`
+	// PropertyRemovalWarning is Payload decoded, for
+	// property_removal_warning.
+	PropertyRemovalWarning *PropertyRemovalWarningPayload `json:"-"`
+	// ThreadBookingAssigned is Payload decoded, for
+	// message_thread_booking_assigned.
+	ThreadBookingAssigned *ThreadBookingAssignedPayload `json:"-"`
+
+	// PayloadError is set when the payload of an event whose shape Channex
+	// does not document (see the Event constants: booking_new and its two
+	// siblings, seen only in the field, and every "not documented" one)
+	// did not decode into the assumed type. The delivery is still valid:
+	// Payload holds the data and the typed field is nil. It wraps
+	// event.ErrMalformed and never quotes the body.
+	PayloadError error `json:"-"`
+
+	// Raw is the exact body of the delivery. It is the slice given to
+	// Parse, not a copy: do not modify it.
+	Raw []byte `json:"-"`
+}
+
+// EventNames returns a sorted list of every event name this package knows.
+// The slice is new on each call.
+func EventNames() []string {
+	names := make([]string, 0, len(eventTypes))
+	for name := range eventTypes {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Parse decodes one delivery body into a Webhook. It does not authenticate:
+// call it only on a body a Verifier accepted, or use a Receiver.
+//
+// Unknown keys are ignored; ids are read as text whether they arrive as
+// strings or numbers; timestamps may have fractional seconds or none, and a
+// zone or none; a payload that is absent or null (send_data false) is fine
+// for every event; an unknown event name parses with its payload kept raw;
+// a payload of an assumed shape that does not fit sets PayloadError.
+// Parse fails, with an error wrapping event.ErrMalformed, when the body is
+// not a JSON object, has no event name, or carries a payload of a
+// documented shape that does not decode. The error text never quotes the
+// body.
+func Parse(body []byte) (*Webhook, error) {
+	w := &Webhook{Raw: body}
+	if err := json.Unmarshal(body, w); err != nil {
+		return nil, malformed("envelope", err)
+	}
+	if w.Event == "" {
+		return nil, malformed("envelope has no event", nil)
+	}
+	if bytes.Equal(bytes.TrimSpace(w.Payload), []byte("null")) {
+		w.Payload = nil
+	}
+	if err := w.decodePayload(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// decodePayload decodes w.Payload into the typed field of w.Event. A shape
+// Channex documents must decode; a shape this package only assumes (guessed
+// true) sets PayloadError instead of failing.
+func (w *Webhook) decodePayload() error {
+	if w.Payload == nil {
+		return nil
+	}
+	var (
+		dst     any
+		guessed bool
+		set     func()
+	)
+	switch w.Event {
+	case EventARI:
+		return w.decodeARI()
+	case EventBooking, EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking,
+		EventBookingNew, EventBookingModification, EventBookingCancellation:
+		p := new(BookingPayload)
+		dst, set = p, func() { w.Booking = p }
+		guessed = w.Event == EventBookingNew || w.Event == EventBookingModification || w.Event == EventBookingCancellation
+	case EventMessage:
+		p := new(MessagePayload)
+		dst, set = p, func() { w.Message = p }
+	case EventSyncError, EventSyncWarning, EventRateError:
+		p := new(SyncErrorPayload)
+		dst, set = p, func() { w.SyncError = p }
+		guessed = w.Event != EventSyncError
+	case EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation:
+		p := new(ReservationRequestPayload)
+		dst, set = p, func() { w.ReservationRequest = p }
+		guessed = w.Event != EventReservationRequest
+	case EventInquiry:
+		p := new(InquiryPayload)
+		dst, set = p, func() { w.Inquiry = p }
+	case EventReview, EventUpdatedReview:
+		p := new(ReviewPayload)
+		dst, set = p, func() { w.Review = p }
+		guessed = w.Event == EventUpdatedReview
+	case EventActivateChannel, EventDeactivateChannel, EventNewChannel, EventUpdatedChannel,
+		EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing:
+		p := new(ChannelPayload)
+		dst, set = p, func() { w.Channel = p }
+		guessed = w.Event != EventActivateChannel && w.Event != EventDeactivateChannel
+	case EventChannelRemovalWarning:
+		p := new(ChannelRemovalWarningPayload)
+		dst, set = p, func() { w.ChannelRemovalWarning = p }
+	case EventPropertyRemovalWarning:
+		p := new(PropertyRemovalWarningPayload)
+		dst, set = p, func() { w.PropertyRemovalWarning = p }
+	case EventMessageThreadBookingAssigned:
+		p := new(ThreadBookingAssignedPayload)
+		dst, set = p, func() { w.ThreadBookingAssigned = p }
+	default:
+		return nil
+	}
+	// A payload that is not an object (an array, a string) fails here with
+	// a *json.UnmarshalTypeError.
+	err := json.Unmarshal(w.Payload, dst)
+	switch {
+	case err == nil:
+		if c, ok := dst.(interface{ dropNulls() }); ok {
+			c.dropNulls()
+		}
+		set()
+		return nil
+	case guessed:
+		w.PayloadError = malformed(w.Event+" payload (shape assumed, not documented)", err)
+		return nil
+	default:
+		return malformed(w.Event+" payload", err)
+	}
+}
+
+// decodeARI decodes an ari payload: an array of records, or, leniently, a
+// single record object.
+func (w *Webhook) decodeARI() error {
+	if isObject(w.Payload) {
+		var one ARIChange
+		if err := json.Unmarshal(w.Payload, &one); err != nil {
+			return malformed("ari payload", err)
+		}
+		w.ARI = []ARIChange{one}
+		return nil
+	}
+	if err := json.Unmarshal(w.Payload, &w.ARI); err != nil {
+		return malformed("ari payload", err)
+	}
+	return nil
+}
+
+// dropNull sets *raw to nil when it holds the JSON null, so that the raw
+// fields of payloads are nil both when absent and when null.
+func dropNull(raw *json.RawMessage) {
+	if bytes.Equal(bytes.TrimSpace(*raw), []byte("null")) {
+		*raw = nil
+	}
+}
+
+// isObject reports whether the JSON value b is an object.
+func isObject(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) > 0 && b[0] == '{'
+}
+
+// parseError is a Parse failure. Its text names what failed but never
+// quotes the body (the JSON and lenient decoders quote offending values,
+// which may be guests' personal data); the decoder's error stays reachable
+// through Unwrap for errors.As.
+type parseError struct {
+	what  string
+	cause error
+}
+
+func malformed(what string, cause error) error { return &parseError{what: what, cause: cause} }
+
+func (e *parseError) Error() string {
+	msg := "channex: parse: " + e.what
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case e.cause == nil:
+	case errors.As(e.cause, &syn):
+		msg += fmt.Sprintf(": invalid JSON at byte %d", syn.Offset)
+	case errors.As(e.cause, &typ):
+		// Value is "string", "array", or "number 12.5": keep the kind only.
+		kind, _, _ := strings.Cut(typ.Value, " ")
+		if typ.Field != "" {
+			msg += fmt.Sprintf(": field %q holds a JSON %s", typ.Field, kind)
+		} else {
+			msg += ": not a JSON object but a JSON " + kind
+		}
+	case errors.Is(e.cause, lenient.ErrType), errors.Is(e.cause, event.ErrInvalidDate):
+		msg += ": a field holds a value of the wrong kind"
+	default:
+		msg += ": does not decode"
+	}
+	return msg + ": " + event.ErrMalformed.Error()
+}
+
+// Unwrap returns event.ErrMalformed and the decoder's error, if any.
+func (e *parseError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{event.ErrMalformed}
+	}
+	return []error{event.ErrMalformed, e.cause}
+}

@@ -108,7 +108,7 @@ func NormalizeChannel(name string) Channel {
 	if n == "" {
 		return ""
 	}
-	key := strings.NewReplacer(" ", "", "_", "", "-", "", ".", "").Replace(n)
+	key := squeeze(n)
 	switch {
 	case strings.HasPrefix(key, "airbnb"):
 		return ChannelAirbnb
@@ -129,6 +129,23 @@ func NormalizeChannel(name string) Channel {
 		return ChannelDirect
 	}
 	return Channel(n)
+}
+
+// squeeze drops the separators channel spellings vary in (" ", "_", "-",
+// "."), without allocating when there are none.
+func squeeze(s string) string {
+	if !strings.ContainsAny(s, " _-.") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '_', '-', '.':
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }
 
 // BookingOf returns the normalized booking that e carries, and false when it

@@ -1,0 +1,386 @@
+// Command receiver is one webhook server for all five providers: it mounts
+// POST /hooks/{provider} on Go's ServeMux, authenticates each delivery with
+// the provider's own scheme, and routes the normalized events through one
+// provider-agnostic event.Mux.
+//
+// Try it with one command, from the repository root:
+//
+//	go run ./examples/receiver -demo
+//
+// The demo starts the server on a free loopback port, posts a signed sample
+// of each provider's main events to it, prints the normalized events as they
+// are handled, sends one delivery twice to show it is handled once, and
+// exits 0.
+//
+// To run it as a server:
+//
+//	go run ./examples/receiver -addr 127.0.0.1:8080
+//
+// Credentials come from these environment variables (a provider with none
+// set runs in development mode, with random credentials printed at start
+// together with the command that sends it a signed sample):
+//
+//	BOOKINGSYNC_CLIENT_SECRET                         BookingSync: the app's client secret
+//	CHANNEX_WEBHOOK_HEADER, CHANNEX_WEBHOOK_TOKEN     Channex: the secret header set on the webhook
+//	HOSTAWAY_WEBHOOK_LOGIN, HOSTAWAY_WEBHOOK_PASSWORD Hostaway: the unified webhook's login and password
+//	OWNERREZ_WEBHOOK_USER, OWNERREZ_WEBHOOK_PASSWORD  OwnerRez: the OAuth app's webhook user and password
+//	PROPEXO_WEBHOOK_SECRET                            Propexo: the webhook's secret
+//
+// Logs go to standard error as text (log/slog); -v adds debug lines. The
+// server has read, write and idle timeouts and shuts down gracefully on
+// SIGINT and SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/registry"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("receiver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	demo := fs.Bool("demo", false, "post signed samples of every provider to the server, print what is handled, and exit")
+	verbose := fs.Bool("v", false, "log debug lines")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	a, err := newApp(getenv, logger, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "receiver:", err)
+		return 1
+	}
+	if *demo {
+		*addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "receiver:", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           a.handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	logger.Info("listening", "url", base+"/hooks/{provider}")
+
+	code := 0
+	if *demo {
+		if err := a.runDemo(ctx, base); err != nil {
+			fmt.Fprintln(stderr, "receiver: demo failed:", err)
+			code = 1
+		}
+	} else {
+		a.printDevHelp(base)
+		select {
+		case <-ctx.Done():
+		case err := <-served:
+			fmt.Fprintln(stderr, "receiver:", err)
+			return 1
+		}
+	}
+
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stderr, "receiver: shutdown:", err)
+		code = 1
+	}
+	logger.Info("stopped")
+	return code
+}
+
+// app holds one receiver per provider and the provider-agnostic handler.
+type app struct {
+	logger    *slog.Logger
+	out       io.Writer
+	providers map[string]*mounted
+	mux       *event.Mux
+
+	mu      sync.Mutex
+	handled map[string]int // event id → times handled, for the demo
+}
+
+// mounted is one provider as this server runs it.
+type mounted struct {
+	p       registry.Provider
+	signer  registry.Verifier
+	creds   map[string]string
+	dev     bool // credentials were generated
+	handler http.Handler
+}
+
+func newApp(getenv func(string) string, logger *slog.Logger, out io.Writer) (*app, error) {
+	a := &app{logger: logger, out: out, providers: map[string]*mounted{}, handled: map[string]int{}}
+	a.mux = a.newMux()
+	for _, p := range registry.All() {
+		creds, missing := p.FromEnv(getenv)
+		dev := len(missing) == len(requiredCredentials(p))
+		if len(missing) > 0 && !dev {
+			return nil, fmt.Errorf("%s: set %s too, or none of its variables for development mode", p.Name, strings.Join(missing, ", "))
+		}
+		if dev {
+			creds = p.DevCredentials()
+		}
+		v, err := p.NewVerifier(creds)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		rc, err := p.NewReceiver(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		a.providers[string(p.Name)] = &mounted{
+			p: p, signer: v, creds: creds, dev: dev,
+			handler: event.NewHTTPHandler(rc, a.mux, event.WithLogger(logger)),
+		}
+	}
+	return a, nil
+}
+
+func requiredCredentials(p registry.Provider) []string {
+	var req []string
+	for _, c := range p.Credentials {
+		if c.Default == "" {
+			req = append(req, c.Env)
+		}
+	}
+	return req
+}
+
+// handler routes POST /hooks/{provider} to that provider's handler.
+func (a *app) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /hooks/{provider}", func(w http.ResponseWriter, r *http.Request) {
+		m, ok := a.providers[r.PathValue("provider")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		m.handler.ServeHTTP(w, r)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
+
+// newMux is the provider-agnostic part: what this service does with each
+// kind of event, whichever PMS sent it.
+func (a *app) newMux() *event.Mux {
+	mux := event.NewMux()
+	mux.On(event.BookingCreated, event.HandlerFunc(a.onBooking))
+	mux.On(event.BookingUpdated, event.HandlerFunc(a.onBooking))
+	mux.On(event.BookingCancelled, event.HandlerFunc(a.onBooking))
+	mux.On(event.MessageReceived, event.HandlerFunc(a.onMessage))
+	mux.On(event.Ping, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		a.print(e, "test delivery")
+		return nil
+	}))
+	mux.Default(event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		a.print(e, "")
+		return nil
+	}))
+	return mux
+}
+
+func (a *app) onBooking(_ context.Context, e event.Event) error {
+	b, ok := event.BookingOf(e)
+	if !ok {
+		a.print(e, "no booking record in this delivery")
+		return nil
+	}
+	detail := fmt.Sprintf("booking %s %s", b.ID, b.Status)
+	if !b.Arrival.IsZero() {
+		detail += fmt.Sprintf(", %s to %s", b.Arrival, b.Departure)
+	}
+	if b.Guest.Name != "" {
+		detail += ", " + b.Guest.Name
+	}
+	if !b.Total.IsZero() {
+		detail += ", " + b.Total.String()
+	}
+	if b.Channel != "" {
+		detail += ", via " + string(b.Channel)
+	}
+	a.print(e, detail)
+	return nil
+}
+
+func (a *app) onMessage(_ context.Context, e event.Event) error {
+	m, ok := event.MessageOf(e)
+	if !ok {
+		a.print(e, "no message record in this delivery")
+		return nil
+	}
+	from := "host"
+	if m.Incoming {
+		from = "guest"
+	}
+	body := m.Body
+	if r := []rune(body); len(r) > 60 {
+		body = string(r[:60]) + "…"
+	}
+	a.print(e, fmt.Sprintf("from the %s: %q", from, body))
+	return nil
+}
+
+// print writes one handled event to the output.
+func (a *app) print(e event.Event, detail string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.handled[string(e.Provider())+"/"+e.ID()]++
+	line := fmt.Sprintf("%-11s %-30s -> %-21s %s", e.Provider(), e.Name(), e.Type(), e.Subject())
+	if detail != "" {
+		line += "  " + detail
+	}
+	fmt.Fprintln(a.out, strings.TrimRight(line, " "))
+}
+
+// printDevHelp says which providers run with generated credentials, and how
+// to send them a signed sample.
+func (a *app) printDevHelp(base string) {
+	for _, name := range sortedKeys(a.providers) {
+		m := a.providers[name]
+		if !m.dev {
+			continue
+		}
+		fmt.Fprintf(a.out, "DEVELOPMENT MODE for %s: no credentials in the environment, generated these:\n", name)
+		var env []string
+		for _, c := range m.p.Credentials {
+			fmt.Fprintf(a.out, "  %s=%s\n", c.Env, m.creds[c.Env])
+			env = append(env, c.Env+"="+shellQuote(m.creds[c.Env]))
+		}
+		events := m.p.DemoEvents()
+		fmt.Fprintf(a.out, "  send it a signed sample:\n    %s go run ./cmd/pmshooks send %s %s --url %s/hooks/%s\n\n",
+			strings.Join(env, " "), name, events[0], base, name)
+	}
+}
+
+// runDemo posts each provider's main events to the server, signed, then one
+// delivery a second time, and checks that everything was handled once.
+func (a *app) runDemo(ctx context.Context, base string) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	fmt.Fprintf(a.out, "pmshooks demo: signed sample deliveries of five providers posted to %s\n\n", base)
+	post := func(m *mounted, name string) (int, error) {
+		req, err := m.p.NewRequest(base+"/hooks/"+string(m.p.Name), name, m.signer)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := client.Do(req.WithContext(ctx))
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, nil
+	}
+	sent := 0
+	for _, name := range sortedKeys(a.providers) {
+		m := a.providers[name]
+		for _, ev := range m.p.DemoEvents() {
+			code, err := post(m, ev)
+			if err != nil {
+				return err
+			}
+			if code != http.StatusOK {
+				return fmt.Errorf("%s %s answered %d", name, ev, code)
+			}
+			sent++
+		}
+	}
+
+	// A provider retry: the same delivery again is acknowledged, not handled.
+	dup := a.providers["channex"]
+	fmt.Fprintf(a.out, "\nsending channex %s again, as a provider retry would:\n", dup.p.DemoEvents()[0])
+	code, err := post(dup, dup.p.DemoEvents()[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "  answered %d, handler not called again\n", code)
+
+	// And an unsigned one is refused.
+	req, err := dup.p.NewRequest(base+"/hooks/channex", dup.p.DemoEvents()[0], nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	fmt.Fprintf(a.out, "an unsigned copy answered %d\n", resp.StatusCode)
+	if resp.StatusCode != http.StatusUnauthorized {
+		return fmt.Errorf("unsigned delivery answered %d, want 401", resp.StatusCode)
+	}
+
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	total := 0
+	for id, n := range a.handled {
+		if n != 1 {
+			return fmt.Errorf("delivery %s handled %d times", id, n)
+		}
+		total += n
+	}
+	if total != sent {
+		return fmt.Errorf("%d deliveries sent, %d handled", sent, total)
+	}
+	fmt.Fprintf(a.out, "\n%d deliveries from 5 providers, each handled once.\n", total)
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " '\"$\\`!*?&;|<>(){}[]") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}

@@ -50,7 +50,7 @@ type Webhook struct {
 	// the body has none. For unknown event names it is all there is.
 	RawResource json.RawMessage
 	// Raw is the exact body. Parse does not copy it: do not modify it.
-	Raw []byte
+	Raw []byte `json:"-"`
 }
 
 // Parse decodes one delivery body. It does not authenticate: pass only

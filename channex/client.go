@@ -82,10 +82,14 @@ type clientConfig struct {
 }
 
 // WithBaseURL sets the API root, such as StagingURL or an httptest server's
-// URL followed by "/api/v1". The default is ProductionURL. The API key is
-// only ever sent to this URL's scheme and host.
+// URL followed by "/api/v1". The default, also given by "", is
+// ProductionURL. The API key is only ever sent to this URL's scheme and host.
 func WithBaseURL(u string) ClientOption {
-	return func(c *clientConfig) { c.baseURL = u }
+	return func(c *clientConfig) {
+		if u != "" {
+			c.baseURL = u
+		}
+	}
 }
 
 // WithHTTPClient sets the HTTP client that sends requests. It is copied,

@@ -68,7 +68,7 @@ type Webhook struct {
 	Message *ConversationMessage
 
 	// Raw is the exact body as received. It is not a copy: do not modify it.
-	Raw []byte
+	Raw []byte `json:"-"`
 }
 
 // Name returns the name under which the delivery is routed: EventTest for a

@@ -104,7 +104,7 @@ type Webhook struct {
 
 	// Raw is the exact body of the delivery. It is the slice given to
 	// Parse, not a copy: do not modify it.
-	Raw []byte
+	Raw []byte `json:"-"`
 }
 
 // EventNames returns a sorted list of every trigger this package knows, as

@@ -38,13 +38,14 @@ const (
 //
 //   - the v2 envelope {messages, code, doc_url, status, status_code}: Code
 //     is the snake_case code to branch on (such as "invalid_token"), Message
-//     the messages joined by "; ", Details the messages array as sent;
+//     the messages joined by "; ", Details the messages array as sent,
+//     DocURL the doc_url;
 //   - the rate-limit answer {code: 429, error}: Code is "429", Message the
 //     error text;
 //   - the OAuth token endpoint's {error, error_description}: Code is error,
 //     Message error_description.
 //
-// Body holds the response as sent (with doc_url, when there is one).
+// Body holds the response as sent.
 type APIError = api.Error
 
 // Auth is how a Client authenticates to the API: a personal access token
@@ -166,23 +167,19 @@ func newClientConfig(opts []ClientOption) *clientConfig {
 	return cfg
 }
 
-// newAPI returns the api.Client of cfg with auth; withLog false drops the
-// logger, for requests whose path holds a secret.
-func (cfg *clientConfig) newAPI(auth api.Authenticator, withLog bool) (*api.Client, error) {
-	acfg := api.Config{
+// newAPI returns the api.Client of cfg with auth.
+func (cfg *clientConfig) newAPI(auth api.Authenticator) (*api.Client, error) {
+	return api.New(api.Config{
 		BaseURL:      cfg.baseURL,
 		HTTPClient:   cfg.httpClient,
 		Auth:         auth,
 		UserAgent:    cfg.userAgent,
+		Logger:       cfg.logger,
 		RetryMax:     cfg.retryMax,
 		RetryWaitMin: cfg.retryWaitMin,
 		RetryWaitMax: cfg.retryWaitMax,
 		DecodeError:  decodeError,
-	}
-	if withLog {
-		acfg.Logger = cfg.logger
-	}
-	return api.New(acfg)
+	})
 }
 
 // Client calls the OwnerRez API v2 with one account's credentials. It is
@@ -202,7 +199,7 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 		return nil, fmt.Errorf("ownerrez: new client: %w", err)
 	}
 	cfg := newClientConfig(opts)
-	ac, err := cfg.newAPI(a, true)
+	ac, err := cfg.newAPI(a)
 	if err != nil {
 		return nil, fmt.Errorf("ownerrez: new client: %w", err)
 	}
@@ -213,6 +210,7 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 type errorEnvelope struct {
 	Messages         json.RawMessage `json:"messages"`
 	Code             lenient.String  `json:"code"`
+	DocURL           lenient.String  `json:"doc_url"`
 	Error            lenient.String  `json:"error"`
 	ErrorDescription lenient.String  `json:"error_description"`
 	Message          lenient.String  `json:"message"`
@@ -227,6 +225,7 @@ func decodeError(resp *http.Response, body []byte) error {
 	}
 	msgs := messages(env.Messages)
 	e.Code = strings.TrimSpace(string(env.Code))
+	e.DocURL = strings.TrimSpace(string(env.DocURL))
 	oauthCode := ""
 	if e.Code == "" && env.Error != "" && !strings.ContainsFunc(string(env.Error), unicode.IsSpace) {
 		oauthCode = string(env.Error) // a token such as "invalid_grant", not a sentence

@@ -183,6 +183,7 @@ func TestDecodeError(t *testing.T) {
 		wantCode    string
 		wantMessage string
 		wantDetails string
+		wantDocURL  string
 	}{
 		{
 			name:   "v2 envelope",
@@ -191,6 +192,7 @@ func TestDecodeError(t *testing.T) {
 				"doc_url":"https://www.ownerrez.com/support/articles/api-errors#invalid_token","status":"unauthorized","status_code":401}`,
 			wantCode: "invalid_token", wantMessage: "The access token is not valid.",
 			wantDetails: `["The access token is not valid."]`,
+			wantDocURL:  "https://www.ownerrez.com/support/articles/api-errors#invalid_token",
 		},
 		{
 			name:        "recorded 404 without code",
@@ -249,6 +251,7 @@ func TestDecodeError(t *testing.T) {
 			assert.Equal(t, tt.status, ae.StatusCode)
 			assert.Equal(t, tt.wantCode, ae.Code)
 			assert.Equal(t, tt.wantMessage, ae.Message)
+			assert.Equal(t, tt.wantDocURL, ae.DocURL)
 			if tt.wantDetails == "" {
 				assert.Nil(t, ae.Details)
 			} else {

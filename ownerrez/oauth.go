@@ -23,10 +23,8 @@ const tokenPath = "/oauth/access_token"
 // when the user disconnects. It is immutable and safe for concurrent use.
 type OAuthClient struct {
 	clientID string
-	// exchange sends token requests; revoke has no logger, because its
-	// path holds the access token.
-	exchange, revoke *api.Client
-	now              func() time.Time
+	api      *api.Client // authenticated with the client id and secret
+	now      func() time.Time
 }
 
 // NewOAuthClient returns an OAuthClient for the app's client id ("c_...")
@@ -43,16 +41,11 @@ func NewOAuthClient(clientID, clientSecret string, opts ...ClientOption) (*OAuth
 		return nil, errors.New("ownerrez: new oauth client: client id contains a colon")
 	}
 	cfg := newClientConfig(opts)
-	auth := api.Basic(clientID, clientSecret)
-	exchange, err := cfg.newAPI(auth, true)
+	ac, err := cfg.newAPI(api.Basic(clientID, clientSecret))
 	if err != nil {
 		return nil, fmt.Errorf("ownerrez: new oauth client: %w", err)
 	}
-	revoke, err := cfg.newAPI(auth, false)
-	if err != nil {
-		return nil, fmt.Errorf("ownerrez: new oauth client: %w", err)
-	}
-	return &OAuthClient{clientID: clientID, exchange: exchange, revoke: revoke, now: cfg.now}, nil
+	return &OAuthClient{clientID: clientID, api: ac, now: cfg.now}, nil
 }
 
 // AuthorizeURL returns the link to the AuthorizeURL page to send the user to:
@@ -136,7 +129,7 @@ func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*
 	}
 	issued := o.now()
 	var tok Token
-	if _, err := o.exchange.Do(ctx, api.Request{Method: http.MethodPost, Path: tokenPath, Form: form}, &tok); err != nil {
+	if _, err := o.api.Do(ctx, api.Request{Method: http.MethodPost, Path: tokenPath, Form: form}, &tok); err != nil {
 		return nil, fmt.Errorf("ownerrez: exchange code: %w", err)
 	}
 	switch {
@@ -154,8 +147,7 @@ func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*
 // Revoke revokes an access token the app holds, such as when the user
 // disconnects the account in your service. A token OwnerRez does not know
 // (404) counts as already revoked: Revoke returns nil. The token is part of
-// the request path; it is replaced by "REDACTED" in errors, and the
-// request is never logged.
+// the request path; errors and log records show "REDACTED" in its place.
 //
 // OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
 //
@@ -164,36 +156,17 @@ func (o *OAuthClient) Revoke(ctx context.Context, accessToken string) error {
 	if accessToken == "" {
 		return errors.New("ownerrez: revoke token: empty token")
 	}
-	escaped := url.PathEscape(accessToken)
-	_, err := o.revoke.Do(ctx, api.Request{Method: http.MethodDelete, Path: tokenPath + "/" + escaped}, nil)
-	if err == nil {
+	_, err := o.api.Do(ctx, api.Request{
+		Method: http.MethodDelete,
+		Path:   tokenPath + "/" + url.PathEscape(accessToken),
+		Redact: []string{accessToken},
+	}, nil)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
 		return nil
 	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		if ae.StatusCode == http.StatusNotFound {
-			return nil
-		}
-		ae.URL = strings.ReplaceAll(ae.URL, escaped, "REDACTED")
+	if err != nil {
+		return fmt.Errorf("ownerrez: revoke token: %w", err)
 	}
-	return fmt.Errorf("ownerrez: revoke token: %w", &redactedError{err: err, secrets: []string{accessToken, escaped}})
+	return nil
 }
-
-// redactedError hides secrets that the wrapped error's text may contain,
-// such as a token in a request path.
-type redactedError struct {
-	err     error
-	secrets []string
-}
-
-func (e *redactedError) Error() string {
-	s := e.err.Error()
-	for _, secret := range e.secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "REDACTED")
-		}
-	}
-	return s
-}
-
-func (e *redactedError) Unwrap() error { return e.err }

@@ -222,6 +222,9 @@ func TestOAuthClient_Revoke(t *testing.T) {
 				}
 			})
 			err := o.Revoke(context.Background(), token)
+			out := logs.String()
+			assert.Contains(t, out, "/oauth/access_token/REDACTED", "the request is logged, redacted")
+			assert.NotContains(t, out, "at_revoke", "log output leaks the token")
 			if !tt.wantErr {
 				require.NoError(t, err)
 				return
@@ -229,10 +232,14 @@ func TestOAuthClient_Revoke(t *testing.T) {
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, tt.status, ae.StatusCode)
-			for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), ae.URL, logs.String()} {
+			assert.True(t, strings.HasSuffix(ae.URL, "/oauth/access_token/REDACTED"), ae.URL)
+			for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), ae.URL, ae.Error(), ae.Message} {
 				assert.NotContains(t, s, "at_revoke")
 			}
-			assert.Contains(t, err.Error(), "/oauth/access_token/REDACTED")
+			assert.True(t, strings.HasPrefix(err.Error(), "ownerrez: revoke token: api: DELETE /oauth/access_token/REDACTED: "), err.Error())
+			if tt.status == http.StatusServiceUnavailable {
+				assert.Contains(t, out, "retrying request")
+			}
 		})
 	}
 }
@@ -242,12 +249,20 @@ func TestOAuthClient_Revoke_transportError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	base := srv.URL
 	srv.Close() // nothing listens any more: the dial fails
-	o, err := NewOAuthClient(testClientID, testClientSecret, WithBaseURL(base), WithRetryMax(-1))
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	o, err := NewOAuthClient(testClientID, testClientSecret, WithBaseURL(base), WithRetryMax(-1), WithLogger(logger))
 	require.NoError(t, err)
 	err = o.Revoke(context.Background(), "at_transport_secret")
 	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "at_transport_secret")
-	assert.Contains(t, err.Error(), "ownerrez: revoke token: ")
+	var ue *url.Error
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, base+"/oauth/access_token/REDACTED", ue.URL)
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), ue.Error(), logs.String()} {
+		assert.NotContains(t, s, "at_transport_secret")
+	}
+	assert.Contains(t, logs.String(), "request failed")
+	assert.True(t, strings.HasPrefix(err.Error(), "ownerrez: revoke token: api: DELETE /oauth/access_token/REDACTED: "), err.Error())
 	require.Error(t, o.Revoke(context.Background(), ""))
 }
 

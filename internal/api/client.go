@@ -80,8 +80,8 @@ type Config struct {
 
 	// Logger receives the client's diagnostics: each request at Debug,
 	// retries and re-authentication at Debug, failed attempts at Warn. Nil
-	// means silent. Records never contain credentials, headers, bodies or
-	// query strings.
+	// means silent. Records never contain credentials, headers, bodies,
+	// query strings or Request.Redact values.
 	Logger *slog.Logger
 
 	// RetryMax is the number of retries after the first attempt. Zero
@@ -261,6 +261,23 @@ type Request struct {
 	// Header holds headers for this request only. They override
 	// Config.Header and the client's defaults, but not Auth. Nil means none.
 	Header http.Header
+
+	// Redact lists values that must never appear in errors or log records,
+	// such as a token an endpoint takes in its path (OwnerRez revokes one
+	// with DELETE /oauth/access_token/{token}). Each occurrence, as given
+	// or path- or query-escaped, is replaced by "REDACTED" wherever the
+	// request is reported: in Error.URL, Error.Code, Error.Message and the
+	// text of Error.Err; in DecodeError.URL; in the text of every error Do
+	// returns, including the "METHOD /path" it starts with and a wrapped
+	// *url.Error's URL; and in every log record about the request. Host
+	// and path are matched unescaped, so a value is found however Path
+	// escapes it. Empty values are ignored; nil means none. A value should
+	// be long enough not to occur by chance, since every occurrence goes.
+	//
+	// The request is sent unchanged, and what the server sent back is kept
+	// as received: Response, Error.Body, Error.Details and Error.Header are
+	// not redacted.
+	Redact []string
 }
 
 // Response is what the server answered.
@@ -281,9 +298,10 @@ type Response struct {
 //
 // Do returns an error matching *Error (errors.As) for any non-2xx answer,
 // after retries; a wrapped transport or context error when no response
-// arrived; and a wrapped decode error, naming "METHOD path", when a 2xx body
-// does not decode into out. The *Response is returned whenever a response
-// was received, with or without an error.
+// arrived; and a *DecodeError, naming "METHOD path", when a 2xx body does
+// not decode into out. The *Response is returned whenever a response was
+// received, with or without an error. No error text holds a query string
+// or a Request.Redact value.
 //
 // Do stops as soon as ctx is done, including while it waits to retry.
 func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {
@@ -305,31 +323,50 @@ type sent struct {
 	attempts int
 }
 
+// target is one request's destination and how errors and logs name it.
+type target struct {
+	method string
+	url    *url.URL // as sent
+	shown  string   // url redacted, for Error.URL and DecodeError.URL
+	op     string   // "METHOD /path", redacted: names the request
+	red    redactor // hides the request's secrets in errors and logs
+}
+
 func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (*Response, error) {
+	red := newRedactor(req.Redact)
+	resp, err := c.doRedacted(ctx, req, out, opts, red)
+	// The last line of defence: whatever error text still holds a Redact
+	// value is wrapped so that its text does not.
+	return resp, red.err(err)
+}
+
+// doRedacted is do; red hides req.Redact in what it reports.
+func (c *Client) doRedacted(ctx context.Context, req Request, out any, opts doOptions, red redactor) (*Response, error) {
 	method := cmp.Or(req.Method, http.MethodGet)
 	u, err := c.resolve(req.Path, req.Query, opts.tokenRequest)
 	if err != nil {
 		return nil, fmt.Errorf("api: %s: %w", method, err)
 	}
-	op := method + " " + cmp.Or(u.Path, "/")
+	shown := red.url(u)
+	t := target{method: method, url: u, shown: shown.String(), op: method + " " + cmp.Or(shown.Path, "/"), red: red}
 
 	body, contentType, err := encodeBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("api: %s: %w", op, err)
+		return nil, fmt.Errorf("api: %s: %w", t.op, err)
 	}
 	auth := c.auth
 	if opts.tokenRequest {
 		auth = nil
 	}
 
-	s, err := c.send(ctx, op, method, u, body, contentType, req.Header, auth)
+	s, err := c.send(ctx, t, body, contentType, req.Header, auth)
 	if err != nil {
 		return nil, err
 	}
 	if ra, ok := auth.(Reauthenticator); ok && ra.Expired(s.resp) {
-		c.log(slog.LevelDebug, "credential expired; authenticating again", "request", op, "status", s.resp.StatusCode)
+		c.log(slog.LevelDebug, "credential expired; authenticating again", "request", t.op, "status", s.resp.StatusCode)
 		prior := s.attempts
-		if s, err = c.send(ctx, op, method, u, body, contentType, req.Header, auth); err != nil {
+		if s, err = c.send(ctx, t, body, contentType, req.Header, auth); err != nil {
 			return nil, err
 		}
 		s.attempts += prior
@@ -337,30 +374,31 @@ func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (
 
 	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body}
 	if s.resp.StatusCode < 200 || s.resp.StatusCode > 299 {
-		return resp, c.apiError(method, u, s)
+		return resp, c.apiError(t, s)
 	}
 	if s.readErr != nil {
-		return resp, fmt.Errorf("api: %s: read response: %w", op, s.readErr)
+		return resp, fmt.Errorf("api: %s: read response: %w", t.op, s.readErr)
 	}
 	if out == nil || s.resp.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(s.body)) == 0 {
 		return resp, nil
 	}
 	if err := json.Unmarshal(s.body, out); err != nil {
-		return resp, fmt.Errorf("api: %s: decode response: %w", op, err)
+		return resp, newDecodeError(t.method, t.shown, err)
 	}
 	return resp, nil
 }
 
 // send authenticates and sends one request through go-retryablehttp, then
-// reads the final response body. op names the call in errors and logs.
-func (c *Client) send(ctx context.Context, op, method string, u *url.URL, body []byte, contentType string, extra http.Header, auth Authenticator) (sent, error) {
+// reads the final response body.
+func (c *Client) send(ctx context.Context, t target, body []byte, contentType string, extra http.Header, auth Authenticator) (sent, error) {
 	var raw any // a nil []byte would still be sent as an empty body
 	if body != nil {
 		raw = body // replayable: retryablehttp rereads it for every attempt
 	}
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), raw)
+	op := t.op
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, t.method, t.url.String(), raw)
 	if err != nil {
-		return sent{}, fmt.Errorf("api: %s: %w", op, redactURLError(err))
+		return sent{}, fmt.Errorf("api: %s: %w", op, t.red.urlError(err))
 	}
 	h := rreq.Header
 	for k, vs := range c.header {
@@ -403,7 +441,7 @@ func (c *Client) send(ctx context.Context, op, method string, u *url.URL, body [
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	if c.logger != nil {
-		rc.Logger = leveledLogger{c.logger}
+		rc.Logger = leveledLogger{l: c.logger, red: t.red}
 	}
 
 	resp, err := rc.Do(rreq)
@@ -411,7 +449,7 @@ func (c *Client) send(ctx context.Context, op, method string, u *url.URL, body [
 		if resp != nil {
 			resp.Body.Close()
 		}
-		err = redactURLError(err)
+		err = t.red.urlError(err)
 		if attempts > 1 {
 			return sent{}, fmt.Errorf("api: %s: giving up after %d attempts: %w", op, attempts, err)
 		}
@@ -452,8 +490,10 @@ func (c *Client) wait(minWait, maxWait time.Duration, attempt int, resp *http.Re
 	return c.backoff(minWait, maxWait, attempt, resp)
 }
 
-// apiError builds the *Error for a non-2xx response.
-func (c *Client) apiError(method string, u *url.URL, s sent) error {
+// apiError builds the *Error for a non-2xx response. The decoder's Code,
+// Message and Err are redacted too, since Error() shows them: a server may
+// echo the request path in its message.
+func (c *Client) apiError(t target, s sent) error {
 	err := c.decodeError(s.resp, s.body)
 	var e *Error
 	if err == nil || !errors.As(err, &e) {
@@ -472,9 +512,12 @@ func (c *Client) apiError(method string, u *url.URL, s sent) error {
 	if e.Err == nil {
 		e.Err = s.readErr
 	}
-	e.Method = method
-	e.URL = redactedURL(u)
+	e.Method = t.method
+	e.URL = t.shown
 	e.Attempts = s.attempts
+	e.Code = t.red.replace(e.Code)
+	e.Message = t.red.replace(e.Message)
+	e.Err = t.red.err(e.Err)
 	return err
 }
 
@@ -594,29 +637,6 @@ func readBody(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// redactedURL returns u without user information, query and fragment.
-func redactedURL(u *url.URL) string {
-	cp := *u
-	cp.User = nil
-	cp.RawQuery, cp.ForceQuery = "", false
-	cp.Fragment, cp.RawFragment = "", ""
-	return cp.String()
-}
-
-// redactURLError strips the query from the URL that net/http puts in a
-// *url.Error, so tokens passed as query parameters stay out of errors.
-func redactURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			ue.URL = redactedURL(u)
-		} else {
-			ue.URL = ""
-		}
-	}
-	return err
-}
-
 // log writes one record through c.logger, if any.
 func (c *Client) log(level slog.Level, msg string, args ...any) {
 	if c.logger != nil {
@@ -624,12 +644,16 @@ func (c *Client) log(level slog.Level, msg string, args ...any) {
 	}
 }
 
-// leveledLogger adapts *slog.Logger to retryablehttp.LeveledLogger. It
-// removes query strings from any URL in messages, string values and errors,
-// since retryablehttp logs full request URLs. retryablehttp's Error records
-// (a failed attempt) are logged at Warn: the failure is also returned to the
-// caller, who decides whether it is an error worth reporting.
-type leveledLogger struct{ l *slog.Logger }
+// leveledLogger adapts *slog.Logger to retryablehttp.LeveledLogger for one
+// request. It removes query strings from any URL in messages, string values
+// and errors, since retryablehttp logs full request URLs, and red hides the
+// request's Redact values. retryablehttp's Error records (a failed attempt)
+// are logged at Warn: the failure is also returned to the caller, who
+// decides whether it is an error worth reporting.
+type leveledLogger struct {
+	l   *slog.Logger
+	red redactor
+}
 
 func (l leveledLogger) Error(msg string, kv ...any) { l.log(slog.LevelWarn, msg, kv) }
 func (l leveledLogger) Warn(msg string, kv ...any)  { l.log(slog.LevelWarn, msg, kv) }
@@ -645,40 +669,14 @@ func (l leveledLogger) log(level slog.Level, msg string, kv []any) {
 	for i, v := range kv {
 		switch v := v.(type) {
 		case string:
-			args[i] = redactText(v)
+			args[i] = l.red.text(v)
 		case error:
-			args[i] = redactText(redactURLError(v).Error())
+			args[i] = l.red.text(l.red.urlError(v).Error())
+		case *url.URL:
+			args[i] = l.red.urlString(v)
 		default:
 			args[i] = v
 		}
 	}
-	l.l.Log(ctx, level, "api: "+redactText(msg), args...)
-}
-
-// redactText cuts the query and fragment off every URL ("scheme://...") in s.
-// A URL ends at white space, a quote or an angle bracket.
-func redactText(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "://")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		rest := s[i:]
-		end := strings.IndexAny(rest, " \t\r\n\"'`<>")
-		if end < 0 {
-			end = len(rest)
-		}
-		tok := rest[:end]
-		if q := strings.IndexAny(tok, "?#"); q >= 0 {
-			tok = tok[:q]
-		}
-		b.WriteString(s[:i])
-		b.WriteString(tok)
-		s = rest[end:]
-	}
+	l.l.Log(ctx, level, "api: "+l.red.text(msg), args...)
 }

@@ -512,16 +512,28 @@ func TestClient_Do_apiErrors(t *testing.T) {
 	}
 }
 
+// secretUnmarshaler fails the way a lenient type may: quoting its input.
+type secretUnmarshaler struct{}
+
+func (*secretUnmarshaler) UnmarshalJSON(b []byte) error {
+	return fmt.Errorf("bad value %s", b)
+}
+
 func TestClient_Do_decodeResponse(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		status  int
 		body    string
 		out     any
-		wantErr bool
+		wantErr string // the whole error text; "" for none
 	}{
-		"invalid JSON":         {status: 200, body: `{"id":`, out: &webhook{}, wantErr: true},
-		"wrong type":           {status: 200, body: `{"is_active":"yes"}`, out: &webhook{}, wantErr: true},
+		"invalid JSON":         {status: 200, body: `{"id":`, out: &webhook{}, wantErr: "api: PUT /webhooks/1: decode response: invalid JSON (at byte 6)"},
+		"invalid character":    {status: 200, body: `<html>s3cr3t`, out: &webhook{}, wantErr: "api: PUT /webhooks/1: decode response: invalid JSON (at byte 1)"},
+		"wrong type":           {status: 200, body: `{"is_active":"s3cr3t"}`, out: &webhook{}, wantErr: `api: PUT /webhooks/1: decode response: field "is_active" of type bool cannot hold a JSON string (at byte 21)`},
+		"number not quoted":    {status: 200, body: `{"id":12345.678}`, out: &webhook{}, wantErr: `api: PUT /webhooks/1: decode response: field "id" of type string cannot hold a JSON number (at byte 15)`},
+		"wrong top level":      {status: 200, body: `[1]`, out: &webhook{}, wantErr: "api: PUT /webhooks/1: decode response: a JSON array cannot be decoded into api.webhook (at byte 1)"},
+		"unmarshaler fails":    {status: 200, body: `{"x":"s3cr3t"}`, out: &struct{ X secretUnmarshaler }{}, wantErr: "api: PUT /webhooks/1: decode response: a JSON value is not valid for its Go type"},
+		"out not a pointer":    {status: 200, body: `{}`, out: webhook{}, wantErr: "api: PUT /webhooks/1: decode response: json: Unmarshal(non-pointer api.webhook)"},
 		"204 with out":         {status: 204, out: &webhook{}},
 		"empty 200 with out":   {status: 200, out: &webhook{}},
 		"blank 200 with out":   {status: 200, body: " \n", out: &webhook{}},
@@ -530,18 +542,22 @@ func TestClient_Do_decodeResponse(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, _ := setup(t, Config{}, &counter{replies: []reply{{status: tt.status, body: tt.body}}})
-			resp, err := c.Do(context.Background(), Request{Method: http.MethodPut, Path: "/webhooks/1"}, tt.out)
+			c, srv := setup(t, Config{}, &counter{replies: []reply{{status: tt.status, body: tt.body}}})
+			resp, err := c.Do(context.Background(), Request{Method: http.MethodPut, Path: "/webhooks/1", Query: url.Values{"q": {"s3cr3t"}}}, tt.out)
 			require.NotNil(t, resp)
-			if !tt.wantErr {
+			if tt.wantErr == "" {
 				require.NoError(t, err)
 				return
 			}
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), "api: PUT /webhooks/1: decode response")
-			var syntaxErr *json.SyntaxError
-			var typeErr *json.UnmarshalTypeError
-			assert.True(t, errors.As(err, &syntaxErr) || errors.As(err, &typeErr), "the decode error is wrapped: %v", err)
+			assert.Equal(t, tt.wantErr, err.Error())
+			assert.NotContains(t, err.Error(), "s3cr3t", "the body is never quoted")
+			assert.NotContains(t, err.Error(), "12345", "the body is never quoted")
+			var de *DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, http.MethodPut, de.Method)
+			assert.Equal(t, srv.URL+"/webhooks/1", de.URL)
+			require.Error(t, de.Err, "the encoding/json error stays reachable")
 			var apiErr *Error
 			assert.False(t, errors.As(err, &apiErr), "a 2xx decode failure is not an API error")
 		})
@@ -598,18 +614,4 @@ func TestClient_WithAuth(t *testing.T) {
 	assert.Equal(t, "Bearer first", h.reqs[0].Header.Get("Authorization"))
 	assert.Equal(t, "Bearer second", h.reqs[1].Header.Get("Authorization"))
 	assert.Empty(t, h.reqs[2].Header.Get("Authorization"))
-}
-
-func TestRedactText(t *testing.T) {
-	t.Parallel()
-	tests := map[string]string{
-		"no url":                        "no url",
-		"GET http://h/p":                "GET http://h/p",
-		"GET http://h/p?token=s":        "GET http://h/p",
-		`Get "http://h/p?token=s": EOF`: `Get "http://h/p": EOF`,
-		"a https://h/x#frag?y b http://h/z?q=1 (status: 500)": "a https://h/x b http://h/z (status: 500)",
-	}
-	for in, want := range tests {
-		assert.Equal(t, want, redactText(in), in)
-	}
 }

@@ -41,7 +41,11 @@
 // Credentials go only to the base URL's scheme and host: an absolute path
 // (such as a next-page URL) or a redirect to another origin fails with
 // [ErrForeignURL]. Errors and log records never contain credentials,
-// request or response bodies, or query strings. Response bodies are read up
-// to [MaxResponseBody]. The package holds no global state: every setting
-// lives in a [Client].
+// request or response bodies, or query strings; a body that does not decode
+// is described by a [DecodeError], which never quotes it. A secret the
+// endpoint takes elsewhere in the URL, such as a token in a path segment,
+// is listed in [Request].Redact: it is then replaced by "REDACTED" wherever
+// the request is reported. Response bodies are read up to
+// [MaxResponseBody]. The package holds no global state: every setting lives
+// in a [Client].
 package api

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -38,8 +39,9 @@ var (
 // APIError and fill Code, Message and Details from their error envelope.
 //
 // Error's text names the method, the URL path, the status and the provider's
-// code and message. It never contains the response body, the query string or
-// any credential: those stay in the fields for the caller to inspect.
+// code and message. It never contains the response body, the query string,
+// a Request.Redact value or any credential: the first two stay in the fields
+// for the caller to inspect.
 type Error struct {
 	// StatusCode is the HTTP status code of the response, for example 422.
 	StatusCode int
@@ -59,6 +61,12 @@ type Error struct {
 	// array, depending on the provider and endpoint. It is nil when absent.
 	Details json.RawMessage
 
+	// DocURL links to the provider's documentation of the error, such as
+	// the doc_url of OwnerRez's error envelope. It is empty when the
+	// provider sent none; a provider's ErrorDecoder fills it. Error() does
+	// not show it.
+	DocURL string
+
 	// Body is the raw response body, at most 10 MiB. It may contain data the
 	// provider echoes back, so log it with care.
 	Body []byte
@@ -71,7 +79,9 @@ type Error struct {
 	Method string
 
 	// URL is the request URL without its query string and user information,
-	// so that tokens passed as query parameters never appear in errors.
+	// and with every Request.Redact value replaced by "REDACTED", so that
+	// tokens passed as query parameters or path segments never appear in
+	// errors.
 	URL string
 
 	// Attempts is how many times the request was sent, counting retries and
@@ -89,17 +99,7 @@ type Error struct {
 // It never includes the response body, the query string or credentials.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("api: ")
-	if e.Method != "" {
-		b.WriteString(e.Method)
-		b.WriteByte(' ')
-	}
-	if p := e.path(); p != "" {
-		b.WriteString(p)
-	}
-	if e.Method != "" || e.URL != "" {
-		b.WriteString(": ")
-	}
+	writeRequest(&b, e.Method, e.URL)
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteByte(' ')
@@ -129,14 +129,29 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// path returns the path of e.URL, or e.URL itself when it does not parse.
-func (e *Error) path() string {
-	if e.URL == "" {
+// writeRequest writes "api: ", then "METHOD /path: " for the parts of
+// method and rawURL that are not empty.
+func writeRequest(b *strings.Builder, method, rawURL string) {
+	b.WriteString("api: ")
+	if method != "" {
+		b.WriteString(method)
+		b.WriteByte(' ')
+	}
+	b.WriteString(urlPath(rawURL))
+	if method != "" || rawURL != "" {
+		b.WriteString(": ")
+	}
+}
+
+// urlPath returns the path of rawURL, or rawURL itself when it does not
+// parse or has no path.
+func urlPath(rawURL string) string {
+	if rawURL == "" {
 		return ""
 	}
-	u, err := url.Parse(e.URL)
+	u, err := url.Parse(rawURL)
 	if err != nil || u.Path == "" {
-		return e.URL
+		return rawURL
 	}
 	return u.Path
 }
@@ -209,3 +224,97 @@ func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	}
 	return 0, true
 }
+
+// DecodeError is returned (possibly wrapped) by Client.Do when a 2xx
+// response body does not decode into out. Its text names the request and
+// says where and why decoding failed, such as
+//
+//	api: GET /webhooks/1: decode response: field "is_active" of type bool cannot hold a JSON string (at byte 17)
+//
+// but never quotes the body: the messages of encoding/json quote the byte
+// or number they stopped at, and a body may hold a token or personal data.
+//
+// Unwrap returns the encoding/json error, so errors.As finds a
+// *json.SyntaxError or *json.UnmarshalTypeError; its own text may quote the
+// body, so log the DecodeError, not that error.
+type DecodeError struct {
+	// Method is the HTTP method of the request, for example "GET".
+	Method string
+
+	// URL is the request URL, redacted as Error.URL is.
+	URL string
+
+	// Offset is how many bytes of the body were read when decoding failed,
+	// or -1 when encoding/json did not say (an UnmarshalJSON method
+	// failed).
+	Offset int64
+
+	// Value is the kind of JSON value that out could not hold: "object",
+	// "array", "string", "number" or "bool". It is empty unless Err is a
+	// *json.UnmarshalTypeError.
+	Value string
+
+	// Field is the dotted path, by JSON name, of the struct field that
+	// could not hold Value, such as "data.is_active"; empty when the value
+	// is not in a struct field.
+	Field string
+
+	// Type is the Go type that could not hold Value, such as "bool"; empty
+	// unless Err is a *json.UnmarshalTypeError.
+	Type string
+
+	// Err is the error of encoding/json, or of an UnmarshalJSON method of
+	// out. Unwrap returns it.
+	Err error
+}
+
+// newDecodeError describes err, an error of json.Unmarshal, for the request
+// method and shown URL.
+func newDecodeError(method, shownURL string, err error) *DecodeError {
+	e := &DecodeError{Method: method, URL: shownURL, Offset: -1, Err: err}
+	var (
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syntaxErr):
+		e.Offset = syntaxErr.Offset
+	case errors.As(err, &typeErr):
+		e.Offset = typeErr.Offset
+		// Value is "string", "array" or "number 12.5": keep the kind only.
+		e.Value, _, _ = strings.Cut(typeErr.Value, " ")
+		e.Field = typeErr.Field
+		if typeErr.Type != nil {
+			e.Type = typeErr.Type.String()
+		}
+	}
+	return e
+}
+
+// Error returns a one-line description that never quotes the body.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	writeRequest(&b, e.Method, e.URL)
+	b.WriteString("decode response: ")
+	var invalid *json.InvalidUnmarshalError
+	switch {
+	case errors.As(e.Err, &invalid):
+		// A bug of the caller, not of the body: its text names out's type.
+		b.WriteString(invalid.Error())
+	case e.Value != "" && e.Field != "":
+		fmt.Fprintf(&b, "field %q of type %s cannot hold a JSON %s", e.Field, e.Type, e.Value)
+	case e.Value != "":
+		fmt.Fprintf(&b, "a JSON %s cannot be decoded into %s", e.Value, e.Type)
+	case e.Offset >= 0:
+		b.WriteString("invalid JSON")
+	default:
+		b.WriteString("a JSON value is not valid for its Go type")
+	}
+	if e.Offset >= 0 {
+		fmt.Fprintf(&b, " (at byte %d)", e.Offset)
+	}
+	return b.String()
+}
+
+// Unwrap returns e.Err, the encoding/json error.
+func (e *DecodeError) Unwrap() error { return e.Err }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,4 +159,20 @@ func TestError_detailsShapes(t *testing.T) {
 		require.NoError(t, err)
 		assert.JSONEq(t, details, string(b))
 	}
+}
+
+func TestDecodeError_Unwrap(t *testing.T) {
+	t.Parallel()
+	var v struct{ N int }
+	for _, body := range []string{`{"N":`, `{"N":"x"}`} {
+		jsonErr := json.Unmarshal([]byte(body), &v)
+		require.Error(t, jsonErr)
+		err := newDecodeError("GET", "https://h/x?q=1", jsonErr)
+		require.ErrorIs(t, err, jsonErr)
+		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		assert.True(t, errors.As(err, &syntaxErr) || errors.As(err, &typeErr), "errors.As finds the encoding/json error of %s", body)
+		assert.True(t, strings.HasPrefix(err.Error(), "api: GET /x: decode response: "), err.Error())
+	}
+	assert.Equal(t, "api: decode response: invalid JSON (at byte 3)", (&DecodeError{Offset: 3}).Error())
 }

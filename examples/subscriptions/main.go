@@ -20,7 +20,7 @@
 //
 //	CHANNEX_API_KEY                            Channex user API key
 //	HOSTAWAY_ACCOUNT_ID, HOSTAWAY_CLIENT_SECRET Hostaway API credentials (OAuth client credentials)
-//	OWNERREZ_ACCESS_TOKEN                      OwnerRez OAuth access token (at_...)
+//	OWNERREZ_TOKEN                             OwnerRez OAuth access token (at_...)
 //	PROPEXO_API_KEY                            Propexo API token
 //
 // and, with -register, the delivery credentials to set on the webhook:
@@ -70,7 +70,7 @@ func providers() map[string]provider {
 	return map[string]provider{
 		"channex":  {keys: []string{"CHANNEX_API_KEY"}, list: listChannex, register: registerChannex},
 		"hostaway": {keys: []string{"HOSTAWAY_ACCOUNT_ID", "HOSTAWAY_CLIENT_SECRET"}, list: listHostaway, register: registerHostaway},
-		"ownerrez": {keys: []string{"OWNERREZ_ACCESS_TOKEN"}, list: listOwnerRez, register: registerOwnerRez},
+		"ownerrez": {keys: []string{"OWNERREZ_TOKEN"}, list: listOwnerRez, register: registerOwnerRez},
 		"propexo":  {keys: []string{"PROPEXO_API_KEY"}, list: listPropexo, register: registerPropexo},
 	}
 }
@@ -241,7 +241,7 @@ func ownerrezClient(env func(string) string) (*ownerrez.Client, error) {
 	if u := env("OWNERREZ_BASE_URL"); u != "" {
 		opts = append(opts, ownerrez.WithBaseURL(u))
 	}
-	return ownerrez.NewClient(ownerrez.AccessToken(env("OWNERREZ_ACCESS_TOKEN")), opts...)
+	return ownerrez.NewClient(ownerrez.AccessToken(env("OWNERREZ_TOKEN")), opts...)
 }
 
 func listOwnerRez(ctx context.Context, env func(string) string, out io.Writer) error {

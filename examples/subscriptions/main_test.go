@@ -24,7 +24,7 @@ func TestRun_missingKey(t *testing.T) {
 	}{
 		{[]string{"channex"}, nil, "set CHANNEX_API_KEY"},
 		{[]string{"hostaway"}, map[string]string{"HOSTAWAY_ACCOUNT_ID": "1"}, "set HOSTAWAY_CLIENT_SECRET"},
-		{[]string{"ownerrez"}, nil, "set OWNERREZ_ACCESS_TOKEN"},
+		{[]string{"ownerrez"}, nil, "set OWNERREZ_TOKEN"},
 		{nil, map[string]string{"CHANNEX_API_KEY": "k"}, "set HOSTAWAY_ACCOUNT_ID"},
 		{[]string{"propexo"}, nil, "set PROPEXO_API_KEY"},
 	}

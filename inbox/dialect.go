@@ -1,0 +1,341 @@
+package inbox
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Dialect is the SQL dialect of the database behind an Inbox. The zero value
+// is no dialect: New refuses it.
+type Dialect int
+
+// The supported dialects.
+const (
+	// SQLite is the embedded default: one file, one process. SQLite admits
+	// one writer at a time, so New limits the *sql.DB to one connection and
+	// the workers of that one process take turns; a second process (the
+	// pmshooks command listing or retrying deliveries) may open the same file.
+	// Tested with modernc.org/sqlite; needs SQLite 3.35 or later.
+	SQLite Dialect = iota + 1
+	// PostgreSQL serves several replicas sharing one database: each replica
+	// receives and stores deliveries and runs workers, and workers claim rows
+	// with FOR UPDATE SKIP LOCKED so that no two take the same one. Tested
+	// with the pgx stdlib driver; needs PostgreSQL 11 or later.
+	PostgreSQL
+)
+
+// String returns "sqlite", "postgres", or "Dialect(n)" for an invalid value.
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case PostgreSQL:
+		return "postgres"
+	}
+	return fmt.Sprintf("Dialect(%d)", int(d))
+}
+
+func (d Dialect) valid() bool { return d == SQLite || d == PostgreSQL }
+
+func (d Dialect) schemaFile() string {
+	if d == PostgreSQL {
+		return "postgres.sql"
+	}
+	return "sqlite.sql"
+}
+
+// Driver names OpenDB uses with database/sql. The program registers them by
+// importing the driver package for its side effects.
+const (
+	// SQLiteDriver is the name modernc.org/sqlite registers.
+	SQLiteDriver = "sqlite"
+	// PostgreSQLDriver is the name github.com/jackc/pgx/v5/stdlib registers.
+	PostgreSQLDriver = "pgx"
+)
+
+// DialectOf returns the dialect a data source name is for: PostgreSQL for a
+// postgres:// or postgresql:// URL, SQLite for anything else (a file path, a
+// file: URI, ":memory:").
+func DialectOf(dsn string) Dialect {
+	lower := strings.ToLower(strings.TrimSpace(dsn))
+	if strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://") {
+		return PostgreSQL
+	}
+	return SQLite
+}
+
+// sqliteDefaults are the connection settings OpenDB adds to a SQLite DSN
+// that does not set them. Both modernc.org/sqlite and mattn/go-sqlite3
+// understand these keys.
+var sqliteDefaults = [][2]string{
+	// Wait for a lock held by another process (the pmshooks command, a
+	// backup) rather than failing at once.
+	{"_busy_timeout", "10000"},
+	// Readers do not block the writer, and a commit is one append.
+	{"_journal_mode", "WAL"},
+	// Take the write lock when a transaction begins: a transaction that
+	// reads and then writes cannot deadlock with another process.
+	{"_txlock", "immediate"},
+}
+
+// OpenDB opens the database that dsn names, for a program that takes the
+// inbox location from a flag or the environment (the pmshooks command, the
+// example receiver). It returns the pool and its Dialect (see DialectOf); the
+// caller closes the pool.
+//
+//   - A postgres:// or postgresql:// URL opens PostgreSQL with driver "pgx"
+//     (import _ "github.com/jackc/pgx/v5/stdlib"). Use search_path in the URL
+//     to put the tables in a schema of their own.
+//   - Anything else is a SQLite file, created when missing, opened with
+//     driver "sqlite" (import _ "modernc.org/sqlite"). OpenDB adds
+//     _busy_timeout=10000, _journal_mode=WAL and _txlock=immediate unless
+//     the DSN sets them, and limits the pool to one connection.
+//
+// OpenDB pings the database, so that a wrong DSN fails here rather than at
+// the first delivery; it does not migrate. Programs that open their database
+// themselves call New directly.
+func OpenDB(dsn string) (*sql.DB, Dialect, error) {
+	if strings.TrimSpace(dsn) == "" {
+		return nil, 0, errors.New("inbox: empty DSN")
+	}
+	d := DialectOf(dsn)
+	driver, source := PostgreSQLDriver, dsn
+	if d == SQLite {
+		driver, source = SQLiteDriver, sqliteDSN(dsn)
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		return nil, 0, fmt.Errorf("inbox: opening %s database (is the driver imported?): %w", d, err)
+	}
+	if d == SQLite {
+		db.SetMaxOpenConns(1)
+	}
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
+		return nil, 0, fmt.Errorf("inbox: opening %s database: %w", d, err)
+	}
+	return db, d, nil
+}
+
+// sqliteDSN adds sqliteDefaults to dsn where it does not set them.
+func sqliteDSN(dsn string) string {
+	path, query, _ := strings.Cut(dsn, "?")
+	var add []string
+	for _, kv := range sqliteDefaults {
+		if !hasQueryKey(query, kv[0]) {
+			add = append(add, kv[0]+"="+kv[1])
+		}
+	}
+	if len(add) == 0 {
+		return dsn
+	}
+	if query != "" {
+		add = append([]string{query}, add...)
+	}
+	return path + "?" + strings.Join(add, "&")
+}
+
+func hasQueryKey(query, key string) bool {
+	for part := range strings.SplitSeq(query, "&") {
+		k, _, _ := strings.Cut(part, "=")
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// timeLayout is how SQLite stores times: UTC, fixed width, so that text
+// order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// queries holds one dialect's statements. Placeholders are written $1, $2,
+// ... and rewritten to ?1, ?2, ... for SQLite.
+type queries struct {
+	dialect Dialect
+
+	insert        string
+	claim         string // SQLite: the whole claim; PostgreSQL: pick a row
+	claimSetup    string // PostgreSQL: settings of the claim transaction
+	claimLock     string // PostgreSQL: lock the row's subject
+	claimUpdate   string // PostgreSQL: re-check and lease the picked row
+	complete      string
+	retry         string
+	dead          string
+	release       string
+	get           string
+	list          string
+	retryDead     string
+	state         string
+	purge         string
+	stats         string
+	migrateLock   string // "" when the dialect needs none
+	schemaVersion string
+	recordVersion string
+
+	versionTableExists string
+}
+
+// deliveryColumns are the columns scanDelivery reads, in order.
+const deliveryColumns = `id, provider, event_id, type, name, account, subject_kind, subject_id,
+	event_time, received_at, headers, body, state, attempts, next_attempt_at,
+	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at`
+
+// claimable is the condition a row r must meet to be claimed at $1: pending
+// and due, and, when it has a subject, the first unfinished row of its
+// subject with no other row of the subject leased. Each NOT EXISTS is one
+// probe of a partial index (pmshooks_inbox_subject, pmshooks_inbox_leased).
+const claimable = `r.state = 'pending' AND r.next_attempt_at <= $1
+	AND (r.subject_id = '' OR (
+		NOT EXISTS (
+			SELECT 1 FROM pmshooks_inbox o
+			WHERE o.provider = r.provider AND o.subject_kind = r.subject_kind
+				AND o.subject_id = r.subject_id AND o.subject_id <> ''
+				AND o.state = 'pending' AND o.id < r.id)
+		AND NOT EXISTS (
+			SELECT 1 FROM pmshooks_inbox o
+			WHERE o.provider = r.provider AND o.subject_kind = r.subject_kind
+				AND o.subject_id = r.subject_id AND o.subject_id <> ''
+				AND o.lease_token IS NOT NULL AND o.state = 'pending'
+				AND o.next_attempt_at > $1 AND o.id <> r.id)))`
+
+func newQueries(d Dialect) *queries {
+	q := &queries{
+		dialect: d,
+		insert: `INSERT INTO pmshooks_inbox (provider, event_id, type, name, account,
+				subject_kind, subject_id, event_time, received_at, headers, body, next_attempt_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9)
+			ON CONFLICT (provider, event_id) DO NOTHING
+			RETURNING id`,
+		complete: `UPDATE pmshooks_inbox SET state = 'done', lease_token = NULL, finished_at = $3
+			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
+		retry: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, last_error = $4
+			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
+		dead: `UPDATE pmshooks_inbox SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4
+			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
+		release: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, attempts = attempts - 1
+			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
+		get: `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox WHERE id = $1`,
+		list: `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox
+			WHERE id > $1
+				AND ($2 = '' OR provider = $2)
+				AND ($3 = '' OR state = $3)
+				AND ($4 = 0 OR (lease_token IS NOT NULL AND next_attempt_at > $5))
+				AND ($6 = 0 OR lease_token IS NULL OR next_attempt_at <= $5)
+			ORDER BY id LIMIT $7`,
+		retryDead: `UPDATE pmshooks_inbox
+			SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_token = NULL, finished_at = NULL
+			WHERE id = $1 AND state = 'dead'`,
+		state: `SELECT state FROM pmshooks_inbox WHERE id = $1`,
+		purge: `DELETE FROM pmshooks_inbox WHERE id IN (
+				SELECT id FROM pmshooks_inbox WHERE state = 'done' AND finished_at < $1 LIMIT $2)`,
+		stats: `SELECT
+				COALESCE(SUM(CASE WHEN state = 'pending' AND (lease_token IS NULL OR next_attempt_at <= $1) THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state = 'pending' AND lease_token IS NOT NULL AND next_attempt_at > $1 THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), 0),
+				MIN(CASE WHEN state = 'pending' THEN received_at END)
+			FROM pmshooks_inbox`,
+		schemaVersion: `SELECT COALESCE(MAX(version), 0) FROM pmshooks_inbox_schema_version`,
+		recordVersion: `INSERT INTO pmshooks_inbox_schema_version (version, applied_at) VALUES ($1, $2)`,
+	}
+	switch d {
+	case SQLite:
+		// One statement: SQLite takes the write lock before it reads, so the
+		// pick and the lease are atomic even across processes.
+		q.claim = `UPDATE pmshooks_inbox SET lease_token = $2, next_attempt_at = $3, attempts = attempts + 1
+			WHERE id = (SELECT r.id FROM pmshooks_inbox r WHERE ` + claimable + ` ORDER BY r.id LIMIT 1)
+			RETURNING ` + deliveryColumns
+		q.versionTableExists = `SELECT COUNT(*) FROM sqlite_master
+			WHERE type = 'table' AND name = 'pmshooks_inbox_schema_version'`
+	case PostgreSQL:
+		// Pick the first claimable row no other worker has locked; lock its
+		// subject so that claims of one subject take turns; then re-check
+		// the condition in a fresh snapshot, which sees every claim of the
+		// subject committed before the lock was granted, and lease the row.
+		q.claim = `SELECT r.id, r.provider, r.subject_kind, r.subject_id FROM pmshooks_inbox r
+			WHERE ` + claimable + ` ORDER BY r.id LIMIT 1 FOR UPDATE SKIP LOCKED`
+		//
+		// The settings hold for the claim transaction only. The planner must
+		// walk the pending rows in id order and stop at the first claimable
+		// one: with the stale statistics of a table that filled up since the
+		// last ANALYZE it would rather test every pending row and sort them.
+		// A lease lost in a database crash is only a delivery attempted again,
+		// so the claim's commit need not wait for the disk.
+		q.claimSetup = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL synchronous_commit = off`
+		q.claimLock = `SELECT pg_advisory_xact_lock($1)`
+		q.claimUpdate = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1
+			WHERE r.id = $4 AND ` + claimable + `
+			RETURNING ` + deliveryColumns
+		q.migrateLock = `SELECT pg_advisory_xact_lock($1)`
+		q.versionTableExists = `SELECT COUNT(*) FROM pg_catalog.pg_tables
+			WHERE tablename = 'pmshooks_inbox_schema_version' AND schemaname = ANY (current_schemas(false))`
+	}
+	if d == SQLite {
+		for _, p := range []*string{
+			&q.insert, &q.claim, &q.complete, &q.retry, &q.dead, &q.release, &q.get, &q.list,
+			&q.retryDead, &q.state, &q.purge, &q.stats, &q.schemaVersion, &q.recordVersion,
+		} {
+			*p = placeholder.ReplaceAllString(*p, "?$1")
+		}
+	}
+	return q
+}
+
+var placeholder = regexp.MustCompile(`\$([0-9]+)`)
+
+// timeArg returns t as the dialect stores it; the zero Time is NULL.
+func (q *queries) timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC().Truncate(time.Microsecond)
+	if q.dialect == SQLite {
+		return t.Format(timeLayout)
+	}
+	return t
+}
+
+// dbTime scans a time stored by either dialect; NULL is the zero Time.
+type dbTime struct{ t *time.Time }
+
+func (s dbTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	default:
+		return fmt.Errorf("inbox: cannot scan %T into a time", v)
+	}
+	return nil
+}
+
+func (s dbTime) parse(v string) error {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return fmt.Errorf("inbox: stored time %q: %w", v, err)
+	}
+	*s.t = t.UTC()
+	return nil
+}
+
+// subjectLockKey is the PostgreSQL advisory lock key of a subject. Two
+// subjects may share a key; that only makes their claims take turns.
+func subjectLockKey(provider, kind, id string) int64 {
+	h := fnv.New64a()
+	for _, s := range []string{"pmshooks/inbox", provider, kind, id} {
+		_, _ = h.Write([]byte(s))
+		_, _ = h.Write([]byte{0})
+	}
+	return int64(h.Sum64())
+}

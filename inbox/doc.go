@@ -1,0 +1,122 @@
+// Package inbox makes webhook delivery safe in production: it stores each
+// delivery in a database before acknowledging it, then hands it to your
+// event.Handler from workers that retry failures, keep the deliveries of one
+// booking (or any subject) in order, and never drop anything.
+//
+// Providers give an endpoint a few seconds to answer and retry on their own
+// schedule, then give up (Propexo after 2.5 hours, OwnerRez marks the endpoint
+// failing). A handler that calls a database and a PMS API inside the request
+// loses deliveries under load; event.NewHTTPHandler's in-memory dedupe does
+// not hold across replicas or restarts. The inbox answers in the time of one
+// INSERT, and the work happens afterwards, as often as needed.
+//
+//	db, dialect, err := inbox.OpenDB("inbox.db") // or a postgres:// URL
+//	ib, err := inbox.New(db, dialect, inbox.WithLogger(logger))
+//	err = ib.Migrate(ctx)
+//
+//	http.Handle("POST /hooks/channex", ib.HTTPHandler(channexReceiver))
+//	http.Handle("POST /hooks/hostaway", ib.HTTPHandler(hostawayReceiver))
+//	go ib.Run(ctx, mux) // mux is your event.Mux
+//
+// The package links no database driver: it takes a *sql.DB. Import
+// modernc.org/sqlite (pure Go) or github.com/jackc/pgx/v5/stdlib in the
+// program.
+//
+// # Receiving
+//
+// HTTPHandler authenticates, bounds and decodes a delivery with the provider's
+// Receiver, exactly as event.NewHTTPHandler does (405, 413, 401, 400), then
+// stores the provider, event id, normalized type, name, account, subject,
+// times, the headers that matter (see HeaderFilter) and the exact body with
+// one INSERT, and answers 200 only after the commit. A copy of a stored
+// delivery (same provider and event id) is refused by a unique key, on every
+// replica at once, and answered 200. When the database does not commit, the
+// answer is 503 with Retry-After, and the provider tries again.
+//
+// # Processing
+//
+// Run starts workers (WithWorkers) that claim the oldest claimable delivery
+// under a lease (WithLease), rebuild its Event with the provider's
+// event.Decoder (every provider's Receiver is one; it parses without
+// authenticating again) and call the handler. A handler error, a panic or an
+// undecodable delivery is retried after a Backoff with jitter (WithBackoff);
+// after WithMaxAttempts attempts the delivery is dead: kept with its last
+// error until Retry. A worker that dies or hangs loses its lease, and another
+// worker, on any replica, takes the delivery over. Delivery is therefore at
+// least once: handlers must be idempotent per event id.
+//
+// # Ordering and its cost
+//
+// Deliveries about one subject (provider, Subject.Kind and a non-empty
+// Subject.ID) are handled one at a time, in the order they were stored, so a
+// booking.cancelled never overtakes the booking.created of the same booking on
+// another worker. The costs:
+//
+//   - A failing delivery holds back the later deliveries of its subject until
+//     it is done or dead: with the defaults up to about 100 minutes. Other
+//     subjects are not held back.
+//   - One subject uses one worker at a time: a burst about one booking is
+//     handled serially, however many workers there are.
+//   - Each claim checks the subject of the rows it considers (two index
+//     probes per row), and walks past the rows that wait behind an earlier
+//     delivery of their subject. On PostgreSQL, claims of one subject also
+//     take turns on an advisory lock.
+//
+// Deliveries stored at the same moment by two replicas have no order beyond
+// the one the database gives them. Deliveries without a subject are not
+// ordered.
+//
+// # SQLite and PostgreSQL
+//
+// SQLite is the default: one file, nothing to run, for one process. New
+// limits the pool to one connection, since SQLite has one writer; the pool
+// still serves the HTTP handler and the workers together, and another process
+// (the pmshooks command) may open the file to list or retry. Commits are
+// durable (WAL, synchronous FULL): a delivery answered 200 survives a power
+// loss. Adding _synchronous=NORMAL to the DSN makes commits cheaper, and a
+// power loss (not a process crash) may then lose the last acknowledged
+// deliveries.
+//
+// PostgreSQL is for several replicas behind a load balancer: they share one
+// database, each receives and runs workers, and workers claim rows with
+// FOR UPDATE SKIP LOCKED so that no two take the same one. Replicas that only
+// run workers need WithDecoder for each provider. Their clocks must agree to
+// well within the lease.
+//
+// OpenDB maps a DSN to a pool and a Dialect: a postgres:// or postgresql://
+// URL is PostgreSQL (driver "pgx"), anything else is a SQLite file (driver
+// "sqlite"). The schema is the SQL in schema/sqlite.sql and
+// schema/postgres.sql, applied by Migrate, which is idempotent, versioned in
+// the table pmshooks_inbox_schema_version and never runs by itself.
+//
+// # Crash safety
+//
+// What happens when the process (or the machine) dies at each step:
+//
+//   - Before the commit of the INSERT: nothing was stored and the provider
+//     got no 200; it retries, and the retry is stored.
+//   - After the commit, before the 200 reached the provider: the delivery is
+//     stored; the provider retries, and the copy is answered 200 without
+//     being stored again.
+//   - While a worker handles the delivery: its lease ends (WithLease) and a
+//     worker, of this process after a restart or of another replica, handles
+//     it again. On an orderly shutdown (Run's context ends) a delivery whose
+//     handler gives up is released at once, and the attempt is not counted.
+//   - After the handler returned, before its outcome was written: as above,
+//     the handler runs again. This is the one case where a successful handler
+//     runs twice.
+//
+// # Managing and metrics
+//
+// List and Get show deliveries and their state, Retry brings a dead delivery
+// back, Purge deletes handled deliveries older than a given age (keep them
+// longer than providers retry, a day is plenty), and Stats counts pending,
+// in-flight, dead and done deliveries for a metrics endpoint.
+//
+// # Logging
+//
+// Nothing is logged unless WithLogger is given a *slog.Logger. Each attempt is
+// one line with provider, event_id, attempt and outcome (done, retry, dead,
+// released, lease_lost); stored deliveries and copies are logged at debug
+// level. Lines never hold bodies or header values.
+package inbox

@@ -1,0 +1,253 @@
+package inbox
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+)
+
+// Defaults of the options.
+const (
+	// DefaultWorkers is how many deliveries Run handles at once.
+	DefaultWorkers = 4
+	// DefaultLease is how long a worker holds a delivery: its handler's
+	// context ends then, and another worker may take the delivery over.
+	DefaultLease = time.Minute
+	// DefaultMaxAttempts is how many times a delivery is tried before it is
+	// marked dead. With DefaultBackoff the twelve attempts span 50 to 100
+	// minutes.
+	DefaultMaxAttempts = 12
+	// DefaultPollInterval is how often idle workers look for deliveries that
+	// another replica stored or whose retry became due. Deliveries that this
+	// process stores wake its workers at once.
+	DefaultPollInterval = time.Second
+)
+
+// Inbox stores webhook deliveries in a database before acknowledging them,
+// and hands them to an event.Handler from workers that retry failures and
+// keep the deliveries of one subject in order.
+//
+// One Inbox serves one *sql.DB. HTTPHandler receives, Run processes, and
+// List, Get, Retry, Purge and Stats inspect and manage the stored deliveries.
+// An Inbox is safe for concurrent use: serve HTTP, run workers and call the
+// management methods at the same time, from as many replicas as the dialect
+// allows.
+type Inbox struct {
+	db      *sql.DB
+	dialect Dialect
+	q       *queries
+	schema  *schema
+	cfg     config
+	log     *slog.Logger
+	now     func() time.Time
+
+	// wake carries one token per stored delivery to idle workers of this
+	// process. It never blocks a sender.
+	wake chan struct{}
+
+	mu       sync.RWMutex
+	decoders map[event.Provider]event.Decoder
+}
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	workers     int
+	lease       time.Duration
+	maxAttempts int
+	backoff     Backoff
+	poll        time.Duration
+	logger      *slog.Logger
+	now         func() time.Time
+	headers     HeaderFilter
+	decoders    map[event.Provider]event.Decoder
+}
+
+// WithDecoder sets the decoder that rebuilds the stored deliveries of
+// provider p into events. Every provider package's Receiver is an
+// event.Decoder. HTTPHandler registers its Receiver for its provider when the
+// Receiver is a Decoder and none was set; a replica that runs workers without
+// receiving needs this option for every provider it processes. A nil d is
+// ignored.
+func WithDecoder(p event.Provider, d event.Decoder) Option {
+	return func(c *config) {
+		if d != nil {
+			c.decoders[p] = d
+		}
+	}
+}
+
+// WithWorkers sets how many deliveries Run handles at once in this process;
+// zero or less keeps DefaultWorkers.
+func WithWorkers(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.workers = n
+		}
+	}
+}
+
+// WithLease sets how long a worker holds a delivery it claimed
+// (DefaultLease when zero or less). The handler's context is cancelled when
+// the lease ends, and a worker of any replica may then claim the delivery
+// again: a worker that crashed or hangs loses it. Choose a lease longer than
+// the slowest handler; a shorter one lets two workers run a delivery at once.
+func WithLease(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.lease = d
+		}
+	}
+}
+
+// WithMaxAttempts sets after how many failed attempts a delivery is marked
+// dead (DefaultMaxAttempts when zero or less). 1 means no retry. Dead
+// deliveries are kept, with their last error, until Retry.
+func WithMaxAttempts(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxAttempts = n
+		}
+	}
+}
+
+// WithBackoff sets how long a failed delivery waits before its next attempt.
+// A nil b keeps DefaultBackoff.
+func WithBackoff(b Backoff) Option {
+	return func(c *config) {
+		if b != nil {
+			c.backoff = b
+		}
+	}
+}
+
+// WithPollInterval sets how often idle workers look for work they were not
+// woken for: deliveries stored by other replicas, retries that became due,
+// leases that ended. Zero or less keeps DefaultPollInterval.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.poll = d
+		}
+	}
+}
+
+// WithLogger logs what the inbox does to l: each stored delivery and each
+// attempt with its provider, event id, attempt and outcome. HTTPHandler also
+// gives l to event.Middleware unless an event.WithLogger option overrides it.
+// A nil l is ignored; without this option nothing is logged. Lines never hold
+// bodies or header values.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
+
+// WithClock sets the clock the inbox reads for received times, due times,
+// leases and Purge; nil keeps time.Now. Tests use it to move time. Handler
+// deadlines are real time whatever the clock. Replicas sharing a database
+// must have clocks that agree to well within the lease.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithHeaderFilter sets which request headers are stored with a delivery;
+// nil keeps DefaultHeaderFilter. See HeaderFilter.
+func WithHeaderFilter(f HeaderFilter) Option {
+	return func(c *config) {
+		if f != nil {
+			c.headers = f
+		}
+	}
+}
+
+// New returns an Inbox that keeps its deliveries in db, written in dialect d.
+// It does no I/O: call Migrate before the first Run. It fails when db is nil
+// or d is not a Dialect.
+//
+// With SQLite, New limits db to one open connection (db.SetMaxOpenConns(1)):
+// SQLite admits one writer at a time, and one connection makes the workers
+// and the HTTP handler queue in database/sql instead of failing with
+// SQLITE_BUSY. The caller keeps ownership of db and closes it after the last
+// use of the Inbox.
+func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
+	if db == nil {
+		return nil, errors.New("inbox: New with a nil *sql.DB")
+	}
+	if !d.valid() {
+		return nil, fmt.Errorf("inbox: New with an unknown dialect %v", d)
+	}
+	c := config{
+		workers:     DefaultWorkers,
+		lease:       DefaultLease,
+		maxAttempts: DefaultMaxAttempts,
+		backoff:     DefaultBackoff,
+		poll:        DefaultPollInterval,
+		logger:      slog.New(slog.DiscardHandler),
+		now:         time.Now,
+		headers:     DefaultHeaderFilter,
+		decoders:    make(map[event.Provider]event.Decoder),
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	s, err := loadSchema(d)
+	if err != nil {
+		return nil, err
+	}
+	if d == SQLite {
+		db.SetMaxOpenConns(1)
+	}
+	return &Inbox{
+		db:       db,
+		dialect:  d,
+		q:        newQueries(d),
+		schema:   s,
+		cfg:      c,
+		log:      c.logger,
+		now:      c.now,
+		wake:     make(chan struct{}, c.workers),
+		decoders: c.decoders,
+	}, nil
+}
+
+// Dialect returns the dialect the Inbox was made with.
+func (ib *Inbox) Dialect() Dialect { return ib.dialect }
+
+// decoder returns the decoder of provider p, or nil.
+func (ib *Inbox) decoder(p event.Provider) event.Decoder {
+	ib.mu.RLock()
+	defer ib.mu.RUnlock()
+	return ib.decoders[p]
+}
+
+// addDecoder sets d for p unless p has one.
+func (ib *Inbox) addDecoder(p event.Provider, d event.Decoder) {
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	if _, ok := ib.decoders[p]; !ok {
+		ib.decoders[p] = d
+	}
+}
+
+// notify wakes one idle worker of this process, if any is waiting.
+func (ib *Inbox) notify() {
+	select {
+	case ib.wake <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,388 @@
+package inbox
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pmshooks/pmshooks/event"
+)
+
+// State is where a stored delivery stands.
+type State string
+
+// The states of a delivery.
+const (
+	// StatePending is a delivery waiting: for a worker, for an earlier
+	// delivery of its subject, or for its next attempt (NextAttemptAt).
+	StatePending State = "pending"
+	// StateInFlight is a delivery a worker holds right now, until
+	// NextAttemptAt at the latest (the end of the lease).
+	StateInFlight State = "in_flight"
+	// StateDone is a delivery whose handler returned nil.
+	StateDone State = "done"
+	// StateDead is a delivery that failed on every attempt. It is kept,
+	// with its last error, until Retry.
+	StateDead State = "dead"
+)
+
+// Errors of the management methods.
+var (
+	// ErrNotFound is returned for a delivery id that is not stored.
+	ErrNotFound = errors.New("inbox: no such delivery")
+	// ErrNotDead is returned by Retry for a delivery that is not dead.
+	ErrNotDead = errors.New("inbox: delivery is not dead")
+	// ErrNoDecoder is the error a delivery fails with when the inbox has
+	// no decoder for its provider (see WithDecoder). The delivery is retried
+	// like any failure, so a replica that gets the decoder later handles it.
+	ErrNoDecoder = errors.New("inbox: no decoder for the provider")
+)
+
+// Delivery is one stored delivery, as List and Get return it.
+type Delivery struct {
+	// ID is the inbox's own id, in the order deliveries were stored.
+	ID       int64
+	Provider event.Provider
+	// EventID is the event's ID, unique per provider.
+	EventID string
+	Type    event.Type
+	// Name is the provider's own event name.
+	Name    string
+	Account string
+	Subject event.Subject
+	// Time is when the provider says the event happened; zero when it does
+	// not say.
+	Time       time.Time
+	ReceivedAt time.Time
+	// Header holds the request headers the HeaderFilter kept.
+	Header http.Header
+	// Body is the exact body received.
+	Body  []byte
+	State State
+	// Attempts counts the attempts started so far, the current one
+	// included.
+	Attempts int
+	// NextAttemptAt is when a pending delivery may next be claimed, or when
+	// the lease of one in flight ends.
+	NextAttemptAt time.Time
+	// LastError is the error of the latest failed attempt; "" when none
+	// failed.
+	LastError string
+	// FinishedAt is when the delivery became done or dead; zero otherwise.
+	FinishedAt time.Time
+}
+
+// Filter selects deliveries for List. The zero Filter selects the first
+// DefaultListLimit deliveries of every state, oldest first.
+type Filter struct {
+	// State selects one state; "" selects all.
+	State State
+	// Provider selects one provider; "" selects all.
+	Provider event.Provider
+	// After selects deliveries whose ID is greater: pass the last ID of a
+	// page to get the next.
+	After int64
+	// Limit is the most deliveries returned: zero or less means
+	// DefaultListLimit, more than MaxListLimit means MaxListLimit.
+	Limit int
+}
+
+// Page sizes of List.
+const (
+	DefaultListLimit = 100
+	MaxListLimit     = 1000
+)
+
+// Stats counts the stored deliveries by state, for a metrics endpoint.
+type Stats struct {
+	// Pending counts deliveries waiting for a worker, for an earlier
+	// delivery of their subject or for their next attempt.
+	Pending int64
+	// InFlight counts deliveries held by a worker under a lease that has
+	// not ended.
+	InFlight int64
+	// Dead counts deliveries that failed on every attempt.
+	Dead int64
+	// Done counts handled deliveries not yet purged.
+	Done int64
+	// OldestPending is when the oldest delivery not yet done or dead
+	// (pending or in flight) was received; zero when there is none. How far
+	// it lies in the past is the inbox's lag.
+	OldestPending time.Time
+}
+
+// List returns the deliveries f selects, in the order they were stored.
+// Each Delivery holds its body; a page of MaxListLimit large bodies is
+// large.
+func (ib *Inbox) List(ctx context.Context, f Filter) ([]Delivery, error) {
+	limit := f.Limit
+	switch {
+	case limit <= 0:
+		limit = DefaultListLimit
+	case limit > MaxListLimit:
+		limit = MaxListLimit
+	}
+	state, inFlight, notInFlight := string(f.State), 0, 0
+	switch f.State {
+	case "", StateDone, StateDead:
+	case StatePending:
+		notInFlight = 1
+	case StateInFlight:
+		state, inFlight = string(StatePending), 1
+	default:
+		return nil, fmt.Errorf("inbox: list: unknown state %q", f.State)
+	}
+	now := ib.now()
+	rows, err := ib.db.QueryContext(ctx, ib.q.list,
+		f.After, string(f.Provider), state, inFlight, ib.q.timeArg(now), notInFlight, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list: %w", err)
+	}
+	defer rows.Close()
+	var ds []Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows, now)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: list: %w", err)
+		}
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inbox: list: %w", err)
+	}
+	return ds, nil
+}
+
+// Get returns the delivery with the inbox id id, or an error wrapping
+// ErrNotFound.
+func (ib *Inbox) Get(ctx context.Context, id int64) (Delivery, error) {
+	now := ib.now()
+	d, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.get, id), now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Delivery{}, fmt.Errorf("%w: %d", ErrNotFound, id)
+	}
+	if err != nil {
+		return Delivery{}, fmt.Errorf("inbox: get %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// Retry makes the dead delivery id pending again, due now, with a fresh
+// count of attempts; its last error is kept until an attempt replaces it. It
+// returns an error wrapping ErrNotFound when there is no such delivery and
+// ErrNotDead when it is not dead.
+func (ib *Inbox) Retry(ctx context.Context, id int64) error {
+	res, err := ib.db.ExecContext(ctx, ib.q.retryDead, id, ib.q.timeArg(ib.now()))
+	if err != nil {
+		return fmt.Errorf("inbox: retry %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("inbox: retry %d: %w", id, err)
+	} else if n == 1 {
+		ib.log.InfoContext(ctx, "dead delivery retried", "delivery", id)
+		ib.notify()
+		return nil
+	}
+	var state string
+	switch err := ib.db.QueryRowContext(ctx, ib.q.state, id).Scan(&state); {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%w: %d", ErrNotFound, id)
+	case err != nil:
+		return fmt.Errorf("inbox: retry %d: %w", id, err)
+	}
+	return fmt.Errorf("%w: %d is %s", ErrNotDead, id, state)
+}
+
+// purgeBatch is how many rows one Purge statement deletes, so that storing
+// deliveries is never held up for long.
+const purgeBatch = 1000
+
+// Purge deletes the deliveries that were done more than olderThan ago and
+// returns how many it deleted. Pending, in-flight and dead deliveries are
+// never purged. A copy of a purged delivery that the provider sends again is
+// stored and handled again, so keep done deliveries for longer than the
+// providers retry (a day is plenty). Purge deletes in batches; when ctx ends
+// it returns what it deleted so far with the context's error.
+func (ib *Inbox) Purge(ctx context.Context, olderThan time.Duration) (int64, error) {
+	before := ib.q.timeArg(ib.now().Add(-olderThan))
+	var total int64
+	for {
+		res, err := ib.db.ExecContext(ctx, ib.q.purge, before, purgeBatch)
+		if err != nil {
+			return total, fmt.Errorf("inbox: purge: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("inbox: purge: %w", err)
+		}
+		total += n
+		if n < purgeBatch {
+			if total > 0 {
+				ib.log.InfoContext(ctx, "done deliveries purged", "count", total)
+			}
+			return total, nil
+		}
+	}
+}
+
+// Stats counts the stored deliveries by state.
+func (ib *Inbox) Stats(ctx context.Context) (Stats, error) {
+	var s Stats
+	err := ib.db.QueryRowContext(ctx, ib.q.stats, ib.q.timeArg(ib.now())).
+		Scan(&s.Pending, &s.InFlight, &s.Dead, &s.Done, dbTime{&s.OldestPending})
+	if err != nil {
+		return Stats{}, fmt.Errorf("inbox: stats: %w", err)
+	}
+	return s, nil
+}
+
+// rowScanner is *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// scanDelivery reads deliveryColumns. now tells pending from in flight.
+func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
+	var (
+		d                  Delivery
+		provider, typ      string
+		headers, state     string
+		leased             int
+		lastError          sql.NullString
+		subjKind, subjID   string
+		eventTime, finTime time.Time
+	)
+	err := r.Scan(&d.ID, &provider, &d.EventID, &typ, &d.Name, &d.Account, &subjKind, &subjID,
+		dbTime{&eventTime}, dbTime{&d.ReceivedAt}, &headers, &d.Body, &state, &d.Attempts,
+		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime})
+	if err != nil {
+		return Delivery{}, err
+	}
+	d.Provider, d.Type = event.Provider(provider), event.Type(typ)
+	d.Subject = event.Subject{Kind: subjKind, ID: subjID}
+	d.Time, d.FinishedAt, d.LastError = eventTime, finTime, lastError.String
+	if d.Body == nil {
+		d.Body = []byte{}
+	}
+	if d.Header, err = decodeHeaders(headers); err != nil {
+		return Delivery{}, fmt.Errorf("delivery %d: stored headers: %w", d.ID, err)
+	}
+	d.State = State(state)
+	if d.State == StatePending && leased == 1 && d.NextAttemptAt.After(now) {
+		d.State = StateInFlight
+	}
+	return d, nil
+}
+
+// insert stores one delivery unless a delivery with the same provider and
+// event id is stored. It returns the new row's id and true, or 0 and false
+// for a copy.
+func (ib *Inbox) insert(ctx context.Context, p event.Provider, e event.Event, headers string, body []byte, now time.Time) (int64, bool, error) {
+	id := e.ID()
+	if id == "" {
+		id = event.HashID(body)
+	}
+	subj := e.Subject()
+	var rowID int64
+	err := ib.db.QueryRowContext(ctx, ib.q.insert,
+		cleanText(string(p)), cleanText(id), cleanText(string(e.Type())), cleanText(e.Name()),
+		cleanText(e.Account()), cleanText(subj.Kind), cleanText(subj.ID),
+		ib.q.timeArg(e.Time()), ib.q.timeArg(now), headers, body,
+	).Scan(&rowID)
+	if errors.Is(err, sql.ErrNoRows) { // ON CONFLICT DO NOTHING returned no row
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return rowID, true, nil
+}
+
+// cleanText makes s storable in a text column of either dialect: valid
+// UTF-8, without NUL, which PostgreSQL refuses. A delivery whose event id
+// held such bytes would otherwise fail to store on every retry.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// errRaced is claim's answer when the row it picked was taken by another
+// worker between the pick and the lease: try again at once.
+var errRaced = errors.New("inbox: claim raced")
+
+// claim leases the first claimable delivery to a new token until now plus
+// the lease. It returns nil, nil when no delivery is claimable.
+func (ib *Inbox) claim(ctx context.Context, now time.Time) (*Delivery, string, error) {
+	token := rand.Text()
+	until := now.Add(ib.cfg.lease)
+	if ib.dialect == SQLite {
+		d, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.claim,
+			ib.q.timeArg(now), token, ib.q.timeArg(until)), now)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return &d, token, nil
+	}
+
+	// READ COMMITTED whatever the database's default: the re-check must see
+	// what other workers committed after this transaction began.
+	tx, err := ib.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return nil, "", err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, ib.q.claimSetup); err != nil {
+		return nil, "", err
+	}
+	var (
+		id                     int64
+		provider, kind, subjID string
+	)
+	err = tx.QueryRowContext(ctx, ib.q.claim, ib.q.timeArg(now)).Scan(&id, &provider, &kind, &subjID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if subjID != "" {
+		if _, err := tx.ExecContext(ctx, ib.q.claimLock, subjectLockKey(provider, kind, subjID)); err != nil {
+			return nil, "", err
+		}
+	}
+	d, err := scanDelivery(tx.QueryRowContext(ctx, ib.q.claimUpdate,
+		ib.q.timeArg(now), token, ib.q.timeArg(until), id), now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", errRaced
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, "", err
+	}
+	return &d, token, nil
+}
+
+// finish records the outcome of an attempt with one of the completion
+// statements, whose parameters are id, token, a time and, for some, an
+// error text. It reports false when the lease was lost: another worker
+// claimed the delivery after the lease ended, and owns its outcome.
+func (ib *Inbox) finish(ctx context.Context, query string, id int64, token string, at time.Time, errText ...any) (bool, error) {
+	args := append([]any{id, token, ib.q.timeArg(at)}, errText...)
+	res, err := ib.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -1,0 +1,214 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/pmshooks/pmshooks/event"
+)
+
+// finishTimeout bounds the write of an attempt's outcome, which runs even
+// after Run's context ended.
+const finishTimeout = 10 * time.Second
+
+// maxErrorText is how much of an error's text is stored as LastError.
+const maxErrorText = 4096
+
+// Run processes stored deliveries with h until ctx ends, then waits for the
+// workers to stop and returns nil. It fails at once with an error wrapping
+// ErrNotMigrated or ErrSchemaTooNew when the schema does not match this
+// package. It panics when h is nil.
+//
+// Run starts the configured number of workers (WithWorkers). Each claims the
+// oldest delivery it may take, leases it (WithLease), rebuilds its Event with
+// the provider's event.Decoder (no authentication: it was authenticated when
+// it was stored) and calls h with a context that ends with the lease. Then:
+//
+//   - h returns nil: the delivery is done.
+//   - h returns an error or panics (the panic is recovered into an
+//     *event.PanicError), or the delivery cannot be decoded: it is retried
+//     after the Backoff, or marked dead, with the error, once it has been
+//     attempted WithMaxAttempts times. Nothing is ever dropped.
+//   - ctx ends while h runs: h's context ends too; if h then fails, the
+//     delivery is released for another worker at once and the attempt is not
+//     counted.
+//   - the worker's process dies or h outlives the lease: the lease ends and
+//     any worker, on any replica, takes the delivery over; the late outcome
+//     of the first worker is discarded and logged.
+//
+// Delivery is at least once: a handler may see an event again after a crash
+// or a lease that ran out, so handlers must be idempotent per event ID, as
+// with event.NewHTTPHandler.
+//
+// Deliveries about one subject (same provider, Subject.Kind and Subject.ID,
+// with a non-empty ID) are handled one at a time, in the order they were
+// stored, across every worker and replica: a delivery is claimed only when
+// no earlier delivery of its subject is pending or in flight. A delivery that
+// keeps failing therefore holds back the later deliveries of its subject
+// until it is done or dead (with the defaults, up to about 100 minutes).
+// Deliveries without a subject are not ordered.
+//
+// Run may be called by several goroutines or replicas at once; each call runs
+// its own workers.
+func (ib *Inbox) Run(ctx context.Context, h event.Handler) error {
+	if h == nil {
+		panic("inbox: Run with a nil Handler")
+	}
+	if err := ib.checkSchema(ctx); err != nil {
+		return err
+	}
+	ib.log.InfoContext(ctx, "inbox workers started", "workers", ib.cfg.workers, "dialect", ib.dialect.String())
+	var wg sync.WaitGroup
+	for range ib.cfg.workers {
+		wg.Go(func() { ib.work(ctx, h) })
+	}
+	wg.Wait()
+	ib.log.InfoContext(context.WithoutCancel(ctx), "inbox workers stopped")
+	return nil
+}
+
+// maxErrorWait bounds how long a worker waits after claims failed several
+// times in a row, as when the database is down.
+const maxErrorWait = 30 * time.Second
+
+// maxRaces is how many claims in a row may lose their row to another worker
+// before a worker waits a poll interval.
+const maxRaces = 10
+
+// work is one worker's loop: claim, handle, record; wait when idle.
+func (ib *Inbox) work(ctx context.Context, h event.Handler) {
+	var failures, races int
+	for ctx.Err() == nil {
+		d, token, err := ib.claim(ctx, ib.now())
+		switch {
+		case errors.Is(err, errRaced):
+			if races++; races >= maxRaces {
+				races = 0
+				ib.idle(ctx, ib.cfg.poll)
+			}
+		case err != nil:
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			wait := min(ib.cfg.poll<<min(failures-1, 8), max(maxErrorWait, ib.cfg.poll))
+			ib.log.ErrorContext(ctx, "inbox: claiming a delivery failed", "err", err, "failures", failures, "retry_in", wait)
+			ib.idle(ctx, wait)
+		case d == nil:
+			failures, races = 0, 0
+			ib.idle(ctx, ib.cfg.poll)
+		default:
+			failures, races = 0, 0
+			ib.process(ctx, h, d, token)
+		}
+	}
+}
+
+// idle waits for a wake-up, d (plus up to a tenth, so that replicas drift
+// apart) or the end of ctx.
+func (ib *Inbox) idle(ctx context.Context, d time.Duration) {
+	d += rand.N(d/10 + 1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-ib.wake:
+	case <-t.C:
+	}
+}
+
+// process runs one attempt of d and records its outcome.
+func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, token string) {
+	log := ib.log.With("provider", string(d.Provider), "event_id", d.EventID, "type", string(d.Type),
+		"delivery", d.ID, "attempt", d.Attempts)
+	start := time.Now()
+
+	var err error
+	if dec := ib.decoder(d.Provider); dec == nil {
+		err = fmt.Errorf("%w %q", ErrNoDecoder, d.Provider)
+	} else if e, derr := dec.Decode(d.Header, d.Body); derr != nil {
+		err = fmt.Errorf("inbox: decoding the stored delivery: %w", derr)
+	} else {
+		hctx, cancel := context.WithTimeout(ctx, ib.cfg.lease)
+		err = safeHandle(hctx, h, e)
+		cancel()
+	}
+
+	// The outcome is written even when ctx has ended: it is what makes a
+	// shutdown lose nothing.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	now := ib.now()
+	var (
+		outcome, msg string
+		held         bool
+		ferr         error
+		level        = slog.LevelInfo
+		attrs        = []any{"duration", time.Since(start)}
+	)
+	switch {
+	case err == nil:
+		outcome, msg = "done", "delivery handled"
+		held, ferr = ib.finish(fctx, ib.q.complete, d.ID, token, now)
+	case ctx.Err() != nil:
+		outcome, msg = "released", "delivery released: the workers are stopping"
+		attrs = append(attrs, "err", err)
+		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, now)
+	case d.Attempts >= ib.cfg.maxAttempts:
+		outcome, msg, level = "dead", "delivery failed on its last attempt: dead until retried", slog.LevelError
+		attrs = append(attrs, errAttrs(err)...)
+		held, ferr = ib.finish(fctx, ib.q.dead, d.ID, token, now, errorText(err))
+	default:
+		next := now.Add(max(ib.cfg.backoff(d.Attempts), 0))
+		outcome, msg, level = "retry", "delivery failed: retry scheduled", slog.LevelWarn
+		attrs = append(attrs, "next_attempt_at", next)
+		attrs = append(attrs, errAttrs(err)...)
+		held, ferr = ib.finish(fctx, ib.q.retry, d.ID, token, next, errorText(err))
+	}
+	switch {
+	case ferr != nil:
+		// The lease runs out and the delivery is attempted again.
+		log.ErrorContext(fctx, "inbox: recording the outcome failed; the delivery will be attempted again",
+			"outcome", outcome, "err", ferr)
+	case !held:
+		log.WarnContext(fctx, "lease lost: another worker took the delivery over; this outcome is discarded",
+			append(attrs, "outcome", "lease_lost", "discarded", outcome)...)
+	default:
+		log.Log(fctx, level, msg, append(attrs, "outcome", outcome)...)
+	}
+}
+
+// errAttrs describes err for the log, with the stack of a panic.
+func errAttrs(err error) []any {
+	var p *event.PanicError
+	if errors.As(err, &p) {
+		return []any{"err", err, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack)}
+	}
+	return []any{"err", err}
+}
+
+// errorText is err's text as stored in last_error, bounded.
+func errorText(err error) string {
+	s := err.Error()
+	if len(s) > maxErrorText {
+		s = s[:maxErrorText]
+	}
+	return cleanText(s)
+}
+
+// safeHandle runs h, turning a panic into an *event.PanicError, as
+// event.NewHTTPHandler does.
+func safeHandle(ctx context.Context, h event.Handler, e event.Event) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &event.PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return h.HandleEvent(ctx, e)
+}

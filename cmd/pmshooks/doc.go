@@ -1,0 +1,140 @@
+// Command pmshooks is the developer command of pmshooks, in the spirit of
+// stripe-cli: it posts correctly signed sample deliveries of the five
+// property-management systems (BookingSync, Channex, Hostaway, OwnerRez,
+// Propexo), runs a receiver that prints what arrives, inspects captured
+// bodies, manages webhook subscriptions through the providers' APIs, and
+// manages the deliveries stored by an inbox.
+//
+// Install it with
+//
+//	go install github.com/pmshooks/pmshooks/cmd/pmshooks@latest
+//
+// and try it in two terminals:
+//
+//	pmshooks listen
+//	pmshooks send hostaway reservation.created --webhook-password dev-... # the command listen printed
+//
+// Every command and subcommand takes -h or --help. Flags and arguments may
+// come in any order; "--" ends the flags. The exit status is 0 on success,
+// 1 when the command failed (an unknown provider or event, a missing
+// credential, a refused delivery, an API error) and 2 for a usage error (an
+// unknown flag, a missing argument).
+//
+// # send
+//
+//	pmshooks send PROVIDER EVENT [--url URL] [CREDENTIAL FLAGS] [-H 'Name: value']... [--unsigned] [-v]
+//	pmshooks send PROVIDER --list
+//
+// Send posts the sample delivery of EVENT, the provider's own event name, to
+// URL (by default http://127.0.0.1:8080/hooks/PROVIDER, where listen
+// receives), authenticated exactly as the provider does: BookingSync's and
+// Propexo's HMAC signatures, Channex's secret header, Hostaway's and
+// OwnerRez's Basic auth. It prints the status the receiver answered and fails
+// unless it is 2xx. --list prints the provider's events with their
+// normalized types.
+//
+// The credentials are the receiver's verifier settings. Each is a flag or
+// else an environment variable, with a default for the non-secret ones:
+//
+//	provider     flag                environment variable        default
+//	bookingsync  --client-secret     BOOKINGSYNC_CLIENT_SECRET
+//	channex      --webhook-header    CHANNEX_WEBHOOK_HEADER      X-Pmshooks-Token
+//	channex      --webhook-token     CHANNEX_WEBHOOK_TOKEN
+//	hostaway     --webhook-login     HOSTAWAY_WEBHOOK_LOGIN      pmshooks
+//	hostaway     --webhook-password  HOSTAWAY_WEBHOOK_PASSWORD
+//	ownerrez     --webhook-user      OWNERREZ_WEBHOOK_USER       pmshooks
+//	ownerrez     --webhook-password  OWNERREZ_WEBHOOK_PASSWORD
+//	propexo      --webhook-secret    PROPEXO_WEBHOOK_SECRET
+//
+// Examples:
+//
+//	pmshooks send propexo --list
+//	PROPEXO_WEBHOOK_SECRET=s3cr3t pmshooks send propexo DATA_NEW --url https://dev.example/hooks/propexo
+//	pmshooks send channex booking_new --webhook-token t0ken
+//	pmshooks send hostaway reservation.created --unsigned   # expect 401, exit status 1
+//
+// # listen
+//
+//	pmshooks listen [--addr 127.0.0.1:8080] [-v]
+//
+// Listen runs one receiver for all five providers on POST /hooks/{provider}
+// and prints a line for each delivery: the time, the status it answered, the
+// provider, the event name, the normalized type, the subject and "verified";
+// or why it was refused (401 authentication failed, 400 not decodable, 413
+// too large), or that it was a duplicate. -v adds the event as JSON.
+//
+// A provider whose credentials are not all in the environment runs in
+// development mode: its secrets are random for this run. At start, listen
+// prints each provider's URL, credentials and the exact send command that
+// posts it a signed sample. It stops gracefully on Ctrl-C or SIGTERM.
+//
+//	$ pmshooks listen
+//	pmshooks listen: receiving webhooks on http://127.0.0.1:8080/hooks/{provider}
+//	...
+//	hostaway  http://127.0.0.1:8080/hooks/hostaway
+//	  HOSTAWAY_WEBHOOK_LOGIN=pmshooks                         (default)
+//	  HOSTAWAY_WEBHOOK_PASSWORD=dev-5476f70937a58b149aa15cf7  (generated)
+//	  try: pmshooks send hostaway reservation.created --url http://127.0.0.1:8080/hooks/hostaway --webhook-password dev-5476f70937a58b149aa15cf7
+//	...
+//	12:21:59 200 hostaway reservation.created -> booking.created booking/13 (verified, id sha256:667e157179bd...)
+//	         booking 13 confirmed 2017-07-15..2017-07-16 Andrew Peterson airbnb 267 USD
+//	12:21:59 401 hostaway delivery rejected: authentication failed: hostaway: verify: unauthorized: ...
+//
+// # inspect
+//
+//	pmshooks inspect PROVIDER [FILE|-] [-H 'Name: value']... [CREDENTIAL FLAGS] [--verify]
+//
+// Inspect parses a captured body (FILE, or standard input) as the provider's
+// receiver does and prints, as indented JSON, the normalized event (provider,
+// name, type, id, account, subject, time, booking or message) and the
+// provider's typed payload. It verifies nothing unless credentials are given,
+// by a credential flag or by --verify (from the environment); it then checks
+// the body against the headers given with -H.
+//
+//	pmshooks inspect ownerrez booking.json
+//	pbpaste | pmshooks inspect channex
+//	pmshooks inspect propexo body.json --webhook-secret s3cr3t -H 'propexo-signature: 5d41...'
+//
+// # webhooks
+//
+//	pmshooks webhooks PROVIDER list   [--json] [--base-url URL]
+//	pmshooks webhooks PROVIDER create --url URL [PROVIDER FLAGS] [--json] [--base-url URL]
+//	pmshooks webhooks PROVIDER delete ID [--base-url URL]
+//	pmshooks webhooks channex  test   [ID | --url URL ...]
+//
+// Webhooks drives the providers' subscription clients. The API keys come
+// from the environment only (a missing one is named, exit status 1):
+//
+//	channex   CHANNEX_API_KEY
+//	hostaway  HOSTAWAY_ACCOUNT_ID and HOSTAWAY_CLIENT_SECRET, or HOSTAWAY_ACCESS_TOKEN
+//	ownerrez  OWNERREZ_TOKEN (an OAuth access token; with OWNERREZ_EMAIL, a personal token), or OWNERREZ_ACCESS_TOKEN
+//	propexo   PROPEXO_API_KEY
+//
+// create gives the new webhook the receiver's credentials where the provider
+// sends them (Channex's secret header, Hostaway's Basic-auth pair, Propexo's
+// signing secret), from the same variables as listen. --base-url points the
+// client at a staging API or a fake. BookingSync has no subscription API:
+// the command says so and fails. Secrets are never printed, except the
+// signing secret Propexo generates on create.
+//
+//	CHANNEX_API_KEY=... pmshooks webhooks channex list --base-url https://staging.channex.io/api/v1
+//	CHANNEX_API_KEY=... CHANNEX_WEBHOOK_TOKEN=t0ken pmshooks webhooks channex create --url https://acme.example/hooks/channex --events 'booking_new;booking_cancellation'
+//	PROPEXO_API_KEY=... pmshooks webhooks propexo create --url https://acme.example/hooks/propexo --trigger DATA_NEW,DATA_UPDATE --model leases
+//	OWNERREZ_TOKEN=at_... pmshooks webhooks ownerrez delete 123
+//
+// # inbox
+//
+//	pmshooks inbox list  --db DSN [--state STATE] [--provider PROVIDER] [--limit N] [--after ID] [--json]
+//	pmshooks inbox retry --db DSN ID...
+//	pmshooks inbox purge --db DSN [--older-than 24h]
+//
+// Inbox manages the deliveries a receiver built on package inbox stored: list
+// them (state, attempts, next attempt, last error, and the counts of each
+// state), make dead ones pending again, delete the handled ones. DSN is a
+// postgres:// or postgresql:// URL for PostgreSQL, anything else the path of an
+// existing SQLite file.
+//
+//	pmshooks inbox list --db inbox.db --state dead
+//	pmshooks inbox retry --db inbox.db 42 43
+//	pmshooks inbox purge --db postgres://app@db/app --older-than 72h
+package main

@@ -1,0 +1,324 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", for postgres:// DSNs
+	_ "modernc.org/sqlite"             // driver "sqlite", for SQLite files
+
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/inbox"
+)
+
+const inboxUsage = `Usage:
+  pmshooks inbox list  --db DSN [--state STATE] [--provider PROVIDER] [--limit N] [--after ID] [--json]
+  pmshooks inbox retry --db DSN ID...
+  pmshooks inbox purge --db DSN [--older-than DURATION]
+
+Inbox manages the deliveries that a receiver built on package inbox stored:
+list them with their state, attempts and last error, make dead ones pending
+again, and delete the handled ones.
+
+DSN is a postgres:// or postgresql:// URL for PostgreSQL, anything else the
+path of a SQLite file (which must exist). The inbox's schema must have been
+migrated (inbox.Migrate) by the receiver.
+
+Run 'pmshooks inbox ACTION --help' for the flags of an action.
+`
+
+func (a *app) inbox(ctx context.Context, args []string) error {
+	c := newCLI("pmshooks inbox", inboxUsage)
+	actions := map[string]func(context.Context, []string) error{
+		"list":  a.inboxList,
+		"retry": a.inboxRetry,
+		"purge": a.inboxPurge,
+	}
+	action, rest, err := c.word(a.stdout, args, "ACTION", "list, retry, purge")
+	if err != nil {
+		return err
+	}
+	run, ok := actions[action]
+	if !ok {
+		return c.usagef("unknown action %q (actions: list, retry, purge)", action)
+	}
+	return run(ctx, rest)
+}
+
+// inboxCLI is the command line of one inbox action, with its --db flag.
+func inboxCLI(action, usage string) (*cli, *string) {
+	c := newCLI("pmshooks inbox "+action, usage)
+	db := c.String("db", "", "the inbox database: a postgres:// `DSN` or a SQLite file path (required)")
+	return c, db
+}
+
+// openInbox opens the inbox at dsn. The caller calls close.
+func openInbox(c *cli, dsn string) (ib *inbox.Inbox, close func(), err error) {
+	if dsn == "" {
+		return nil, nil, c.usagef("missing --db DSN")
+	}
+	if inbox.DialectOf(dsn) == inbox.SQLite && !strings.HasPrefix(dsn, "file:") && !strings.HasPrefix(dsn, ":memory:") {
+		// OpenDB creates a missing file; a mistyped path must not list an
+		// empty inbox.
+		path, _, _ := strings.Cut(dsn, "?")
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil, c.failf("no inbox database: %w", err)
+		}
+	}
+	db, d, err := inbox.OpenDB(dsn)
+	if err != nil {
+		return nil, nil, c.failf("open the inbox database: %w", err)
+	}
+	ib, err = inbox.New(db, d)
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, c.fail(err)
+	}
+	return ib, func() { _ = db.Close() }, nil
+}
+
+// notMigratedHint follows errors of queries that may have failed because the
+// schema is missing.
+const notMigratedHint = " (is --db the receiver's inbox, and was it migrated with inbox.Migrate?)"
+
+const inboxListUsage = `Usage:
+  pmshooks inbox list --db DSN [--state STATE] [--provider PROVIDER] [--limit N] [--after ID] [--json]
+
+List prints the stored deliveries, oldest first, with their state, attempts,
+next attempt (or when they finished) and last error, then the counts of each
+state. STATE is pending, in_flight, done or dead. When a page is full, it
+prints the --after flag that gives the next one.
+`
+
+func (a *app) inboxList(ctx context.Context, args []string) error {
+	c, dsn := inboxCLI("list", inboxListUsage)
+	state := c.String("state", "", "only deliveries in this `state`: pending, in_flight, done or dead")
+	provider := c.String("provider", "", "only deliveries of this `provider`")
+	limit := c.Int("limit", inbox.DefaultListLimit, fmt.Sprintf("at most `N` deliveries (up to %d)", inbox.MaxListLimit))
+	after := c.Int64("after", 0, "only deliveries whose inbox `ID` is greater: the next page")
+	asJSON := c.Bool("json", false, "print the deliveries as JSON, bodies and headers included")
+	pos, err := c.parse(a.stdout, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return c.usagef("unexpected argument %q", pos[0])
+	}
+	switch s := inbox.State(*state); s {
+	case "", inbox.StatePending, inbox.StateInFlight, inbox.StateDone, inbox.StateDead:
+	default:
+		return c.usagef("--state %q: want pending, in_flight, done or dead", *state)
+	}
+	if *provider != "" {
+		p, err := lookupProvider(c, *provider)
+		if err != nil {
+			return err
+		}
+		*provider = string(p.Name)
+	}
+	ib, closeDB, err := openInbox(c, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	f := inbox.Filter{State: inbox.State(*state), Provider: event.Provider(*provider), After: *after, Limit: *limit}
+	ds, err := ib.List(ctx, f)
+	if err != nil {
+		return c.failf("%w%s", err, notMigratedHint)
+	}
+	if *asJSON {
+		return writeDeliveriesJSON(a.stdout, ds)
+	}
+	stats, err := ib.Stats(ctx)
+	if err != nil {
+		return c.failf("%w%s", err, notMigratedHint)
+	}
+	writeDeliveries(a.stdout, ds)
+	fmt.Fprintf(a.stdout, "\npending %d, in flight %d, dead %d, done %d", stats.Pending, stats.InFlight, stats.Dead, stats.Done)
+	if !stats.OldestPending.IsZero() {
+		fmt.Fprintf(a.stdout, "; oldest not done received %s", formatTime(stats.OldestPending))
+	}
+	fmt.Fprintln(a.stdout)
+	page := *limit
+	if page <= 0 {
+		page = inbox.DefaultListLimit
+	}
+	if n := len(ds); n > 0 && n >= min(page, inbox.MaxListLimit) {
+		fmt.Fprintf(a.stdout, "more may follow: --after %d\n", ds[n-1].ID)
+	}
+	return nil
+}
+
+func writeDeliveries(w io.Writer, ds []inbox.Delivery) {
+	if len(ds) == 0 {
+		fmt.Fprintln(w, "no deliveries")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATE\tPROVIDER\tEVENT\tTYPE\tSUBJECT\tATTEMPTS\tRECEIVED\tNEXT/FINISHED\tLAST ERROR")
+	for _, d := range ds {
+		when := d.NextAttemptAt
+		if d.State == inbox.StateDone || d.State == inbox.StateDead {
+			when = d.FinishedAt
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n",
+			d.ID, d.State, d.Provider, d.Name, d.Type, orDash(d.Subject.String()), d.Attempts,
+			formatTime(d.ReceivedAt), formatTime(when), orDash(oneLine(d.LastError, 80)))
+	}
+	_ = tw.Flush()
+}
+
+// deliveryView is a Delivery as list --json prints it: the body as JSON
+// when it is JSON, else as text.
+type deliveryView struct {
+	inbox.Delivery
+	Body any `json:"Body"`
+}
+
+func writeDeliveriesJSON(w io.Writer, ds []inbox.Delivery) error {
+	views := make([]deliveryView, 0, len(ds))
+	for _, d := range ds {
+		var body any = string(d.Body)
+		if json.Valid(d.Body) {
+			body = json.RawMessage(d.Body)
+		}
+		d.Header = redactHeader(d.Header)
+		views = append(views, deliveryView{Delivery: d, Body: body})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(views)
+}
+
+const inboxRetryUsage = `Usage:
+  pmshooks inbox retry --db DSN ID...
+
+Retry makes the dead deliveries ID (the inbox ids that list prints) pending
+again, due now, with a fresh count of attempts: the receiver's workers handle
+them again. It fails for an id that is not stored or not dead.
+`
+
+func (a *app) inboxRetry(ctx context.Context, args []string) error {
+	c, dsn := inboxCLI("retry", inboxRetryUsage)
+	pos, err := c.parse(a.stdout, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return c.usagef("missing ID (the inbox ids that 'pmshooks inbox list --state dead' prints)")
+	}
+	ids := make([]int64, 0, len(pos))
+	for _, s := range pos {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return c.usagef("ID %q is not an inbox id", s)
+		}
+		ids = append(ids, id)
+	}
+	ib, closeDB, err := openInbox(c, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	var errs []error
+	for _, id := range ids {
+		switch err := ib.Retry(ctx, id); {
+		case err == nil:
+			fmt.Fprintf(a.stdout, "%d: pending again\n", id)
+		case errors.Is(err, inbox.ErrNotFound), errors.Is(err, inbox.ErrNotDead):
+			errs = append(errs, fmt.Errorf("%d: %w", id, err))
+		default:
+			errs = append(errs, fmt.Errorf("%d: %w%s", id, err, notMigratedHint))
+		}
+	}
+	if len(errs) > 0 {
+		return c.fail(errors.Join(errs...))
+	}
+	return nil
+}
+
+const inboxPurgeUsage = `Usage:
+  pmshooks inbox purge --db DSN [--older-than DURATION]
+
+Purge deletes the deliveries that were handled (done) more than DURATION ago.
+Pending, in-flight and dead deliveries are never purged. A provider's copy of a
+purged delivery is stored and handled again, so keep done deliveries longer than
+the providers retry: a day is plenty.
+`
+
+func (a *app) inboxPurge(ctx context.Context, args []string) error {
+	c, dsn := inboxCLI("purge", inboxPurgeUsage)
+	olderThan := c.Duration("older-than", 24*time.Hour, "purge what was done more than this `duration` ago")
+	pos, err := c.parse(a.stdout, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return c.usagef("unexpected argument %q", pos[0])
+	}
+	if *olderThan < 0 {
+		return c.usagef("--older-than %s is negative", *olderThan)
+	}
+	ib, closeDB, err := openInbox(c, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	n, err := ib.Purge(ctx, *olderThan)
+	fmt.Fprintf(a.stdout, "purged %d deliveries done more than %s ago\n", n, *olderThan)
+	if err != nil {
+		return c.failf("%w%s", err, notMigratedHint)
+	}
+	return nil
+}
+
+// redactHeader hides the values of the headers whose names say they hold
+// a secret. The inbox stores every header but Authorization and cookies by
+// default, so a secret header, such as the token header of a Channex
+// webhook, is stored unless the receiver drops it.
+func redactHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		lk := strings.ToLower(k)
+		if strings.Contains(lk, "token") || strings.Contains(lk, "secret") || strings.Contains(lk, "password") ||
+			strings.Contains(lk, "key") || strings.Contains(lk, "auth") {
+			vs = []string{"(redacted)"}
+		}
+		out[k] = vs
+	}
+	return out
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine returns s on one line, cut to n runes.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-3]) + "..."
+	}
+	return s
+}

@@ -58,6 +58,16 @@ func NewReceiver(v verify.Verifier, opts ...Option) (*Receiver, error) {
 // Provider returns Provider.
 func (r *Receiver) Provider() event.Provider { return Provider }
 
+// SecretHeaders returns the header that carries the webhook's secret when
+// the Receiver checks deliveries with this package's Verifier, so that
+// stores of deliveries (such as the inbox) leave it out. See event.Receiver.
+func (r *Receiver) SecretHeaders() []string {
+	if v, ok := r.verifier.(*Verifier); ok {
+		return []string{v.Header()}
+	}
+	return nil
+}
+
 // Receive authenticates the delivery, then parses and normalizes it. A
 // failed authentication returns the verifier's error (never wrapping
 // event.ErrMalformed); an authentic body that does not parse returns an

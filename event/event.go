@@ -73,6 +73,14 @@ func (s Subject) String() string {
 // Receive must return an error wrapping ErrMalformed when, and only when, the
 // delivery is authentic but cannot be decoded. Any other error is treated as an
 // authentication failure. Implementations are safe for concurrent use.
+//
+// A Receiver whose provider sends a credential in a header of its own (such
+// as the secret header of a Channex webhook) says which with a method
+//
+//	SecretHeaders() []string
+//
+// so that what stores or prints deliveries (the inbox, the pmshooks
+// command) leaves those headers out.
 type Receiver interface {
 	Provider() Provider
 	Receive(h http.Header, body []byte) (Event, error)

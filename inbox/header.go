@@ -18,7 +18,9 @@ type HeaderFilter func(name string) bool
 // delivery. Signature headers are kept: a MAC of the body is no secret.
 //
 // A secret sent in a header of its own, such as the token header configured
-// on a Channex webhook, is stored unless it is dropped: use DropHeaders.
+// on a Channex webhook, is dropped when the Receiver names it (a
+// SecretHeaders method, see event.Receiver; channex.Receiver has one);
+// DropHeaders drops others.
 func DefaultHeaderFilter(name string) bool {
 	switch name {
 	case "Authorization", "Proxy-Authorization", "Cookie",

@@ -47,13 +47,20 @@ func (ib *Inbox) HTTPHandler(r event.Receiver, opts ...event.HTTPOption) http.Ha
 	if d, ok := r.(event.Decoder); ok {
 		ib.addDecoder(r.Provider(), d)
 	}
+	filter := ib.cfg.headers
+	if s, ok := r.(interface{ SecretHeaders() []string }); ok && len(s.SecretHeaders()) > 0 {
+		secret := DropHeaders(s.SecretHeaders()...)
+		keep := filter
+		filter = func(name string) bool { return secret(name) && keep(name) }
+	}
 	eopts := append([]event.HTTPOption{event.WithLogger(ib.cfg.logger)}, opts...)
-	return event.Middleware(r, eopts...)(&storeHandler{ib: ib, provider: r.Provider()})
+	return event.Middleware(r, eopts...)(&storeHandler{ib: ib, provider: r.Provider(), headers: filter})
 }
 
 type storeHandler struct {
 	ib       *Inbox
 	provider event.Provider
+	headers  HeaderFilter // the inbox's filter, less the receiver's secret headers
 }
 
 func (s *storeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +77,7 @@ func (s *storeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusBadRequest)
 		return
 	}
-	headers, err := encodeHeaders(r.Header, s.ib.cfg.headers)
+	headers, err := encodeHeaders(r.Header, s.headers)
 	if err != nil {
 		log.ErrorContext(ctx, "delivery not stored: headers", "err", err)
 		writeStatus(w, http.StatusInternalServerError)

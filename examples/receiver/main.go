@@ -26,9 +26,19 @@
 //	OWNERREZ_WEBHOOK_USER, OWNERREZ_WEBHOOK_PASSWORD  OwnerRez: the OAuth app's webhook user and password
 //	PROPEXO_WEBHOOK_SECRET                            Propexo: the webhook's secret
 //
+// Deliveries go through a durable inbox (package inbox): each is stored, then
+// acknowledged, then handled by workers, so a slow handler never makes a
+// provider wait and a crash loses nothing. The store is a SQLite file by
+// default:
+//
+//	-db pmshooks-inbox.db                        a SQLite file (the default; the demo uses a temporary one)
+//	-db postgres://user@host/db                  PostgreSQL, for several replicas
+//
+// or the PMSHOOKS_DB environment variable when -db is not given.
+//
 // Logs go to standard error as text (log/slog); -v adds debug lines. The
 // server has read, write and idle timeouts and shuts down gracefully on
-// SIGINT and SIGTERM.
+// SIGINT and SIGTERM, letting the workers finish what they hold.
 package main
 
 import (
@@ -48,7 +58,11 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver inbox.OpenDB uses
+	_ "modernc.org/sqlite"             // the SQLite driver inbox.OpenDB uses
+
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/inbox"
 	"github.com/pmshooks/pmshooks/internal/registry"
 )
 
@@ -65,6 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "post signed samples of every provider to the server, print what is handled, and exit")
 	verbose := fs.Bool("v", false, "log debug lines")
+	dsn := fs.String("db", "", "inbox store: a SQLite file path or a postgres:// URL (default $PMSHOOKS_DB, else pmshooks-inbox.db; a temporary file with -demo)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -77,7 +92,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	a, err := newApp(getenv, logger, stdout)
+	if *dsn == "" {
+		*dsn = getenv("PMSHOOKS_DB")
+	}
+	if *dsn == "" && *demo {
+		dir, err := os.MkdirTemp("", "pmshooks-demo-")
+		if err != nil {
+			fmt.Fprintln(stderr, "receiver:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		*dsn = dir + "/inbox.db"
+	}
+	if *dsn == "" {
+		*dsn = "pmshooks-inbox.db"
+	}
+	ib, closeDB, err := openInbox(ctx, *dsn, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "receiver:", err)
+		return 1
+	}
+	defer closeDB()
+
+	a, err := newApp(getenv, logger, stdout, ib)
 	if err != nil {
 		fmt.Fprintln(stderr, "receiver:", err)
 		return 1
@@ -85,6 +122,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *demo {
 		*addr = "127.0.0.1:0"
 	}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	worked := make(chan error, 1)
+	go func() { worked <- ib.Run(workCtx, a.mux) }()
+	defer func() {
+		stopWork()
+		if err := <-worked; err != nil && !errors.Is(err, context.Canceled) {
+			logger.Error("inbox workers", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "receiver:", err)
@@ -101,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
-	logger.Info("listening", "url", base+"/hooks/{provider}")
+	logger.Info("listening", "url", base+"/hooks/{provider}", "inbox", inbox.DialectOf(*dsn).String())
 
 	code := 0
 	if *demo {
@@ -129,8 +175,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return code
 }
 
+// openInbox opens the store dsn names and migrates its schema.
+func openInbox(ctx context.Context, dsn string, logger *slog.Logger) (*inbox.Inbox, func(), error) {
+	db, dialect, err := inbox.OpenDB(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	ib, err := inbox.New(db, dialect,
+		inbox.WithLogger(logger),
+		// A short poll keeps the demo brisk; production can keep the default.
+		inbox.WithPollInterval(100*time.Millisecond))
+	if err == nil {
+		err = ib.Migrate(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return ib, func() { db.Close() }, nil
+}
+
 // app holds one receiver per provider and the provider-agnostic handler.
 type app struct {
+	inbox     *inbox.Inbox
 	logger    *slog.Logger
 	out       io.Writer
 	providers map[string]*mounted
@@ -149,8 +216,8 @@ type mounted struct {
 	handler http.Handler
 }
 
-func newApp(getenv func(string) string, logger *slog.Logger, out io.Writer) (*app, error) {
-	a := &app{logger: logger, out: out, providers: map[string]*mounted{}, handled: map[string]int{}}
+func newApp(getenv func(string) string, logger *slog.Logger, out io.Writer, ib *inbox.Inbox) (*app, error) {
+	a := &app{inbox: ib, logger: logger, out: out, providers: map[string]*mounted{}, handled: map[string]int{}}
 	a.mux = a.newMux()
 	for _, p := range registry.All() {
 		creds, missing := p.FromEnv(getenv)
@@ -171,7 +238,8 @@ func newApp(getenv func(string) string, logger *slog.Logger, out io.Writer) (*ap
 		}
 		a.providers[string(p.Name)] = &mounted{
 			p: p, signer: v, creds: creds, dev: dev,
-			handler: event.NewHTTPHandler(rc, a.mux, event.WithLogger(logger)),
+			// Stored, then acknowledged: the workers of Run call a.mux.
+			handler: ib.HTTPHandler(rc),
 		}
 	}
 	return a, nil
@@ -300,7 +368,7 @@ func (a *app) printDevHelp(base string) {
 // delivery a second time, and checks that everything was handled once.
 func (a *app) runDemo(ctx context.Context, base string) error {
 	client := &http.Client{Timeout: 10 * time.Second}
-	fmt.Fprintf(a.out, "pmshooks demo: signed sample deliveries of five providers posted to %s\n\n", base)
+	fmt.Fprintf(a.out, "pmshooks demo: signed sample deliveries of five providers posted to %s,\nstored in the inbox, then handled by its workers:\n\n", base)
 	post := func(m *mounted, name string) (int, error) {
 		req, err := m.p.NewRequest(base+"/hooks/"+string(m.p.Name), name, m.signer)
 		if err != nil {
@@ -329,6 +397,10 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 		}
 	}
 
+	if err := a.waitHandled(ctx, sent); err != nil {
+		return err
+	}
+
 	// A provider retry: the same delivery again is acknowledged, not handled.
 	dup := a.providers["channex"]
 	fmt.Fprintf(a.out, "\nsending channex %s again, as a provider retry would:\n", dup.p.DemoEvents()[0])
@@ -336,7 +408,7 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "  answered %d, handler not called again\n", code)
+	fmt.Fprintf(a.out, "  answered %d, stored once, handler not called again\n", code)
 
 	// And an unsigned one is refused.
 	req, err := dup.p.NewRequest(base+"/hooks/channex", dup.p.DemoEvents()[0], nil)
@@ -353,6 +425,10 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 		return fmt.Errorf("unsigned delivery answered %d, want 401", resp.StatusCode)
 	}
 
+	// The workers handle what was stored; wait until they are done.
+	if err := a.waitHandled(ctx, sent); err != nil {
+		return err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	total := 0
@@ -367,6 +443,35 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 	}
 	fmt.Fprintf(a.out, "\n%d deliveries from 5 providers, each handled once.\n", total)
 	return nil
+}
+
+// waitHandled waits until n deliveries were handled and the inbox holds
+// nothing pending or in flight.
+func (a *app) waitHandled(ctx context.Context, n int) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := a.inbox.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		a.mu.Lock()
+		done := len(a.handled)
+		a.mu.Unlock()
+		if done >= n && st.Pending == 0 && st.InFlight == 0 {
+			if st.Dead > 0 {
+				return fmt.Errorf("%d deliveries dead in the inbox", st.Dead)
+			}
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d deliveries handled after 30s (%d pending, %d in flight)", done, n, st.Pending, st.InFlight)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

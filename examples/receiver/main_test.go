@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,14 +21,56 @@ import (
 
 func noEnv(string) string { return "" }
 
+// syncBuffer is a bytes.Buffer safe to read while the inbox workers write.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *syncBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Reset()
+}
+
+// testApp returns an app on a fresh SQLite inbox whose workers run until the
+// test ends.
+func testApp(t *testing.T, getenv func(string) string, out io.Writer) *app {
+	t.Helper()
+	ib, closeDB, err := openInbox(t.Context(), filepath.Join(t.TempDir(), "inbox.db"), slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	a, err := newApp(getenv, slog.New(slog.DiscardHandler), out, ib)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ib.Run(ctx, a.mux) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		closeDB()
+	})
+	return a
+}
+
 // TestApp_everySample posts every sample of every provider to the server's
 // handler: signed it is handled with its normalized type, unsigned it is
 // refused.
 func TestApp_everySample(t *testing.T) {
 	t.Parallel()
-	var out bytes.Buffer
-	a, err := newApp(noEnv, slog.New(slog.DiscardHandler), &out)
-	require.NoError(t, err)
+	var out syncBuffer
+	a := testApp(t, noEnv, &out)
 	srv := httptest.NewServer(a.handler())
 	defer srv.Close()
 
@@ -51,8 +96,11 @@ func TestApp_everySample(t *testing.T) {
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, http.StatusOK, resp.StatusCode, "%s %s", p.Name, name)
-			assert.Contains(t, out.String(), string(want.Type()), "%s %s", p.Name, name)
-			assert.Contains(t, out.String(), name)
+			// Stored, then handled by a worker.
+			assert.Eventually(t, func() bool {
+				o := out.String()
+				return strings.Contains(o, name) && strings.Contains(o, string(want.Type()))
+			}, 10*time.Second, 5*time.Millisecond, "%s %s handled as %s", p.Name, name, want.Type())
 
 			unsigned, err := p.NewRequest(srv.URL+"/hooks/"+string(p.Name), name, nil)
 			require.NoError(t, err)
@@ -72,8 +120,7 @@ func TestApp_everySample(t *testing.T) {
 func TestNewApp_credentialsFromEnvironment(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"PROPEXO_WEBHOOK_SECRET": "s3cret", "HOSTAWAY_WEBHOOK_PASSWORD": "pw"}
-	a, err := newApp(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), io.Discard)
-	require.NoError(t, err)
+	a := testApp(t, func(k string) string { return env[k] }, io.Discard)
 	assert.False(t, a.providers["propexo"].dev)
 	assert.Equal(t, "s3cret", a.providers["propexo"].creds["PROPEXO_WEBHOOK_SECRET"])
 	assert.False(t, a.providers["hostaway"].dev)
@@ -81,18 +128,18 @@ func TestNewApp_credentialsFromEnvironment(t *testing.T) {
 
 	// Half a configuration is an error, not development mode.
 	env = map[string]string{"CHANNEX_WEBHOOK_HEADER": "X-Secret"}
-	a, err = newApp(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), io.Discard)
-	require.NoError(t, err, "the header alone has a default partner: still development mode")
-	assert.True(t, a.providers["channex"].dev)
+	a = testApp(t, func(k string) string { return env[k] }, io.Discard)
+	assert.True(t, a.providers["channex"].dev, "the header alone, which has a default: still development mode")
 }
 
 func TestRun_demo(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-demo"}, &stdout, &stderr, noEnv)
+	assert.NotContains(t, stderr.String(), "level=ERROR")
 	require.Equal(t, 0, code, stderr.String())
 	assert.Contains(t, stdout.String(), "each handled once")
-	assert.Contains(t, stdout.String(), "answered 200, handler not called again")
+	assert.Contains(t, stdout.String(), "answered 200, stored once, handler not called again")
 	for _, p := range registry.Names() {
 		assert.Contains(t, stdout.String(), p)
 	}
@@ -107,9 +154,12 @@ func TestRun_badFlag(t *testing.T) {
 func TestRun_serverStopsOnCancel(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout bytes.Buffer
+	var stdout syncBuffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &stdout, io.Discard, noEnv) }()
+	db := filepath.Join(t.TempDir(), "inbox.db")
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, &stdout, io.Discard, noEnv) }()
+	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "DEVELOPMENT MODE") }, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, stdout.String(), "go run ./cmd/pmshooks send channex booking_new --url http://127.0.0.1:")
 	cancel()
 	assert.Equal(t, 0, <-done)
 }

@@ -87,8 +87,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	level := slog.LevelInfo
-	if *verbose {
+	switch {
+	case *verbose:
 		level = slog.LevelDebug
+	case *demo:
+		level = slog.LevelWarn // the demo prints what it does itself
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 

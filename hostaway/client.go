@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -49,7 +48,42 @@ type Client struct {
 
 	api     *api.Client
 	baseURL string
+
+	// tokens is the token source of a client from NewClient; nil for one
+	// from NewClientWithToken, whose token is static.
+	tokens *api.ClientCredentials
+	static Token
 }
+
+// Token is a Hostaway access token and when it expires. Client.Token returns
+// it so that a program can save it, and WithToken hands it back after a
+// restart: Hostaway's tokens last up to 24 months, and Hostaway asks callers
+// to reuse one rather than fetch a new token every time a program starts.
+// Store it as the secret it is; its String and GoString methods never show
+// AccessToken.
+type Token struct {
+	// AccessToken is the token sent as "Authorization: Bearer".
+	AccessToken string
+
+	// Expiry is when the token expires, as Hostaway's expires_in stated it.
+	// The zero value means unknown: the token is used until Hostaway
+	// answers 403.
+	Expiry time.Time
+}
+
+// String describes t without its access token.
+func (t Token) String() string {
+	if t.AccessToken == "" {
+		return "hostaway.Token{}"
+	}
+	if t.Expiry.IsZero() {
+		return "hostaway.Token{AccessToken: redacted}"
+	}
+	return "hostaway.Token{AccessToken: redacted, Expiry: " + t.Expiry.Format(time.RFC3339) + "}"
+}
+
+// GoString is String, so that %#v cannot print the token either.
+func (t Token) GoString() string { return t.String() }
 
 // ClientOption configures NewClient and NewClientWithToken. A nil option is
 // ignored; of two options setting the same thing, the last wins.
@@ -64,6 +98,7 @@ type clientConfig struct {
 	retryWaitMin  time.Duration
 	retryWaitMax  time.Duration
 	retryAfterMax time.Duration
+	token         Token
 
 	// activationDelay is tokenActivationDelay; same-package tests shorten
 	// it.
@@ -132,6 +167,20 @@ func WithRetryAfterMax(d time.Duration) ClientOption {
 	return func(c *clientConfig) { c.retryAfterMax = d }
 }
 
+// WithToken makes NewClient start with t, a token saved from Client.Token,
+// instead of fetching one: the first call sends it at once. It is used until
+// shortly before its Expiry, or until Hostaway answers 403, and then
+// replaced by a token fetched with NewClient's credentials; one already
+// expired is never sent. A t with an empty AccessToken is ignored.
+// NewClientWithToken ignores this option: its token is its argument.
+func WithToken(t Token) ClientOption {
+	return func(c *clientConfig) {
+		if strings.TrimSpace(t.AccessToken) != "" {
+			c.token = t
+		}
+	}
+}
+
 // NewClient returns a Client that authenticates with the OAuth client
 // credentials of a Hostaway account: its account ID (the client_id) and a
 // client secret from Hostaway's dashboard (Settings, Hostaway API).
@@ -142,7 +191,8 @@ func WithRetryAfterMax(d time.Duration) ClientOption {
 // token, shared by concurrent calls, until its expires_in runs out. When
 // Hostaway answers 403, which is how it reports an expired token, the client
 // fetches one new token and sends the request once more; a second 403 is
-// returned as an *APIError.
+// returned as an *APIError. WithToken makes it start with a token saved
+// from Client.Token instead, as Hostaway asks callers to reuse tokens.
 //
 // It fails when accountID is not a number or clientSecret is empty.
 // https://api.hostaway.com/documentation#authentication
@@ -162,22 +212,27 @@ func NewClient(accountID, clientSecret string, opts ...ClientOption) (*Client, e
 		return nil, err
 	}
 	tokens, err := api.NewClientCredentials(base, api.ClientCredentialsConfig{
-		TokenURL:     tokenPath,
-		ClientID:     accountID,
-		ClientSecret: clientSecret,
-		Scope:        "general",
+		TokenURL:        tokenPath,
+		ClientID:        accountID,
+		ClientSecret:    clientSecret,
+		Scope:           "general",
+		InitialToken:    api.Token{AccessToken: cfg.token.AccessToken, Expiry: cfg.token.Expiry},
+		ActivationDelay: cfg.activationDelay,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("hostaway: new client: %w", err)
 	}
-	return newClient(base.WithAuth(tokens), cfg), nil
+	c := newClient(base.WithAuth(tokens), cfg)
+	c.tokens = tokens
+	return c, nil
 }
 
 // NewClientWithToken returns a Client that sends accessToken, a token the
 // caller already holds, as "Authorization: Bearer". The token is never
 // renewed: once it expires, every call fails with an *APIError of status 403.
-// Prefer NewClient unless the token comes from elsewhere. It fails when
-// accessToken is empty.
+// Prefer NewClient unless the token comes from elsewhere; to reuse a saved
+// token and still have it renewed, pass it to NewClient with WithToken. It
+// fails when accessToken is empty.
 func NewClientWithToken(accessToken string, opts ...ClientOption) (*Client, error) {
 	if strings.TrimSpace(accessToken) == "" {
 		return nil, errors.New("hostaway: new client: empty access token")
@@ -187,7 +242,29 @@ func NewClientWithToken(accessToken string, opts ...ClientOption) (*Client, erro
 	if err != nil {
 		return nil, err
 	}
-	return newClient(c, cfg), nil
+	cl := newClient(c, cfg)
+	cl.static = Token{AccessToken: accessToken}
+	return cl, nil
+}
+
+// Token returns the access token the client sends. A client from NewClient
+// first fetches one (POST /v1/accessTokens) when it holds none that is
+// still valid, and waits the second Hostaway needs before a new token is
+// valid, as any call would; a client from NewClientWithToken returns its
+// token with a zero Expiry. Save the result, as the secret it is, and pass
+// it to WithToken when the program starts again. A failed fetch returns the
+// same error a call would, such as an *APIError for rejected credentials.
+// It is safe for concurrent use with every other method.
+// https://api.hostaway.com/documentation#authentication
+func (c *Client) Token(ctx context.Context) (Token, error) {
+	if c.tokens == nil {
+		return c.static, nil
+	}
+	t, err := c.tokens.Token(ctx)
+	if err != nil {
+		return Token{}, fmt.Errorf("hostaway: token: %w", err)
+	}
+	return Token{AccessToken: t.AccessToken, Expiry: t.Expiry}, nil
 }
 
 func newClientConfig(opts []ClientOption) *clientConfig {
@@ -200,33 +277,11 @@ func newClientConfig(opts []ClientOption) *clientConfig {
 	return cfg
 }
 
-// newAPI builds the REST core for cfg. Its HTTP client holds back a token
-// response for the token's activation delay (see activationTransport).
+// newAPI builds the REST core for cfg.
 func newAPI(cfg *clientConfig, auth api.Authenticator) (*api.Client, error) {
-	base, err := url.Parse(cfg.baseURL)
-	if err != nil {
-		return nil, errors.New("hostaway: new client: the base URL is not a valid URL")
-	}
-	hc := &http.Client{Timeout: api.DefaultTimeout}
-	if cfg.httpClient != nil {
-		cp := *cfg.httpClient
-		hc = &cp
-	}
-	next := hc.Transport
-	if next == nil {
-		next = http.DefaultTransport
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			next = t.Clone()
-		}
-	}
-	hc.Transport = &activationTransport{
-		next:      next,
-		tokenPath: strings.TrimSuffix(base.Path, "/") + tokenPath,
-		delay:     cfg.activationDelay,
-	}
 	c, err := api.New(api.Config{
 		BaseURL:       cfg.baseURL,
-		HTTPClient:    hc,
+		HTTPClient:    cfg.httpClient,
 		Auth:          auth,
 		Logger:        cfg.logger,
 		RetryMax:      cfg.retryMax,
@@ -248,35 +303,6 @@ func newClient(c *api.Client, cfg *clientConfig) *Client {
 	cl.Webhooks = &WebhooksService{client: cl}
 	cl.WebhookLogs = &WebhookLogsService{client: cl}
 	return cl
-}
-
-// activationTransport delays a successful token response until the new
-// token is valid: Hostaway rejects a token used within a second of its
-// issue with 403, the very answer that also means "expired", so an
-// undelayed first call would fetch a second token and fail again. The delay
-// is taken while the token fetch holds every concurrent caller, so none of
-// them uses the token early.
-type activationTransport struct {
-	next      http.RoundTripper
-	tokenPath string
-	delay     time.Duration
-}
-
-func (t *activationTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if err != nil || t.delay <= 0 || req.Method != http.MethodPost || req.URL.Path != t.tokenPath ||
-		resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp, err
-	}
-	timer := time.NewTimer(t.delay)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return resp, nil
-	case <-req.Context().Done():
-		resp.Body.Close()
-		return nil, req.Context().Err()
-	}
 }
 
 // Page describes one page of a paginated list, from the pagination fields of
@@ -362,6 +388,7 @@ func (c *Client) call(ctx context.Context, op string, req api.Request, result an
 			Body:       resp.Body,
 			Method:     req.Method,
 			URL:        c.baseURL + req.Path,
+			Attempts:   resp.Attempts,
 		}
 		apiErr.Message, apiErr.Details = env.errorText()
 		return Page{}, fmt.Errorf("hostaway: %s: %w", op, apiErr)

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,7 +36,7 @@ func TestNewClient(t *testing.T) {
 	}{
 		{"valid", "10450", "s3cr3t-value", nil, true},
 		{"account with spaces", " 10450 ", "s3cr3t-value", nil, true},
-		{"nil option", "10450", "s3cr3t-value", []ClientOption{nil, WithHTTPClient(nil), WithLogger(nil), WithBaseURL("")}, true},
+		{"nil option", "10450", "s3cr3t-value", []ClientOption{nil, WithHTTPClient(nil), WithLogger(nil), WithBaseURL(""), WithToken(Token{})}, true},
 		{"empty account", "", "s3cr3t-value", nil, false},
 		{"account not a number", "acme", "s3cr3t-value", nil, false},
 		{"empty secret", "10450", "", nil, false},
@@ -61,6 +64,42 @@ func TestNewClient(t *testing.T) {
 	_, err := NewClientWithToken(" ")
 	require.Error(t, err)
 }
+
+// TestNewClient_optionsLastWins checks that of several options of one kind
+// the last wins, and that an empty base URL, a nil HTTP client and a nil
+// logger are ignored rather than undo an earlier option. The last base URL
+// is a closed local port, so that a client that lost its HTTP client fails
+// at once without reaching a network.
+func TestNewClient_optionsLastWins(t *testing.T) {
+	t.Parallel()
+	answer := func(hits *int) *http.Client {
+		return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			*hits++
+			return &http.Response{StatusCode: 200, Header: http.Header{},
+				Body: io.NopCloser(strings.NewReader(`{"status":"success","result":[]}`)), Request: r}, nil
+		})}
+	}
+	var oldHits, newHits int
+	var oldLogs, newLogs bytes.Buffer
+	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
+	c, err := NewClientWithToken("static-token",
+		WithBaseURL(BaseURL), WithHTTPClient(answer(&oldHits)), WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
+		WithBaseURL("http://127.0.0.1:1/v1"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
+		WithBaseURL(""), WithHTTPClient(nil), WithLogger(nil), nil,
+		WithRetryMax(-1),
+	)
+	require.NoError(t, err)
+	_, err = c.Webhooks.List(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, newHits, "the request went through the second HTTP client")
+	assert.Zero(t, oldHits)
+	assert.Contains(t, newLogs.String(), "127.0.0.1:1", "the second base URL and logger are used")
+	assert.Empty(t, oldLogs.String())
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestClient_tokenFlow checks the documented token request, and that the
 // token is fetched once and reused.
@@ -93,8 +132,10 @@ func TestClient_tokenFlow(t *testing.T) {
 
 // TestClient_tokenActivation checks that the client waits for a new token
 // to become valid: Hostaway answers 403 to a token used in its first second.
+// Tests shorten that second through fastRetries.
 func TestClient_tokenActivation(t *testing.T) {
 	t.Parallel()
+	require.Equal(t, time.Second, newClientConfig(nil).activationDelay, "Hostaway's documented delay is the default")
 	const activation = 150 * time.Millisecond
 	t.Run("delayed", func(t *testing.T) {
 		t.Parallel()
@@ -119,12 +160,182 @@ func TestClient_tokenActivation(t *testing.T) {
 	})
 	t.Run("canceled while waiting", func(t *testing.T) {
 		t.Parallel()
-		c, _ := setup(t, fastRetries(time.Hour))
+		c, f := setup(t, fastRetries(time.Hour))
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
 		_, err := c.Webhooks.List(ctx)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 0, f.count(routeList), "the token was not used early")
 	})
+	t.Run("a saved token is used at once", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t, fastRetries(time.Hour), WithToken(Token{AccessToken: "jwt-saved"}))
+		f.issue("jwt-saved")
+		_, err := c.Webhooks.List(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 0, f.count(routeToken))
+	})
+}
+
+// TestWithToken checks that a saved token is sent without a token request,
+// until it expires or Hostaway answers 403.
+func TestWithToken(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		token     Token
+		wantAuth  []string // of each GET, in order
+		wantFetch int
+	}{
+		{
+			name:     "used without a token request",
+			token:    Token{AccessToken: "jwt-saved", Expiry: time.Now().Add(700 * 24 * time.Hour)},
+			wantAuth: []string{"Bearer jwt-saved"},
+		},
+		{
+			name:     "without expiry",
+			token:    Token{AccessToken: "jwt-saved"},
+			wantAuth: []string{"Bearer jwt-saved"},
+		},
+		{
+			name:      "expired: a new one is fetched first",
+			token:     Token{AccessToken: "jwt-saved", Expiry: time.Now().Add(-time.Hour)},
+			wantAuth:  []string{"Bearer jwt-1"},
+			wantFetch: 1,
+		},
+		{
+			name:      "revoked: 403, then a new one",
+			token:     Token{AccessToken: "jwt-revoked"},
+			wantAuth:  []string{"Bearer jwt-revoked", "Bearer jwt-1"},
+			wantFetch: 1,
+		},
+		{
+			name:      "empty: ignored",
+			token:     Token{Expiry: time.Now().Add(time.Hour)},
+			wantAuth:  []string{"Bearer jwt-1"},
+			wantFetch: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t, WithToken(tt.token))
+			f.issue("jwt-saved")
+			_, err := c.Webhooks.List(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantFetch, f.count(routeToken))
+			var auths []string
+			for _, r := range f.recorded(routeList) {
+				auths = append(auths, r.Auth)
+			}
+			assert.Equal(t, tt.wantAuth, auths)
+		})
+	}
+
+	t.Run("the last wins", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t, WithToken(Token{AccessToken: "jwt-old"}), WithToken(Token{AccessToken: "jwt-saved"}), WithToken(Token{}))
+		f.issue("jwt-saved")
+		_, err := c.Webhooks.List(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "Bearer jwt-saved", f.recorded(routeList)[0].Auth)
+	})
+
+	t.Run("ignored by NewClientWithToken", func(t *testing.T) {
+		t.Parallel()
+		f := newFakeHostaway(t)
+		srv := httptest.NewServer(f)
+		t.Cleanup(srv.Close)
+		c, err := NewClientWithToken("static-token", WithBaseURL(srv.URL+"/v1"), WithToken(Token{AccessToken: "jwt-saved"}))
+		require.NoError(t, err)
+		_, err = c.Webhooks.List(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "Bearer static-token", f.recorded(routeList)[0].Auth)
+	})
+}
+
+// TestClient_Token checks that the token a client holds can be saved and
+// reused by the next client, which then fetches none.
+func TestClient_Token(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	before := time.Now()
+	tok, err := c.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "jwt-1", tok.AccessToken)
+	assert.WithinRange(t, tok.Expiry, before.Add(63072000*time.Second), time.Now().Add(63072000*time.Second),
+		"the expiry Hostaway stated: expires_in after the request")
+	assert.Equal(t, 1, f.count(routeToken))
+
+	_, err = c.Webhooks.List(context.Background())
+	require.NoError(t, err)
+	again, err := c.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, tok, again)
+	assert.Equal(t, 1, f.count(routeToken), "one token for Token and the call")
+
+	// The next run starts with the saved token.
+	next, err := NewClient(testAccountID, testSecret, WithBaseURL(f.url), fastRetries(0), WithToken(tok))
+	require.NoError(t, err)
+	_, err = next.Webhooks.List(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, f.count(routeToken), "the saved token was reused")
+	assert.Equal(t, "Bearer jwt-1", f.recorded(routeList)[1].Auth)
+
+	// A token Hostaway answered 403 to is replaced, and Token tells.
+	f.expireTokens()
+	_, err = next.Webhooks.List(context.Background())
+	require.NoError(t, err)
+	renewed, err := next.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "jwt-2", renewed.AccessToken)
+
+	static, err := NewClientWithToken("static-token", WithBaseURL(f.url))
+	require.NoError(t, err)
+	tok, err = static.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Token{AccessToken: "static-token"}, tok)
+}
+
+func TestClient_Token_fails(t *testing.T) {
+	t.Parallel()
+	f := newFakeHostaway(t)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := NewClient("99999", "wrong-secret-value", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	require.NoError(t, err)
+	tok, err := c.Token(context.Background())
+	assert.Equal(t, Token{}, tok)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+	assert.Regexp(t, `^hostaway: token: `, err.Error())
+	assert.NotContains(t, err.Error(), "wrong-secret-value")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = c.Token(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestToken_String(t *testing.T) {
+	t.Parallel()
+	expiry := time.Date(2027, 5, 1, 12, 0, 0, 0, time.UTC)
+	tests := map[string]Token{
+		"zero":        {},
+		"no expiry":   {AccessToken: "jwt-secret-value"},
+		"with expiry": {AccessToken: "jwt-secret-value", Expiry: expiry},
+	}
+	for name, tok := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
+				assert.NotContains(t, fmt.Sprintf(format, tok), "jwt-secret-value")
+				assert.NotContains(t, fmt.Sprintf(format, &tok), "jwt-secret-value")
+			}
+		})
+	}
+	assert.Equal(t, "hostaway.Token{AccessToken: redacted, Expiry: 2027-05-01T12:00:00Z}", tests["with expiry"].String())
 }
 
 // TestClient_tokenExpired403 checks the documented refresh: a 403 means the
@@ -413,6 +624,36 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+// TestClient_statusFail checks the *APIError built from a 2xx answer with
+// {"status": "fail"}: it counts the attempts like any other.
+func TestClient_statusFail(t *testing.T) {
+	t.Parallel()
+	failed := scripted{status: 200, body: `{"status":"fail","result":"Unified webhook limit reached"}`}
+	tests := []struct {
+		name     string
+		replies  []scripted
+		attempts int
+	}{
+		{"first attempt", []scripted{failed}, 1},
+		{"after a retry", []scripted{{status: 503}, failed}, 2},
+		{"after a new token", []scripted{{status: 403, body: `{"status":"fail","result":"expired"}`}, failed}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t)
+			f.script(routeList, tt.replies...)
+			_, err := c.Webhooks.List(context.Background())
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+			assert.Equal(t, "Unified webhook limit reached", apiErr.Message)
+			assert.Equal(t, tt.attempts, apiErr.Attempts)
+			assert.Equal(t, tt.attempts, f.count(routeList))
+		})
+	}
 }
 
 func TestClient_errorsWrapAPIError(t *testing.T) {

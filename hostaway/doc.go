@@ -77,7 +77,9 @@
 // lists their delivery logs (WebhookLogs). It authenticates with the OAuth2
 // client-credentials grant: the token is fetched once, shared, kept until it
 // expires, activated for the one second Hostaway requires, and renewed once
-// when Hostaway answers 403. Errors from the API are *APIError.
+// when Hostaway answers 403. Hostaway's tokens last up to 24 months and it
+// asks callers to reuse them: save Client.Token and start the next run with
+// WithToken. Errors from the API are *APIError.
 // Requests are retried on 429 and 5xx, honouring Retry-After, but a POST is
 // never repeated once it may have reached Hostaway. Hostaway limits each IP
 // address to 15 and each account to 20 requests per 10 seconds.
@@ -87,8 +89,8 @@
 //   - Legacy reservation and conversation-message webhooks
 //     (/v1/webhooks/reservations, /v1/webhooks/conversationMessages), which
 //     Hostaway deprecates, and their delivery logs.
-//   - Revoking a token (DELETE /v1/accessTokens) and storing one across
-//     restarts: each Client fetches its own token.
+//   - Revoking a token (DELETE /v1/accessTokens). Where to store a token
+//     between runs is left to the program (Client.Token, WithToken).
 //   - Hostaway documents neither the delivered body, nor the test delivery,
 //     nor delivery headers or source addresses; this package follows what
 //     live receivers observe. Whether message.received also fires for

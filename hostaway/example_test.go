@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/hostaway"
@@ -181,6 +182,45 @@ func ExampleNewClient() {
 	// Output:
 	// 2 true https://example.com/hooks/hostaway
 	// 404 Not found
+}
+
+// Reuse the token of an earlier run, as Hostaway asks: start with the saved
+// token, and save Client.Token again before the run ends, since the client
+// replaces a token that expired or that Hostaway refused.
+func ExampleWithToken() {
+	tokenRequests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method + " " + r.URL.Path {
+		case "POST /v1/accessTokens":
+			tokenRequests++
+			fmt.Fprint(w, `{"token_type":"Bearer","expires_in":63072000,"access_token":"eyJ0eXAiOiJKV1Qi"}`)
+		default:
+			fmt.Fprint(w, `{"status":"success","result":[]}`)
+		}
+	}))
+	defer srv.Close()
+
+	// Read from where the last run stored it: a file, a secret store...
+	saved := hostaway.Token{AccessToken: "eyJhbGciOiJSUzI1NiJ9", Expiry: time.Now().AddDate(1, 6, 0)}
+
+	c, err := hostaway.NewClient("10450", "client-secret", hostaway.WithBaseURL(srv.URL+"/v1"), hostaway.WithToken(saved))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := c.Webhooks.List(context.Background()); err != nil {
+		panic(err)
+	}
+
+	tok, err := c.Token(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	unchanged := tok.AccessToken == saved.AccessToken && tok.Expiry.Equal(saved.Expiry)
+	fmt.Println("unchanged:", unchanged, "token requests:", tokenRequests)
+	fmt.Printf("%v\n", hostaway.Token{AccessToken: tok.AccessToken})
+	// Output:
+	// unchanged: true token requests: 0
+	// hostaway.Token{AccessToken: redacted}
 }
 
 // See what Hostaway got back from the endpoint for each delivery.

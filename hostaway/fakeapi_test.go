@@ -31,6 +31,7 @@ const (
 type fakeHostaway struct {
 	t          *testing.T
 	activation time.Duration
+	url        string // the base URL setup gave the client
 
 	mu       sync.Mutex
 	tokens   map[string]time.Time // token -> issued at
@@ -67,7 +68,8 @@ func setup(t *testing.T, opts ...ClientOption) (*Client, *fakeHostaway) {
 	f := newFakeHostaway(t)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	all := append([]ClientOption{WithBaseURL(srv.URL + "/v1"), fastRetries(0)}, opts...)
+	f.url = srv.URL + "/v1"
+	all := append([]ClientOption{WithBaseURL(f.url), fastRetries(0)}, opts...)
 	c, err := NewClient(testAccountID, testSecret, all...)
 	require.NoError(t, err)
 	return c, f
@@ -86,6 +88,14 @@ func (f *fakeHostaway) script(route string, replies ...scripted) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.scripts[route] = append(f.scripts[route], replies...)
+}
+
+// issue registers tok as a token issued long ago, such as one a program
+// saved from Client.Token.
+func (f *fakeHostaway) issue(tok string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tokens[tok] = time.Now().Add(-time.Hour)
 }
 
 func (f *fakeHostaway) expireTokens() {

@@ -154,7 +154,54 @@ type ClientCredentialsConfig struct {
 	// It cannot replace grant_type, client_id, client_secret or scope. Nil
 	// means none. It is copied by NewClientCredentials.
 	ExtraForm url.Values
+
+	// InitialToken is a token obtained earlier, such as one a previous run
+	// saved from ClientCredentials.Token, used before any token is fetched:
+	// some APIs issue long-lived tokens (Hostaway's last up to 24 months)
+	// and ask callers to reuse them rather than fetch one per process. It
+	// is used until shortly before its Expiry, or until the API answers
+	// that it expired, and then replaced by a fetched token; an Expiry
+	// already past means it is never used. ActivationDelay does not apply
+	// to it. The zero value, or an empty AccessToken, means none: the first
+	// request fetches a token.
+	InitialToken Token
+
+	// ActivationDelay is how long a newly fetched token needs before the API
+	// accepts it (Hostaway: "a new token becomes valid only 1 second after
+	// it is issued"). A token is not used, by the caller that fetched it or
+	// by any concurrent caller, until ActivationDelay has passed since its
+	// response arrived; a caller waits for that unless its context ends
+	// first. Without the wait, an API that answers an early token like an
+	// expired one would make the client drop a good token and fetch
+	// another. Zero means none; a negative value is an error.
+	ActivationDelay time.Duration
 }
+
+// Token is an OAuth2 access token and when it expires. Its String and
+// GoString methods never show AccessToken.
+type Token struct {
+	// AccessToken is the token sent as "Authorization: Bearer".
+	AccessToken string
+
+	// Expiry is when the token expires, as the token endpoint's expires_in
+	// stated it. The zero value means unknown: the token is used until the
+	// API answers that it expired.
+	Expiry time.Time
+}
+
+// String describes t without its access token.
+func (t Token) String() string {
+	if t.AccessToken == "" {
+		return "api.Token{}"
+	}
+	if t.Expiry.IsZero() {
+		return "api.Token{AccessToken: redacted}"
+	}
+	return "api.Token{AccessToken: redacted, Expiry: " + t.Expiry.Format(time.RFC3339) + "}"
+}
+
+// GoString is String, so that %#v cannot print the token either.
+func (t Token) GoString() string { return t.String() }
 
 // ClientCredentials is a Reauthenticator that fetches an OAuth2 access token
 // with the client-credentials grant and sends it as "Authorization: Bearer".
@@ -163,7 +210,10 @@ type ClientCredentialsConfig struct {
 // when the server gives no lifetime, until the API says it expired).
 // Concurrent callers share one cached token and one fetch: while a token
 // request is in flight, others wait for its result instead of sending their
-// own. A fetch failure is not cached; the next call tries again.
+// own. A fetch failure is not cached; the next call tries again. A new token
+// is used by no caller before ClientCredentialsConfig.ActivationDelay has
+// passed. Token returns the current token, so that a program can save it
+// and pass it back as ClientCredentialsConfig.InitialToken after a restart.
 //
 // Expired returns true for a 401, or a 403 (Hostaway's answer to an expired
 // token), on a request that carried a bearer token, and drops the cached
@@ -184,10 +234,22 @@ type ClientCredentials struct {
 	fetch *tokenFetch  // the fetch in flight; nil when none
 }
 
-// accessToken is a cached token and the time after which it is not used.
+// accessToken is a cached token, when it expires and when it may be used.
 type accessToken struct {
-	value  string
-	expiry time.Time // zero: unknown, used until the API says it expired
+	value string
+
+	// expiry is the token's expiry as the server stated it; zero: unknown.
+	expiry time.Time
+
+	// refreshAt is when the token stops being used, a little before expiry
+	// so that no request leaves with a token that expires in flight; zero:
+	// used until the API says it expired.
+	refreshAt time.Time
+
+	// activeAt is when the API starts accepting the token, on the
+	// monotonic clock (ActivationDelay after its response arrived); zero:
+	// at once.
+	activeAt time.Time
 }
 
 // tokenFetch is one token request shared by every caller waiting on it.
@@ -216,8 +278,8 @@ const tokenExpiryDelta = time.Minute
 //	})
 //	client := base.WithAuth(tokens)
 //
-// It returns an error when c is nil or TokenURL, ClientID or ClientSecret is
-// empty.
+// It returns an error when c is nil, TokenURL, ClientID or ClientSecret is
+// empty, or ActivationDelay is negative.
 func NewClientCredentials(c *Client, cfg ClientCredentialsConfig) (*ClientCredentials, error) {
 	switch {
 	case c == nil:
@@ -228,24 +290,49 @@ func NewClientCredentials(c *Client, cfg ClientCredentialsConfig) (*ClientCreden
 		return nil, errors.New("api: client credentials: empty ClientID")
 	case cfg.ClientSecret == "":
 		return nil, errors.New("api: client credentials: empty ClientSecret")
+	case cfg.ActivationDelay < 0:
+		return nil, errors.New("api: client credentials: negative ActivationDelay")
 	}
 	if _, err := c.resolve(cfg.TokenURL, nil, true); err != nil {
 		return nil, fmt.Errorf("api: client credentials: TokenURL: %w", err)
 	}
 	cfg.ExtraForm = cloneValues(cfg.ExtraForm)
-	return &ClientCredentials{client: c, cfg: cfg, now: time.Now}, nil
+	cc := &ClientCredentials{client: c, cfg: cfg, now: time.Now}
+	if t := cfg.InitialToken; t.AccessToken != "" {
+		cc.token = &accessToken{value: t.AccessToken, expiry: t.Expiry}
+		if !t.Expiry.IsZero() {
+			cc.token.refreshAt = t.Expiry.Add(-tokenExpiryDelta)
+		}
+	}
+	return cc, nil
 }
 
 // Authenticate sets "Authorization: Bearer" with the cached token, fetching
-// one first when none is cached or it is about to expire. A fetch error is
-// wrapped and names the token endpoint, never the secret.
+// one first when none is cached or it is about to expire, and waiting for a
+// new token's ActivationDelay. A fetch error is wrapped and names the token
+// endpoint, never the secret.
 func (cc *ClientCredentials) Authenticate(ctx context.Context, req *http.Request) error {
 	tok, err := cc.accessToken(ctx)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Authorization", "Bearer "+tok.value)
 	return nil
+}
+
+// Token returns the token Authenticate would send now, fetching one first
+// when none is cached or it is about to expire, and waiting for a new
+// token's ActivationDelay, exactly as Authenticate does. Save it (it is a
+// secret) and pass it as ClientCredentialsConfig.InitialToken to reuse it
+// after a restart. Expiry is the server's stated expiry, not the earlier
+// moment at which the token stops being used. The error is a fetch error,
+// as Authenticate returns.
+func (cc *ClientCredentials) Token(ctx context.Context) (Token, error) {
+	tok, err := cc.accessToken(ctx)
+	if err != nil {
+		return Token{}, err
+	}
+	return Token{AccessToken: tok.value, Expiry: tok.expiry}, nil
 }
 
 // Expired reports whether resp is a 401 or 403 to a request that carried a
@@ -280,15 +367,29 @@ func (cc *ClientCredentials) String() string {
 func (cc *ClientCredentials) GoString() string { return cc.String() }
 
 // accessToken returns a valid token, sharing one fetch among concurrent
-// callers. If the fetch a caller waited on failed only because the context
-// of the caller that sent it ended, a caller whose own context is still live
-// fetches again, so one canceled caller cannot fail the others.
-func (cc *ClientCredentials) accessToken(ctx context.Context) (string, error) {
+// callers, once it is active. If the fetch a caller waited on failed only
+// because the context of the caller that sent it ended, a caller whose own
+// context is still live fetches again, so one canceled caller cannot fail
+// the others.
+func (cc *ClientCredentials) accessToken(ctx context.Context) (*accessToken, error) {
+	tok, err := cc.cachedOrFetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitActive(ctx, tok); err != nil {
+		return nil, err
+	}
+	return tok, nil
+}
+
+// cachedOrFetch returns the cached token, or fetches one, sharing the fetch
+// among concurrent callers. The token may not be active yet.
+func (cc *ClientCredentials) cachedOrFetch(ctx context.Context) (*accessToken, error) {
 	for {
 		cc.mu.Lock()
-		if t := cc.token; t != nil && (t.expiry.IsZero() || cc.now().Before(t.expiry)) {
+		if t := cc.token; t != nil && (t.refreshAt.IsZero() || cc.now().Before(t.refreshAt)) {
 			cc.mu.Unlock()
-			return t.value, nil
+			return t, nil
 		}
 		f := cc.fetch
 		leader := f == nil
@@ -308,23 +409,39 @@ func (cc *ClientCredentials) accessToken(ctx context.Context) (string, error) {
 			}
 			cc.mu.Unlock()
 			close(f.done)
-			if f.err != nil {
-				return "", f.err
-			}
-			return f.token.value, nil
+			return f.token, f.err
 		}
 
 		select {
 		case <-ctx.Done():
-			return "", fmt.Errorf("api: client credentials token: %w", ctx.Err())
+			return nil, fmt.Errorf("api: client credentials token: %w", ctx.Err())
 		case <-f.done:
 		}
 		if f.err == nil {
-			return f.token.value, nil
+			return f.token, nil
 		}
 		if !f.abandoned || ctx.Err() != nil {
-			return "", f.err
+			return nil, f.err
 		}
+	}
+}
+
+// waitActive waits until t is active or ctx ends. The wait is taken by each
+// caller rather than by the fetch alone, so that a caller whose context ends
+// during it leaves the new token cached for the others instead of failing
+// the fetch and costing another token.
+func waitActive(ctx context.Context, t *accessToken) error {
+	d := time.Until(t.activeAt)
+	if t.activeAt.IsZero() || d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("api: client credentials token: waiting for activation: %w", ctx.Err())
 	}
 }
 
@@ -370,7 +487,11 @@ func (cc *ClientCredentials) fetchToken(ctx context.Context) (*accessToken, erro
 	t := &accessToken{value: tr.AccessToken}
 	if lifetime > 0 {
 		delta := min(tokenExpiryDelta, lifetime/2)
-		t.expiry = issued.Add(lifetime - delta)
+		t.expiry = issued.Add(lifetime)
+		t.refreshAt = issued.Add(lifetime - delta)
+	}
+	if cc.cfg.ActivationDelay > 0 {
+		t.activeAt = time.Now().Add(cc.cfg.ActivationDelay)
 	}
 	return t, nil
 }

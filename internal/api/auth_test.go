@@ -110,6 +110,17 @@ func TestAuthenticators_String(t *testing.T) {
 	for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
 		assert.NotContains(t, fmt.Sprintf(format, cc), "secret-1")
 	}
+	expiry := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tok := range []Token{{AccessToken: "secret-1"}, {AccessToken: "secret-1", Expiry: expiry}} {
+		for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
+			text := fmt.Sprintf(format, tok)
+			assert.NotContains(t, text, "secret-1")
+			assert.Contains(t, text, "redacted")
+		}
+		assert.NotContains(t, fmt.Sprintf("%v", &tok), "secret-1", "a *Token prints through the same method")
+	}
+	assert.Contains(t, Token{AccessToken: "secret-1", Expiry: expiry}.String(), "2027-01-02T03:04:05Z", "the expiry is not a secret")
+	assert.Equal(t, "api.Token{}", Token{}.String())
 }
 
 // reauth is a Reauthenticator for tests: it sends credential "v<N>" and
@@ -177,6 +188,7 @@ func TestClient_Do_reauthenticate(t *testing.T) {
 			require.NotNil(t, resp)
 			assert.Equal(t, tt.wantStatus, resp.StatusCode)
 			assert.Equal(t, tt.wantCount, h.count())
+			assert.Equal(t, tt.wantCount, resp.Attempts, "Response.Attempts counts the re-authenticated send")
 			var creds []string
 			for _, r := range h.reqs {
 				creds = append(creds, r.Header.Get("X-Cred"))
@@ -204,14 +216,19 @@ type hostaway struct {
 	delay     time.Duration // token endpoint latency
 	expiresIn any
 
+	// activation is how long after its issue a token is accepted; an
+	// earlier use gets 403, as from Hostaway.
+	activation time.Duration
+
 	mu     sync.Mutex
 	valid  map[string]bool
+	issued map[string]time.Time
 	forms  []url.Values
 	tokReq []*http.Request
 }
 
 func newHostaway() *hostaway {
-	return &hostaway{valid: map[string]bool{}, expiresIn: 63072000}
+	return &hostaway{valid: map[string]bool{}, issued: map[string]time.Time{}, expiresIn: 63072000}
 }
 
 func (s *hostaway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -233,13 +250,14 @@ func (s *hostaway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		tok := fmt.Sprintf("tok-%d", n)
 		s.mu.Lock()
 		s.valid[tok] = true
+		s.issued[tok] = time.Now()
 		s.mu.Unlock()
 		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": s.expiresIn, "access_token": tok})
 	default:
 		s.apiReqs.Add(1)
 		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
-		ok := s.valid[tok]
+		ok := s.valid[tok] && time.Since(s.issued[tok]) >= s.activation
 		s.mu.Unlock()
 		if !ok {
 			w.WriteHeader(http.StatusForbidden)
@@ -299,6 +317,9 @@ func TestNewClientCredentials(t *testing.T) {
 		"no ClientSecret":  {client: c, mutate: func(cfg *ClientCredentialsConfig) { cfg.ClientSecret = "" }, wantErr: "empty ClientSecret"},
 		"bad TokenURL":     {client: c, mutate: func(cfg *ClientCredentialsConfig) { cfg.TokenURL = "ftp://x/token" }, wantErr: "TokenURL"},
 		"TokenURL userpwd": {client: c, mutate: func(cfg *ClientCredentialsConfig) { cfg.TokenURL = "https://u:p@x/token" }, wantErr: "user information"},
+		"activation delay": {client: c, mutate: func(cfg *ClientCredentialsConfig) { cfg.ActivationDelay = time.Second }},
+		"negative delay":   {client: c, mutate: func(cfg *ClientCredentialsConfig) { cfg.ActivationDelay = -1 }, wantErr: "negative ActivationDelay"},
+		"initial token":    {client: c, mutate: func(cfg *ClientCredentialsConfig) { cfg.InitialToken = Token{AccessToken: "saved"} }},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -691,6 +712,177 @@ func TestClientCredentials_waiterCanceled(t *testing.T) {
 	defer cancel()
 	_, err = cc.accessToken(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded, "a waiter stops waiting when its own context ends")
+}
+
+// TestClientCredentials_activationDelay checks that a new token is used by
+// no caller before ActivationDelay, against a server that answers 403 (its
+// "expired") to an early token, as Hostaway does.
+func TestClientCredentials_activationDelay(t *testing.T) {
+	t.Parallel()
+	const activation = 100 * time.Millisecond
+
+	t.Run("concurrent callers wait for one token", func(t *testing.T) {
+		t.Parallel()
+		srv := newHostaway()
+		srv.activation = activation
+		c, _ := setupHostaway(t, srv, ClientCredentialsConfig{ActivationDelay: activation}, nil)
+		const n = 20
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		start := time.Now()
+		for range n {
+			wg.Go(func() {
+				_, err := c.Do(context.Background(), Request{Path: "/v1/listings"}, nil)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+		assert.GreaterOrEqual(t, time.Since(start), activation)
+		assert.Equal(t, int32(1), srv.tokenReqs.Load(), "one token for all")
+		assert.Equal(t, int32(n), srv.apiReqs.Load(), "no caller used the token early")
+
+		// The delay is paid once: a cached token is used at once.
+		start = time.Now()
+		_, err := c.Do(context.Background(), Request{Path: "/v1/listings"}, nil)
+		require.NoError(t, err)
+		assert.Less(t, time.Since(start), activation)
+	})
+
+	t.Run("without it the new token is refused", func(t *testing.T) {
+		t.Parallel()
+		srv := newHostaway()
+		srv.activation = activation
+		c, _ := setupHostaway(t, srv, ClientCredentialsConfig{}, nil)
+		_, err := c.Do(context.Background(), Request{Path: "/v1/listings"}, nil)
+		var apiErr *Error
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+		assert.Equal(t, int32(2), srv.tokenReqs.Load(), "the early 403 threw the first token away")
+	})
+
+	t.Run("a caller canceled while waiting leaves the token to the others", func(t *testing.T) {
+		t.Parallel()
+		srv := newHostaway()
+		srv.activation = time.Hour // the server would refuse it: no request may be sent
+		_, cc := setupHostaway(t, srv, ClientCredentialsConfig{ActivationDelay: 300 * time.Millisecond}, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		_, err := cc.Token(ctx)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), "activation")
+
+		start := time.Now()
+		tok, err := cc.Token(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "tok-1", tok.AccessToken, "the fetched token was kept")
+		assert.Greater(t, time.Since(start), 200*time.Millisecond, "and is used only once active")
+		assert.Equal(t, int32(1), srv.tokenReqs.Load())
+		assert.Equal(t, int32(0), srv.apiReqs.Load())
+	})
+}
+
+// TestClientCredentials_InitialToken checks that a saved token is used
+// before any fetch, until it expires or the API answers that it expired.
+func TestClientCredentials_InitialToken(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := map[string]struct {
+		initial    Token
+		wantToken  string
+		wantFetch  int32
+		wantExpiry time.Time
+	}{
+		"without expiry":      {initial: Token{AccessToken: "saved"}, wantToken: "saved"},
+		"valid":               {initial: Token{AccessToken: "saved", Expiry: now.Add(time.Hour)}, wantToken: "saved", wantExpiry: now.Add(time.Hour)},
+		"expired":             {initial: Token{AccessToken: "saved", Expiry: now.Add(-time.Hour)}, wantToken: "tok-1", wantFetch: 1, wantExpiry: now.Add(3600 * time.Second)},
+		"about to expire":     {initial: Token{AccessToken: "saved", Expiry: now.Add(30 * time.Second)}, wantToken: "tok-1", wantFetch: 1, wantExpiry: now.Add(3600 * time.Second)},
+		"expiry but no token": {initial: Token{Expiry: now.Add(time.Hour)}, wantToken: "tok-1", wantFetch: 1, wantExpiry: now.Add(3600 * time.Second)},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newHostaway()
+			srv.expiresIn = 3600
+			srv.valid["saved"] = true
+			// An hour's delay shows that a saved token is used at once;
+			// where a token is fetched, the fetch is what the case is about.
+			delay := time.Hour
+			if tt.wantFetch > 0 {
+				delay = 0
+			}
+			c, cc := setupHostaway(t, srv, ClientCredentialsConfig{InitialToken: tt.initial, ActivationDelay: delay}, nil)
+			cc.now = func() time.Time { return now }
+
+			var out envelope
+			_, err := c.Do(context.Background(), Request{Path: "/v1/listings"}, &out)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantToken, out.Token)
+			assert.Equal(t, tt.wantFetch, srv.tokenReqs.Load())
+
+			tok, err := cc.Token(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, Token{AccessToken: tt.wantToken, Expiry: tt.wantExpiry}, tok)
+			assert.Equal(t, tt.wantFetch, srv.tokenReqs.Load(), "Token reads the cached token")
+		})
+	}
+
+	t.Run("answered expired", func(t *testing.T) {
+		t.Parallel()
+		srv := newHostaway()
+		c, cc := setupHostaway(t, srv, ClientCredentialsConfig{InitialToken: Token{AccessToken: "revoked"}}, nil)
+		var out envelope
+		resp, err := c.Do(context.Background(), Request{Path: "/v1/listings"}, &out)
+		require.NoError(t, err)
+		assert.Equal(t, "tok-1", out.Token, "the 403 replaced the saved token")
+		assert.Equal(t, 2, resp.Attempts)
+		assert.Equal(t, int32(1), srv.tokenReqs.Load())
+		tok, err := cc.Token(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "tok-1", tok.AccessToken)
+		assert.False(t, tok.Expiry.IsZero())
+	})
+}
+
+func TestClientCredentials_Token(t *testing.T) {
+	t.Parallel()
+	issued := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	srv := newHostaway()
+	srv.expiresIn = 63072000 // Hostaway's 24 months
+	c, cc := setupHostaway(t, srv, ClientCredentialsConfig{}, nil)
+	cc.now = func() time.Time { return issued }
+
+	tok, err := cc.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Token{AccessToken: "tok-1", Expiry: issued.Add(63072000 * time.Second)}, tok, "the stated expiry, not the earlier refresh time")
+	assert.Equal(t, int32(0), srv.apiReqs.Load())
+
+	_, err = c.Do(context.Background(), Request{Path: "/v1/listings"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), srv.tokenReqs.Load(), "Token fetched the token Do then used")
+
+	// A second source seeded with the saved token fetches none.
+	srv2 := newHostaway()
+	srv2.valid["tok-1"] = true
+	c2, cc2 := setupHostaway(t, srv2, ClientCredentialsConfig{InitialToken: tok}, nil)
+	cc2.now = func() time.Time { return issued.Add(24 * time.Hour) }
+	var out envelope
+	_, err = c2.Do(context.Background(), Request{Path: "/v1/listings"}, &out)
+	require.NoError(t, err)
+	assert.Equal(t, "tok-1", out.Token)
+	assert.Equal(t, int32(0), srv2.tokenReqs.Load())
+
+	// A fetch failure is returned, as from Authenticate.
+	bad := newHostaway()
+	_, cc3 := setupHostaway(t, bad, ClientCredentialsConfig{ClientSecret: "wrong-secret"}, nil)
+	_, err = cc3.Token(context.Background())
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+	assert.NotContains(t, err.Error(), "wrong-secret")
 }
 
 // TestClient_noSecretsInErrorsOrLogs drives every failure path with debug

@@ -291,6 +291,13 @@ type Response struct {
 
 	// Body is the raw response body, at most MaxResponseBody bytes.
 	Body []byte
+
+	// Attempts is how many times the request was sent, counting retries and
+	// a re-authenticated retry; 1 when it was sent once. It is what
+	// Error.Attempts holds for a non-2xx answer, so that a provider that
+	// reads an error from a 2xx body (Hostaway's {"status": "fail"}) can
+	// build an *Error that says the same.
+	Attempts int
 }
 
 // Do sends req and decodes a 2xx JSON response into out, a pointer; a nil
@@ -372,7 +379,7 @@ func (c *Client) doRedacted(ctx context.Context, req Request, out any, opts doOp
 		s.attempts += prior
 	}
 
-	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body}
+	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body, Attempts: s.attempts}
 	if s.resp.StatusCode < 200 || s.resp.StatusCode > 299 {
 		return resp, c.apiError(t, s)
 	}

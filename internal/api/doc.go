@@ -24,6 +24,10 @@
 // personal token). [ClientCredentials] fetches and caches an OAuth2
 // client-credentials token (Hostaway) and, as a [Reauthenticator], renews it
 // when the API answers that it expired, retrying that request exactly once.
+// It can start from a saved [Token] (ClientCredentialsConfig.InitialToken),
+// hands out its current one for saving (ClientCredentials.Token), and holds
+// a new token back from every caller until the API accepts it
+// (ClientCredentialsConfig.ActivationDelay).
 //
 // # Retries
 //

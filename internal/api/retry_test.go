@@ -145,6 +145,7 @@ func TestClient_Do_retry(t *testing.T) {
 			assert.Equal(t, tt.wantCount, h.count())
 			require.NotNil(t, resp)
 			assert.Equal(t, tt.wantStatus, resp.StatusCode)
+			assert.Equal(t, tt.wantCount, resp.Attempts, "Response.Attempts")
 			if tt.wantStatus < 300 {
 				require.NoError(t, err)
 			} else {

@@ -93,17 +93,25 @@ func WithBaseURL(u string) ClientOption {
 }
 
 // WithHTTPClient sets the HTTP client that sends requests. It is copied,
-// not modified. The default, also given by nil, is a client with a 30 s
-// timeout and its own connection pool; http.DefaultClient is never used.
+// not modified. The default is a client with a 30 s timeout and its own
+// connection pool; http.DefaultClient is never used. A nil hc is ignored.
 func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) { c.httpClient = hc }
+	return func(c *clientConfig) {
+		if hc != nil {
+			c.httpClient = hc
+		}
+	}
 }
 
 // WithLogger sets the logger for retries and failures. Records never
-// contain the API key, headers, bodies or query strings. The default, also
-// given by nil, is silence.
+// contain the API key, headers, bodies or query strings. The default is
+// silence. A nil l is ignored.
 func WithLogger(l *slog.Logger) ClientOption {
-	return func(c *clientConfig) { c.logger = l }
+	return func(c *clientConfig) {
+		if l != nil {
+			c.logger = l
+		}
+	}
 }
 
 // WithUserAgent sets the User-Agent header. The default, also given by "",

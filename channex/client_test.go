@@ -96,6 +96,38 @@ func TestNewClient_baseURLs(t *testing.T) {
 	}
 }
 
+// TestNewClient_optionsLastWins checks that of several options of one kind
+// the last wins, and that an empty base URL, a nil HTTP client and a nil
+// logger are ignored rather than undo an earlier option. The last base URL
+// is a closed local port, so that a client that lost its HTTP client fails
+// at once without reaching a network.
+func TestNewClient_optionsLastWins(t *testing.T) {
+	t.Parallel()
+	answer := func(hits *int) *http.Client {
+		return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			*hits++
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(
+				`{"data":{"type":"webhook","id":"w-1","attributes":{"callback_url":"https://x"}}}`)), Request: r}, nil
+		})}
+	}
+	var oldHits, newHits int
+	var oldLogs, newLogs bytes.Buffer
+	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
+	c, err := NewClient(testKey,
+		WithBaseURL(StagingURL), WithHTTPClient(answer(&oldHits)), WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
+		WithBaseURL("http://127.0.0.1:1/api/v1"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
+		WithBaseURL(""), WithHTTPClient(nil), WithLogger(nil), nil,
+		WithRetryMax(-1),
+	)
+	require.NoError(t, err)
+	_, err = c.Webhooks.Get(context.Background(), "w-1")
+	require.NoError(t, err, "the request went through the second HTTP client")
+	assert.Equal(t, 1, newHits)
+	assert.Zero(t, oldHits)
+	assert.Contains(t, newLogs.String(), "127.0.0.1:1", "the second logger is used")
+	assert.Empty(t, oldLogs.String())
+}
+
 // TestClient_errors checks the documented error answers, each decoded into
 // an *APIError.
 func TestClient_errors(t *testing.T) {

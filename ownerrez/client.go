@@ -98,34 +98,45 @@ func (a Auth) authenticator() (api.Authenticator, error) {
 	return api.Basic(a.user, a.secret), nil
 }
 
-// ClientOption configures a Client or an OAuthClient.
+// ClientOption configures a Client or an OAuthClient. Nil options are
+// ignored; of several options of one kind, the last wins.
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	baseURL    string
-	httpClient *http.Client
-	userAgent  string
-	logger     *slog.Logger
-	retryMax   int
+	baseURL       string
+	httpClient    *http.Client
+	userAgent     string
+	logger        *slog.Logger
+	retryMax      int
+	retryWaitMin  time.Duration // zero: the api default
+	retryWaitMax  time.Duration // zero: the api default
+	retryAfterMax time.Duration // zero: the api default
 
-	// Set by this package's tests only: zero means the api defaults.
-	retryWaitMin, retryWaitMax time.Duration
 	// now is the clock that dates Token.Expiry.
 	now func() time.Time
 }
 
-// WithBaseURL sets the API root, for a proxy or a test server. The default,
-// also given by "", is BaseURL. Credentials are only ever sent to this
+// WithBaseURL sets the API root, for a proxy or a test server. The default
+// is BaseURL; an empty u is ignored. Credentials are only ever sent to this
 // URL's scheme and host.
 func WithBaseURL(u string) ClientOption {
-	return func(c *clientConfig) { c.baseURL = u }
+	return func(c *clientConfig) {
+		if u != "" {
+			c.baseURL = u
+		}
+	}
 }
 
 // WithHTTPClient sets the HTTP client that sends requests; it is copied,
-// never modified. Nil, the default, means a client of the client's own with
-// a 30-second timeout per attempt (never http.DefaultClient).
+// never modified. Without it the client has one of its own with a
+// 30-second timeout per attempt (never http.DefaultClient). A nil hc is
+// ignored.
 func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) { c.httpClient = hc }
+	return func(c *clientConfig) {
+		if hc != nil {
+			c.httpClient = hc
+		}
+	}
 }
 
 // WithUserAgent sets the User-Agent sent with every request, such as
@@ -136,11 +147,15 @@ func WithUserAgent(ua string) ClientOption {
 	return func(c *clientConfig) { c.userAgent = ua }
 }
 
-// WithLogger sets the logger of retries and failures. Nil, the default,
-// means silent. Records never contain credentials, bodies or query
-// strings.
+// WithLogger sets the logger of retries and failures; without it the
+// client is silent. Records never contain credentials, bodies or query
+// strings. A nil l is ignored.
 func WithLogger(l *slog.Logger) ClientOption {
-	return func(c *clientConfig) { c.logger = l }
+	return func(c *clientConfig) {
+		if l != nil {
+			c.logger = l
+		}
+	}
 }
 
 // WithRetryMax sets how many times a failed request is retried after the
@@ -149,6 +164,22 @@ func WithLogger(l *slog.Logger) ClientOption {
 // documentation.
 func WithRetryMax(n int) ClientOption {
 	return func(c *clientConfig) { c.retryMax = n }
+}
+
+// WithRetryWait sets the shortest and the longest backoff between retries
+// when the response gives no Retry-After. The defaults, also given by zero,
+// are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
+// either is negative.
+func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+}
+
+// WithRetryAfterMax caps how long the client waits when a 429 or 503
+// carries Retry-After. When OwnerRez asks for longer, the client does not
+// wait: it returns the *APIError at once, whose RetryAfter method tells how
+// long was asked. The default, also given by 0, is 60 s.
+func WithRetryAfterMax(d time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryAfterMax = d }
 }
 
 func newClientConfig(opts []ClientOption) *clientConfig {
@@ -170,15 +201,16 @@ func newClientConfig(opts []ClientOption) *clientConfig {
 // newAPI returns the api.Client of cfg with auth.
 func (cfg *clientConfig) newAPI(auth api.Authenticator) (*api.Client, error) {
 	return api.New(api.Config{
-		BaseURL:      cfg.baseURL,
-		HTTPClient:   cfg.httpClient,
-		Auth:         auth,
-		UserAgent:    cfg.userAgent,
-		Logger:       cfg.logger,
-		RetryMax:     cfg.retryMax,
-		RetryWaitMin: cfg.retryWaitMin,
-		RetryWaitMax: cfg.retryWaitMax,
-		DecodeError:  decodeError,
+		BaseURL:       cfg.baseURL,
+		HTTPClient:    cfg.httpClient,
+		Auth:          auth,
+		UserAgent:     cfg.userAgent,
+		Logger:        cfg.logger,
+		RetryMax:      cfg.retryMax,
+		RetryWaitMin:  cfg.retryWaitMin,
+		RetryWaitMax:  cfg.retryWaitMax,
+		RetryAfterMax: cfg.retryAfterMax,
+		DecodeError:   decodeError,
 	})
 }
 
@@ -192,7 +224,8 @@ type Client struct {
 
 // NewClient returns a Client that authenticates with auth. It fails when
 // auth is the zero Auth or lacks its email or token, or when an option is
-// invalid (a base URL that is not an absolute http or https URL).
+// invalid (a base URL that is not an absolute http or https URL, or retry
+// waits that are negative or reversed).
 func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 	a, err := auth.authenticator()
 	if err != nil {

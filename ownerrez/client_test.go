@@ -22,10 +22,7 @@ import (
 // fastRetries makes retries wait a millisecond, so that retry tests are
 // quick.
 func fastRetries() ClientOption {
-	return func(c *clientConfig) {
-		c.retryWaitMin = time.Millisecond
-		c.retryWaitMax = 2 * time.Millisecond
-	}
+	return WithRetryWait(time.Millisecond, 2*time.Millisecond)
 }
 
 // setup starts a fake OwnerRez API and returns a Client on it (with a
@@ -101,6 +98,9 @@ func TestNewClient(t *testing.T) {
 		{name: "colon in email", auth: PersonalToken("a:b@example.com", "pt_1"), wantErr: "colon"},
 		{name: "relative base URL", auth: AccessToken("at_1"), opts: []ClientOption{WithBaseURL("api.ownerrez.com")}, wantErr: "BaseURL"},
 		{name: "base URL with credentials", auth: AccessToken("at_1"), opts: []ClientOption{WithBaseURL("https://u:p@api.ownerrez.com")}, wantErr: "user information"},
+		{name: "retry waits reversed", auth: AccessToken("at_1"), opts: []ClientOption{WithRetryWait(time.Second, time.Millisecond)}, wantErr: "RetryWaitMin exceeds RetryWaitMax"},
+		{name: "negative retry wait", auth: AccessToken("at_1"), opts: []ClientOption{WithRetryWait(-1, 0)}, wantErr: "negative retry duration"},
+		{name: "negative Retry-After cap", auth: AccessToken("at_1"), opts: []ClientOption{WithRetryAfterMax(-time.Second)}, wantErr: "negative retry duration"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +118,86 @@ func TestNewClient(t *testing.T) {
 			assert.NotContains(t, err.Error(), "pt_1")
 		})
 	}
+}
+
+// TestNewClient_optionsLastWins checks that of several options of one kind
+// the last wins, and that an empty base URL, a nil HTTP client and a nil
+// logger are ignored rather than undo an earlier option. The last base URL
+// is a closed local port, so that a client that lost its HTTP client fails
+// at once without reaching a network.
+func TestNewClient_optionsLastWins(t *testing.T) {
+	t.Parallel()
+	answer := func(hits *int) *http.Client {
+		return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			*hits++
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(`{"id":7,"type":"booking","webhook_url":"https://h.example/x"}`)), Request: r}, nil
+		})}
+	}
+	var oldHits, newHits int
+	var oldLogs, newLogs bytes.Buffer
+	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
+	c, err := NewClient(AccessToken("at_1"),
+		WithBaseURL(BaseURL), WithHTTPClient(answer(&oldHits)), WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
+		WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
+		WithBaseURL(""), WithHTTPClient(nil), WithLogger(nil), nil,
+		WithRetryMax(-1),
+	)
+	require.NoError(t, err)
+	_, err = c.Webhooks.Get(context.Background(), 7)
+	require.NoError(t, err)
+	assert.Equal(t, 1, newHits, "the request went through the second HTTP client")
+	assert.Zero(t, oldHits)
+	assert.Contains(t, newLogs.String(), "127.0.0.1:1", "the second base URL and logger are used")
+	assert.Empty(t, oldLogs.String())
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestClient_retryOptions checks that WithRetryWait and WithRetryAfterMax
+// reach the retry loop.
+func TestClient_retryOptions(t *testing.T) {
+	t.Parallel()
+	t.Run("WithRetryWait sets the backoff", func(t *testing.T) {
+		t.Parallel()
+		const wait = 150 * time.Millisecond
+		var calls atomic.Int32
+		c, mux := setup(t, WithRetryWait(wait, wait))
+		mux.HandleFunc("GET /v2/webhooksubscriptions/7", func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				writeError(w, http.StatusInternalServerError, "server_error", "boom")
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"id": 7, "type": "booking", "webhook_url": "https://h.example/x"})
+		})
+		start := time.Now()
+		_, err := c.Webhooks.Get(context.Background(), 7)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, time.Since(start), wait, "not fastRetries' millisecond: the last option wins")
+		assert.Equal(t, int32(2), calls.Load())
+	})
+	t.Run("WithRetryAfterMax returns a longer Retry-After at once", func(t *testing.T) {
+		t.Parallel()
+		var calls atomic.Int32
+		c, mux := setup(t, WithRetryAfterMax(10*time.Millisecond))
+		mux.HandleFunc("GET /v2/webhooksubscriptions/7", func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.Header().Set("Retry-After", "2")
+			writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": 429, "error": "Rate limit exceeded."})
+		})
+		start := time.Now()
+		_, err := c.Webhooks.Get(context.Background(), 7)
+		var ae *APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Less(t, time.Since(start), time.Second)
+		assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
+		d, ok := ae.RetryAfter()
+		assert.True(t, ok)
+		assert.Equal(t, 2*time.Second, d)
+		assert.Equal(t, int32(1), calls.Load())
+	})
 }
 
 func TestAuth_String(t *testing.T) {

@@ -114,9 +114,9 @@
 // 429 to every request beyond that until the rate falls. The client
 // retries a 429, and GET and DELETE requests after transport errors and
 // 5xx, with jittered exponential backoff (half a second doubling up to 30
-// seconds, at most 4 retries: WithRetryMax). OwnerRez documents no
-// Retry-After; when one is sent it is honoured, and one longer than a
-// minute returns the 429 at once. A POST is retried only on 429 or when
+// seconds, at most 4 retries: WithRetryWait, WithRetryMax). OwnerRez
+// documents no Retry-After; when one is sent it is honoured, and one longer
+// than a minute (WithRetryAfterMax) returns the 429 at once. A POST is retried only on 429 or when
 // the connection could not be made, so it never runs twice. Errors are
 // *APIError (errors.As).
 //

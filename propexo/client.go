@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pmshooks/pmshooks/internal/api"
 )
@@ -36,10 +37,11 @@ type APIError = api.Error
 
 // Client calls the Propexo API: the webhook configurations and the data
 // diffs. It authenticates with a bearer token, retries GET, PUT and DELETE
-// on transport errors, 429 and 5xx with jittered backoff (honouring
-// Retry-After up to a minute), and retries POST only when the request
-// cannot have reached the server or was refused with 429, so a webhook is
-// never created twice. It is safe for concurrent use.
+// on transport errors, 429 and 5xx with jittered backoff (WithRetryWait,
+// WithRetryMax), honouring Retry-After up to a minute (WithRetryAfterMax),
+// and retries POST only when the request cannot have reached the server or
+// was refused with 429, so a webhook is never created twice. It is safe for
+// concurrent use.
 type Client struct {
 	// Webhooks manages webhook configurations: /v1/webhooks/.
 	Webhooks *WebhooksService
@@ -50,15 +52,19 @@ type Client struct {
 	api *api.Client
 }
 
-// ClientOption configures a Client.
+// ClientOption configures a Client. Nil options are ignored; of several
+// options of one kind, the last wins.
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	baseURL    string
-	httpClient *http.Client
-	logger     *slog.Logger
-	userAgent  string
-	retryMax   int
+	baseURL       string
+	httpClient    *http.Client
+	logger        *slog.Logger
+	userAgent     string
+	retryMax      int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	retryAfterMax time.Duration
 }
 
 // WithBaseURL sets the API root: ProductionURL (the default), SandboxURL or
@@ -113,10 +119,26 @@ func WithRetryMax(n int) ClientOption {
 	}
 }
 
+// WithRetryWait sets the shortest and the longest backoff between retries
+// when the response gives no Retry-After. The defaults, also given by zero,
+// are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
+// either is negative.
+func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+}
+
+// WithRetryAfterMax caps how long the client waits when a 429 or 503
+// carries Retry-After. When Propexo asks for longer, the client does not
+// wait: it returns the *APIError at once, whose RetryAfter method tells how
+// long was asked. The default, also given by 0, is 60 s.
+func WithRetryAfterMax(d time.Duration) ClientOption {
+	return func(c *clientConfig) { c.retryAfterMax = d }
+}
+
 // NewClient returns a Client that authenticates with token, a Propexo API
-// token, sent as "Authorization: Bearer". An empty token is an error, as is
-// an invalid base URL. Nil options are ignored; of several options of one
-// kind, the last wins.
+// token, sent as "Authorization: Bearer". An empty token is an error, as
+// are an invalid base URL and retry waits that are negative or reversed.
+// Nil options are ignored; of several options of one kind, the last wins.
 func NewClient(token string, opts ...ClientOption) (*Client, error) {
 	if strings.TrimSpace(token) == "" {
 		return nil, errors.New("propexo: new client: empty token")
@@ -128,13 +150,16 @@ func NewClient(token string, opts ...ClientOption) (*Client, error) {
 		}
 	}
 	core, err := api.New(api.Config{
-		BaseURL:     cfg.baseURL,
-		HTTPClient:  cfg.httpClient,
-		Auth:        api.Bearer(token),
-		UserAgent:   cfg.userAgent,
-		Logger:      cfg.logger,
-		RetryMax:    cfg.retryMax,
-		DecodeError: decodeError,
+		BaseURL:       cfg.baseURL,
+		HTTPClient:    cfg.httpClient,
+		Auth:          api.Bearer(token),
+		UserAgent:     cfg.userAgent,
+		Logger:        cfg.logger,
+		RetryMax:      cfg.retryMax,
+		RetryWaitMin:  cfg.retryWaitMin,
+		RetryWaitMax:  cfg.retryWaitMax,
+		RetryAfterMax: cfg.retryAfterMax,
+		DecodeError:   decodeError,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("propexo: new client: %w", err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,8 +24,7 @@ const testToken = "test-token-3f9a1c"
 
 // setup starts a fake Propexo API: mux serves the endpoints a test
 // registers, behind a check of the bearer token that answers 401 in
-// Propexo's error envelope. The client talks to it without retries delayed
-// by more than Retry-After.
+// Propexo's error envelope. The client's backoff is a few milliseconds.
 func setup(t *testing.T, opts ...propexo.ClientOption) (*propexo.Client, *http.ServeMux) {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -36,7 +36,8 @@ func setup(t *testing.T, opts ...propexo.ClientOption) (*propexo.Client, *http.S
 		mux.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := propexo.NewClient(testToken, append([]propexo.ClientOption{propexo.WithBaseURL(srv.URL)}, opts...)...)
+	base := []propexo.ClientOption{propexo.WithBaseURL(srv.URL), propexo.WithRetryWait(time.Millisecond, 5*time.Millisecond)}
+	c, err := propexo.NewClient(testToken, append(base, opts...)...)
 	require.NoError(t, err)
 	return c, mux
 }
@@ -89,6 +90,9 @@ func TestNewClient_errors(t *testing.T) {
 		"base URL with a query": {
 			token: testToken, opts: []propexo.ClientOption{propexo.WithBaseURL("https://api.propexo.com/?token=x")},
 		},
+		"retry waits reversed":     {token: testToken, opts: []propexo.ClientOption{propexo.WithRetryWait(time.Second, time.Millisecond)}},
+		"negative retry wait":      {token: testToken, opts: []propexo.ClientOption{propexo.WithRetryWait(-1, 0)}},
+		"negative Retry-After cap": {token: testToken, opts: []propexo.ClientOption{propexo.WithRetryAfterMax(-time.Second)}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -137,6 +141,82 @@ func TestNewClient_baseURL(t *testing.T) {
 			assert.Equal(t, "Bearer "+testToken, got.Header.Get("Authorization"))
 		})
 	}
+}
+
+// TestNewClient_optionsLastWins checks that of several options of one kind
+// the last wins, and that an empty base URL, a nil HTTP client and a nil
+// logger are ignored rather than undo an earlier option. The last base URL
+// is a closed local port, so that a client that lost its HTTP client fails
+// at once without reaching a network.
+func TestNewClient_optionsLastWins(t *testing.T) {
+	t.Parallel()
+	answer := func(hits *int) *http.Client {
+		return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			*hits++
+			return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(`{"meta":{"orderBy":[]},"results":[]}`)), Request: r}, nil
+		})}
+	}
+	var oldHits, newHits int
+	var oldLogs, newLogs bytes.Buffer
+	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
+	c, err := propexo.NewClient(testToken,
+		propexo.WithBaseURL(propexo.SandboxURL), propexo.WithHTTPClient(answer(&oldHits)), propexo.WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
+		propexo.WithBaseURL("http://127.0.0.1:1"), propexo.WithHTTPClient(answer(&newHits)), propexo.WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
+		propexo.WithBaseURL(""), propexo.WithHTTPClient(nil), propexo.WithLogger(nil), nil,
+		propexo.WithRetryMax(-1),
+	)
+	require.NoError(t, err)
+	_, _, err = c.Webhooks.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, newHits, "the request went through the second HTTP client")
+	assert.Zero(t, oldHits)
+	assert.Contains(t, newLogs.String(), "127.0.0.1:1", "the second base URL and logger are used")
+	assert.Empty(t, oldLogs.String())
+}
+
+// TestClient_retryOptions checks that WithRetryWait and WithRetryAfterMax
+// reach the retry loop.
+func TestClient_retryOptions(t *testing.T) {
+	t.Parallel()
+	t.Run("WithRetryWait sets the backoff", func(t *testing.T) {
+		t.Parallel()
+		const wait = 150 * time.Millisecond
+		var calls atomic.Int32
+		c, mux := setup(t, propexo.WithRetryWait(wait, wait))
+		mux.HandleFunc("GET /v1/webhooks/{id}", func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				writeError(w, http.StatusInternalServerError, "internal_error", "boom", nil)
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"results": map[string]any{"id": "wh-1", "url": "https://example.test/hooks"}})
+		})
+		start := time.Now()
+		_, _, err := c.Webhooks.Get(context.Background(), "wh-1")
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, time.Since(start), wait, "not setup's millisecond: the last option wins")
+		assert.Equal(t, int32(2), calls.Load())
+	})
+	t.Run("WithRetryAfterMax returns a longer Retry-After at once", func(t *testing.T) {
+		t.Parallel()
+		var calls atomic.Int32
+		c, mux := setup(t, propexo.WithRetryAfterMax(10*time.Millisecond))
+		mux.HandleFunc("GET /v1/webhooks/{id}", func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.Header().Set("Retry-After", "2")
+			writeError(w, http.StatusTooManyRequests, "rate_limited", "slow down", nil)
+		})
+		start := time.Now()
+		_, _, err := c.Webhooks.Get(context.Background(), "wh-1")
+		var apiErr *propexo.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Less(t, time.Since(start), time.Second)
+		assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+		d, ok := apiErr.RetryAfter()
+		assert.True(t, ok)
+		assert.Equal(t, 2*time.Second, d)
+		assert.Equal(t, int32(1), calls.Load())
+	})
 }
 
 func TestClient_headers(t *testing.T) {

@@ -148,7 +148,7 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	err := safeHandle(ctx, s.handler, e)
+	err := SafeHandle(ctx, s.handler, e)
 	if d := s.cfg.dedupe; d != nil {
 		// The context of a request whose client went away is done, but the
 		// outcome must still be recorded.
@@ -224,8 +224,11 @@ func (p *PanicError) Unwrap() error {
 	return err
 }
 
-// safeHandle runs h, turning a panic into a *PanicError.
-func safeHandle(ctx context.Context, h Handler, e Event) (err error) {
+// SafeHandle calls h.HandleEvent(ctx, e) and returns its error, turning a
+// panic into a *PanicError with the panic's value and stack. NewHTTPHandler
+// and the inbox's workers run handlers through it; so can any code that
+// runs handlers from a queue of its own.
+func SafeHandle(ctx context.Context, h Handler, e Event) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &PanicError{Value: v, Stack: debug.Stack()}

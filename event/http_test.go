@@ -346,3 +346,21 @@ func TestNewHTTPHandler_receiverDedupeWindow(t *testing.T) {
 	require.Equal(t, http.StatusOK, serve(h2, post("sync.completed|same-body", true)).Code)
 	assert.Equal(t, 1, rec2.Len())
 }
+
+func TestSafeHandle(t *testing.T) {
+	t.Parallel()
+	e := eventtest.New(event.Fields{})
+	cause := errors.New("cause")
+	err := event.SafeHandle(context.Background(), event.HandlerFunc(func(context.Context, event.Event) error { panic(cause) }), e)
+	var p *event.PanicError
+	require.ErrorAs(t, err, &p)
+	require.ErrorIs(t, err, cause, "a panic with an error unwraps to it")
+	assert.Contains(t, string(p.Stack), "TestSafeHandle")
+
+	err = event.SafeHandle(context.Background(), event.HandlerFunc(func(context.Context, event.Event) error { panic("text") }), e)
+	require.ErrorAs(t, err, &p)
+	assert.Equal(t, "text", p.Value)
+	assert.Equal(t, "event: handler panicked: text", err.Error())
+
+	require.NoError(t, event.SafeHandle(context.Background(), event.HandlerFunc(func(context.Context, event.Event) error { return nil }), e))
+}

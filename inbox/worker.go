@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -136,7 +135,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		err = fmt.Errorf("inbox: decoding the stored delivery: %w", derr)
 	} else {
 		hctx, cancel := context.WithTimeout(ctx, ib.cfg.lease)
-		err = safeHandle(hctx, h, e)
+		err = event.SafeHandle(hctx, h, e)
 		cancel()
 	}
 
@@ -200,15 +199,4 @@ func errorText(err error) string {
 		s = s[:maxErrorText]
 	}
 	return cleanText(s)
-}
-
-// safeHandle runs h, turning a panic into an *event.PanicError, as
-// event.NewHTTPHandler does.
-func safeHandle(ctx context.Context, h event.Handler, e event.Event) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &event.PanicError{Value: v, Stack: debug.Stack()}
-		}
-	}()
-	return h.HandleEvent(ctx, e)
 }

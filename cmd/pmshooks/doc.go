@@ -38,7 +38,7 @@
 //
 //	provider     flag                environment variable        default
 //	bookingsync  --client-secret     BOOKINGSYNC_CLIENT_SECRET
-//	channex      --webhook-header    CHANNEX_WEBHOOK_HEADER      X-Pmshooks-Token
+//	channex      --webhook-header    CHANNEX_WEBHOOK_HEADER      X-Channex-Webhook-Secret
 //	channex      --webhook-token     CHANNEX_WEBHOOK_TOKEN
 //	hostaway     --webhook-login     HOSTAWAY_WEBHOOK_LOGIN      pmshooks
 //	hostaway     --webhook-password  HOSTAWAY_WEBHOOK_PASSWORD

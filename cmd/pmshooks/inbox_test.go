@@ -166,16 +166,16 @@ func TestInbox_failures(t *testing.T) {
 func TestRedactHeader(t *testing.T) {
 	t.Parallel()
 	h := http.Header{
-		"X-Pmshooks-Token":  {"t0ken"},
-		"X-Api-Key":         {"k"},
-		"Propexo-Signature": {"5d41"},
-		"Content-Type":      {"application/json"},
+		"X-Channex-Webhook-Secret": {"t0ken"},
+		"X-Api-Key":                {"k"},
+		"Propexo-Signature":        {"5d41"},
+		"Content-Type":             {"application/json"},
 	}
 	assert.Equal(t, http.Header{
-		"X-Pmshooks-Token":  {"(redacted)"},
-		"X-Api-Key":         {"(redacted)"},
-		"Propexo-Signature": {"5d41"},
-		"Content-Type":      {"application/json"},
+		"X-Channex-Webhook-Secret": {"(redacted)"},
+		"X-Api-Key":                {"(redacted)"},
+		"Propexo-Signature":        {"5d41"},
+		"Content-Type":             {"application/json"},
 	}, redactHeader(h))
-	assert.Equal(t, "t0ken", h.Get("X-Pmshooks-Token"), "h is not modified")
+	assert.Equal(t, "t0ken", h.Get("X-Channex-Webhook-Secret"), "h is not modified")
 }

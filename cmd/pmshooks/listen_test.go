@@ -182,12 +182,12 @@ func TestNote_report(t *testing.T) {
 func TestShellQuote(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"dev-0123":         "dev-0123",
-		"X-Pmshooks-Token": "X-Pmshooks-Token",
-		"":                 "''",
-		"two words":        "'two words'",
-		"it's":             `'it'\''s'`,
-		"$HOME":            "'$HOME'",
+		"dev-0123":                 "dev-0123",
+		"X-Channex-Webhook-Secret": "X-Channex-Webhook-Secret",
+		"":                         "''",
+		"two words":                "'two words'",
+		"it's":                     `'it'\''s'`,
+		"$HOME":                    "'$HOME'",
 	} {
 		assert.Equal(t, want, shellQuote(in), in)
 	}

@@ -119,7 +119,7 @@ const channexCreateUsage = `Usage:
 Create creates a webhook that posts the events of MASK to URL: all properties
 of the account (a global webhook) unless --property is given. Unless --header
 is given, the webhook carries the secret header that the receiver verifies:
-CHANNEX_WEBHOOK_HEADER (default X-Pmshooks-Token) set to CHANNEX_WEBHOOK_TOKEN.
+CHANNEX_WEBHOOK_HEADER (default X-Channex-Webhook-Secret) set to CHANNEX_WEBHOOK_TOKEN.
 `
 
 // channexSubscription is the webhook the flags of create and test describe.
@@ -162,7 +162,7 @@ func (f *channexSubscription) subscription(c *apiCLI, getenv func(string) string
 		if token := getenv(channexTokenEnv); token != "" {
 			name := getenv(channexHeaderEnv)
 			if name == "" {
-				name = "X-Pmshooks-Token"
+				name = channex.SuggestedHeader
 			}
 			s.Headers[name] = token
 		}

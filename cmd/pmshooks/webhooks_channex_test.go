@@ -10,7 +10,7 @@ import (
 )
 
 const channexWebhookJSON = `{"type":"webhook","id":"wh-1","attributes":{"callback_url":"https://acme.example/hooks/channex",
-	"event_mask":"booking_new;booking_cancellation","headers":{"X-Pmshooks-Token":"t0ken-secret"},"request_params":{},
+	"event_mask":"booking_new;booking_cancellation","headers":{"X-Channex-Webhook-Secret":"t0ken-secret"},"request_params":{},
 	"is_active":true,"send_data":true,"protected":false,"is_global":true},
 	"relationships":{"property":{"data":null}}}`
 
@@ -68,7 +68,7 @@ func TestWebhooks_channex(t *testing.T) {
 		assert.True(t, w.IsGlobal)
 		assert.Equal(t, "https://acme.example/hooks/channex", w.CallbackURL)
 		assert.Equal(t, "booking_new;booking_cancellation", w.EventMask)
-		assert.Equal(t, map[string]string{"X-Pmshooks-Token": "t0ken-secret"}, w.Headers, "the receiver's secret header")
+		assert.Equal(t, map[string]string{"X-Channex-Webhook-Secret": "t0ken-secret"}, w.Headers, "the receiver's secret header")
 		assert.True(t, w.IsActive)
 		assert.True(t, w.SendData)
 	})
@@ -113,7 +113,7 @@ func TestWebhooks_channex(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, "https://acme.example/hooks/channex answered 200\nOK\n", r.stdout)
 		f.call(t, "GET", "/api/v1/webhooks/wh-1")
-		assert.Contains(t, f.call(t, "POST", "/api/v1/webhooks/test").Body, `"X-Pmshooks-Token":"t0ken-secret"`)
+		assert.Contains(t, f.call(t, "POST", "/api/v1/webhooks/test").Body, `"X-Channex-Webhook-Secret":"t0ken-secret"`)
 	})
 
 	t.Run("test an unsaved webhook", func(t *testing.T) {

@@ -25,7 +25,7 @@
 //
 // and, with -register, the delivery credentials to set on the webhook:
 // CHANNEX_WEBHOOK_TOKEN (header CHANNEX_WEBHOOK_HEADER, default
-// X-Pmshooks-Token), HOSTAWAY_WEBHOOK_LOGIN and HOSTAWAY_WEBHOOK_PASSWORD,
+// X-Channex-Webhook-Secret), HOSTAWAY_WEBHOOK_LOGIN and HOSTAWAY_WEBHOOK_PASSWORD,
 // PROPEXO_WEBHOOK_SECRET. OwnerRez takes its webhook user and password from
 // the OAuth app's settings, not from the API.
 //
@@ -176,7 +176,7 @@ func registerChannex(ctx context.Context, env func(string) string, url string, o
 		CallbackURL: url,
 		IsGlobal:    true,
 		EventMask:   "*",
-		Headers:     map[string]string{orDefault(env("CHANNEX_WEBHOOK_HEADER"), "X-Pmshooks-Token"): token},
+		Headers:     map[string]string{orDefault(env("CHANNEX_WEBHOOK_HEADER"), channex.SuggestedHeader): token},
 		IsActive:    true,
 		SendData:    true,
 	})

@@ -72,5 +72,5 @@ func TestRun_channex(t *testing.T) {
 	assert.Contains(t, stdout.String(), "wh-1  https://hooks.example.com/hooks/channex  events=* active=true")
 	hook, _ := created["webhook"].(map[string]any)
 	require.NotNil(t, hook, "body wrapped as {webhook: ...}")
-	assert.Equal(t, map[string]any{"X-Pmshooks-Token": "tok"}, hook["headers"])
+	assert.Equal(t, map[string]any{"X-Channex-Webhook-Secret": "tok"}, hook["headers"])
 }

@@ -79,7 +79,7 @@ func All() []Provider {
 		{
 			Name: channex.Provider,
 			Credentials: []Credential{
-				{Env: "CHANNEX_WEBHOOK_HEADER", Usage: "the secret header set in the webhook's headers", Default: "X-Pmshooks-Token"},
+				{Env: "CHANNEX_WEBHOOK_HEADER", Usage: "the secret header set in the webhook's headers", Default: channex.SuggestedHeader},
 				{Env: "CHANNEX_WEBHOOK_TOKEN", Usage: "the value of that header", Generate: true},
 			},
 			Demo: []string{"booking_new", "booking_modification", "booking_cancellation", "message"},

@@ -86,6 +86,6 @@ func TestProvider_DevCredentials(t *testing.T) {
 	p, err := registry.Lookup("channex")
 	require.NoError(t, err)
 	a, b := p.DevCredentials(), p.DevCredentials()
-	assert.Equal(t, "X-Pmshooks-Token", a["CHANNEX_WEBHOOK_HEADER"])
+	assert.Equal(t, "X-Channex-Webhook-Secret", a["CHANNEX_WEBHOOK_HEADER"])
 	assert.NotEqual(t, a["CHANNEX_WEBHOOK_TOKEN"], b["CHANNEX_WEBHOOK_TOKEN"], "secrets are random")
 }

@@ -71,14 +71,9 @@ type Client struct {
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	baseURL       string
-	httpClient    *http.Client
-	logger        *slog.Logger
-	userAgent     string
-	retryMax      int
-	retryWaitMin  time.Duration
-	retryWaitMax  time.Duration
-	retryAfterMax time.Duration
+	// Config collects what the options set; NewClient adds the
+	// authentication and the error decoder and hands it to internal/api.
+	api.Config
 }
 
 // WithBaseURL sets the API root, such as StagingURL or an httptest server's
@@ -87,7 +82,7 @@ type clientConfig struct {
 func WithBaseURL(u string) ClientOption {
 	return func(c *clientConfig) {
 		if u != "" {
-			c.baseURL = u
+			c.BaseURL = u
 		}
 	}
 }
@@ -98,7 +93,7 @@ func WithBaseURL(u string) ClientOption {
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *clientConfig) {
 		if hc != nil {
-			c.httpClient = hc
+			c.HTTPClient = hc
 		}
 	}
 }
@@ -109,7 +104,7 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 func WithLogger(l *slog.Logger) ClientOption {
 	return func(c *clientConfig) {
 		if l != nil {
-			c.logger = l
+			c.Logger = l
 		}
 	}
 }
@@ -117,14 +112,14 @@ func WithLogger(l *slog.Logger) ClientOption {
 // WithUserAgent sets the User-Agent header. The default, also given by "",
 // is "pmshooks-go".
 func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) { c.userAgent = ua }
+	return func(c *clientConfig) { c.UserAgent = ua }
 }
 
 // WithRetryMax sets how many times a failed request is retried after the
 // first attempt. The default, also given by 0, is 4; a negative n disables
 // retries.
 func WithRetryMax(n int) ClientOption {
-	return func(c *clientConfig) { c.retryMax = n }
+	return func(c *clientConfig) { c.RetryMax = n }
 }
 
 // WithRetryWait sets the shortest and the longest backoff between retries
@@ -132,7 +127,7 @@ func WithRetryMax(n int) ClientOption {
 // zero, are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait
 // or either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
@@ -140,7 +135,7 @@ func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
 // wait: it returns the *APIError at once, whose RetryAfter method tells
 // how long was asked. The default, also given by 0, is 60 s.
 func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryAfterMax = d }
+	return func(c *clientConfig) { c.RetryAfterMax = d }
 }
 
 // NewClient returns a Client that authenticates with apiKey, sent in the
@@ -151,24 +146,15 @@ func NewClient(apiKey string, opts ...ClientOption) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, errors.New("channex: new client: empty API key")
 	}
-	cfg := clientConfig{baseURL: ProductionURL}
+	cfg := clientConfig{Config: api.Config{BaseURL: ProductionURL}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
 		}
 	}
-	core, err := api.New(api.Config{
-		BaseURL:       cfg.baseURL,
-		HTTPClient:    cfg.httpClient,
-		Auth:          api.HeaderKey(APIKeyHeader, apiKey),
-		UserAgent:     cfg.userAgent,
-		Logger:        cfg.logger,
-		RetryMax:      cfg.retryMax,
-		RetryWaitMin:  cfg.retryWaitMin,
-		RetryWaitMax:  cfg.retryWaitMax,
-		RetryAfterMax: cfg.retryAfterMax,
-		DecodeError:   decodeError,
-	})
+	cfg.Auth = api.HeaderKey(APIKeyHeader, apiKey)
+	cfg.DecodeError = decodeError
+	core, err := api.New(cfg.Config)
 	if err != nil {
 		return nil, fmt.Errorf("channex: new client: %w", err)
 	}

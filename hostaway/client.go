@@ -90,15 +90,11 @@ func (t Token) GoString() string { return t.String() }
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	baseURL       string
-	httpClient    *http.Client
-	logger        *slog.Logger
-	userAgent     string
-	retryMax      int
-	retryWaitMin  time.Duration
-	retryWaitMax  time.Duration
-	retryAfterMax time.Duration
-	token         Token
+	// Config collects what the options set; NewClient adds the
+	// authentication and the error decoder and hands it to internal/api.
+	api.Config
+
+	token Token
 
 	// activationDelay is tokenActivationDelay; same-package tests shorten
 	// it.
@@ -110,7 +106,7 @@ type clientConfig struct {
 func WithBaseURL(u string) ClientOption {
 	return func(c *clientConfig) {
 		if u != "" {
-			c.baseURL = u
+			c.BaseURL = u
 		}
 	}
 }
@@ -121,7 +117,7 @@ func WithBaseURL(u string) ClientOption {
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *clientConfig) {
 		if hc != nil {
-			c.httpClient = hc
+			c.HTTPClient = hc
 		}
 	}
 }
@@ -132,7 +128,7 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 func WithLogger(l *slog.Logger) ClientOption {
 	return func(c *clientConfig) {
 		if l != nil {
-			c.logger = l
+			c.Logger = l
 		}
 	}
 }
@@ -140,7 +136,7 @@ func WithLogger(l *slog.Logger) ClientOption {
 // WithUserAgent sets the User-Agent header. The default, also given by "",
 // is "pmshooks-go".
 func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) { c.userAgent = ua }
+	return func(c *clientConfig) { c.UserAgent = ua }
 }
 
 // WithRetryMax sets how many times a failed request is retried after the
@@ -148,7 +144,7 @@ func WithUserAgent(ua string) ClientOption {
 // retries. It does not count the one retry with a new token after Hostaway
 // answered 403.
 func WithRetryMax(n int) ClientOption {
-	return func(c *clientConfig) { c.retryMax = n }
+	return func(c *clientConfig) { c.RetryMax = n }
 }
 
 // WithRetryWait sets the shortest and the longest backoff between retries
@@ -156,7 +152,7 @@ func WithRetryMax(n int) ClientOption {
 // are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
 // either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
@@ -164,7 +160,7 @@ func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
 // wait: it returns the *APIError at once, whose RetryAfter method tells how
 // long was asked. The default, also given by 0, is 60 s.
 func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryAfterMax = d }
+	return func(c *clientConfig) { c.RetryAfterMax = d }
 }
 
 // WithToken makes NewClient start with t, a token saved from Client.Token,
@@ -268,7 +264,7 @@ func (c *Client) Token(ctx context.Context) (Token, error) {
 }
 
 func newClientConfig(opts []ClientOption) *clientConfig {
-	cfg := &clientConfig{baseURL: BaseURL, activationDelay: tokenActivationDelay}
+	cfg := &clientConfig{Config: api.Config{BaseURL: BaseURL}, activationDelay: tokenActivationDelay}
 	for _, o := range opts {
 		if o != nil {
 			o(cfg)
@@ -279,19 +275,11 @@ func newClientConfig(opts []ClientOption) *clientConfig {
 
 // newAPI builds the REST core for cfg.
 func newAPI(cfg *clientConfig, auth api.Authenticator) (*api.Client, error) {
-	c, err := api.New(api.Config{
-		BaseURL:       cfg.baseURL,
-		HTTPClient:    cfg.httpClient,
-		Auth:          auth,
-		Logger:        cfg.logger,
-		RetryMax:      cfg.retryMax,
-		RetryWaitMin:  cfg.retryWaitMin,
-		RetryWaitMax:  cfg.retryWaitMax,
-		RetryAfterMax: cfg.retryAfterMax,
-		UserAgent:     cfg.userAgent,
-		DecodeError:   decodeError,
-		Header:        http.Header{"Cache-Control": {"no-cache"}},
-	})
+	ac := cfg.Config // a copy: cfg stays as the options left it
+	ac.Auth = auth
+	ac.DecodeError = decodeError
+	ac.Header = http.Header{"Cache-Control": {"no-cache"}}
+	c, err := api.New(ac)
 	if err != nil {
 		return nil, fmt.Errorf("hostaway: new client: %w", err)
 	}
@@ -299,7 +287,7 @@ func newAPI(cfg *clientConfig, auth api.Authenticator) (*api.Client, error) {
 }
 
 func newClient(c *api.Client, cfg *clientConfig) *Client {
-	cl := &Client{api: c, baseURL: strings.TrimSuffix(cfg.baseURL, "/")}
+	cl := &Client{api: c, baseURL: strings.TrimSuffix(cfg.BaseURL, "/")}
 	cl.Webhooks = &WebhooksService{client: cl}
 	cl.WebhookLogs = &WebhookLogsService{client: cl}
 	return cl

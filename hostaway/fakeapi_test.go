@@ -78,7 +78,7 @@ func setup(t *testing.T, opts ...ClientOption) (*Client, *fakeHostaway) {
 // fastRetries makes retry waits tiny and sets the token activation delay.
 func fastRetries(activation time.Duration) ClientOption {
 	return func(c *clientConfig) {
-		c.retryWaitMin, c.retryWaitMax = time.Millisecond, 5*time.Millisecond
+		c.RetryWaitMin, c.RetryWaitMax = time.Millisecond, 5*time.Millisecond
 		c.activationDelay = activation
 	}
 }

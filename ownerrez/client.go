@@ -103,14 +103,9 @@ func (a Auth) authenticator() (api.Authenticator, error) {
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	baseURL       string
-	httpClient    *http.Client
-	userAgent     string
-	logger        *slog.Logger
-	retryMax      int
-	retryWaitMin  time.Duration // zero: the api default
-	retryWaitMax  time.Duration // zero: the api default
-	retryAfterMax time.Duration // zero: the api default
+	// Config collects what the options set; NewClient adds the
+	// authentication and the error decoder and hands it to internal/api.
+	api.Config
 
 	// now is the clock that dates Token.Expiry.
 	now func() time.Time
@@ -122,7 +117,7 @@ type clientConfig struct {
 func WithBaseURL(u string) ClientOption {
 	return func(c *clientConfig) {
 		if u != "" {
-			c.baseURL = u
+			c.BaseURL = u
 		}
 	}
 }
@@ -134,7 +129,7 @@ func WithBaseURL(u string) ClientOption {
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *clientConfig) {
 		if hc != nil {
-			c.httpClient = hc
+			c.HTTPClient = hc
 		}
 	}
 }
@@ -144,7 +139,7 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 // DefaultUserAgent: a User-Agent is always sent, since OwnerRez rejects
 // calls without one.
 func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) { c.userAgent = ua }
+	return func(c *clientConfig) { c.UserAgent = ua }
 }
 
 // WithLogger sets the logger of retries and failures; without it the
@@ -153,7 +148,7 @@ func WithUserAgent(ua string) ClientOption {
 func WithLogger(l *slog.Logger) ClientOption {
 	return func(c *clientConfig) {
 		if l != nil {
-			c.logger = l
+			c.Logger = l
 		}
 	}
 }
@@ -163,7 +158,7 @@ func WithLogger(l *slog.Logger) ClientOption {
 // retries. Which failures are retried is fixed: see the package
 // documentation.
 func WithRetryMax(n int) ClientOption {
-	return func(c *clientConfig) { c.retryMax = n }
+	return func(c *clientConfig) { c.RetryMax = n }
 }
 
 // WithRetryWait sets the shortest and the longest backoff between retries
@@ -171,7 +166,7 @@ func WithRetryMax(n int) ClientOption {
 // are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
 // either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
@@ -179,7 +174,7 @@ func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
 // wait: it returns the *APIError at once, whose RetryAfter method tells how
 // long was asked. The default, also given by 0, is 60 s.
 func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryAfterMax = d }
+	return func(c *clientConfig) { c.RetryAfterMax = d }
 }
 
 func newClientConfig(opts []ClientOption) *clientConfig {
@@ -189,29 +184,21 @@ func newClientConfig(opts []ClientOption) *clientConfig {
 			o(cfg)
 		}
 	}
-	if cfg.baseURL == "" {
-		cfg.baseURL = BaseURL
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = BaseURL
 	}
-	if cfg.userAgent == "" {
-		cfg.userAgent = DefaultUserAgent
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
 	}
 	return cfg
 }
 
 // newAPI returns the api.Client of cfg with auth.
 func (cfg *clientConfig) newAPI(auth api.Authenticator) (*api.Client, error) {
-	return api.New(api.Config{
-		BaseURL:       cfg.baseURL,
-		HTTPClient:    cfg.httpClient,
-		Auth:          auth,
-		UserAgent:     cfg.userAgent,
-		Logger:        cfg.logger,
-		RetryMax:      cfg.retryMax,
-		RetryWaitMin:  cfg.retryWaitMin,
-		RetryWaitMax:  cfg.retryWaitMax,
-		RetryAfterMax: cfg.retryAfterMax,
-		DecodeError:   decodeError,
-	})
+	ac := cfg.Config // a copy: cfg stays as the options left it
+	ac.Auth = auth
+	ac.DecodeError = decodeError
+	return api.New(ac)
 }
 
 // Client calls the OwnerRez API v2 with one account's credentials. It is

@@ -57,14 +57,9 @@ type Client struct {
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	baseURL       string
-	httpClient    *http.Client
-	logger        *slog.Logger
-	userAgent     string
-	retryMax      int
-	retryWaitMin  time.Duration
-	retryWaitMax  time.Duration
-	retryAfterMax time.Duration
+	// Config collects what the options set; NewClient adds the
+	// authentication and the error decoder and hands it to internal/api.
+	api.Config
 }
 
 // WithBaseURL sets the API root: ProductionURL (the default), SandboxURL or
@@ -72,7 +67,7 @@ type clientConfig struct {
 func WithBaseURL(u string) ClientOption {
 	return func(c *clientConfig) {
 		if u != "" {
-			c.baseURL = u
+			c.BaseURL = u
 		}
 	}
 }
@@ -83,7 +78,7 @@ func WithBaseURL(u string) ClientOption {
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *clientConfig) {
 		if hc != nil {
-			c.httpClient = hc
+			c.HTTPClient = hc
 		}
 	}
 }
@@ -94,7 +89,7 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 func WithLogger(l *slog.Logger) ClientOption {
 	return func(c *clientConfig) {
 		if l != nil {
-			c.logger = l
+			c.Logger = l
 		}
 	}
 }
@@ -103,7 +98,7 @@ func WithLogger(l *slog.Logger) ClientOption {
 func WithUserAgent(ua string) ClientOption {
 	return func(c *clientConfig) {
 		if ua != "" {
-			c.userAgent = ua
+			c.UserAgent = ua
 		}
 	}
 }
@@ -115,7 +110,7 @@ func WithRetryMax(n int) ClientOption {
 		if n < 0 {
 			n = -1
 		}
-		c.retryMax = n
+		c.RetryMax = n
 	}
 }
 
@@ -124,7 +119,7 @@ func WithRetryMax(n int) ClientOption {
 // are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
 // either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryWaitMin, c.retryWaitMax = minWait, maxWait }
+	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
@@ -132,7 +127,7 @@ func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
 // wait: it returns the *APIError at once, whose RetryAfter method tells how
 // long was asked. The default, also given by 0, is 60 s.
 func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.retryAfterMax = d }
+	return func(c *clientConfig) { c.RetryAfterMax = d }
 }
 
 // NewClient returns a Client that authenticates with token, a Propexo API
@@ -143,24 +138,15 @@ func NewClient(token string, opts ...ClientOption) (*Client, error) {
 	if strings.TrimSpace(token) == "" {
 		return nil, errors.New("propexo: new client: empty token")
 	}
-	cfg := clientConfig{baseURL: ProductionURL}
+	cfg := clientConfig{Config: api.Config{BaseURL: ProductionURL}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
 		}
 	}
-	core, err := api.New(api.Config{
-		BaseURL:       cfg.baseURL,
-		HTTPClient:    cfg.httpClient,
-		Auth:          api.Bearer(token),
-		UserAgent:     cfg.userAgent,
-		Logger:        cfg.logger,
-		RetryMax:      cfg.retryMax,
-		RetryWaitMin:  cfg.retryWaitMin,
-		RetryWaitMax:  cfg.retryWaitMax,
-		RetryAfterMax: cfg.retryAfterMax,
-		DecodeError:   decodeError,
-	})
+	cfg.Auth = api.Bearer(token)
+	cfg.DecodeError = decodeError
+	core, err := api.New(cfg.Config)
 	if err != nil {
 		return nil, fmt.Errorf("propexo: new client: %w", err)
 	}

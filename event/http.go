@@ -70,6 +70,16 @@ func WithoutDedupe() HTTPOption {
 	return func(c *httpConfig) { c.dedupe, c.dedupeSet = nil, true }
 }
 
+// with returns the logger with attrs, or the bare logger when it would
+// write nothing: building attributes for a silent logger costs allocations
+// on every delivery.
+func (c *httpConfig) with(ctx context.Context, attrs ...any) *slog.Logger {
+	if !c.logger.Enabled(ctx, slog.LevelError) {
+		return c.logger
+	}
+	return c.logger.With(attrs...)
+}
+
 func newHTTPConfig(opts []HTTPOption) *httpConfig {
 	c := &httpConfig{
 		limit:  DefaultBodyLimit,
@@ -126,7 +136,7 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	log := s.cfg.logger.With("provider", string(e.Provider()), "event", e.Name(), "id", e.ID())
+	log := s.cfg.with(ctx, "provider", string(e.Provider()), "event", e.Name(), "id", e.ID())
 
 	key := string(e.Provider()) + "/" + e.ID()
 	if d := s.cfg.dedupe; d != nil {
@@ -175,7 +185,7 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // and returns false.
 func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *httpConfig) (Event, []byte, bool) {
 	ctx := r.Context()
-	log := cfg.logger.With("provider", string(rc.Provider()))
+	log := cfg.with(ctx, "provider", string(rc.Provider()))
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeStatus(w, http.StatusMethodNotAllowed)

@@ -74,16 +74,92 @@ func (s Subject) String() string {
 // delivery is authentic but cannot be decoded. Any other error is treated as an
 // authentication failure. Implementations are safe for concurrent use.
 //
-// A Receiver whose provider sends a credential in a header of its own (such
-// as the secret header of a Channex webhook) says which with a method
-//
-//	SecretHeaders() []string
-//
-// so that what stores or prints deliveries (the inbox, the pmshooks
-// command) leaves those headers out.
+// A Receiver may implement more than these two methods, and what serves or
+// stores deliveries looks for them: Decoder (rebuild an event without
+// authenticating again, for the inbox's workers), SecretHeaderer (headers
+// never to store or print), DedupeWindower (how long a copy can only be a
+// retry) and verify.HeaderVerifier (credentials checked before the body is
+// read). A type that wraps a Receiver, to log or to count, must forward the
+// ones its Receiver has, or implement Unwrapper so that they are found on the
+// Receiver it wraps: embedding the Receiver interface in a struct hides them.
+// Every function of this package and of the inbox that looks for one of these
+// methods follows Unwrap.
 type Receiver interface {
 	Provider() Provider
 	Receive(h http.Header, body []byte) (Event, error)
+}
+
+// SecretHeaderer is implemented by a Receiver whose provider sends a
+// credential in a header of its own, such as the secret header of a Channex
+// webhook. SecretHeaders names those headers, in any case, so that what
+// stores or prints deliveries (the inbox, the pmshooks command) leaves them
+// out. The inbox stores only headers on an allow-list in any case; this is
+// the second line of defence.
+type SecretHeaderer interface {
+	SecretHeaders() []string
+}
+
+// DedupeWindower is implemented by a Receiver whose provider identifies a
+// delivery only by its content and may send the same content again as a new
+// event later (Propexo repeats identical SYNC_COMPLETE bodies every sync).
+// DedupeWindow says for how long a copy can only be a retry; after that a
+// copy is a new delivery. NewHTTPHandler's default deduper and the inbox use
+// it. Zero or less means no window: a copy is a retry however late it comes.
+type DedupeWindower interface {
+	DedupeWindow() time.Duration
+}
+
+// Unwrapper is implemented by a type that wraps a Receiver. Unwrap returns
+// the wrapped Receiver, so that the optional methods of the Receiver
+// (Decoder, SecretHeaderer, DedupeWindower, verify.HeaderVerifier) are
+// found through the wrapper.
+type Unwrapper interface {
+	Unwrap() Receiver
+}
+
+// maxUnwrap bounds the walk of Unwrap chains, so that a wrapper that returns
+// itself cannot loop forever.
+const maxUnwrap = 32
+
+// As finds the first Receiver in the chain that starts at r and follows
+// Unwrap whose type implements T, as errors.As does for errors. It reports
+// false when none does.
+//
+//	if s, ok := event.As[event.SecretHeaderer](rc); ok { ... }
+func As[T any](r Receiver) (T, bool) {
+	for range maxUnwrap {
+		if r == nil {
+			break
+		}
+		if t, ok := r.(T); ok {
+			return t, true
+		}
+		u, ok := r.(Unwrapper)
+		if !ok {
+			break
+		}
+		r = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
+
+// SecretHeadersOf returns the headers r names as secret (see
+// SecretHeaderer), following Unwrap; nil when it names none.
+func SecretHeadersOf(r Receiver) []string {
+	if s, ok := As[SecretHeaderer](r); ok {
+		return s.SecretHeaders()
+	}
+	return nil
+}
+
+// DedupeWindowOf returns r's dedupe window (see DedupeWindower), following
+// Unwrap; zero when it has none.
+func DedupeWindowOf(r Receiver) time.Duration {
+	if w, ok := As[DedupeWindower](r); ok {
+		return max(w.DedupeWindow(), 0)
+	}
+	return 0
 }
 
 // Decoder rebuilds an Event from a delivery that was authenticated before, for

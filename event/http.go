@@ -21,6 +21,22 @@ const DefaultBodyLimit = verify.DefaultBodyLimit
 // now is told: try again in this many seconds.
 const inFlightRetryAfter = 5
 
+// DefaultMaxConcurrentReads is how many request bodies NewHTTPHandler and
+// Middleware read and authenticate at once unless WithMaxConcurrentReads says
+// otherwise. With DefaultBodyLimit it bounds the memory that deliveries not
+// yet authenticated can hold to 32 × 5 MiB, whatever the number of
+// connections.
+const DefaultMaxConcurrentReads = 32
+
+// readSlotWait is how long a request waits for a free read slot before it is
+// answered 503 with Retry-After: the providers retry, and a flood of slow
+// bodies cannot queue requests without bound.
+const readSlotWait = time.Second
+
+// busyRetryAfter is what a request that found no read slot is told: try
+// again in this many seconds.
+const busyRetryAfter = 5
+
 // HTTPOption configures NewHTTPHandler and Middleware.
 type HTTPOption func(*httpConfig)
 
@@ -29,6 +45,49 @@ type httpConfig struct {
 	logger    *slog.Logger
 	dedupe    Deduper
 	dedupeSet bool // WithDeduper or WithoutDedupe was given
+	reads     int
+	malformed MalformedFunc
+
+	// slots holds one token per body being read and authenticated.
+	slots chan struct{}
+}
+
+// MalformedFunc answers a delivery that was authenticated but cannot be
+// decoded: its Receiver returned an error wrapping ErrMalformed. body is the
+// exact body and err the Receiver's error. DefaultMalformed is used unless
+// WithMalformed gives another; the inbox gives one that stores the delivery
+// instead, so that a later fix can process it.
+type MalformedFunc func(w http.ResponseWriter, r *http.Request, body []byte, err error)
+
+// DefaultMalformed answers 400 Bad Request. Most providers do not retry a
+// 4xx, so the delivery is lost to the provider; the error is logged by the
+// caller, never echoed.
+func DefaultMalformed(w http.ResponseWriter, _ *http.Request, _ []byte, _ error) {
+	writeStatus(w, http.StatusBadRequest)
+}
+
+// WithMalformed sets how an authenticated delivery that cannot be decoded is
+// answered; nil keeps DefaultMalformed. The error is logged before f runs.
+func WithMalformed(f MalformedFunc) HTTPOption {
+	return func(c *httpConfig) {
+		if f != nil {
+			c.malformed = f
+		}
+	}
+}
+
+// WithMaxConcurrentReads sets how many request bodies are read and
+// authenticated at once (DefaultMaxConcurrentReads when zero or less). A
+// request that finds every slot taken waits up to a second for one, then is
+// answered 503 with Retry-After: 5. The memory that unauthenticated requests
+// can hold is at most n times the body limit. The slot is released before
+// the handler runs, so slow handlers do not hold it.
+func WithMaxConcurrentReads(n int) HTTPOption {
+	return func(c *httpConfig) {
+		if n > 0 {
+			c.reads = n
+		}
+	}
 }
 
 // WithBodyLimit sets the largest body accepted; larger ones are answered 413.
@@ -82,15 +141,18 @@ func (c *httpConfig) with(ctx context.Context, attrs ...any) *slog.Logger {
 
 func newHTTPConfig(opts []HTTPOption) *httpConfig {
 	c := &httpConfig{
-		limit:  DefaultBodyLimit,
-		logger: slog.New(slog.DiscardHandler),
-		dedupe: NewMemoryDeduper(0, 0),
+		limit:     DefaultBodyLimit,
+		logger:    slog.New(slog.DiscardHandler),
+		dedupe:    NewMemoryDeduper(0, 0),
+		reads:     DefaultMaxConcurrentReads,
+		malformed: DefaultMalformed,
 	}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
 		}
 	}
+	c.slots = make(chan struct{}, c.reads)
 	return c
 }
 
@@ -102,12 +164,9 @@ func newHTTPConfig(opts []HTTPOption) *httpConfig {
 // The default MemoryDeduper remembers deliveries for DefaultDedupeAge. A
 // Receiver whose provider ids a delivery by its content, and can send the
 // same content again as a new event later, says for how long a copy can only
-// be a retry with a method
-//
-//	DedupeWindow() time.Duration
-//
-// and the default deduper then remembers deliveries for that long instead.
-// It does not change a Deduper given with WithDeduper.
+// be a retry (DedupeWindower, found through Unwrap), and the default deduper
+// then remembers deliveries for that long instead. It does not change a
+// Deduper given with WithDeduper.
 //
 // It panics when r or h is nil.
 func NewHTTPHandler(r Receiver, h Handler, opts ...HTTPOption) http.Handler {
@@ -118,8 +177,8 @@ func NewHTTPHandler(r Receiver, h Handler, opts ...HTTPOption) http.Handler {
 		panic("event: NewHTTPHandler with a nil Handler")
 	}
 	cfg := newHTTPConfig(opts)
-	if w, ok := r.(interface{ DedupeWindow() time.Duration }); ok && !cfg.dedupeSet && w.DedupeWindow() > 0 {
-		cfg.dedupe = NewMemoryDeduper(0, w.DedupeWindow())
+	if w := DedupeWindowOf(r); w > 0 && !cfg.dedupeSet {
+		cfg.dedupe = NewMemoryDeduper(0, w)
 	}
 	return &httpHandler{receiver: r, handler: h, cfg: cfg}
 }
@@ -180,9 +239,19 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeStatus(w, http.StatusOK)
 }
 
+// headerVerifier is verify.HeaderVerifier: the credentials a Receiver can
+// check from the headers alone, before the body is read.
+type headerVerifier interface {
+	VerifyHeader(h http.Header) error
+}
+
 // receiveRequest reads, bounds, authenticates and decodes the delivery in r.
 // It returns the event and the exact body. When it fails it has answered w
 // and returns false.
+//
+// The order is what keeps unauthenticated requests cheap: credentials that
+// the headers carry are checked before a byte of the body is read, and at
+// most cfg.reads bodies are read and verified at once.
 func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *httpConfig) (Event, []byte, bool) {
 	ctx := r.Context()
 	log := cfg.with(ctx, "provider", string(rc.Provider()))
@@ -191,6 +260,20 @@ func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *ht
 		writeStatus(w, http.StatusMethodNotAllowed)
 		return nil, nil, false
 	}
+	if hv, ok := As[headerVerifier](rc); ok {
+		if err := hv.VerifyHeader(r.Header); err != nil {
+			log.WarnContext(ctx, "delivery rejected: authentication failed", "err", err, "remote", r.RemoteAddr)
+			writeStatus(w, http.StatusUnauthorized)
+			return nil, nil, false
+		}
+	}
+	if !cfg.acquire(ctx) {
+		log.WarnContext(ctx, "delivery refused: too many bodies being read", "max_concurrent_reads", cfg.reads)
+		w.Header().Set("Retry-After", strconv.Itoa(busyRetryAfter))
+		writeStatus(w, http.StatusServiceUnavailable)
+		return nil, nil, false
+	}
+	defer cfg.release()
 	body, err := verify.ReadBody(r, cfg.limit)
 	if err != nil {
 		if errors.Is(err, verify.ErrBodyTooLarge) {
@@ -205,8 +288,8 @@ func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *ht
 	e, err := rc.Receive(r.Header, body)
 	if err != nil {
 		if errors.Is(err, ErrMalformed) {
-			log.WarnContext(ctx, "delivery rejected: not decodable", "err", err)
-			writeStatus(w, http.StatusBadRequest)
+			log.WarnContext(ctx, "authenticated delivery not decodable", "err", err)
+			cfg.malformed(w, r, body, err)
 			return nil, nil, false
 		}
 		// Why authentication failed goes to the log only: telling the
@@ -217,6 +300,28 @@ func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *ht
 	}
 	return e, body, true
 }
+
+// acquire takes a read slot, waiting up to readSlotWait. It reports false
+// when none became free in time or ctx ended.
+func (c *httpConfig) acquire(ctx context.Context) bool {
+	select {
+	case c.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(readSlotWait)
+	defer t.Stop()
+	select {
+	case c.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (c *httpConfig) release() { <-c.slots }
 
 // PanicError is the error a handler's panic is turned into: NewHTTPHandler
 // answers 500 for it and logs Value and Stack.

@@ -59,6 +59,11 @@ func testConformance(t *testing.T, b backend) {
 		{"ListGetStats", testListGetStats},
 		{"Purge", testPurge},
 		{"Logging", testLogging},
+		{"Run_noAttemptLeft", testNoAttemptLeft},
+		{"HTTPHandler_dedupeWindow", testDedupeWindow},
+		{"HTTPHandler_longKeys", testLongKeys},
+		{"HTTPHandler_undecodableStoredDead", testUndecodableStoredDead},
+		{"HTTPHandler_secretHeadersOfAWrappedReceiver", testSecretHeadersWrapped},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })
@@ -80,8 +85,8 @@ func testMigrate(t *testing.T, b backend) {
 	}
 	var versions, max int
 	require.NoError(t, db.QueryRow("SELECT COUNT(*), MAX(version) FROM pmshooks_inbox_schema_version").Scan(&versions, &max))
-	assert.Equal(t, 1, versions, "each version is recorded once")
-	assert.Equal(t, 1, max)
+	assert.Equal(t, 2, versions, "each version is recorded once")
+	assert.Equal(t, 2, max)
 
 	// A newer pmshooks migrated this database: refuse it.
 	_, err = db.Exec("INSERT INTO pmshooks_inbox_schema_version (version, applied_at) VALUES (99, " + nowSQL(b) + ")")
@@ -101,7 +106,7 @@ func nowSQL(b backend) string {
 
 func testHTTPHandler(t *testing.T, b backend) {
 	clock := newFakeClock()
-	f := setup(t, b, inbox.WithClock(clock.Now), inbox.WithHeaderFilter(inbox.DropHeaders("X-Token")))
+	f := setup(t, b, inbox.WithClock(clock.Now), inbox.WithHeaderFilter(inbox.AllowHeaders("X-Request-Id")))
 	rc, v := testReceiver(t)
 	h := f.ib.HTTPHandler(rc, event.WithBodyLimit(256))
 	good := body(payload{ID: "ev-1", Type: string(event.BookingCreated), Subject: "b-1", Time: "2026-02-27T10:00:00Z"})
@@ -116,7 +121,7 @@ func testHTTPHandler(t *testing.T, b backend) {
 		{"GET", http.MethodGet, "", true, http.StatusMethodNotAllowed},
 		{"too large", http.MethodPost, strings.Repeat("x", 300), true, http.StatusRequestEntityTooLarge},
 		{"unauthenticated", http.MethodPost, string(good), false, http.StatusUnauthorized},
-		{"not decodable", http.MethodPost, "not json", true, http.StatusBadRequest},
+		{"not decodable", http.MethodPost, "not json", true, http.StatusOK}, // stored dead
 		{"stored", http.MethodPost, string(good), true, http.StatusOK},
 		{"copy", http.MethodPost, string(good), true, http.StatusOK},
 	}
@@ -138,16 +143,23 @@ func testHTTPHandler(t *testing.T, b backend) {
 
 	ds, err := f.ib.List(t.Context(), inbox.Filter{})
 	require.NoError(t, err)
-	require.Len(t, ds, 1, "the copy is not stored twice")
-	want := inbox.Delivery{
+	require.Len(t, ds, 2, "the undecodable delivery and the good one; the copy is not stored twice")
+	want := []inbox.Delivery{{
+		Provider: "test", EventID: event.HashID([]byte("not json")), Type: event.TypeUnknown,
+		ReceivedAt: clock.Now(),
+		Header:     http.Header{"X-Request-Id": {"req-not decodable"}},
+		Body:       []byte("not json"), State: inbox.StateDead, NextAttemptAt: clock.Now(), FinishedAt: clock.Now(),
+	}, {
 		Provider: "test", EventID: "ev-1", Type: event.BookingCreated, Name: "booking_created",
 		Account: "acct-1", Subject: event.Subject{Kind: "booking", ID: "b-1"},
 		Time:       time.Date(2026, 2, 27, 10, 0, 0, 0, time.UTC),
 		ReceivedAt: clock.Now(),
 		Header:     http.Header{"X-Request-Id": {"req-stored"}},
 		Body:       good, State: inbox.StatePending, NextAttemptAt: clock.Now(),
-	}
-	assert.Empty(t, cmp.Diff(want, ds[0], cmpopts.IgnoreFields(inbox.Delivery{}, "ID")))
+	}}
+	assert.Empty(t, cmp.Diff(want, ds, cmpopts.IgnoreFields(inbox.Delivery{}, "ID", "LastError")))
+	assert.Contains(t, ds[0].LastError, "inbox: stored undecodable")
+	assert.Contains(t, ds[0].LastError, event.ErrMalformed.Error())
 }
 
 func testHTTPHandlerStoreFails(t *testing.T, b backend) {
@@ -173,7 +185,7 @@ func testHeaders(t *testing.T, b backend) {
 		got = h
 		return decodePayload(body)
 	})
-	f := setup(t, b, inbox.WithHeaderFilter(inbox.DropHeaders("x-token")), inbox.WithDecoder("test", dec))
+	f := setup(t, b, inbox.WithHeaderFilter(inbox.AllowHeaders("x-event-hint")), inbox.WithDecoder("test", dec))
 	b1 := body(payload{ID: "ev-1"})
 	r := httptest.NewRequest(http.MethodPost, "/hooks/test", strings.NewReader(string(b1)))
 	f.signer.Sign(r.Header, b1)
@@ -188,7 +200,7 @@ func testHeaders(t *testing.T, b backend) {
 
 	want := http.Header{"X-Event-Hint": {"a", "b"}, "Content-Type": {"application/json"}}
 	d := byEventID(t, f.ib, "ev-1")
-	assert.Equal(t, want, d.Header, "credentials and the token header are not stored")
+	assert.Equal(t, want, d.Header, "credentials and the token header are not stored, though nobody named the token header")
 
 	stop := run(t, f.ib, event.HandlerFunc(func(context.Context, event.Event) error { return nil }))
 	eventually(t, 10*time.Second, settled(t, f.ib), "delivery handled")

@@ -1,10 +1,11 @@
 package inbox
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"regexp"
 	"strings"
 	"time"
@@ -160,6 +161,7 @@ type queries struct {
 	dialect Dialect
 
 	insert        string
+	latest        string // the newest stored copy of an event key
 	claim         string // SQLite: the whole claim; PostgreSQL: pick a row
 	claimSetup    string // PostgreSQL: settings of the claim transaction
 	claimLock     string // PostgreSQL: lock the row's subject
@@ -167,6 +169,7 @@ type queries struct {
 	complete      string
 	retry         string
 	dead          string
+	bury          string // dead without an attempt: none was left
 	release       string
 	get           string
 	list          string
@@ -189,34 +192,47 @@ const deliveryColumns = `id, provider, event_id, type, name, account, subject_ki
 // claimable is the condition a row r must meet to be claimed at $1: pending
 // and due, and, when it has a subject, the first unfinished row of its
 // subject with no other row of the subject leased. Each NOT EXISTS is one
-// probe of a partial index (pmshooks_inbox_subject, pmshooks_inbox_leased).
+// probe of a partial index on subject_key (pmshooks_inbox_subject,
+// pmshooks_inbox_leased); the text columns are compared too, so that two
+// subjects whose keys collide are still told apart.
 const claimable = `r.state = 'pending' AND r.next_attempt_at <= $1
-	AND (r.subject_id = '' OR (
+	AND (r.subject_key IS NULL OR (
 		NOT EXISTS (
 			SELECT 1 FROM pmshooks_inbox o
-			WHERE o.provider = r.provider AND o.subject_kind = r.subject_kind
-				AND o.subject_id = r.subject_id AND o.subject_id <> ''
-				AND o.state = 'pending' AND o.id < r.id)
+			WHERE o.subject_key = r.subject_key AND o.state = 'pending' AND o.id < r.id
+				AND o.provider = r.provider AND o.subject_kind = r.subject_kind
+				AND o.subject_id = r.subject_id)
 		AND NOT EXISTS (
 			SELECT 1 FROM pmshooks_inbox o
-			WHERE o.provider = r.provider AND o.subject_kind = r.subject_kind
-				AND o.subject_id = r.subject_id AND o.subject_id <> ''
-				AND o.lease_token IS NOT NULL AND o.state = 'pending'
-				AND o.next_attempt_at > $1 AND o.id <> r.id)))`
+			WHERE o.subject_key = r.subject_key AND o.lease_token IS NOT NULL
+				AND o.state = 'pending' AND o.next_attempt_at > $1 AND o.id <> r.id
+				AND o.provider = r.provider AND o.subject_kind = r.subject_kind
+				AND o.subject_id = r.subject_id)))`
+
+// insertColumns are the columns insert writes, in the order of its
+// parameters $1 to $17; next_attempt_at is received_at ($12).
+const insertColumns = `provider, event_id, event_key, generation, type, name, account,
+	subject_kind, subject_id, subject_key, event_time, received_at, headers, body,
+	state, finished_at, last_error, next_attempt_at`
+
+const insertValues = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $12`
 
 func newQueries(d Dialect) *queries {
 	q := &queries{
 		dialect: d,
-		insert: `INSERT INTO pmshooks_inbox (provider, event_id, type, name, account,
-				subject_kind, subject_id, event_time, received_at, headers, body, next_attempt_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9)
-			ON CONFLICT (provider, event_id) DO NOTHING
+		insert: `INSERT INTO pmshooks_inbox (` + insertColumns + `)
+			VALUES (` + insertValues + `)
+			ON CONFLICT (event_key, generation) DO NOTHING
 			RETURNING id`,
+		latest: `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id DESC LIMIT 1`,
 		complete: `UPDATE pmshooks_inbox SET state = 'done', lease_token = NULL, finished_at = $3
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
 		retry: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, last_error = $4
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
 		dead: `UPDATE pmshooks_inbox SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4
+			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
+		bury: `UPDATE pmshooks_inbox SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4,
+				attempts = attempts - 1
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
 		release: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, attempts = attempts - 1
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
@@ -258,7 +274,7 @@ func newQueries(d Dialect) *queries {
 		// subject so that claims of one subject take turns; then re-check
 		// the condition in a fresh snapshot, which sees every claim of the
 		// subject committed before the lock was granted, and lease the row.
-		q.claim = `SELECT r.id, r.provider, r.subject_kind, r.subject_id FROM pmshooks_inbox r
+		q.claim = `SELECT r.id, r.subject_key FROM pmshooks_inbox r
 			WHERE ` + claimable + ` ORDER BY r.id LIMIT 1 FOR UPDATE SKIP LOCKED`
 		//
 		// The settings hold for the claim transaction only. The planner must
@@ -269,6 +285,20 @@ func newQueries(d Dialect) *queries {
 		// so the claim's commit need not wait for the disk.
 		q.claimSetup = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL synchronous_commit = off`
 		q.claimLock = `SELECT pg_advisory_xact_lock($1)`
+		//
+		// Deliveries of one subject take the subject's advisory lock before
+		// the row gets its id, and hold it until their commit: a later
+		// delivery of the subject then gets a larger id only after the
+		// earlier one is visible, and a claim, which takes the same lock,
+		// waits for an insert of the subject in progress. So the id order of
+		// a subject is its commit order, on every replica. The aggregate
+		// makes the lock come first: it reads the whole CTE before the row,
+		// and with it the identity value, is formed.
+		q.insert = `WITH subject_lock AS (SELECT pg_advisory_xact_lock($10) WHERE $10::BIGINT IS NOT NULL)
+			INSERT INTO pmshooks_inbox (` + insertColumns + `)
+			SELECT ` + insertValues + ` FROM (SELECT COUNT(*) FROM subject_lock) AS locked
+			ON CONFLICT (event_key, generation) DO NOTHING
+			RETURNING id`
 		q.claimUpdate = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1
 			WHERE r.id = $4 AND ` + claimable + `
 			RETURNING ` + deliveryColumns
@@ -278,7 +308,7 @@ func newQueries(d Dialect) *queries {
 	}
 	if d == SQLite {
 		for _, p := range []*string{
-			&q.insert, &q.claim, &q.complete, &q.retry, &q.dead, &q.release, &q.get, &q.list,
+			&q.insert, &q.latest, &q.claim, &q.complete, &q.retry, &q.dead, &q.bury, &q.release, &q.get, &q.list,
 			&q.retryDead, &q.state, &q.purge, &q.stats, &q.schemaVersion, &q.recordVersion,
 		} {
 			*p = placeholder.ReplaceAllString(*p, "?$1")
@@ -288,6 +318,14 @@ func newQueries(d Dialect) *queries {
 }
 
 var placeholder = regexp.MustCompile(`\$([0-9]+)`)
+
+// rebind writes the placeholders of query as the dialect wants them.
+func (q *queries) rebind(query string) string {
+	if q.dialect == SQLite {
+		return placeholder.ReplaceAllString(query, "?$1")
+	}
+	return query
+}
 
 // timeArg returns t as the dialect stores it; the zero Time is NULL.
 func (q *queries) timeArg(t time.Time) any {
@@ -329,13 +367,29 @@ func (s dbTime) parse(v string) error {
 	return nil
 }
 
-// subjectLockKey is the PostgreSQL advisory lock key of a subject. Two
-// subjects may share a key; that only makes their claims take turns.
-func subjectLockKey(provider, kind, id string) int64 {
-	h := fnv.New64a()
+// eventKey is the dedupe key of an event: the SHA-256 of its provider and
+// id. A fixed size keeps it indexable whatever the length of the id.
+func eventKey(provider, eventID string) []byte {
+	h := sha256.New()
+	_, _ = h.Write([]byte(provider))
+	_, _ = h.Write([]byte{0})
+	_, _ = h.Write([]byte(eventID))
+	return h.Sum(nil)
+}
+
+// subjectKey is the key of a subject, for the ordering index and the
+// PostgreSQL advisory lock: the first 8 bytes of a SHA-256 of provider, kind
+// and id, read as a signed integer. It is nil (NULL) when id is "": such a
+// delivery has no subject and is not ordered. Two subjects may share a key;
+// that only makes their claims take turns.
+func subjectKey(provider, kind, id string) any {
+	if id == "" {
+		return nil
+	}
+	h := sha256.New()
 	for _, s := range []string{"pmshooks/inbox", provider, kind, id} {
 		_, _ = h.Write([]byte(s))
 		_, _ = h.Write([]byte{0})
 	}
-	return int64(h.Sum64())
+	return int64(binary.BigEndian.Uint64(h.Sum(nil)[:8]))
 }

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,12 +94,22 @@ func TestQueries_placeholders(t *testing.T) {
 	assert.Contains(t, newQueries(PostgreSQL).insert, "$11")
 }
 
-func TestSubjectLockKey(t *testing.T) {
+func TestSubjectKey(t *testing.T) {
 	t.Parallel()
-	a := subjectLockKey("channex", "booking", "1")
-	assert.Equal(t, a, subjectLockKey("channex", "booking", "1"))
-	assert.NotEqual(t, a, subjectLockKey("channex", "booking", "2"))
-	assert.NotEqual(t, subjectLockKey("a", "bc", "d"), subjectLockKey("ab", "c", "d"), "fields are separated")
+	a := subjectKey("channex", "booking", "1")
+	assert.Equal(t, a, subjectKey("channex", "booking", "1"))
+	assert.NotEqual(t, a, subjectKey("channex", "booking", "2"))
+	assert.NotEqual(t, subjectKey("a", "bc", "d"), subjectKey("ab", "c", "d"), "fields are separated")
+	assert.Nil(t, subjectKey("channex", "booking", ""), "no id, no subject")
+}
+
+func TestEventKey(t *testing.T) {
+	t.Parallel()
+	a := eventKey("propexo", "sha256:00")
+	assert.Len(t, a, 32, "a fixed size, whatever the id")
+	assert.Len(t, eventKey("propexo", strings.Repeat("x", 10000)), 32)
+	assert.Equal(t, a, eventKey("propexo", "sha256:00"))
+	assert.NotEqual(t, eventKey("a", "bc"), eventKey("ab", "c"), "fields are separated")
 }
 
 func TestCleanText(t *testing.T) {

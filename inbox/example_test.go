@@ -49,7 +49,7 @@ func Example() {
 		panic(err)
 	}
 	defer db.Close()
-	ib, err := inbox.New(db, dialect, inbox.WithHeaderFilter(inbox.DropHeaders("X-Token")))
+	ib, err := inbox.New(db, dialect, inbox.WithHeaderFilter(inbox.AllowHeaders("X-Request-Id")))
 	if err != nil {
 		panic(err)
 	}
@@ -93,13 +93,13 @@ func Example() {
 	// done 1, pending 0, dead 0
 }
 
-func ExampleDropHeaders() {
-	keep := inbox.DropHeaders("X-Channex-Token")
-	for _, h := range []string{"Content-Type", "X-Channex-Token", "Authorization"} {
+func ExampleAllowHeaders() {
+	keep := inbox.AllowHeaders("X-Event-Hint")
+	for _, h := range []string{"Content-Type", "X-Event-Hint", "X-Channex-Webhook-Secret"} {
 		fmt.Println(h, keep(h))
 	}
 	// Output:
 	// Content-Type true
-	// X-Channex-Token false
-	// Authorization false
+	// X-Event-Hint true
+	// X-Channex-Webhook-Secret false
 }

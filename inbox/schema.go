@@ -3,6 +3,7 @@ package inbox
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -22,6 +23,11 @@ var (
 	// ErrSchemaTooNew is returned by Migrate and Run when the database was
 	// migrated by a newer version of pmshooks than this one.
 	ErrSchemaTooNew = errors.New("inbox: database schema is newer than this version of pmshooks")
+	// ErrNotWritable is returned by Migrate when the database refuses a
+	// write (a read-only file or mount, a role without the privilege, a
+	// read-only replica): an inbox that cannot store deliveries must not
+	// start and report itself healthy.
+	ErrNotWritable = errors.New("inbox: the database is not writable")
 )
 
 // schema is one dialect's schema file, parsed.
@@ -43,7 +49,14 @@ func (s *schema) latest() int {
 	return s.migrations[len(s.migrations)-1].version
 }
 
-var versionLine = regexp.MustCompile(`^-- version ([0-9]+)$`)
+var (
+	versionLine = regexp.MustCompile(`^-- version ([0-9]+)$`)
+	stepLine    = regexp.MustCompile(`^-- step: ([a-z_]+)$`)
+)
+
+// stepPrefix marks a statement of a parsed schema that is no SQL but a step
+// written in Go (see migrationStep), named after the prefix.
+const stepPrefix = "\x00step:"
 
 // loadSchema reads and parses the embedded schema file of d.
 func loadSchema(d Dialect) (*schema, error) {
@@ -80,6 +93,19 @@ func parseSchema(src string) (*schema, error) {
 			cur = &s.migrations[len(s.migrations)-1].statements
 			continue
 		}
+		if m := stepLine.FindStringSubmatch(line); m != nil {
+			if stmt.Len() > 0 {
+				return nil, fmt.Errorf("inbox: schema line %d: step inside a statement", n)
+			}
+			if len(s.migrations) == 0 {
+				return nil, fmt.Errorf("inbox: schema line %d: step outside a version section", n)
+			}
+			if migrationStep(m[1]) == nil {
+				return nil, fmt.Errorf("inbox: schema line %d: unknown step %q", n, m[1])
+			}
+			*cur = append(*cur, stepPrefix+m[1])
+			continue
+		}
 		trimmed := strings.TrimSpace(line)
 		if stmt.Len() == 0 && (trimmed == "" || strings.HasPrefix(trimmed, "--")) {
 			continue
@@ -113,7 +139,9 @@ func parseSchema(src string) (*schema, error) {
 // deployment step, before Run. On PostgreSQL, replicas may call it at the same
 // time: an advisory lock lets one migrate while the others wait. On SQLite it
 // also switches the file to write-ahead logging (PRAGMA journal_mode = WAL),
-// which lets readers run while a delivery is being stored.
+// which lets readers run while a delivery is being stored. Last, it checks
+// that the database takes writes, with a write it rolls back, and fails with
+// an error wrapping ErrNotWritable when it does not.
 func (ib *Inbox) Migrate(ctx context.Context) error {
 	if ib.dialect == SQLite {
 		// journal_mode cannot change inside a transaction. It is persistent:
@@ -124,10 +152,28 @@ func (ib *Inbox) Migrate(ctx context.Context) error {
 	}
 	for {
 		done, err := ib.migrateOne(ctx)
-		if err != nil || done {
+		if err != nil {
 			return err
 		}
+		if done {
+			return ib.probeWrite(ctx)
+		}
 	}
+}
+
+// probeWrite writes a row in a transaction that it rolls back, so that a
+// database that can be read but not written fails Migrate, at start-up,
+// rather than every delivery later.
+func (ib *Inbox) probeWrite(ctx context.Context) error {
+	tx, err := ib.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotWritable, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, ib.q.recordVersion, -1, ib.q.timeArg(ib.now())); err != nil {
+		return fmt.Errorf("%w: %w", ErrNotWritable, err)
+	}
+	return nil
 }
 
 // migrateOne applies the next migration, if any, in one transaction. It
@@ -165,6 +211,12 @@ func (ib *Inbox) migrateOne(ctx context.Context) (upToDate bool, err error) {
 	}
 	m := ib.schema.migrations[current] // versions start at 1
 	for _, stmt := range m.statements {
+		if name, ok := strings.CutPrefix(stmt, stepPrefix); ok {
+			if err := migrationStep(name)(ctx, tx, ib.q); err != nil {
+				return false, fmt.Errorf("inbox: migrate to version %d: step %s: %w", m.version, name, err)
+			}
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return false, fmt.Errorf("inbox: migrate to version %d: %w", m.version, err)
 		}
@@ -177,6 +229,60 @@ func (ib *Inbox) migrateOne(ctx context.Context) (upToDate bool, err error) {
 	}
 	ib.log.Info("inbox schema migrated", "dialect", ib.dialect.String(), "version", m.version)
 	return false, nil
+}
+
+// A schemaStep is a part of a migration that SQL alone cannot do in every
+// dialect, run inside the migration's transaction.
+type schemaStep func(ctx context.Context, tx *sql.Tx, q *queries) error
+
+// migrationStep returns the step a schema file names with "-- step: name",
+// or nil for an unknown name.
+func migrationStep(name string) schemaStep {
+	switch name {
+	case "keys":
+		return backfillKeys
+	}
+	return nil
+}
+
+// backfillKeys computes event_key and subject_key, which version 2 added,
+// for the rows stored before it, in batches.
+func backfillKeys(ctx context.Context, tx *sql.Tx, q *queries) error {
+	const batch = 500
+	type row struct {
+		id                             int64
+		provider, eventID, kind, subID string
+	}
+	for {
+		rows, err := tx.QueryContext(ctx, q.rebind(`SELECT id, provider, event_id, subject_kind, subject_id
+			FROM pmshooks_inbox WHERE event_key IS NULL ORDER BY id LIMIT $1`), batch)
+		if err != nil {
+			return err
+		}
+		var todo []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.provider, &r.eventID, &r.kind, &r.subID); err != nil {
+				rows.Close()
+				return err
+			}
+			todo = append(todo, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range todo {
+			_, err := tx.ExecContext(ctx, q.rebind(`UPDATE pmshooks_inbox SET event_key = $1, subject_key = $2 WHERE id = $3`),
+				eventKey(r.provider, r.eventID), subjectKey(r.provider, r.kind, r.subID), r.id)
+			if err != nil {
+				return err
+			}
+		}
+		if len(todo) < batch {
+			return nil
+		}
+	}
 }
 
 // checkSchema returns nil when the database holds exactly the schema version

@@ -278,28 +278,98 @@ func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
 	return d, nil
 }
 
-// insert stores one delivery unless a delivery with the same provider and
-// event id is stored. It returns the new row's id and true, or 0 and false
-// for a copy.
-func (ib *Inbox) insert(ctx context.Context, p event.Provider, e event.Event, headers string, body []byte, now time.Time) (int64, bool, error) {
+// delivery is what insert stores: one received delivery.
+type newDelivery struct {
+	provider event.Provider
+	eventID  string
+	typ      event.Type
+	name     string
+	account  string
+	subject  event.Subject
+	time     time.Time
+	headers  string
+	body     []byte
+	// dead stores the delivery dead, with lastError, instead of pending:
+	// an authentic delivery that could not be decoded.
+	dead      bool
+	lastError string
+}
+
+// deliveryOf is the row of an event received with body.
+func deliveryOf(p event.Provider, e event.Event, headers string, body []byte) newDelivery {
 	id := e.ID()
 	if id == "" {
 		id = event.HashID(body)
 	}
-	subj := e.Subject()
-	var rowID int64
-	err := ib.db.QueryRowContext(ctx, ib.q.insert,
-		cleanText(string(p)), cleanText(id), cleanText(string(e.Type())), cleanText(e.Name()),
-		cleanText(e.Account()), cleanText(subj.Kind), cleanText(subj.ID),
-		ib.q.timeArg(e.Time()), ib.q.timeArg(now), headers, body,
-	).Scan(&rowID)
-	if errors.Is(err, sql.ErrNoRows) { // ON CONFLICT DO NOTHING returned no row
-		return 0, false, nil
+	return newDelivery{
+		provider: p, eventID: id, typ: e.Type(), name: e.Name(), account: e.Account(),
+		subject: e.Subject(), time: e.Time(), headers: headers, body: body,
 	}
-	if err != nil {
-		return 0, false, err
+}
+
+// insert stores d unless it is a copy of a stored delivery, and returns the
+// new row's id and true, or 0 and false for a copy.
+//
+// A copy is a delivery with the same provider and event id. With a window
+// (the receiver's event.DedupeWindower), only a copy received less than
+// window after the newest stored delivery of its event is one; a later one is
+// stored as a new delivery, whose generation is the id of the delivery it
+// follows, so that replicas storing the same late copy at once store it once.
+func (ib *Inbox) insert(ctx context.Context, d newDelivery, window time.Duration, now time.Time) (int64, bool, error) {
+	key := eventKey(cleanText(string(d.provider)), cleanText(d.eventID))
+	store := func(generation int64) (int64, bool, error) {
+		var rowID int64
+		err := ib.db.QueryRowContext(ctx, ib.q.insert, ib.insertArgs(d, generation, now)...).Scan(&rowID)
+		if errors.Is(err, sql.ErrNoRows) { // ON CONFLICT DO NOTHING returned no row
+			return 0, false, nil
+		}
+		if err != nil {
+			return 0, false, err
+		}
+		return rowID, true, nil
 	}
-	return rowID, true, nil
+	if window <= 0 {
+		return store(0)
+	}
+	// Read the newest copy, then insert keyed on it. Losing the insert to
+	// another replica means that replica stored this copy: read again, and
+	// the copy it stored is within the window.
+	for range 3 {
+		var (
+			latest   int64
+			received time.Time
+		)
+		generation := int64(0)
+		switch err := ib.db.QueryRowContext(ctx, ib.q.latest, key).Scan(&latest, dbTime{&received}); {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return 0, false, err
+		case now.Sub(received) < window:
+			return 0, false, nil
+		default:
+			generation = latest
+		}
+		if id, stored, err := store(generation); err != nil || stored {
+			return id, stored, err
+		}
+	}
+	return 0, false, nil
+}
+
+// insertArgs are the parameters of the insert statement for d.
+func (ib *Inbox) insertArgs(d newDelivery, generation int64, now time.Time) []any {
+	provider, eventID := cleanText(string(d.provider)), cleanText(d.eventID)
+	kind, subjectID := cleanText(d.subject.Kind), cleanText(d.subject.ID)
+	state, finished, lastError := string(StatePending), any(nil), any(nil)
+	if d.dead {
+		state, finished, lastError = string(StateDead), ib.q.timeArg(now), cleanText(d.lastError)
+	}
+	return []any{
+		provider, eventID, eventKey(provider, eventID), generation, cleanText(string(d.typ)), cleanText(d.name),
+		cleanText(d.account), kind, subjectID, subjectKey(provider, kind, subjectID),
+		ib.q.timeArg(d.time), ib.q.timeArg(now), d.headers, d.body,
+		state, finished, lastError,
+	}
 }
 
 // cleanText makes s storable in a text column of either dialect: valid
@@ -344,18 +414,18 @@ func (ib *Inbox) claim(ctx context.Context, now time.Time) (*Delivery, string, e
 		return nil, "", err
 	}
 	var (
-		id                     int64
-		provider, kind, subjID string
+		id         int64
+		subjectKey sql.NullInt64
 	)
-	err = tx.QueryRowContext(ctx, ib.q.claim, ib.q.timeArg(now)).Scan(&id, &provider, &kind, &subjID)
+	err = tx.QueryRowContext(ctx, ib.q.claim, ib.q.timeArg(now)).Scan(&id, &subjectKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", nil
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	if subjID != "" {
-		if _, err := tx.ExecContext(ctx, ib.q.claimLock, subjectLockKey(provider, kind, subjID)); err != nil {
+	if subjectKey.Valid {
+		if _, err := tx.ExecContext(ctx, ib.q.claimLock, subjectKey.Int64); err != nil {
 			return nil, "", err
 		}
 	}

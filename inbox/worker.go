@@ -126,6 +126,10 @@ func (ib *Inbox) idle(ctx context.Context, d time.Duration) {
 func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, token string) {
 	log := ib.log.With("provider", string(d.Provider), "event_id", d.EventID, "type", string(d.Type),
 		"delivery", d.ID, "attempt", d.Attempts)
+	if d.Attempts > ib.cfg.maxAttempts {
+		ib.bury(ctx, log, d, token)
+		return
+	}
 	start := time.Now()
 
 	var err error
@@ -180,6 +184,31 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 			append(attrs, "outcome", "lease_lost", "discarded", outcome)...)
 	default:
 		log.Log(fctx, level, msg, append(attrs, "outcome", outcome)...)
+	}
+}
+
+// bury marks dead a delivery that was claimed with no attempt left: every
+// attempt it was given started, and the last never recorded an outcome,
+// because the process died (a crash, an OOM kill, os.Exit in the handler) or
+// the handler outlived its lease. Running it again could crash the process
+// again, and it would hold back its subject for ever; dead, it is kept with
+// this error until Retry.
+func (ib *Inbox) bury(ctx context.Context, log *slog.Logger, d *Delivery, token string) {
+	started := d.Attempts - 1 // the claim counted one more
+	msg := fmt.Sprintf("inbox: no attempt left: %d attempts started (at most %d), and the last never finished: "+
+		"lease lost, because the process died or the handler outlived its lease", started, ib.cfg.maxAttempts)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	held, err := ib.finish(fctx, ib.q.bury, d.ID, token, ib.now(), msg)
+	switch {
+	case err != nil:
+		log.ErrorContext(fctx, "inbox: marking a delivery with no attempt left dead failed; it will be tried again",
+			"outcome", "dead", "err", err)
+	case !held:
+		log.WarnContext(fctx, "lease lost: another worker took the delivery over", "outcome", "lease_lost", "discarded", "dead")
+	default:
+		log.ErrorContext(fctx, "delivery dead: its attempts never finished", "outcome", "dead", "attempts", started,
+			"err", msg)
 	}
 }
 

@@ -65,3 +65,40 @@ CREATE INDEX pmshooks_inbox_leased
 -- List of dead deliveries and Purge of old handled ones.
 CREATE INDEX pmshooks_inbox_finished
     ON pmshooks_inbox (state, finished_at) WHERE state <> 'pending';
+
+-- version 2
+
+-- Version 2 keys deliveries and subjects by fixed-size hashes, computed by
+-- the inbox, instead of by their text: a B-tree cannot index a text of more
+-- than about 2,700 bytes, so an authentic delivery with a long event or
+-- subject id could never be stored. It also lets a provider that ids
+-- deliveries by their content store a late copy as a new delivery.
+--
+--   event_key   SHA-256 of provider, NUL, event_id: the dedupe key.
+--   generation  0 for the first copy of an event; for a copy stored as a new
+--               delivery because it came after the receiver's dedupe window,
+--               the id of the delivery it follows, so that two replicas
+--               storing the same late copy pick the same key.
+--   subject_key the first 8 bytes of a SHA-256 of provider, kind and id;
+--               NULL without a subject. Ordering looks rows up by it and then
+--               compares the text columns; it is also the advisory lock key.
+ALTER TABLE pmshooks_inbox
+    ADD COLUMN event_key   BYTEA,
+    ADD COLUMN generation  BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN subject_key BIGINT;
+
+-- step: keys
+
+ALTER TABLE pmshooks_inbox ALTER COLUMN event_key SET NOT NULL;
+ALTER TABLE pmshooks_inbox DROP CONSTRAINT pmshooks_inbox_delivery;
+ALTER TABLE pmshooks_inbox ADD CONSTRAINT pmshooks_inbox_delivery UNIQUE (event_key, generation);
+
+DROP INDEX pmshooks_inbox_subject;
+CREATE INDEX pmshooks_inbox_subject
+    ON pmshooks_inbox (subject_key, id)
+    WHERE state = 'pending' AND subject_key IS NOT NULL;
+
+DROP INDEX pmshooks_inbox_leased;
+CREATE INDEX pmshooks_inbox_leased
+    ON pmshooks_inbox (subject_key)
+    WHERE lease_token IS NOT NULL AND subject_key IS NOT NULL;

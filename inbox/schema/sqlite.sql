@@ -64,3 +64,82 @@ CREATE INDEX pmshooks_inbox_leased
 -- List of dead deliveries and Purge of old handled ones.
 CREATE INDEX pmshooks_inbox_finished
     ON pmshooks_inbox (state, finished_at) WHERE state <> 'pending';
+
+-- version 2
+
+-- Version 2 keys deliveries and subjects by fixed-size hashes, computed by
+-- the inbox, instead of by their text: PostgreSQL cannot index a text of more
+-- than about 2,700 bytes, and both dialects keep one shape. It also lets a
+-- provider that ids deliveries by their content store a late copy as a new
+-- delivery (generation). SQLite cannot drop a table constraint, so the table
+-- is rebuilt with the same ids.
+CREATE TABLE pmshooks_inbox_v2 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    provider        TEXT    NOT NULL,
+    event_id        TEXT    NOT NULL,
+    -- SHA-256 of provider, NUL, event_id: the dedupe key.
+    event_key       BLOB,
+    -- 0 for the first copy of an event; for a copy stored as a new delivery
+    -- because it came after the receiver's dedupe window, the id of the
+    -- delivery it follows. Two replicas storing the same late copy pick the
+    -- same generation, and the unique key stores it once.
+    generation      INTEGER NOT NULL DEFAULT 0,
+    type            TEXT    NOT NULL,
+    name            TEXT    NOT NULL,
+    account         TEXT    NOT NULL,
+    subject_kind    TEXT    NOT NULL,
+    subject_id      TEXT    NOT NULL,
+    -- The first 8 bytes of a SHA-256 of provider, kind and id as a signed
+    -- integer; NULL when the delivery has no subject. Ordering looks rows up
+    -- by it and then compares the text columns, so a collision costs nothing
+    -- but an index probe.
+    subject_key     INTEGER,
+    event_time      TEXT,
+    received_at     TEXT    NOT NULL,
+    headers         TEXT    NOT NULL,
+    body            BLOB    NOT NULL,
+    state           TEXT    NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'done', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL,
+    lease_token     TEXT,
+    last_error      TEXT,
+    finished_at     TEXT,
+    UNIQUE (event_key, generation)
+);
+
+INSERT INTO pmshooks_inbox_v2 (id, provider, event_id, type, name, account, subject_kind, subject_id,
+        event_time, received_at, headers, body, state, attempts, next_attempt_at, lease_token,
+        last_error, finished_at)
+    SELECT id, provider, event_id, type, name, account, subject_kind, subject_id,
+        event_time, received_at, headers, body, state, attempts, next_attempt_at, lease_token,
+        last_error, finished_at
+    FROM pmshooks_inbox;
+
+-- Ids only grow: carry the old table's counter over, purged rows included.
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'pmshooks_inbox_v2', seq FROM sqlite_sequence
+    WHERE name = 'pmshooks_inbox'
+        AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'pmshooks_inbox_v2');
+UPDATE sqlite_sequence
+    SET seq = (SELECT MAX(seq) FROM sqlite_sequence WHERE name IN ('pmshooks_inbox', 'pmshooks_inbox_v2'))
+    WHERE name = 'pmshooks_inbox_v2';
+
+DROP TABLE pmshooks_inbox;
+ALTER TABLE pmshooks_inbox_v2 RENAME TO pmshooks_inbox;
+
+-- step: keys
+
+CREATE INDEX pmshooks_inbox_pending
+    ON pmshooks_inbox (id) WHERE state = 'pending';
+
+CREATE INDEX pmshooks_inbox_subject
+    ON pmshooks_inbox (subject_key, id)
+    WHERE state = 'pending' AND subject_key IS NOT NULL;
+
+CREATE INDEX pmshooks_inbox_leased
+    ON pmshooks_inbox (subject_key)
+    WHERE lease_token IS NOT NULL AND subject_key IS NOT NULL;
+
+CREATE INDEX pmshooks_inbox_finished
+    ON pmshooks_inbox (state, finished_at) WHERE state <> 'pending';

@@ -40,12 +40,34 @@
 //	method other than POST                        405, with Allow: POST
 //	body over the limit (5 MiB, WithBodyLimit)    413
 //	authentication fails                          401 (the reason is logged, never echoed)
-//	authenticated but not decodable               400
+//	too many bodies being read at once            503 with Retry-After: 5
+//	authenticated but not decodable               400 (WithMalformed changes it)
 //	no handler for the type and no default        200 (acknowledged, ignored)
 //	copy of a delivery already handled            200, the handler is not called again
 //	copy of a delivery being handled right now    503 with Retry-After: 5
 //	handler returns an error or panics            500, so the provider retries; panics are logged
 //	handler succeeded                             200
+//
+// # Unauthenticated load
+//
+// A request is cheap until it has proved who sent it. Credentials that travel
+// in headers (HTTP Basic for OwnerRez and Hostaway, Channex's secret header)
+// are checked before a byte of the body is read, through the Receiver's
+// VerifyHeader (verify.HeaderVerifier); a request without a signature header
+// is refused the same way. The body buffer grows as bytes arrive, never from
+// the declared Content-Length, and at most DefaultMaxConcurrentReads bodies
+// (WithMaxConcurrentReads) are read and verified at once, so the memory
+// unauthenticated requests can hold is bounded whatever the number of
+// connections. Give the http.Server a ReadTimeout too, so that a slow sender
+// cannot keep a read slot for long.
+//
+// # Wrapping a Receiver
+//
+// A Receiver may have optional methods: Decoder, SecretHeaderer,
+// DedupeWindower and VerifyHeader. A wrapper that embeds the Receiver
+// interface hides them; implement Unwrapper (Unwrap() Receiver) instead, and
+// As, SecretHeadersOf and DedupeWindowOf, which NewHTTPHandler and the inbox
+// use, find them through the wrapper.
 //
 // # Deduplication
 //

@@ -25,13 +25,27 @@
 // # Receiving
 //
 // HTTPHandler authenticates, bounds and decodes a delivery with the provider's
-// Receiver, exactly as event.NewHTTPHandler does (405, 413, 401, 400), then
+// Receiver, exactly as event.NewHTTPHandler does (405, 413, 401), then
 // stores the provider, event id, normalized type, name, account, subject,
 // times, the headers that matter (see HeaderFilter) and the exact body with
 // one INSERT, and answers 200 only after the commit. A copy of a stored
 // delivery (same provider and event id) is refused by a unique key, on every
 // replica at once, and answered 200. When the database does not commit, the
 // answer is 503 with Retry-After, and the provider tries again.
+//
+// A Receiver with a dedupe window (event.DedupeWindower: Propexo, which ids a
+// delivery by its body and sends an identical body again one sync later) has
+// its copies counted as retries only within the window; a copy that comes
+// later is stored, and handled, as a new delivery.
+//
+// An authentic delivery that cannot be decoded is not refused with a 400,
+// which most providers never retry: it is stored dead with the decoder's
+// error and answered 200, and Retry recovers it once the decoder is fixed.
+//
+// Headers are stored from an allow-list (DefaultHeaderFilter): a credential
+// in a header the inbox was never told about is not stored, and neither is
+// Authorization, Cookie or a header the Receiver names as secret, whatever
+// the filter.
 //
 // # Processing
 //
@@ -62,9 +76,15 @@
 //     delivery of their subject. On PostgreSQL, claims of one subject also
 //     take turns on an advisory lock.
 //
-// Deliveries stored at the same moment by two replicas have no order beyond
-// the one the database gives them. Deliveries without a subject are not
-// ordered.
+// The order of a subject is the order in which its deliveries were
+// committed. On PostgreSQL each insert takes its subject's advisory lock
+// before its id is drawn and holds it until the commit, so two replicas
+// storing deliveries of one booking a few milliseconds apart cannot have the
+// later one handled first, and a worker that claims while a delivery of the
+// subject is being stored waits for it. Two deliveries of one subject that
+// reach two replicas at the same moment are ordered by which committed first:
+// the providers' own order between such deliveries is not known to the
+// inbox. Deliveries without a subject are not ordered.
 //
 // # SQLite and PostgreSQL
 //
@@ -87,7 +107,11 @@
 // URL is PostgreSQL (driver "pgx"), anything else is a SQLite file (driver
 // "sqlite"). The schema is the SQL in schema/sqlite.sql and
 // schema/postgres.sql, applied by Migrate, which is idempotent, versioned in
-// the table pmshooks_inbox_schema_version and never runs by itself.
+// the table pmshooks_inbox_schema_version and never runs by itself. Migrate
+// ends with a write it rolls back, and fails with ErrNotWritable on a
+// database that cannot be written, so that a server does not start and
+// report itself healthy only to answer every delivery 503. Event and subject
+// ids of any length are stored: the indexes hold fixed-size hashes of them.
 //
 // # Crash safety
 //
@@ -105,6 +129,13 @@
 //   - After the handler returned, before its outcome was written: as above,
 //     the handler runs again. This is the one case where a successful handler
 //     runs twice.
+//   - On every attempt, because the handler itself kills the process
+//     (os.Exit, a fatal error, an OOM kill) or hangs past its lease: attempts
+//     are counted when a delivery is claimed, so once WithMaxAttempts
+//     attempts have started, the next claim does not run it again but marks
+//     it dead, with an error saying its attempts never finished (lease
+//     lost). The crash loop ends, and the later deliveries of its subject
+//     run.
 //
 // # Managing and metrics
 //

@@ -29,7 +29,10 @@
 // # Routing
 //
 // Mux routes by the provider's own event name (OnName), then by normalized type
-// (On), then to a Default. An event nobody handles is acknowledged.
+// (On), then to a Default. An event nobody handles is acknowledged. On and
+// OnName panic on a type or name that no delivery carries, such as a typo;
+// NewMux's WithTypes and WithEventNames declare those of a Receiver of your
+// own.
 //
 // # HTTP status codes
 //

@@ -71,6 +71,54 @@ func ExampleMux_On() {
 	// ignored listing.updated
 }
 
+// A registration that no delivery can match is a typo, and panics at
+// start-up rather than losing events in production.
+func ExampleMux_OnName() {
+	mux := event.NewMux()
+	mux.OnName("hostaway", "reservation.created", event.HandlerFunc(func(context.Context, event.Event) error {
+		return nil
+	}))
+	defer func() { fmt.Println(recover()) }()
+	mux.OnName("hostway", "reservation.updated", event.HandlerFunc(func(context.Context, event.Event) error {
+		return nil
+	}))
+	// Output:
+	// event: unknown provider "hostway" (did you mean "hostaway"?); for a provider of your own, declare its event names with event.WithEventNames
+}
+
+// Types and names that no built-in provider package knows are declared on
+// the Mux: here those of a Receiver of your own for a sixth system, and a
+// name Hostaway might start sending.
+func ExampleNewMux() {
+	const invoicePaid event.Type = "invoice.paid"
+	mux := event.NewMux(
+		event.WithTypes(invoicePaid),
+		event.WithEventNames("acme", "stay.booked", "invoice.settled"),
+		event.WithEventNames("hostaway", "reservation.cancelled"),
+	)
+	mux.OnFunc(invoicePaid, func(_ context.Context, e event.Event) error {
+		fmt.Println("paid:", e.Provider(), e.Name())
+		return nil
+	})
+	mux.OnName("acme", "stay.booked", event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		fmt.Println("booked:", e.Provider(), e.Name())
+		return nil
+	}))
+	mux.OnName("hostaway", "reservation.cancelled", event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		fmt.Println("cancelled:", e.Provider(), e.Name())
+		return nil
+	}))
+
+	ctx := context.Background()
+	_ = mux.HandleEvent(ctx, eventtest.New(event.Fields{Provider: "acme", Name: "stay.booked", Type: event.BookingCreated}))
+	_ = mux.HandleEvent(ctx, eventtest.New(event.Fields{Provider: "acme", Name: "invoice.settled", Type: invoicePaid}))
+	_ = mux.HandleEvent(ctx, eventtest.New(event.Fields{Provider: "hostaway", Name: "reservation.cancelled", Type: event.BookingCancelled}))
+	// Output:
+	// booked: acme stay.booked
+	// paid: acme invoice.settled
+	// cancelled: hostaway reservation.cancelled
+}
+
 func ExampleMiddleware() {
 	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e, _ := event.FromContext(r.Context())

@@ -1,14 +1,22 @@
 package registry_test
 
 import (
+	"context"
 	"io"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/bookingsync"
+	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/hostaway"
+	"github.com/pmshooks/pmshooks/internal/catalog"
 	"github.com/pmshooks/pmshooks/internal/registry"
+	"github.com/pmshooks/pmshooks/ownerrez"
+	"github.com/pmshooks/pmshooks/propexo"
 )
 
 // TestAll_everySampleReceives posts every sample of every provider, signed
@@ -88,4 +96,72 @@ func TestProvider_DevCredentials(t *testing.T) {
 	a, b := p.DevCredentials(), p.DevCredentials()
 	assert.Equal(t, "X-Channex-Webhook-Secret", a["CHANNEX_WEBHOOK_HEADER"])
 	assert.NotEqual(t, a["CHANNEX_WEBHOOK_TOKEN"], b["CHANNEX_WEBHOOK_TOKEN"], "secrets are random")
+}
+
+// eventNames is each provider's EventNames, the originals of the copies in
+// internal/catalog.
+var eventNames = map[event.Provider]func() []string{
+	bookingsync.Provider: bookingsync.EventNames,
+	channex.Provider:     channex.EventNames,
+	hostaway.Provider:    hostaway.EventNames,
+	ownerrez.Provider:    ownerrez.EventNames,
+	propexo.Provider:     propexo.EventNames,
+}
+
+// TestCatalog_matchesEventNames keeps internal/catalog, which event.Mux
+// checks OnName against, equal to each provider's EventNames: a name added
+// to a provider and not to the catalog would make OnName reject it.
+func TestCatalog_matchesEventNames(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, registry.Names(), catalog.Providers())
+	require.Len(t, eventNames, len(registry.Names()))
+	for _, p := range registry.All() {
+		t.Run(string(p.Name), func(t *testing.T) {
+			t.Parallel()
+			names, ok := eventNames[p.Name]
+			require.True(t, ok, "eventNames lacks the provider")
+			copied, ok := catalog.Names(string(p.Name))
+			require.True(t, ok)
+			if diff := cmp.Diff(names(), copied); diff != "" {
+				t.Errorf("internal/catalog differs from %s.EventNames() (-want +got):\n%s", p.Name, diff)
+			}
+		})
+	}
+}
+
+// TestMux_OnName_everyEventName registers every name of every provider's
+// EventNames on one event.Mux, then posts every sample delivery through the
+// provider's receiver and checks that the Mux routes it to the handler of
+// its name: every name OnName accepts is one a receiver produces.
+func TestMux_OnName_everyEventName(t *testing.T) {
+	t.Parallel()
+	var m event.Mux
+	var got string
+	for _, p := range registry.All() {
+		for _, name := range eventNames[p.Name]() {
+			require.NotPanics(t, func() {
+				m.OnName(p.Name, name, event.HandlerFunc(func(context.Context, event.Event) error {
+					got = string(p.Name) + " " + name
+					return nil
+				}))
+			}, "%s %s", p.Name, name)
+		}
+	}
+	for _, p := range registry.All() {
+		v, err := p.NewVerifier(p.DevCredentials())
+		require.NoError(t, err)
+		rc, err := p.NewReceiver(v)
+		require.NoError(t, err)
+		for _, name := range p.Events() {
+			r, err := p.NewRequest("http://127.0.0.1/hooks", name, v)
+			require.NoError(t, err)
+			body, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			e, err := rc.Receive(r.Header, body)
+			require.NoError(t, err, name)
+			got = ""
+			require.NoError(t, m.HandleEvent(context.Background(), e))
+			assert.Equal(t, string(p.Name)+" "+name, got)
+		}
+	}
 }

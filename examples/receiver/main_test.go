@@ -163,3 +163,23 @@ func TestRun_serverStopsOnCancel(t *testing.T) {
 	cancel()
 	assert.Equal(t, 0, <-done)
 }
+
+// TestRun_readOnlyDatabase starts the server on an inbox it cannot write:
+// it refuses to start, saying why, instead of reporting healthy and answering
+// every delivery 503.
+func TestRun_readOnlyDatabase(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "inbox.db")
+	ib, closeDB, err := openInbox(context.Background(), path, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	require.NotNil(t, ib)
+	closeDB()
+
+	// Bounded: a server that starts anyway serves until the context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	code := run(ctx, []string{"-addr", "127.0.0.1:0", "-db", "file:" + path + "?mode=ro"}, io.Discard, &stderr, noEnv)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr.String(), "not writable")
+}

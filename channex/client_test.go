@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -484,4 +486,45 @@ func TestClient_logger(t *testing.T) {
 	assert.NotEmpty(t, buf.String(), "the retry is logged")
 	assert.NotContains(t, buf.String(), testKey)
 	assert.NotContains(t, buf.String(), "pagination", "no query strings in logs")
+}
+
+// TestClient_redirectedCreateSentOnce checks that a create Channex answers
+// with a redirect is sent once, whatever the redirected request gets: the
+// create reached Channex, so a retry would create a second webhook.
+func TestClient_redirectedCreateSentOnce(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		redirect int
+		final    int
+	}{
+		{"303 then GET 503", http.StatusSeeOther, http.StatusServiceUnavailable},
+		{"303 then GET 429", http.StatusSeeOther, http.StatusTooManyRequests},
+		{"307 then POST 503", http.StatusTemporaryRedirect, http.StatusServiceUnavailable},
+		{"308 then POST 429", http.StatusPermanentRedirect, http.StatusTooManyRequests},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var creates atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/api/v1/webhooks" && r.Method == http.MethodPost {
+					creates.Add(1)
+					http.Redirect(w, r, "/api/v1/webhooks/wh-1", tt.redirect)
+					return
+				}
+				w.WriteHeader(tt.final)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := NewClient(testKey, WithBaseURL(srv.URL+"/api/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond))
+			require.NoError(t, err)
+
+			_, err = c.Webhooks.Create(context.Background(), Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.final, apiErr.StatusCode)
+			assert.Equal(t, http.MethodPost, apiErr.Method)
+			assert.Equal(t, int32(1), creates.Load(), "POST /webhooks sent")
+		})
+	}
 }

@@ -328,6 +328,10 @@ type sent struct {
 	body     []byte
 	readErr  error // reading the body failed or hit MaxResponseBody
 	attempts int
+
+	// redirected is true when an attempt was answered with a redirect:
+	// the request reached the server, whatever came after.
+	redirected bool
 }
 
 // target is one request's destination and how errors and logs name it.
@@ -370,7 +374,10 @@ func (c *Client) doRedacted(ctx context.Context, req Request, out any, opts doOp
 	if err != nil {
 		return nil, err
 	}
-	if ra, ok := auth.(Reauthenticator); ok && ra.Expired(s.resp) {
+	// A redirected POST or PATCH reached the server; an "expired" answer at
+	// the end of its redirect chain drops the credential but never resends
+	// the request.
+	if ra, ok := auth.(Reauthenticator); ok && ra.Expired(s.resp) && (idempotent(method) || !s.redirected) {
 		c.log(slog.LevelDebug, "credential expired; authenticating again", "request", t.op, "status", s.resp.StatusCode)
 		prior := s.attempts
 		if s, err = c.send(ctx, t, body, contentType, req.Header, auth); err != nil {
@@ -428,19 +435,38 @@ func (c *Client) send(ctx context.Context, t target, body []byte, contentType st
 		}
 	}
 
+	// redirected records that the server answered an attempt with a
+	// redirect that net/http went on to follow (or refused): the request
+	// reached the server. CheckRedirect and CheckRetry run on the goroutine
+	// of rc.Do, one attempt after another, so a plain bool will do.
+	redirected := false
+	hc := *c.httpClient // a shallow copy per send: shares the Transport
+	checkRedirect := hc.CheckRedirect
+	hc.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		redirected = true
+		return checkRedirect(r, via)
+	}
+
 	attempts := 0
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
+		HTTPClient:   &hc,
 		RetryWaitMin: c.retryWaitMin,
 		RetryWaitMax: c.retryWaitMax,
 		RetryMax:     c.retryMax,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempts++
-			r := rreq.Request
-			if resp != nil && resp.Request != nil {
-				r = resp.Request
+			if redirected && !idempotent(t.method) {
+				// A retry resends the caller's request, not the last one of
+				// the redirect chain: after a 303 the chain ends in a GET,
+				// whose 503 must not resend a POST that the server already
+				// received (and answered with that redirect).
+				c.log(slog.LevelDebug, "not retrying: a redirected "+t.method+" reached the server",
+					"request", op)
+				return false, nil
 			}
-			return c.shouldRetry(ctx, op, r, resp, err)
+			// The policy judges the caller's request, never resp.Request,
+			// which after a redirect is the last request of the chain.
+			return c.shouldRetry(ctx, op, rreq.Request, resp, err)
 		},
 		Backoff: c.wait,
 		// Keep the last response when retries run out, so that its status
@@ -467,7 +493,7 @@ func (c *Client) send(ctx context.Context, t target, body []byte, contentType st
 	// Later readers (Reauthenticator.Expired, ErrorDecoder) see the body
 	// already read.
 	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return sent{resp: resp, body: b, readErr: readErr, attempts: max(attempts, 1)}, nil
+	return sent{resp: resp, body: b, readErr: readErr, attempts: max(attempts, 1), redirected: redirected}, nil
 }
 
 // shouldRetry applies c.checkRetry, then the Retry-After cap.

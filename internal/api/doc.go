@@ -35,7 +35,9 @@
 // [DefaultRetryPolicy] retries idempotent methods on transport errors, 429
 // and 5xx, but a POST or PATCH only when it cannot have reached the server
 // (the connection could not be made) or on 429, so a create never runs
-// twice. Retry-After is honoured on 429 and 503 up to
+// twice; a POST or PATCH answered with a redirect (303, 307, 308) has
+// reached the server and is never retried, nor re-authenticated and sent
+// again, whatever the redirected request got. Retry-After is honoured on 429 and 503 up to
 // [Config].RetryAfterMax; a longer wait is not slept but returned as the
 // error. When retries run out, the last status and body still reach the
 // caller as an [*Error], with the number of attempts.

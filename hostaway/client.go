@@ -379,6 +379,9 @@ func (c *Client) call(ctx context.Context, op string, req api.Request, result an
 			Attempts:   resp.Attempts,
 		}
 		apiErr.Message, apiErr.Details = env.errorText()
+		// Built here, not by the core: redact it as the core does, since
+		// Hostaway may echo the token or secret it was sent.
+		resp.RedactError(apiErr)
 		return Page{}, fmt.Errorf("hostaway: %s: %w", op, apiErr)
 	}
 	if result != nil {

@@ -111,9 +111,9 @@ func (t Token) GoString() string { return t.String() }
 // reports a 403 when sending it, so "" is usually right.
 //
 // A refused code returns an *APIError whose Code is the OAuth error, such
-// as "invalid_grant"; the code, the client secret and the tokens never
-// appear in it, even when OwnerRez echoes them. The request is retried only when it cannot have
-// reached OwnerRez, or on 429, so a code is never spent twice.
+// as "invalid_grant"; neither the code nor the client secret appears in
+// it, even when OwnerRez echoes them. The request is retried only when it
+// cannot have reached OwnerRez, or on 429, so a code is never spent twice.
 //
 // OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
 //

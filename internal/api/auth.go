@@ -58,7 +58,8 @@ type SecretHolder interface {
 	// in which they travel when these differ (the base64 of Basic
 	// credentials). Client.Do calls it before and after Authenticate, so a
 	// credential obtained at run time is listed from the moment it is
-	// sent. Empty values are ignored. It must be safe for concurrent use.
+	// sent. Empty values are ignored; every other value is redacted,
+	// however short. It must be safe for concurrent use.
 	Secrets() []string
 }
 

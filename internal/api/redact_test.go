@@ -431,6 +431,7 @@ func TestClient_Do_echoedSecrets(t *testing.T) {
 			// token request leaves no Response for the API request.
 			if resp != nil {
 				assert.NotContains(t, string(resp.Body), redactedMark)
+				assert.NotContains(t, resp.Header.Get("WWW-Authenticate"), redactedMark)
 			}
 		})
 	}

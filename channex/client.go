@@ -41,9 +41,9 @@ const APIKeyHeader = "user-api-key"
 // StatusCode is the HTTP status; Code and Message are the "code" and
 // "title" of Channex's {"errors": {...}} envelope (such as
 // "validation_error" and "Validation Error"); Details is its "details"
-// exactly as sent, a field-to-messages object on 422 (see FieldErrors) or
-// an array on some 400s; Body is the raw body. Its text never contains the
-// API key or the body.
+// as sent, a field-to-messages object on 422 (see FieldErrors) or an
+// array on some 400s; Body is the raw body. Its text never contains the
+// body, and no field holds the API key: an echoed key reads "REDACTED".
 type APIError = api.Error
 
 // Client calls the Channex API: webhook subscriptions (Webhooks) and the

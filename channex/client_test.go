@@ -3,11 +3,17 @@ package channex
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -484,4 +490,115 @@ func TestClient_logger(t *testing.T) {
 	assert.NotEmpty(t, buf.String(), "the retry is logged")
 	assert.NotContains(t, buf.String(), testKey)
 	assert.NotContains(t, buf.String(), "pagination", "no query strings in logs")
+}
+
+// TestClient_redirectedCreateSentOnce checks that a create Channex answers
+// with a redirect is sent once, whatever the redirected request gets: the
+// create reached Channex, so a retry would create a second webhook.
+func TestClient_redirectedCreateSentOnce(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		redirect int
+		final    int
+	}{
+		{"303 then GET 503", http.StatusSeeOther, http.StatusServiceUnavailable},
+		{"303 then GET 429", http.StatusSeeOther, http.StatusTooManyRequests},
+		{"307 then POST 503", http.StatusTemporaryRedirect, http.StatusServiceUnavailable},
+		{"308 then POST 429", http.StatusPermanentRedirect, http.StatusTooManyRequests},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var creates atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/api/v1/webhooks" && r.Method == http.MethodPost {
+					creates.Add(1)
+					http.Redirect(w, r, "/api/v1/webhooks/wh-1", tt.redirect)
+					return
+				}
+				w.WriteHeader(tt.final)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := NewClient(testKey, WithBaseURL(srv.URL+"/api/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond))
+			require.NoError(t, err)
+
+			_, err = c.Webhooks.Create(context.Background(), Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.final, apiErr.StatusCode)
+			assert.Equal(t, http.MethodPost, apiErr.Method)
+			assert.Equal(t, int32(1), creates.Load(), "POST /webhooks sent")
+		})
+	}
+}
+
+// TestClient_echoedKeyRedacted checks that an API key Channex echoes in its
+// error answer appears in no error text, no field of the *APIError and no
+// log record.
+func TestClient_echoedKeyRedacted(t *testing.T) {
+	t.Parallel()
+	const key = "chx-uak/9f+live&key"
+	sub := Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"}
+	tests := []struct {
+		name   string
+		status int
+		call   func(c *Client) error
+	}{
+		{"list answered 401", http.StatusUnauthorized, func(c *Client) error { _, _, err := c.Webhooks.List(context.Background(), nil); return err }},
+		{"create answered 422", http.StatusUnprocessableEntity, func(c *Client) error { _, err := c.Webhooks.Create(context.Background(), sub); return err }},
+		{"get answered 500 until retries run out", http.StatusInternalServerError, func(c *Client) error { _, err := c.Webhooks.Get(context.Background(), "wh-1"); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got := r.Header.Get(APIKeyHeader)
+				w.Header().Set("X-Echo", got)
+				w.WriteHeader(tt.status)
+				_ = json.NewEncoder(w).Encode(map[string]any{"errors": map[string]any{
+					"code":    "unauthorized",
+					"title":   "Invalid api key: " + got,
+					"details": map[string]any{"user-api-key": []string{got + " is not valid"}},
+				}})
+			}))
+			t.Cleanup(srv.Close)
+			var logs syncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, err := NewClient(key, WithBaseURL(srv.URL), WithLogger(logger), WithRetryMax(1), WithRetryWait(time.Millisecond, 2*time.Millisecond))
+			require.NoError(t, err)
+
+			err = tt.call(c)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, "Invalid api key: REDACTED", apiErr.Message)
+			texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), apiErr.Code, apiErr.Message,
+				apiErr.URL, string(apiErr.Details), string(apiErr.Body), fmt.Sprint(apiErr.Header), logs.String()}
+			for _, text := range texts {
+				for _, form := range []string{key, url.QueryEscape(key), `chx-uak\/9f+live`, `\u0026key`} {
+					assert.NotContains(t, text, form)
+				}
+			}
+			assert.NotEmpty(t, logs.String(), "the logger was used")
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, for log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

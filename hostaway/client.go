@@ -29,7 +29,8 @@ const tokenActivationDelay = time.Second
 // answered with a non-2xx status or with {"status": "fail"}; match it with
 // errors.As. Message holds Hostaway's error text (its "result" or, on 429,
 // "message"); Code is always empty, as Hostaway has no error codes; Details
-// holds a "result" that is not a string, exactly as sent.
+// holds a "result" that is not a string, as sent. No field holds the
+// client secret or an access token: one Hostaway echoes reads "REDACTED".
 type APIError = api.Error
 
 // Client calls Hostaway's public API to manage unified webhooks and read
@@ -379,6 +380,9 @@ func (c *Client) call(ctx context.Context, op string, req api.Request, result an
 			Attempts:   resp.Attempts,
 		}
 		apiErr.Message, apiErr.Details = env.errorText()
+		// Built here, not by the core: redact it as the core does, since
+		// Hostaway may echo the token or secret it was sent.
+		resp.RedactError(apiErr)
 		return Page{}, fmt.Errorf("hostaway: %s: %w", op, apiErr)
 	}
 	if result != nil {

@@ -668,3 +668,85 @@ func TestClient_errorsWrapAPIError(t *testing.T) {
 	assert.Equal(t, "not json", string(apiErr.Body))
 	assert.False(t, errors.Is(err, context.Canceled))
 }
+
+// TestClient_echoedSecretsRedacted checks that a client secret or an access
+// token Hostaway echoes in an error answer (escaped as PHP's json_encode
+// does, "/" as "\/") appears in no error text, no field of the *APIError
+// and no log record: the secret on the token endpoint, and every token,
+// whether fetched, saved (WithToken) or given (NewClientWithToken).
+func TestClient_echoedSecretsRedacted(t *testing.T) {
+	t.Parallel()
+	const (
+		secret  = "hw/client+secret&1"
+		fetched = "eyJ.fetched/tok+1"
+		saved   = "eyJ.saved/tok+2"
+		static  = "eyJ.static/tok+3"
+	)
+	php := func(s string) string { return strings.ReplaceAll(s, "/", `\/`) }
+	tests := []struct {
+		name    string
+		status  int // the API's answer; the token endpoint refuses secrets other than "right"
+		client  func(url string, opts ...ClientOption) (*Client, error)
+		secrets []string
+	}{
+		{"client secret refused", 0, func(u string, opts ...ClientOption) (*Client, error) {
+			return NewClient(testAccountID, secret, opts...)
+		}, []string{secret}},
+		{"fetched token on 403, fetched again", http.StatusForbidden, func(u string, opts ...ClientOption) (*Client, error) {
+			return NewClient(testAccountID, "right", opts...)
+		}, []string{fetched}},
+		{"fetched token in a 200 fail envelope", http.StatusOK, func(u string, opts ...ClientOption) (*Client, error) {
+			return NewClient(testAccountID, "right", opts...)
+		}, []string{fetched}},
+		{"saved token on 400", http.StatusBadRequest, func(u string, opts ...ClientOption) (*Client, error) {
+			return NewClient(testAccountID, "right", append(opts, WithToken(Token{AccessToken: saved}))...)
+		}, []string{saved}},
+		{"given token on 403", http.StatusForbidden, func(u string, opts ...ClientOption) (*Client, error) {
+			return NewClientWithToken(static, opts...)
+		}, []string{static}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				form, _ := url.ParseQuery(string(body))
+				if r.URL.Path == "/v1/accessTokens" {
+					if s := form.Get("client_secret"); s != "right" {
+						w.WriteHeader(http.StatusUnauthorized)
+						fmt.Fprintf(w, `{"status":"fail","result":"invalid client_secret %s"}`, php(s))
+						return
+					}
+					fmt.Fprintf(w, `{"token_type":"Bearer","expires_in":3600,"access_token":%q}`, fetched)
+					return
+				}
+				tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+				w.WriteHeader(tt.status)
+				fmt.Fprintf(w, `{"status":"fail","result":"token %s is not valid","message":"%s"}`, php(tok), url.QueryEscape(tok))
+			}))
+			t.Cleanup(srv.Close)
+			var logs bytes.Buffer
+			var mu sync.Mutex
+			logger := slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, err := tt.client(srv.URL, WithBaseURL(srv.URL+"/v1"), fastRetries(0), WithLogger(logger))
+			require.NoError(t, err)
+
+			_, err = c.Webhooks.List(context.Background())
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Contains(t, apiErr.Message, "REDACTED")
+			mu.Lock()
+			defer mu.Unlock()
+			texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), apiErr.Code, apiErr.Message,
+				apiErr.URL, string(apiErr.Details), string(apiErr.Body), fmt.Sprint(apiErr.Header), logs.String()}
+			for _, s := range tt.secrets {
+				for _, form := range []string{s, php(s), url.QueryEscape(s)} {
+					for _, text := range texts {
+						assert.NotContains(t, text, form)
+					}
+				}
+			}
+			assert.NotEmpty(t, logs.String(), "the logger was used")
+		})
+	}
+}

@@ -45,7 +45,9 @@ const (
 //   - the OAuth token endpoint's {error, error_description}: Code is error,
 //     Message error_description.
 //
-// Body holds the response as sent.
+// Body holds the response as sent. No field holds the client's
+// credentials (token, password, client secret, authorization code): one
+// OwnerRez echoes reads "REDACTED".
 type APIError = api.Error
 
 // Auth is how a Client authenticates to the API: a personal access token

@@ -3,6 +3,7 @@ package ownerrez
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -450,4 +453,99 @@ func TestClient_logger(t *testing.T) {
 	assert.NotEmpty(t, buf.String(), "the retry is logged")
 	assert.NotContains(t, buf.String(), "pt_logsecret")
 	assert.NotContains(t, buf.String(), "limit=5", "query strings are not logged")
+}
+
+// TestClient_echoedSecretsRedacted checks that a credential OwnerRez echoes
+// in an error answer appears in no error text, no field of the *APIError
+// and no log record: a personal token (Basic, also as its base64), an
+// OAuth access token, and the app's client secret and authorization code
+// on the token endpoint.
+func TestClient_echoedSecretsRedacted(t *testing.T) {
+	t.Parallel()
+	const (
+		email    = "owner@example.com"
+		personal = "pt_personal/tok+1"
+		access   = "at_access/tok+2"
+		secret   = "s_client/secret+3"
+		code     = "tc_code/4+x"
+	)
+	b64 := func(user, pass string) string { return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass)) }
+	tests := []struct {
+		name    string
+		call    func(t *testing.T, base string, opts ...ClientOption) error
+		secrets []string
+	}{
+		{"personal token", func(t *testing.T, base string, opts ...ClientOption) error {
+			c, err := NewClient(PersonalToken(email, personal), opts...)
+			require.NoError(t, err)
+			_, err = c.Webhooks.List(context.Background(), nil)
+			return err
+		}, []string{personal, b64(email, personal)}},
+		{"access token", func(t *testing.T, base string, opts ...ClientOption) error {
+			c, err := NewClient(AccessToken(access), opts...)
+			require.NoError(t, err)
+			_, err = c.Webhooks.Create(context.Background(), SubscriptionParams{Type: "booking", Action: "entity_update", WebhookURL: "https://example.com/h"})
+			return err
+		}, []string{access}},
+		{"client secret and code", func(t *testing.T, base string, opts ...ClientOption) error {
+			o, err := NewOAuthClient("c_app", secret, opts...)
+			require.NoError(t, err)
+			_, err = o.Exchange(context.Background(), code, "")
+			return err
+		}, []string{secret, code, b64("c_app", secret)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = r.ParseForm()
+				auth := r.Header.Get("Authorization")
+				_, cred, _ := strings.Cut(auth, " ")
+				user, pass, _ := r.BasicAuth()
+				echo := strings.Join([]string{auth, cred, user, pass, r.PostForm.Get("code")}, " ")
+				w.Header().Set("WWW-Authenticate", `Bearer error_description="`+echo+`"`)
+				if r.URL.Path == tokenPath {
+					writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_grant", "error_description": "refused " + echo})
+					return
+				}
+				writeError(w, http.StatusUnauthorized, "invalid_token", "Invalid credentials: "+echo)
+			}))
+			t.Cleanup(srv.Close)
+			var logs syncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+
+			err := tt.call(t, srv.URL, WithBaseURL(srv.URL), fastRetries(), WithLogger(logger))
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Contains(t, apiErr.Message, "REDACTED")
+			texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), apiErr.Code, apiErr.Message,
+				apiErr.DocURL, apiErr.URL, string(apiErr.Details), string(apiErr.Body), fmt.Sprint(apiErr.Header), logs.String()}
+			for _, s := range tt.secrets {
+				for _, form := range []string{s, url.QueryEscape(s), strings.ReplaceAll(s, "/", `\/`)} {
+					for _, text := range texts {
+						assert.NotContains(t, text, form)
+					}
+				}
+			}
+			assert.NotEmpty(t, logs.String(), "the logger was used")
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, for log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -111,8 +111,9 @@ func (t Token) GoString() string { return t.String() }
 // reports a 403 when sending it, so "" is usually right.
 //
 // A refused code returns an *APIError whose Code is the OAuth error, such
-// as "invalid_grant". The request is retried only when it cannot have
-// reached OwnerRez, or on 429, so a code is never spent twice.
+// as "invalid_grant"; neither the code nor the client secret appears in
+// it, even when OwnerRez echoes them. The request is retried only when it
+// cannot have reached OwnerRez, or on 429, so a code is never spent twice.
 //
 // OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
 //
@@ -129,7 +130,9 @@ func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*
 	}
 	issued := o.now()
 	var tok Token
-	if _, err := o.api.Do(ctx, api.Request{Method: http.MethodPost, Path: tokenPath, Form: form}, &tok); err != nil {
+	// The code is a credential too: an error that echoes it never shows it.
+	req := api.Request{Method: http.MethodPost, Path: tokenPath, Form: form, Redact: []string{code}}
+	if _, err := o.api.Do(ctx, req, &tok); err != nil {
 		return nil, fmt.Errorf("ownerrez: exchange code: %w", err)
 	}
 	switch {

@@ -32,7 +32,8 @@ const MaxLimit = 250
 // than 2xx, after any retries. Code and Message come from Propexo's
 // envelope {"error": {"code", "message", "details"}}, and Details holds its
 // "details" as sent (a validation report). Match it with errors.As; its
-// Header holds the x-ratelimit-* headers (see ParseRateLimit).
+// Header holds the x-ratelimit-* headers (see ParseRateLimit). No field
+// holds the API key: an echoed key reads "REDACTED".
 type APIError = api.Error
 
 // Client calls the Propexo API: the webhook configurations and the data

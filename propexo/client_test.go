@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -487,4 +490,80 @@ func TestClient_transportError(t *testing.T) {
 	assert.False(t, errors.As(err, &apiErr), "no answer, no APIError")
 	assert.True(t, strings.HasPrefix(err.Error(), "propexo: list webhooks: "), err.Error())
 	assert.NotContains(t, err.Error(), "order-by", "no query strings in errors")
+}
+
+// TestClient_echoedKeyRedacted checks that an API key Propexo echoes in its
+// error answer appears in no error text, no field of the *APIError and no
+// log record.
+func TestClient_echoedKeyRedacted(t *testing.T) {
+	t.Parallel()
+	const key = "pxo_live/key+9&z"
+	tests := []struct {
+		name   string
+		status int
+		call   func(c *propexo.Client) error
+	}{
+		{"list answered 401", http.StatusUnauthorized, func(c *propexo.Client) error {
+			_, _, err := c.Webhooks.List(context.Background(), nil)
+			return err
+		}},
+		{"get answered 503 until retries run out", http.StatusServiceUnavailable, func(c *propexo.Client) error {
+			_, _, err := c.Webhooks.Get(context.Background(), "wh_1")
+			return err
+		}},
+		{"delete answered 403", http.StatusForbidden, func(c *propexo.Client) error {
+			_, err := c.Webhooks.Delete(context.Background(), "wh_1")
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got := r.Header.Get("Authorization")
+				tok := strings.TrimPrefix(got, "Bearer ")
+				w.Header().Set("X-Echo", got)
+				writeError(w, tt.status, "invalid_api_key", "Invalid API key "+tok+" ("+url.QueryEscape(tok)+")",
+					map[string]any{"authorization": got})
+			}))
+			t.Cleanup(srv.Close)
+			var logs syncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, err := propexo.NewClient(key, propexo.WithBaseURL(srv.URL), propexo.WithLogger(logger),
+				propexo.WithRetryMax(1), propexo.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+			require.NoError(t, err)
+
+			err = tt.call(c)
+			var apiErr *propexo.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, "Invalid API key REDACTED (REDACTED)", apiErr.Message)
+			texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), apiErr.Code, apiErr.Message,
+				apiErr.URL, string(apiErr.Details), string(apiErr.Body), fmt.Sprint(apiErr.Header), logs.String()}
+			for _, text := range texts {
+				for _, form := range []string{key, url.QueryEscape(key), `pxo_live\/key`, `\u0026z`} {
+					assert.NotContains(t, text, form)
+				}
+			}
+			assert.NotEmpty(t, logs.String(), "the logger was used")
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, for log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -2,11 +2,13 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,11 +45,30 @@ type Reauthenticator interface {
 	Expired(resp *http.Response) bool
 }
 
+// SecretHolder is implemented by an Authenticator that can list the secrets
+// it sends, so that Client.Do keeps them out of every error and log record
+// it builds, as it does with Request.Redact values. HeaderKey, Bearer, Basic
+// and ClientCredentials implement it; an Authenticator that does not (an
+// AuthFunc) gets only the redaction of Request.Redact values.
+type SecretHolder interface {
+	Authenticator
+
+	// Secrets returns every value the Authenticator sends, has sent or may
+	// send that must not be shown: keys, passwords, tokens, and the forms
+	// in which they travel when these differ (the base64 of Basic
+	// credentials). Client.Do calls it before and after Authenticate, so a
+	// credential obtained at run time is listed from the moment it is
+	// sent. Empty values are ignored; every other value is redacted,
+	// however short. It must be safe for concurrent use.
+	Secrets() []string
+}
+
 // HeaderKey returns an Authenticator that sets header name to value on every
 // request, such as Channex's "user-api-key". An empty name or value, or a
 // name that is not a valid header field name, makes Authenticate fail with
 // ErrNoCredential (wrapped) rather than send the request without credential.
-// The result is safe for concurrent use.
+// The result is a SecretHolder listing value, and is safe for concurrent
+// use.
 func HeaderKey(name, value string) Authenticator {
 	return headerKey{name: name, value: value}
 }
@@ -56,8 +77,8 @@ func HeaderKey(name, value string) Authenticator {
 // for a static token the caller already holds (an API token or an OAuth
 // access token obtained elsewhere). It never renews the token; use
 // ClientCredentials for a token the client fetches itself. An empty token
-// makes Authenticate fail with ErrNoCredential. The result is safe for
-// concurrent use.
+// makes Authenticate fail with ErrNoCredential. The result is a SecretHolder
+// listing token, and is safe for concurrent use.
 func Bearer(token string) Authenticator {
 	return bearer{token: token}
 }
@@ -65,8 +86,10 @@ func Bearer(token string) Authenticator {
 // Basic returns an Authenticator that sends HTTP Basic credentials, such as
 // an OwnerRez account email and personal token. An empty user makes
 // Authenticate fail with ErrNoCredential; an empty password is allowed,
-// since some APIs pass a key as the user name alone. The result is safe for
-// concurrent use.
+// since some APIs pass a key as the user name alone. The result is a
+// SecretHolder listing the password (the user name instead, when the
+// password is empty) and the base64 of "user:password" as sent, and is safe
+// for concurrent use.
 func Basic(user, password string) Authenticator {
 	return basic{user: user, password: password}
 }
@@ -80,6 +103,9 @@ func (h headerKey) Authenticate(_ context.Context, req *http.Request) error {
 	req.Header.Set(h.name, h.value)
 	return nil
 }
+
+// Secrets returns the key.
+func (h headerKey) Secrets() []string { return []string{h.value} }
 
 // String describes h without its value, so printing a Client or its config
 // cannot leak the key.
@@ -95,6 +121,9 @@ func (b bearer) Authenticate(_ context.Context, req *http.Request) error {
 	return nil
 }
 
+// Secrets returns the token.
+func (b bearer) Secrets() []string { return []string{b.token} }
+
 // String describes b without its token.
 func (b bearer) String() string { return "api.Bearer(redacted)" }
 
@@ -106,6 +135,21 @@ func (b basic) Authenticate(_ context.Context, req *http.Request) error {
 	}
 	req.SetBasicAuth(b.user, b.password)
 	return nil
+}
+
+// Secrets returns the password, or the user name when the password is
+// empty (a key sent as the user name), and the credentials as the
+// Authorization header carries them.
+func (b basic) Secrets() []string {
+	secret := b.password
+	if secret == "" {
+		secret = b.user
+	}
+	if secret == "" {
+		return nil
+	}
+	encoded := base64.StdEncoding.EncodeToString([]byte(b.user + ":" + b.password))
+	return []string{secret, encoded, strings.TrimRight(encoded, "=")}
 }
 
 // String describes b without its credentials.
@@ -232,7 +276,18 @@ type ClientCredentials struct {
 	mu    sync.Mutex
 	token *accessToken // cached token; nil when none or dropped
 	fetch *tokenFetch  // the fetch in flight; nil when none
+
+	// fetched holds the latest tokens fetched, newest last, at most
+	// maxFetchedTokens: a token dropped as expired may still be echoed
+	// by a response to a request that carried it.
+	fetched []string
 }
+
+// maxFetchedTokens is how many fetched tokens ClientCredentials.Secrets
+// lists besides the current one. Tokens are fetched rarely (Hostaway's
+// last months), so this is many fetches of history while the list stays
+// bounded in a long-running process.
+const maxFetchedTokens = 8
 
 // accessToken is a cached token, when it expires and when it may be used.
 type accessToken struct {
@@ -358,6 +413,19 @@ func (cc *ClientCredentials) Expired(resp *http.Response) bool {
 	return true
 }
 
+// Secrets returns the client secret, ClientCredentialsConfig.InitialToken
+// and the tokens fetched lately (the current one included), so that
+// Client.Do keeps them out of errors and logs, both for the requests cc
+// authenticates and for its own token requests. It is safe for concurrent
+// use.
+func (cc *ClientCredentials) Secrets() []string {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	out := make([]string, 0, 2+len(cc.fetched))
+	out = append(out, cc.cfg.ClientSecret, cc.cfg.InitialToken.AccessToken)
+	return append(out, cc.fetched...)
+}
+
 // String describes cc without its secret or token.
 func (cc *ClientCredentials) String() string {
 	return "api.ClientCredentials{ClientID: " + strconv.Quote(cc.cfg.ClientID) + ", ClientSecret: redacted}"
@@ -406,6 +474,10 @@ func (cc *ClientCredentials) cachedOrFetch(ctx context.Context) (*accessToken, e
 			cc.fetch = nil
 			if f.err == nil {
 				cc.token = f.token
+				if len(cc.fetched) == maxFetchedTokens {
+					cc.fetched = slices.Delete(cc.fetched, 0, 1)
+				}
+				cc.fetched = append(cc.fetched, f.token.value)
 			}
 			cc.mu.Unlock()
 			close(f.done)
@@ -470,7 +542,8 @@ func (cc *ClientCredentials) fetchToken(ctx context.Context) (*accessToken, erro
 
 	issued := cc.now()
 	var tr tokenResponse
-	_, err := cc.client.do(ctx, Request{Method: http.MethodPost, Path: cc.cfg.TokenURL, Form: form}, &tr, doOptions{tokenRequest: true})
+	opts := doOptions{tokenRequest: true, secrets: cc.Secrets()}
+	_, err := cc.client.do(ctx, Request{Method: http.MethodPost, Path: cc.cfg.TokenURL, Form: form}, &tr, opts)
 	if err != nil {
 		return nil, fmt.Errorf("api: client credentials token: %w", err)
 	}
@@ -478,7 +551,10 @@ func (cc *ClientCredentials) fetchToken(ctx context.Context) (*accessToken, erro
 		return nil, errors.New("api: client credentials token: response has no access_token")
 	}
 	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
-		return nil, fmt.Errorf("api: client credentials token: unsupported token_type %q", tr.TokenType)
+		// token_type is quoted from the response: it must not show the
+		// token it came with, nor any secret.
+		red := newRedactor(opts.secrets, []string{tr.AccessToken})
+		return nil, fmt.Errorf("api: client credentials token: unsupported token_type %q", red.replace(tr.TokenType))
 	}
 	lifetime, err := parseExpiresIn(tr.ExpiresIn)
 	if err != nil {

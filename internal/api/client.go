@@ -71,7 +71,9 @@ type Config struct {
 
 	// Auth adds credentials to every request. Nil means none. If it
 	// implements Reauthenticator, a request answered "expired" is
-	// re-authenticated and sent once more.
+	// re-authenticated and sent once more. If it implements SecretHolder
+	// (every Authenticator of this package does), its secrets are kept
+	// out of every error and log record, as Request.Redact values are.
 	Auth Authenticator
 
 	// UserAgent is sent as the User-Agent header of every request. The zero
@@ -80,8 +82,9 @@ type Config struct {
 
 	// Logger receives the client's diagnostics: each request at Debug,
 	// retries and re-authentication at Debug, failed attempts at Warn. Nil
-	// means silent. Records never contain credentials, headers, bodies,
-	// query strings or Request.Redact values.
+	// means silent. Records never contain credentials (those Auth lists as
+	// a SecretHolder), headers, bodies, query strings or Request.Redact
+	// values.
 	Logger *slog.Logger
 
 	// RetryMax is the number of retries after the first attempt. Zero
@@ -264,23 +267,30 @@ type Request struct {
 
 	// Redact lists values that must never appear in errors or log records,
 	// such as a token an endpoint takes in its path (OwnerRez revokes one
-	// with DELETE /oauth/access_token/{token}). Each occurrence, as given
-	// or path- or query-escaped, is replaced by "REDACTED" wherever the
-	// request is reported: in Error.URL, Error.Code, Error.Message and the
-	// text of Error.Err; in DecodeError.URL; in the text of every error Do
-	// returns, including the "METHOD /path" it starts with and a wrapped
-	// *url.Error's URL; and in every log record about the request. Host
-	// and path are matched unescaped, so a value is found however Path
-	// escapes it. Empty values are ignored; nil means none. A value should
-	// be long enough not to occur by chance, since every occurrence goes.
+	// with DELETE /oauth/access_token/{token}). They are treated as the
+	// Authenticator's own credentials are (see SecretHolder): each
+	// occurrence, as given, path- or query-escaped or escaped as in a JSON
+	// string, is replaced by "REDACTED" wherever the request is reported:
+	// in Error.URL, Error.Code, Error.Message, Error.DocURL, Error.Details,
+	// Error.Body, the values of Error.Header and the text of Error.Err; in
+	// DecodeError.URL, DecodeError.Field and the text of DecodeError.Err;
+	// in the text of every error Do returns, including the "METHOD /path"
+	// it starts with and a wrapped *url.Error's URL; and in every log
+	// record about the request. Host and path are matched unescaped, so a
+	// value is found however Path escapes it. Empty values are ignored;
+	// nil means none. Every other value is redacted however short it is,
+	// so a value should be long enough not to occur by chance: every
+	// occurrence goes.
 	//
-	// The request is sent unchanged, and what the server sent back is kept
-	// as received: Response, Error.Body, Error.Details and Error.Header are
-	// not redacted.
+	// The request is sent unchanged, and the Response keeps what the
+	// server sent as received: only the *Error and *DecodeError are
+	// redacted (see Response.RedactError).
 	Redact []string
 }
 
-// Response is what the server answered.
+// Response is what the server answered, as received: unlike the *Error Do
+// returns with it, it is not redacted, since a provider package decodes its
+// Body. Provider packages never show Body to their callers.
 type Response struct {
 	// StatusCode is the HTTP status code.
 	StatusCode int
@@ -298,6 +308,26 @@ type Response struct {
 	// reads an error from a 2xx body (Hostaway's {"status": "fail"}) can
 	// build an *Error that says the same.
 	Attempts int
+
+	// red hides the request's secrets; see RedactError.
+	red redactor
+}
+
+// RedactError replaces, in place, every secret of the request r answered
+// (the Authenticator's credentials and the Request.Redact values) in e's
+// text fields, URL (whose query is cut off too), Details, Body and Header,
+// as Client.Do does for the *Error it returns. A provider that reads an
+// error out of a 2xx body, such as Hostaway's {"status": "fail"}, calls it
+// on the *Error it builds from r, so that its error is as safe to show. A
+// nil r or e does nothing.
+func (r *Response) RedactError(e *Error) {
+	if r == nil || e == nil {
+		return
+	}
+	if e.URL != "" {
+		e.URL = r.red.text(e.URL)
+	}
+	r.red.redactError(e)
 }
 
 // Do sends req and decodes a 2xx JSON response into out, a pointer; a nil
@@ -307,8 +337,9 @@ type Response struct {
 // after retries; a wrapped transport or context error when no response
 // arrived; and a *DecodeError, naming "METHOD path", when a 2xx body does
 // not decode into out. The *Response is returned whenever a response was
-// received, with or without an error. No error text holds a query string
-// or a Request.Redact value.
+// received, with or without an error. No error text holds a query string,
+// a Request.Redact value or a credential of the Authenticator, and neither
+// does any field of the *Error or *DecodeError (see Request.Redact).
 //
 // Do stops as soon as ctx is done, including while it waits to retry.
 func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {
@@ -320,6 +351,10 @@ type doOptions struct {
 	// tokenRequest marks a ClientCredentials token request: it is sent
 	// without c's Authenticator and may go to a host other than BaseURL's.
 	tokenRequest bool
+
+	// secrets are kept out of errors and logs, as Request.Redact values
+	// are: a token request's client secret and tokens.
+	secrets []string
 }
 
 // sent is the outcome of one send: the final response of its retry loop.
@@ -328,6 +363,10 @@ type sent struct {
 	body     []byte
 	readErr  error // reading the body failed or hit MaxResponseBody
 	attempts int
+
+	// redirected is true when an attempt was answered with a redirect:
+	// the request reached the server, whatever came after.
+	redirected bool
 }
 
 // target is one request's destination and how errors and logs name it.
@@ -337,40 +376,60 @@ type target struct {
 	shown  string   // url redacted, for Error.URL and DecodeError.URL
 	op     string   // "METHOD /path", redacted: names the request
 	red    redactor // hides the request's secrets in errors and logs
+
+	// secrets lists what red hides besides the auth's secrets: the
+	// request's Redact values and doOptions.secrets.
+	secrets [][]string
+	// holder lists the auth's secrets; nil when it lists none. send asks
+	// it again after Authenticate, which may have fetched a new token.
+	holder SecretHolder
+}
+
+// refresh rebuilds t.red from the secrets known now.
+func (t *target) refresh() {
+	var held []string
+	if t.holder != nil {
+		held = t.holder.Secrets()
+	}
+	t.red = newRedactor(append(t.secrets, held)...)
 }
 
 func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (*Response, error) {
-	red := newRedactor(req.Redact)
-	resp, err := c.doRedacted(ctx, req, out, opts, red)
-	// The last line of defence: whatever error text still holds a Redact
-	// value is wrapped so that its text does not.
-	return resp, red.err(err)
+	auth := c.auth
+	if opts.tokenRequest {
+		auth = nil
+	}
+	t := &target{method: cmp.Or(req.Method, http.MethodGet), secrets: [][]string{req.Redact, opts.secrets}}
+	t.holder, _ = auth.(SecretHolder)
+	t.refresh()
+	resp, err := c.doTarget(ctx, req, out, auth, opts, t)
+	// The last line of defence: whatever error text still holds a secret
+	// is wrapped so that its text does not.
+	return resp, t.red.err(err)
 }
 
-// doRedacted is do; red hides req.Redact in what it reports.
-func (c *Client) doRedacted(ctx context.Context, req Request, out any, opts doOptions, red redactor) (*Response, error) {
-	method := cmp.Or(req.Method, http.MethodGet)
+// doTarget is do; t.red hides the request's secrets in what it reports.
+func (c *Client) doTarget(ctx context.Context, req Request, out any, auth Authenticator, opts doOptions, t *target) (*Response, error) {
+	method := t.method
 	u, err := c.resolve(req.Path, req.Query, opts.tokenRequest)
 	if err != nil {
 		return nil, fmt.Errorf("api: %s: %w", method, err)
 	}
-	shown := red.url(u)
-	t := target{method: method, url: u, shown: shown.String(), op: method + " " + cmp.Or(shown.Path, "/"), red: red}
+	shown := t.red.url(u)
+	t.url, t.shown, t.op = u, shown.String(), method+" "+cmp.Or(shown.Path, "/")
 
 	body, contentType, err := encodeBody(req)
 	if err != nil {
 		return nil, fmt.Errorf("api: %s: %w", t.op, err)
 	}
-	auth := c.auth
-	if opts.tokenRequest {
-		auth = nil
-	}
-
 	s, err := c.send(ctx, t, body, contentType, req.Header, auth)
 	if err != nil {
 		return nil, err
 	}
-	if ra, ok := auth.(Reauthenticator); ok && ra.Expired(s.resp) {
+	// A redirected POST or PATCH reached the server; an "expired" answer at
+	// the end of its redirect chain drops the credential but never resends
+	// the request.
+	if ra, ok := auth.(Reauthenticator); ok && ra.Expired(s.resp) && (idempotent(method) || !s.redirected) {
 		c.log(slog.LevelDebug, "credential expired; authenticating again", "request", t.op, "status", s.resp.StatusCode)
 		prior := s.attempts
 		if s, err = c.send(ctx, t, body, contentType, req.Header, auth); err != nil {
@@ -379,7 +438,7 @@ func (c *Client) doRedacted(ctx context.Context, req Request, out any, opts doOp
 		s.attempts += prior
 	}
 
-	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body, Attempts: s.attempts}
+	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body, Attempts: s.attempts, red: t.red}
 	if s.resp.StatusCode < 200 || s.resp.StatusCode > 299 {
 		return resp, c.apiError(t, s)
 	}
@@ -390,14 +449,19 @@ func (c *Client) doRedacted(ctx context.Context, req Request, out any, opts doOp
 		return resp, nil
 	}
 	if err := json.Unmarshal(s.body, out); err != nil {
-		return resp, newDecodeError(t.method, t.shown, err)
+		de := newDecodeError(t.method, t.shown, err)
+		// An UnmarshalJSON method may quote the value it rejects, and
+		// Field may name a map key: neither may show a secret.
+		de.Field = t.red.replace(de.Field)
+		de.Err = t.red.err(de.Err)
+		return resp, de
 	}
 	return resp, nil
 }
 
 // send authenticates and sends one request through go-retryablehttp, then
 // reads the final response body.
-func (c *Client) send(ctx context.Context, t target, body []byte, contentType string, extra http.Header, auth Authenticator) (sent, error) {
+func (c *Client) send(ctx context.Context, t *target, body []byte, contentType string, extra http.Header, auth Authenticator) (sent, error) {
 	var raw any // a nil []byte would still be sent as an empty body
 	if body != nil {
 		raw = body // replayable: retryablehttp rereads it for every attempt
@@ -426,21 +490,43 @@ func (c *Client) send(ctx context.Context, t target, body []byte, contentType st
 		if err := auth.Authenticate(ctx, rreq.Request); err != nil {
 			return sent{}, fmt.Errorf("api: %s: authenticate: %w", op, err)
 		}
+		if t.holder != nil {
+			t.refresh() // Authenticate may have fetched a token
+		}
+	}
+
+	// redirected records that the server answered an attempt with a
+	// redirect that net/http went on to follow (or refused): the request
+	// reached the server. CheckRedirect and CheckRetry run on the goroutine
+	// of rc.Do, one attempt after another, so a plain bool will do.
+	redirected := false
+	hc := *c.httpClient // a shallow copy per send: shares the Transport
+	checkRedirect := hc.CheckRedirect
+	hc.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		redirected = true
+		return checkRedirect(r, via)
 	}
 
 	attempts := 0
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
+		HTTPClient:   &hc,
 		RetryWaitMin: c.retryWaitMin,
 		RetryWaitMax: c.retryWaitMax,
 		RetryMax:     c.retryMax,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempts++
-			r := rreq.Request
-			if resp != nil && resp.Request != nil {
-				r = resp.Request
+			if redirected && !idempotent(t.method) {
+				// A retry resends the caller's request, not the last one of
+				// the redirect chain: after a 303 the chain ends in a GET,
+				// whose 503 must not resend a POST that the server already
+				// received (and answered with that redirect).
+				c.log(slog.LevelDebug, "not retrying: a redirected "+t.method+" reached the server",
+					"request", op)
+				return false, nil
 			}
-			return c.shouldRetry(ctx, op, r, resp, err)
+			// The policy judges the caller's request, never resp.Request,
+			// which after a redirect is the last request of the chain.
+			return c.shouldRetry(ctx, op, rreq.Request, resp, err)
 		},
 		Backoff: c.wait,
 		// Keep the last response when retries run out, so that its status
@@ -467,7 +553,7 @@ func (c *Client) send(ctx context.Context, t target, body []byte, contentType st
 	// Later readers (Reauthenticator.Expired, ErrorDecoder) see the body
 	// already read.
 	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return sent{resp: resp, body: b, readErr: readErr, attempts: max(attempts, 1)}, nil
+	return sent{resp: resp, body: b, readErr: readErr, attempts: max(attempts, 1), redirected: redirected}, nil
 }
 
 // shouldRetry applies c.checkRetry, then the Retry-After cap.
@@ -497,10 +583,10 @@ func (c *Client) wait(minWait, maxWait time.Duration, attempt int, resp *http.Re
 	return c.backoff(minWait, maxWait, attempt, resp)
 }
 
-// apiError builds the *Error for a non-2xx response. The decoder's Code,
-// Message and Err are redacted too, since Error() shows them: a server may
-// echo the request path in its message.
-func (c *Client) apiError(t target, s sent) error {
+// apiError builds the *Error for a non-2xx response and redacts it: a
+// server may echo a credential or the request path in any part of its
+// answer.
+func (c *Client) apiError(t *target, s sent) error {
 	err := c.decodeError(s.resp, s.body)
 	var e *Error
 	if err == nil || !errors.As(err, &e) {
@@ -522,9 +608,7 @@ func (c *Client) apiError(t target, s sent) error {
 	e.Method = t.method
 	e.URL = t.shown
 	e.Attempts = s.attempts
-	e.Code = t.red.replace(e.Code)
-	e.Message = t.red.replace(e.Message)
-	e.Err = t.red.err(e.Err)
+	t.red.redactError(e)
 	return err
 }
 

@@ -35,9 +35,11 @@
 // [DefaultRetryPolicy] retries idempotent methods on transport errors, 429
 // and 5xx, but a POST or PATCH only when it cannot have reached the server
 // (the connection could not be made) or on 429, so a create never runs
-// twice. Retry-After is honoured on 429 and 503 up to
-// [Config].RetryAfterMax; a longer wait is not slept but returned as the
-// error. When retries run out, the last status and body still reach the
+// twice; a POST or PATCH answered with a redirect (303, 307, 308) has
+// reached the server and is never retried, nor re-authenticated and sent
+// again, whatever the redirected request got. Retry-After is honoured on
+// 429 and 503 up to [Config].RetryAfterMax; a longer wait is not slept but
+// returned as the error. When retries run out, the last status and body still reach the
 // caller as an [*Error], with the number of attempts.
 //
 // # Safety
@@ -46,10 +48,17 @@
 // (such as a next-page URL) or a redirect to another origin fails with
 // [ErrForeignURL]. Errors and log records never contain credentials,
 // request or response bodies, or query strings; a body that does not decode
-// is described by a [DecodeError], which never quotes it. A secret the
-// endpoint takes elsewhere in the URL, such as a token in a path segment,
-// is listed in [Request].Redact: it is then replaced by "REDACTED" wherever
-// the request is reported. Response bodies are read up to
+// is described by a [DecodeError], which never quotes it. The client knows
+// its credentials: every Authenticator of this package is a [SecretHolder]
+// listing its key, token or password (with the base64 of Basic
+// credentials), and [ClientCredentials] adds its client secret, its
+// initial token and every token it fetched lately. A secret the endpoint
+// takes elsewhere in the URL, such as a token in a path segment, is listed
+// in [Request].Redact. Each of these, as given, URL-escaped or
+// JSON-escaped, is replaced by "REDACTED" wherever the request is
+// reported, even when the server echoes it ("invalid api key: …"): in the
+// text of every error, in every field of the [*Error] (its raw Body
+// included) and in every log record. Response bodies are read up to
 // [MaxResponseBody]. The package holds no global state: every setting lives
 // in a [Client].
 package api

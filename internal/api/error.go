@@ -39,9 +39,12 @@ var (
 // APIError and fill Code, Message and Details from their error envelope.
 //
 // Error's text names the method, the URL path, the status and the provider's
-// code and message. It never contains the response body, the query string,
-// a Request.Redact value or any credential: the first two stay in the fields
-// for the caller to inspect.
+// code and message. It never contains the response body or the query
+// string, which stay in the fields for the caller to inspect. No field
+// holds a credential of the client's Authenticator or a Request.Redact
+// value, even when the server echoed one: Client.Do replaces each with
+// "REDACTED" in Code, Message, DocURL, Details, Body, the Header values and
+// the text of Err (see Request.Redact).
 type Error struct {
 	// StatusCode is the HTTP status code of the response, for example 422.
 	StatusCode int
@@ -56,9 +59,10 @@ type Error struct {
 	// sent none; Error() then falls back to the HTTP status text.
 	Message string
 
-	// Details holds the provider's structured error details exactly as sent:
-	// a JSON object (for example Channex's field-to-messages map) or a JSON
-	// array, depending on the provider and endpoint. It is nil when absent.
+	// Details holds the provider's structured error details as sent, but
+	// redacted as Body is: a JSON object (for example Channex's
+	// field-to-messages map) or a JSON array, depending on the provider and
+	// endpoint. It is nil when absent.
 	Details json.RawMessage
 
 	// DocURL links to the provider's documentation of the error, such as
@@ -67,8 +71,10 @@ type Error struct {
 	// not show it.
 	DocURL string
 
-	// Body is the raw response body, at most 10 MiB. It may contain data the
-	// provider echoes back, so log it with care.
+	// Body is the raw response body, at most 10 MiB, with every credential
+	// and Request.Redact value the provider echoed replaced by "REDACTED".
+	// It may still hold other data the provider echoes back, such as
+	// personal data, so log it with care.
 	Body []byte
 
 	// Header holds the response headers, for example Retry-After or a

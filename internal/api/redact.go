@@ -1,40 +1,48 @@
 package api
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 )
 
-// redactedMark replaces every Request.Redact value in errors and logs.
+// redactedMark replaces every secret (a credential of the Authenticator or
+// a Request.Redact value) in errors and logs.
 const redactedMark = "REDACTED"
 
 // redactor hides what must never reach an error or a log record about one
 // request: the user information, query and fragment of every URL, always,
-// and the request's Request.Redact values. The zero redactor does the
-// former only.
+// and the request's secrets: its Request.Redact values and the credentials
+// its Authenticator lists (SecretHolder). The zero redactor does the former
+// only.
 //
 // It holds no copy of the values outside its Replacer, so that printing an
 // error that carries it with %#v shows a pointer, not the secrets.
 type redactor struct {
-	// replacer replaces each Redact value, as given and path- or
-	// query-escaped, with redactedMark; nil when there are none.
+	// replacer replaces each secret, in every form secretForms lists, with
+	// redactedMark; nil when there are none.
 	replacer *strings.Replacer
 }
 
-// newRedactor returns the redactor of a request's Redact values. Empty
-// values are ignored.
-func newRedactor(values []string) redactor {
+// newRedactor returns the redactor of a request's secrets. Empty values are
+// ignored; every other value is redacted, however short: a one-byte secret
+// garbles the text it is replaced in, but never shows.
+func newRedactor(values ...[]string) redactor {
 	var forms []string
-	for _, v := range values {
-		if v == "" {
-			continue
-		}
-		for _, f := range []string{v, url.PathEscape(v), url.QueryEscape(v)} {
-			if !slices.Contains(forms, f) {
-				forms = append(forms, f)
+	for _, vs := range values {
+		for _, v := range vs {
+			if v == "" {
+				continue
+			}
+			for _, f := range secretForms(v) {
+				if !slices.Contains(forms, f) {
+					forms = append(forms, f)
+				}
 			}
 		}
 	}
@@ -51,7 +59,29 @@ func newRedactor(values []string) redactor {
 	return redactor{replacer: strings.NewReplacer(pairs...)}
 }
 
-// replace replaces every Redact value in s.
+// secretForms returns v and the forms in which a server may echo it: path-
+// and query-escaped (a URL or form it quotes), and as a JSON string holds it
+// (escaped as encoding/json does, without the HTML escapes other encoders
+// leave out, and with "\/" for "/" as PHP's json_encode writes it), so that
+// the raw body of an *Error is redacted too. A Basic credential's base64
+// form is listed by the Authenticator itself.
+func secretForms(v string) []string {
+	forms := []string{v, url.PathEscape(v), url.QueryEscape(v)}
+	if j, err := json.Marshal(v); err == nil {
+		forms = append(forms, string(j[1:len(j)-1]))
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) == nil {
+		j := strings.TrimSpace(b.String())
+		j = j[1 : len(j)-1]
+		forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
+	}
+	return forms
+}
+
+// replace replaces every secret in s.
 func (r redactor) replace(s string) string {
 	if r.replacer == nil {
 		return s
@@ -59,8 +89,61 @@ func (r redactor) replace(s string) string {
 	return r.replacer.Replace(s)
 }
 
+// bytes returns b with every secret replaced: b itself when it holds none,
+// else a new slice, so that b, which may be shared, is never modified.
+func (r redactor) bytes(b []byte) []byte {
+	if r.replacer == nil || b == nil {
+		return b
+	}
+	if s := string(b); r.replace(s) != s {
+		return []byte(r.replace(s))
+	}
+	return b
+}
+
+// header returns h with every secret in its values replaced: h itself when
+// it holds none, else a copy, so that h, which may be shared, is never
+// modified.
+func (r redactor) header(h http.Header) http.Header {
+	if r.replacer == nil || h == nil {
+		return h
+	}
+	var out http.Header
+	for k, vs := range h {
+		for i, v := range vs {
+			if red := r.replace(v); red != v {
+				if out == nil {
+					out = h.Clone()
+				}
+				out[k][i] = red
+			}
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
+}
+
+// redactError replaces every secret in e's Code, Message, DocURL, Details,
+// Body and Header values, and wraps e.Err so that its text shows none. It
+// copies what it changes, so that the body and headers of the response,
+// which a provider may still read, are never modified.
+func (r redactor) redactError(e *Error) {
+	if r.replacer == nil {
+		return
+	}
+	e.Code = r.replace(e.Code)
+	e.Message = r.replace(e.Message)
+	e.DocURL = r.replace(e.DocURL)
+	e.Details = r.bytes(e.Details)
+	e.Body = r.bytes(e.Body)
+	e.Header = r.header(e.Header)
+	e.Err = r.err(e.Err)
+}
+
 // url returns a copy of u fit for errors and logs: without user
-// information, query and fragment, and with every Redact value in its host
+// information, query and fragment, and with every secret in its host
 // and path replaced. The path is matched unescaped, so a value is found
 // however the caller escaped it.
 func (r redactor) url(u *url.URL) *url.URL {
@@ -114,7 +197,7 @@ func (r redactor) text(s string) string {
 }
 
 // urlToken redacts tok, the "://host/path" part of a URL without query or
-// fragment, when its unescaped path holds a Redact value in an escaping
+// fragment, when its unescaped path holds a secret in an escaping
 // replace would not recognize.
 func (r redactor) urlToken(tok string) string {
 	if r.replacer == nil {
@@ -143,8 +226,8 @@ func (r redactor) urlError(err error) error {
 	return err
 }
 
-// err returns err, wrapped in a *redactedError when its text holds a Redact
-// value. Unlike urlError it never modifies err, which may be shared: a
+// err returns err, wrapped in a *redactedError when its text holds a
+// secret. Unlike urlError it never modifies err, which may be shared: a
 // ClientCredentials fetch error reaches every caller that waited on it.
 func (r redactor) err(err error) error {
 	if err == nil || r.replacer == nil {
@@ -156,9 +239,10 @@ func (r redactor) err(err error) error {
 	return err
 }
 
-// redactedError shows the text of err with the Redact values of a request
-// replaced. Unwrap returns err, so errors.Is and errors.As see through it;
-// the text of what they find is not redacted.
+// redactedError shows the text of err with the secrets of a request
+// replaced. Unwrap returns err, so errors.Is and errors.As see through it.
+// The *Error and *DecodeError they find are redacted themselves (Client.Do
+// redacts their fields); the text of another error they find may not be.
 type redactedError struct {
 	err error
 	r   redactor

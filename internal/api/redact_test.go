@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,8 +26,8 @@ const revokeSecret = "at_path/secret+1"
 // provider package escapes a path segment.
 var revokePath = "/oauth/access_token/" + url.PathEscape(revokeSecret)
 
-// secretForms are the spellings of revokeSecret that must never be seen.
-var secretForms = []string{
+// revokeSecretForms are the spellings of revokeSecret that must never be seen.
+var revokeSecretForms = []string{
 	revokeSecret, url.PathEscape(revokeSecret), url.QueryEscape(revokeSecret),
 	"at_path", "secret+1", "secret%2B1", // either half, in case a text splits it
 }
@@ -34,7 +35,7 @@ var secretForms = []string{
 // assertNoSecret fails when s holds any spelling of revokeSecret.
 func assertNoSecret(t *testing.T, s, what string) {
 	t.Helper()
-	for _, f := range secretForms {
+	for _, f := range revokeSecretForms {
 		assert.NotContains(t, s, f, "%s leaks the secret: %s", what, s)
 	}
 }
@@ -266,4 +267,215 @@ func TestRedactedError(t *testing.T) {
 	clean := errors.New("nothing secret")
 	assert.Same(t, clean, r.err(clean), "an error without the value is not wrapped")
 	assert.NoError(t, r.err(nil))
+}
+
+// echoedSecret is a credential with characters that every encoding spells
+// differently: a slash, a plus, an ampersand and angle brackets.
+const echoedSecret = "sk/live+ab&<c>=1"
+
+// spellings returns every form in which secret may be echoed and must
+// never be seen.
+func spellings(secret string) []string {
+	htmlJSON, _ := json.Marshal(secret)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(secret)
+	plainJSON := strings.TrimSpace(b.String())
+	return []string{
+		secret, url.PathEscape(secret), url.QueryEscape(secret),
+		string(htmlJSON[1 : len(htmlJSON)-1]), plainJSON[1 : len(plainJSON)-1],
+		strings.ReplaceAll(plainJSON[1:len(plainJSON)-1], "/", `\/`),
+	}
+}
+
+// echoCredentials answers status with an error that echoes every credential
+// the request carried (user-api-key, the Authorization header and what it
+// encodes, a client_secret form field) in every part of the answer: the
+// code, message, doc URL and details of the envelope, query- and
+// JSON-escaped, PHP's "\/" spelling, and a response header. A request to
+// tokenPath with the right client secret gets a token instead.
+func echoCredentials(status int, tokenPath, clientSecret, token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		if r.URL.Path == tokenPath && form.Get("client_secret") == clientSecret {
+			writeJSON(w, map[string]any{"access_token": token, "token_type": "bearer", "expires_in": 3600})
+			return
+		}
+		var creds []string
+		for _, v := range []string{r.Header.Get("user-api-key"), r.Header.Get("Authorization"), form.Get("client_secret")} {
+			if v != "" {
+				creds = append(creds, v)
+			}
+		}
+		if scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok {
+			creds = append(creds, cred)
+			if scheme == "Basic" {
+				if _, pass, ok := r.BasicAuth(); ok {
+					creds = append(creds, pass)
+				}
+			}
+		}
+		all := strings.Join(creds, " ")
+		var plain strings.Builder
+		enc := json.NewEncoder(&plain)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(all)
+		php := strings.ReplaceAll(strings.TrimSpace(plain.String()), "/", `\/`)
+		env, _ := json.Marshal(map[string]any{
+			"code":    "invalid_key_" + all,
+			"message": "Invalid api key: " + all + " (" + url.QueryEscape(all) + ")",
+			"doc_url": "https://docs.example.com/errors/" + url.PathEscape(all),
+			"details": map[string]any{"key": []string{"is not " + all}},
+		})
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+all+`"`)
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `%s,"php":%s}`, env[:len(env)-1], php)
+	})
+}
+
+// envelopeDecoder reads echoCredentials' envelope into an *Error, as a
+// provider's ErrorDecoder does, and wraps a cause quoting the message.
+func envelopeDecoder(resp *http.Response, body []byte) error {
+	var env struct {
+		Code, Message string
+		DocURL        string `json:"doc_url"`
+		Details       json.RawMessage
+	}
+	_ = json.Unmarshal(body, &env)
+	return &Error{
+		StatusCode: resp.StatusCode, Code: env.Code, Message: env.Message, DocURL: env.DocURL,
+		Details: env.Details, Err: errors.New("provider says: " + env.Message),
+	}
+}
+
+// TestClient_Do_echoedSecrets checks that a credential the server echoes in
+// its error answer appears in no error text, no field of the *Error and no
+// log record, for every Authenticator and every token a ClientCredentials
+// sends or fetches.
+func TestClient_Do_echoedSecrets(t *testing.T) {
+	t.Parallel()
+	const (
+		tokenPath = "/v1/accessTokens"
+		fetched   = "at/fetched+tok<1>"
+	)
+	basicB64 := base64.StdEncoding.EncodeToString([]byte("user@example.com:" + echoedSecret))
+	tests := []struct {
+		name    string
+		auth    func(base *Client) Authenticator
+		status  int
+		secrets []string // what must not be seen, besides echoedSecret
+	}{
+		{"header key", func(*Client) Authenticator { return HeaderKey("user-api-key", echoedSecret) }, 401, nil},
+		{"bearer token", func(*Client) Authenticator { return Bearer(echoedSecret) }, 401, nil},
+		{"basic password", func(*Client) Authenticator { return Basic("user@example.com", echoedSecret) }, 401,
+			[]string{basicB64, strings.TrimRight(basicB64, "=")}},
+		{"basic key as user", func(*Client) Authenticator { return Basic(echoedSecret, "") }, 401,
+			[]string{base64.StdEncoding.EncodeToString([]byte(echoedSecret + ":"))}},
+		{"client secret refused", func(base *Client) Authenticator {
+			cc, err := NewClientCredentials(base, ClientCredentialsConfig{TokenURL: tokenPath, ClientID: "1", ClientSecret: echoedSecret})
+			require.NoError(t, err)
+			return cc
+		}, 401, nil},
+		{"fetched token echoed", func(base *Client) Authenticator {
+			cc, err := NewClientCredentials(base, ClientCredentialsConfig{TokenURL: tokenPath, ClientID: "1", ClientSecret: "right/secret"})
+			require.NoError(t, err)
+			return cc
+		}, 400, []string{fetched, "right/secret"}},
+		{"fetched token echoed on 403, refetched", func(base *Client) Authenticator {
+			cc, err := NewClientCredentials(base, ClientCredentialsConfig{TokenURL: tokenPath, ClientID: "1", ClientSecret: "right/secret"})
+			require.NoError(t, err)
+			return cc
+		}, 403, []string{fetched, "right/secret"}},
+		{"initial token echoed", func(base *Client) Authenticator {
+			cc, err := NewClientCredentials(base, ClientCredentialsConfig{
+				TokenURL: tokenPath, ClientID: "1", ClientSecret: "other/secret", InitialToken: Token{AccessToken: echoedSecret},
+			})
+			require.NoError(t, err)
+			return cc
+		}, 400, []string{"other/secret"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs syncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			// The token endpoint accepts "right/secret" and issues fetched.
+			h := echoCredentials(tt.status, tokenPath, "right/secret", fetched)
+			base, _ := setup(t, Config{Logger: logger, RetryMax: 1, DecodeError: envelopeDecoder}, h)
+			c := base.WithAuth(tt.auth(base))
+
+			resp, err := c.Do(context.Background(), Request{Method: http.MethodPost, Path: "/webhooks", Body: map[string]string{"a": "b"}}, nil)
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Contains(t, apiErr.Message, "Invalid api key: ", "the message is kept, but for the secret")
+			assert.Contains(t, string(apiErr.Body), redactedMark)
+			assert.True(t, json.Valid(apiErr.Body), "the redacted body stays JSON: %s", apiErr.Body)
+			assert.True(t, json.Valid(apiErr.Details), "the redacted details stay JSON: %s", apiErr.Details)
+
+			texts := errorTexts(err)
+			texts = append(texts, apiErr.Code, apiErr.Message, apiErr.DocURL, apiErr.URL, string(apiErr.Details), string(apiErr.Body),
+				fmt.Sprint(apiErr.Header), apiErr.Err.Error(), logs.String())
+			for _, secret := range append([]string{echoedSecret}, tt.secrets...) {
+				for _, form := range spellings(secret) {
+					for _, s := range texts {
+						assert.NotContains(t, s, form, "secret %q leaks", secret)
+					}
+				}
+			}
+			// What the server sent is kept as received in the Response,
+			// which provider packages decode and never show. A refused
+			// token request leaves no Response for the API request.
+			if resp != nil {
+				assert.NotContains(t, string(resp.Body), redactedMark)
+				assert.NotContains(t, resp.Header.Get("WWW-Authenticate"), redactedMark)
+			}
+		})
+	}
+}
+
+// TestClient_Do_echoedSecretsDecodeError checks that a 2xx body whose
+// decoding fails while quoting a credential yields a *DecodeError without
+// it.
+func TestClient_Do_echoedSecretsDecodeError(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t, Config{Auth: Bearer(echoedSecret)}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		writeJSON(w, map[string]string{"v": tok})
+	}))
+	var out struct {
+		V secretUnmarshaler `json:"v"`
+	}
+	_, err := c.Do(context.Background(), Request{Path: "/x"}, &out)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	for _, s := range append(errorTexts(err), de.Err.Error(), de.Field) {
+		for _, form := range spellings(echoedSecret) {
+			assert.NotContains(t, s, form)
+		}
+	}
+}
+
+// TestResponse_RedactError checks the redaction a provider applies to an
+// *Error it builds from a 2xx body.
+func TestResponse_RedactError(t *testing.T) {
+	t.Parallel()
+	c, srv := setup(t, Config{Auth: HeaderKey("user-api-key", echoedSecret)}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]string{"status": "fail", "message": "bad key " + r.Header.Get("user-api-key")})
+	}))
+	resp, err := c.Do(context.Background(), Request{Path: "/x"}, nil)
+	require.NoError(t, err)
+	e := &Error{StatusCode: resp.StatusCode, Message: "bad key " + echoedSecret, Body: resp.Body, URL: srv.URL + "/x?key=" + url.QueryEscape(echoedSecret)}
+	resp.RedactError(e)
+	assert.Equal(t, "bad key REDACTED", e.Message)
+	assert.Equal(t, srv.URL+"/x", e.URL)
+	assert.JSONEq(t, `{"status":"fail","message":"bad key REDACTED"}`, string(e.Body))
+	assert.NotContains(t, string(resp.Body), redactedMark, "the response is not modified")
+
+	var nilResp *Response
+	nilResp.RedactError(e) // no panic
+	resp.RedactError(nil)
 }

@@ -12,14 +12,24 @@ import (
 )
 
 // CheckRetry decides, after each attempt, whether the request is sent again.
-// req is the request as sent (its Method says whether resending is safe),
-// resp is the response (nil on a transport error) and err the transport
-// error (nil when a response arrived). Returning a non-nil error stops the
+// req is the caller's request, the one a retry resends (its Method says
+// whether resending is safe), even when the response came at the end of a
+// redirect chain: resp.Request is then the last request of that chain,
+// such as the GET that follows a 303, and must not be used to judge. resp
+// is the response (nil on a transport error) and err the transport error
+// (nil when a response arrived). Returning a non-nil error stops the
 // retries and makes Client.Do return that error. A CheckRetry must not read
 // or close resp.Body. It must be safe for concurrent use.
 //
 // The client applies Config.RetryAfterMax and Config.RetryMax on top of any
-// CheckRetry, so a policy need not handle either.
+// CheckRetry, so a policy need not handle either. It also never consults
+// the CheckRetry, and never retries, once a request with a method that is
+// not idempotent (POST, PATCH) was answered with a redirect: the server
+// received it, so whatever follows (a 503 or 429 on the redirected GET, a
+// transport error, a refused redirect) is returned to the caller. This
+// holds for 307 and 308 too, where net/http sends the body again to the
+// new location itself: only the original request is ever resent by a
+// retry, and it is not.
 type CheckRetry func(ctx context.Context, req *http.Request, resp *http.Response, err error) (bool, error)
 
 // Backoff returns how long to wait before retry number attempt (0 for the
@@ -40,6 +50,10 @@ type Backoff func(minWait, maxWait time.Duration, attempt int, resp *http.Respon
 //     not be established (a dial error), because then the request never
 //     reached the server. A 5xx, a reset or a timeout after the connection
 //     was made may come after the server acted, so they are not retried.
+//   - A POST or PATCH that was redirected is never retried, whatever the
+//     redirected request got (the client enforces this for any CheckRetry;
+//     see there), and req is always the caller's request, not the GET a
+//     303 turned it into.
 //   - Errors that cannot heal are never retried: an untrusted TLS
 //     certificate, a redirect off the base URL's origin (ErrForeignURL) or
 //     too many redirects (ErrTooManyRedirects).

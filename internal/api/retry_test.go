@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -466,4 +467,106 @@ func TestClient_Do_customPolicies(t *testing.T) {
 	}}, &counter{replies: []reply{{status: 500}}})
 	_, err = c2.Do(context.Background(), Request{Path: "/x"}, nil)
 	require.ErrorIs(t, err, stop)
+}
+
+// TestClient_Do_redirectNotRetried checks that a request that is not
+// idempotent is sent once when the server answered it with a redirect,
+// whatever the redirected request then got: a retry would resend the
+// caller's POST, which the server already received.
+func TestClient_Do_redirectNotRetried(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		method     string
+		redirect   int
+		final      int // status of the redirected request; 0: reset the connection
+		wantFirst  int // how many times the caller's request reached /create
+		wantStatus int // status of the *Error; 0: a transport error
+	}{
+		{"POST 303 then GET 503", http.MethodPost, http.StatusSeeOther, 503, 1, 503},
+		{"POST 303 then GET 500", http.MethodPost, http.StatusSeeOther, 500, 1, 500},
+		{"POST 303 then GET 429", http.MethodPost, http.StatusSeeOther, 429, 1, 429},
+		{"POST 302 then GET 503", http.MethodPost, http.StatusFound, 503, 1, 503},
+		{"POST 307 then POST 503", http.MethodPost, http.StatusTemporaryRedirect, 503, 1, 503},
+		{"POST 307 then POST 429", http.MethodPost, http.StatusTemporaryRedirect, 429, 1, 429},
+		{"POST 308 then POST 429", http.MethodPost, http.StatusPermanentRedirect, 429, 1, 429},
+		{"PATCH 307 then PATCH 502", http.MethodPatch, http.StatusTemporaryRedirect, 502, 1, 502},
+		{"POST 303 then GET reset", http.MethodPost, http.StatusSeeOther, 0, 1, 0},
+		{"POST 307 then POST reset", http.MethodPost, http.StatusTemporaryRedirect, 0, 1, 0},
+		// Idempotent requests keep their retries across a redirect.
+		{"GET 302 then GET 503", http.MethodGet, http.StatusFound, 503, 3, 503},
+		{"PUT 307 then PUT 503", http.MethodPut, http.StatusTemporaryRedirect, 503, 3, 503},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			hits := map[string]int{} // "METHOD /path" -> count
+			var finalBodies []string
+			c, _ := setup(t, Config{RetryMax: 2}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				hits[r.Method+" "+r.URL.Path]++
+				if r.URL.Path == "/done" {
+					finalBodies = append(finalBodies, string(body))
+				}
+				mu.Unlock()
+				switch {
+				case r.URL.Path == "/create":
+					http.Redirect(w, r, "/done", tt.redirect)
+				case tt.final == 0:
+					panic(http.ErrAbortHandler) // the connection is reset
+				default:
+					w.WriteHeader(tt.final)
+				}
+			}))
+			resp, err := c.Do(context.Background(), Request{Method: tt.method, Path: "/create", Body: map[string]string{"url": "https://example.com/hook"}}, nil)
+			require.Error(t, err)
+
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, tt.wantFirst, hits[tt.method+" /create"], "requests the caller made: %v", hits)
+			if tt.redirect == http.StatusTemporaryRedirect || tt.redirect == http.StatusPermanentRedirect {
+				// net/http sends the body again to the new location, once.
+				assert.Len(t, finalBodies, tt.wantFirst)
+				for _, b := range finalBodies {
+					assert.JSONEq(t, `{"url":"https://example.com/hook"}`, b)
+				}
+			}
+			if tt.wantStatus == 0 {
+				assert.Nil(t, resp)
+				assert.NotContains(t, err.Error(), "giving up")
+				return
+			}
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.wantStatus, apiErr.StatusCode)
+			assert.Equal(t, tt.method, apiErr.Method, "the error names the caller's request")
+			assert.Equal(t, tt.wantFirst, apiErr.Attempts)
+			require.NotNil(t, resp)
+			assert.Equal(t, tt.wantStatus, resp.StatusCode)
+		})
+	}
+}
+
+// TestClient_Do_redirectNotReauthenticated checks that a POST whose
+// redirect ends in an "expired" answer is not authenticated again and
+// resent: the POST already reached the server.
+func TestClient_Do_redirectNotReauthenticated(t *testing.T) {
+	t.Parallel()
+	var posts atomic.Int32
+	ra := &reauth{}
+	c, _ := setup(t, Config{Auth: ra}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+			http.Redirect(w, r, "/done", http.StatusSeeOther)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	_, err := c.Do(context.Background(), Request{Method: http.MethodPost, Path: "/create", Body: map[string]int{"a": 1}}, nil)
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+	assert.Equal(t, int32(1), posts.Load(), "the POST must be sent once")
 }

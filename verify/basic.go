@@ -27,17 +27,24 @@ type basicDigest struct {
 }
 
 // NewBasic returns a Basic verifier that accepts any of creds. It fails with an
-// error wrapping ErrNoSecret when creds is empty or a pair has an empty user or
-// password, and with a plain error when a user contains a colon, which Basic
-// authentication cannot carry (RFC 7617).
+// error wrapping ErrNoSecret when creds is empty or a pair has a user or
+// password that is empty or only white space, with an error wrapping
+// ErrSecretWhitespace when a user or password starts or ends with white space
+// (a trailing newline from a secrets file, say: trim it, since Basic carries
+// white space exactly and a trimmed delivery would never match), and with a
+// plain error when a user contains a colon, which Basic authentication cannot
+// carry (RFC 7617). No error contains a user or password.
 func NewBasic(creds ...Credentials) (*Basic, error) {
 	if len(creds) == 0 {
 		return nil, fmt.Errorf("%w: Basic auth needs at least one credential pair", ErrNoSecret)
 	}
 	b := &Basic{first: creds[0]}
 	for i, c := range creds {
-		if c.User == "" || c.Password == "" {
-			return nil, fmt.Errorf("%w: Basic credential pair %d has an empty user or password", ErrNoSecret, i)
+		if err := checkSecret("Basic user of pair", i, c.User); err != nil {
+			return nil, err
+		}
+		if err := checkSecret("Basic password of pair", i, c.Password); err != nil {
+			return nil, err
 		}
 		if strings.Contains(c.User, ":") {
 			return nil, fmt.Errorf("verify: Basic credential pair %d has a colon in its user", i)

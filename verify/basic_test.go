@@ -90,3 +90,23 @@ func TestBasic_Sign(t *testing.T) {
 	assert.Equal(t, "p:with:colons", password)
 	require.NoError(t, b.Verify(h, nil))
 }
+
+func TestNewBasic_secretRule(t *testing.T) {
+	t.Parallel()
+	for _, tc := range secretRule {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, creds := range [][]verify.Credentials{
+				{{User: "hooks", Password: tc.secret}},
+				{{User: tc.secret, Password: "s3cret-pass"}},
+				{{User: "hooks", Password: "s3cret-pass"}, {User: "hooks", Password: tc.secret}},
+			} {
+				b, err := verify.NewBasic(creds...)
+				checkSecretRule(t, err, tc.secret, tc.wantErr)
+				if tc.wantErr != nil {
+					require.Nil(t, b)
+				}
+			}
+		})
+	}
+}

@@ -33,6 +33,22 @@
 // No error produced by this package contains a secret, a computed or received
 // MAC, or any byte of the body.
 //
+// # Configured secrets
+//
+// Every constructor ([NewHMAC], [NewBasic], [NewToken], and so every provider's
+// NewVerifier) applies one rule to each secret, token, user and password it is
+// given. One that is empty or only white space is refused with an error
+// wrapping [ErrNoSecret]. One that starts or ends with white space (space, tab,
+// CR or LF), such as a secret read from a file with its trailing newline, is
+// refused with an error wrapping [ErrSecretWhitespace]: trim it where it is
+// read. White space inside a secret is kept.
+//
+// Refusing is safer than trimming. A token would never match with its white
+// space, since [Token] trims the value it receives; but an HMAC key or a Basic
+// password is carried exactly, so its white space might be part of the real
+// secret, and guessing wrong would only show as every delivery failing.
+// Refusing turns that silent failure into an error at start-up.
+//
 // # Key rotation
 //
 // Every verifier accepts several secrets or credential pairs at once. Configure

@@ -65,7 +65,8 @@ type HMACConfig struct {
 
 	// Secrets are the keys, the current one first. Verification accepts a
 	// signature made with any of them; signing uses the first. At least one is
-	// required and none may be empty.
+	// required; none may be empty, only white space, or start or end with
+	// white space (space, tab, CR or LF).
 	Secrets []string
 }
 
@@ -83,8 +84,13 @@ type HMAC struct {
 }
 
 // NewHMAC returns an HMAC verifier for cfg. It fails with an error wrapping
-// ErrNoSecret when cfg has no secret or an empty one, and with a plain error
-// when Header is empty or Encoding unknown. It copies what it needs from cfg.
+// ErrNoSecret when cfg has no secret or one that is empty or only white space,
+// with an error wrapping ErrSecretWhitespace when a secret starts or ends with
+// white space (space, tab, CR or LF; a trailing newline from a secrets file,
+// say), and with a plain error when Header is empty or Encoding unknown. Such
+// a secret is refused rather than trimmed: the white space may belong to the
+// real key, and a wrong key would only show as every delivery failing. No
+// error contains a secret. It copies what it needs from cfg.
 func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	if strings.TrimSpace(cfg.Header) == "" {
 		return nil, fmt.Errorf("verify: HMAC header name is empty")
@@ -106,8 +112,8 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	}
 	v.size = v.hash().Size()
 	for i, s := range cfg.Secrets {
-		if s == "" {
-			return nil, fmt.Errorf("%w: HMAC secret %d is empty", ErrNoSecret, i)
+		if err := checkSecret("HMAC secret", i, s); err != nil {
+			return nil, err
 		}
 		v.secrets = append(v.secrets, []byte(s))
 	}

@@ -209,3 +209,19 @@ func assertNoLeak(t *testing.T, err error, secrets ...string) {
 		assert.NotContains(t, msg, s, fmt.Sprintf("error text leaks %q", s))
 	}
 }
+
+func TestNewHMAC_secretRule(t *testing.T) {
+	t.Parallel()
+	for _, tc := range secretRule {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, secrets := range [][]string{{tc.secret}, {"s3cret-current", tc.secret}} {
+				v, err := verify.NewHMAC(verify.HMACConfig{Header: sigHeader, Secrets: secrets})
+				checkSecretRule(t, err, tc.secret, tc.wantErr)
+				if tc.wantErr != nil {
+					require.Nil(t, v)
+				}
+			}
+		})
+	}
+}

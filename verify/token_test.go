@@ -61,3 +61,35 @@ func TestToken_Sign(t *testing.T) {
 	tok.Sign(h, nil)
 	assert.Equal(t, "first", h.Get("X-Token"))
 }
+
+func TestNewToken_secretRule(t *testing.T) {
+	t.Parallel()
+	for _, tc := range secretRule {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, tokens := range [][]string{{tc.secret}, {"tok-current", tc.secret}} {
+				tok, err := verify.NewToken("X-Token", tokens...)
+				checkSecretRule(t, err, tc.secret, tc.wantErr)
+				if tc.wantErr != nil {
+					require.Nil(t, tok)
+				}
+			}
+		})
+	}
+}
+
+// TestToken_trimmedOnBothSides is the Channex defect seen from verify: a token
+// read with its trailing newline constructed fine and then matched nothing,
+// since the received value is trimmed. It is now refused up front, and the
+// trimmed token matches a delivery with or without surrounding white space.
+func TestToken_trimmedOnBothSides(t *testing.T) {
+	t.Parallel()
+	_, err := verify.NewToken("X-Token", "tok\n")
+	require.ErrorIs(t, err, verify.ErrSecretWhitespace)
+
+	tok, err := verify.NewToken("X-Token", "tok")
+	require.NoError(t, err)
+	for _, received := range []string{"tok", " tok", "tok\t", "\ttok "} {
+		require.NoError(t, tok.Verify(header("X-Token", received), nil), "%q", received)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Verifier authenticates one delivery from its headers and exact body bytes.
@@ -82,3 +83,24 @@ type unverified struct{}
 
 func (unverified) Verify(http.Header, []byte) error { return nil }
 func (unverified) Sign(http.Header, []byte)         {}
+
+// space is the white space a configured secret may not start or end with, and
+// the white space Token trims from a received value: what a secrets file, a
+// shell or a copy and paste adds. Vertical tab and form feed are left out, so
+// that binary HMAC keys such as those of RFC 2202 stay usable.
+const space = " \t\r\n"
+
+// checkSecret applies the package's rule for configured secrets to s, the
+// i-th of what (such as "HMAC secret"): empty or only white space wraps
+// ErrNoSecret, leading or trailing white space wraps ErrSecretWhitespace. The
+// error names what and i, never s.
+func checkSecret(what string, i int, s string) error {
+	trimmed := strings.Trim(s, space)
+	if trimmed == "" {
+		return fmt.Errorf("%w: %s %d is empty or only white space", ErrNoSecret, what, i)
+	}
+	if len(trimmed) != len(s) {
+		return fmt.Errorf("%w: %s %d; trim it", ErrSecretWhitespace, what, i)
+	}
+	return nil
+}

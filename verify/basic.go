@@ -10,8 +10,8 @@ import (
 )
 
 // Basic verifies HTTP Basic credentials in the Authorization header against one
-// or more configured pairs. It implements Verifier and Signer and is safe for
-// concurrent use.
+// or more configured pairs. It implements Verifier, HeaderVerifier and Signer
+// and is safe for concurrent use.
 //
 // User and password are compared as SHA-256 digests with
 // crypto/subtle.ConstantTimeCompare, so the comparison takes the same time
@@ -76,6 +76,10 @@ func (b *Basic) Verify(h http.Header, _ []byte) error {
 	}
 	return nil
 }
+
+// VerifyHeader implements HeaderVerifier. Basic credentials are all in the
+// header, so it is the full check: it returns what Verify returns.
+func (b *Basic) VerifyHeader(h http.Header) error { return b.Verify(h, nil) }
 
 // Sign sets the Authorization header of h to the first configured pair.
 func (b *Basic) Sign(h http.Header, _ []byte) {

@@ -21,6 +21,27 @@
 //		// errors.Is(err, verify.ErrInvalidSignature), ...
 //	}
 //
+// # Before the body
+//
+// [Basic], [Token] and [HMAC] also implement [HeaderVerifier], as do the values
+// of [AnyOf] and [Unverified]. Its VerifyHeader checks what the headers alone
+// can show, so that a server refuses a request without credentials before it
+// reads, and buffers, a body of up to the limit:
+//
+//	if hv, ok := v.(verify.HeaderVerifier); ok {
+//		if err := hv.VerifyHeader(r.Header); err != nil {
+//			return err // 401, body never read
+//		}
+//	}
+//	body, err := verify.ReadBody(r, verify.DefaultBodyLimit)
+//	...
+//	err = v.Verify(r.Header, body) // still required
+//
+// For Basic and Token it is the full check. For HMAC it checks only that a
+// well-formed signature is present: a nil error does not mean the delivery is
+// authentic, and Verify must still run on the body. Whenever Verify accepts a
+// delivery, VerifyHeader accepts its headers.
+//
 // # Safety
 //
 // Comparisons run in constant time and over every configured secret or

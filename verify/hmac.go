@@ -71,7 +71,8 @@ type HMACConfig struct {
 }
 
 // HMAC verifies and produces HMAC signatures carried in one header. It
-// implements Verifier and Signer and is safe for concurrent use.
+// implements Verifier, HeaderVerifier and Signer and is safe for concurrent
+// use.
 type HMAC struct {
 	header     string
 	hash       func() hash.Hash
@@ -149,23 +150,9 @@ func (v *HMAC) Header() string { return v.header }
 // Surrounding white space in the header value is ignored. Every secret is tried
 // even after a match, so timing does not reveal which one matched.
 func (v *HMAC) Verify(h http.Header, body []byte) error {
-	value := strings.TrimSpace(h.Get(v.header))
-	if value == "" {
-		return fmt.Errorf("%w: header %s", ErrMissingSignature, v.header)
-	}
-	if v.prefix != "" {
-		rest, ok := strings.CutPrefix(value, v.prefix)
-		if !ok {
-			return fmt.Errorf("%w: header %s lacks its prefix", ErrInvalidSignature, v.header)
-		}
-		value = rest
-	}
-	if len(value) != v.maxEncoded {
-		return fmt.Errorf("%w: header %s has the wrong length for %s", ErrInvalidSignature, v.header, v.encoding)
-	}
-	got, ok := v.decode(value)
-	if !ok {
-		return fmt.Errorf("%w: header %s is not %s", ErrInvalidSignature, v.header, v.encoding)
+	got, err := v.signature(h)
+	if err != nil {
+		return err
 	}
 
 	match := 0
@@ -187,6 +174,41 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 		return fmt.Errorf("%w: header %s matches no configured secret", ErrInvalidSignature, v.header)
 	}
 	return nil
+}
+
+// VerifyHeader implements HeaderVerifier: it checks that v's header holds a
+// well-formed signature (the prefix, then a MAC of the hash's size in v's
+// encoding) without computing any MAC. It returns an error wrapping
+// ErrMissingSignature or ErrInvalidSignature exactly when Verify would fail
+// before looking at the body. A nil error does not mean the delivery is
+// authentic: Verify must still check the signature against the body.
+func (v *HMAC) VerifyHeader(h http.Header) error {
+	_, err := v.signature(h)
+	return err
+}
+
+// signature returns the MAC carried by v's header in h, or an error wrapping
+// ErrMissingSignature or ErrInvalidSignature when it is absent or malformed.
+func (v *HMAC) signature(h http.Header) ([]byte, error) {
+	value := strings.TrimSpace(h.Get(v.header))
+	if value == "" {
+		return nil, fmt.Errorf("%w: header %s", ErrMissingSignature, v.header)
+	}
+	if v.prefix != "" {
+		rest, ok := strings.CutPrefix(value, v.prefix)
+		if !ok {
+			return nil, fmt.Errorf("%w: header %s lacks its prefix", ErrInvalidSignature, v.header)
+		}
+		value = rest
+	}
+	if len(value) != v.maxEncoded {
+		return nil, fmt.Errorf("%w: header %s has the wrong length for %s", ErrInvalidSignature, v.header, v.encoding)
+	}
+	got, ok := v.decode(value)
+	if !ok {
+		return nil, fmt.Errorf("%w: header %s is not %s", ErrInvalidSignature, v.header, v.encoding)
+	}
+	return got, nil
 }
 
 // Sign sets v's header on h to the signature of body made with the first

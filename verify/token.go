@@ -10,8 +10,8 @@ import (
 
 // Token verifies a shared secret carried verbatim in one request header, the
 // scheme of providers that do not sign (Channex lets the user add a secret
-// header to each webhook). It implements Verifier and Signer and is safe for
-// concurrent use.
+// header to each webhook). It implements Verifier, HeaderVerifier and Signer
+// and is safe for concurrent use.
 //
 // Tokens are compared as SHA-256 digests in constant time, and every configured
 // token is compared even after a match.
@@ -67,6 +67,10 @@ func (t *Token) Verify(h http.Header, _ []byte) error {
 	}
 	return nil
 }
+
+// VerifyHeader implements HeaderVerifier. A token is all in the header, so it
+// is the full check: it returns what Verify returns.
+func (t *Token) VerifyHeader(h http.Header) error { return t.Verify(h, nil) }
 
 // Sign sets t's header on h to the first configured token.
 func (t *Token) Sign(h http.Header, _ []byte) { h.Set(t.header, t.first) }

@@ -10,6 +10,7 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+// TestToken_Verify also covers VerifyHeader, which must agree with Verify.
 func TestToken_Verify(t *testing.T) {
 	t.Parallel()
 	tok, err := verify.NewToken("x-webhook-token", "tok-current", "tok-previous")
@@ -33,12 +34,17 @@ func TestToken_Verify(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			err := tok.Verify(tc.header, []byte("body-bytes-here"))
+			headerErr := tok.VerifyHeader(tc.header)
 			if tc.wantErr == nil {
 				require.NoError(t, err)
+				require.NoError(t, headerErr)
 				return
 			}
 			require.ErrorIs(t, err, tc.wantErr)
 			assertNoLeak(t, err, "tok-current", "tok-previous", "tok-CURRENT", "body-bytes-here")
+			// A token is all in the header: VerifyHeader is the full check.
+			require.ErrorIs(t, headerErr, tc.wantErr)
+			assertNoLeak(t, headerErr, "tok-current", "tok-previous", "tok-CURRENT")
 		})
 	}
 }

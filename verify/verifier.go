@@ -16,6 +16,20 @@ type Verifier interface {
 	Verify(h http.Header, body []byte) error
 }
 
+// HeaderVerifier checks what can be checked of a delivery before its body is
+// read, so that a server can refuse an unauthenticated request without
+// buffering its body (see ReadBody).
+//
+// VerifyHeader returns an error wrapping one of this package's sentinels when
+// the headers alone already show that Verify would fail. A nil error does NOT
+// mean the delivery is authentic: for a signature over the body it only means
+// that a well-formed signature is present, so Verify must still run on the
+// body. Whenever Verify(h, body) returns nil for some body, VerifyHeader(h)
+// returns nil too. Implementations are safe for concurrent use.
+type HeaderVerifier interface {
+	VerifyHeader(h http.Header) error
+}
+
 // Signer produces what a provider would send: it sets on h the header that
 // authenticates body. It exists for tests and local tools, so that a request
 // built in a test passes the matching Verifier.
@@ -35,6 +49,11 @@ type Credentials struct {
 //
 // When every verifier rejects the delivery, the error joins their errors, so
 // errors.Is finds each of their sentinels.
+//
+// The returned value also implements HeaderVerifier: its VerifyHeader passes
+// when any of vs passes, a verifier that is not a HeaderVerifier counting as
+// passing (it can only be judged with the body), and otherwise joins their
+// errors as Verify does.
 //
 // The returned value also implements Signer: it signs with the first of vs that
 // is a Signer, and does nothing when none is.
@@ -65,6 +84,25 @@ func (a anyOf) Verify(h http.Header, body []byte) error {
 	return errors.Join(errs...)
 }
 
+func (a anyOf) VerifyHeader(h http.Header) error {
+	if len(a) == 0 {
+		return fmt.Errorf("%w: no verifier configured", ErrUnauthorized)
+	}
+	errs := make([]error, 0, len(a))
+	for _, v := range a {
+		hv, ok := v.(HeaderVerifier)
+		if !ok {
+			return nil
+		}
+		err := hv.VerifyHeader(h)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 func (a anyOf) Sign(h http.Header, body []byte) {
 	for _, v := range a {
 		if s, ok := v.(Signer); ok {
@@ -76,12 +114,15 @@ func (a anyOf) Sign(h http.Header, body []byte) {
 
 // Unverified returns a Verifier that accepts every delivery without checking
 // anything. It is meant for local tools that inspect captured bodies; a server
-// that uses it accepts forged deliveries from anyone. Its Sign does nothing.
+// that uses it accepts forged deliveries from anyone. It also implements
+// HeaderVerifier, whose VerifyHeader accepts every header, and Signer, whose
+// Sign does nothing.
 func Unverified() Verifier { return unverified{} }
 
 type unverified struct{}
 
 func (unverified) Verify(http.Header, []byte) error { return nil }
+func (unverified) VerifyHeader(http.Header) error   { return nil }
 func (unverified) Sign(http.Header, []byte)         {}
 
 // space is the white space a configured secret may not start or end with, and

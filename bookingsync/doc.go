@@ -33,6 +33,12 @@
 // and no timestamp, so a captured delivery can be replayed: deduplicate (the
 // event ID is a hash of the body) and treat deliveries as hints, see below.
 //
+// NewVerifier refuses a secret that is blank or starts or ends with white
+// space (verify.ErrSecretWhitespace), such as one read from a file with its
+// trailing newline: trim it first. Receiver.VerifyHeader checks, before the
+// body is read, that a well-formed signature is present; only Receive can
+// check it against the body.
+//
 // # Deliveries
 //
 // A delivery is a POST with Content-Type application/json and User-Agent

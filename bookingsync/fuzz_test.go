@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -82,9 +83,15 @@ func FuzzVerify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, pos uint, secret string) {
 		v, err := NewVerifier(secret)
-		if secret == "" {
+		switch trimmed := strings.Trim(secret, " \t\r\n"); {
+		case trimmed == "":
 			if !errors.Is(err, verify.ErrNoSecret) {
-				t.Fatalf("empty secret: %v", err)
+				t.Fatalf("blank secret: %v", err)
+			}
+			return
+		case trimmed != secret:
+			if !errors.Is(err, verify.ErrSecretWhitespace) {
+				t.Fatalf("secret with surrounding white space: %v", err)
 			}
 			return
 		}
@@ -95,6 +102,9 @@ func FuzzVerify(f *testing.F) {
 		v.Sign(h, body)
 		if err := v.Verify(h, body); err != nil {
 			t.Fatalf("signed body does not verify: %v", err)
+		}
+		if err := v.VerifyHeader(h); err != nil {
+			t.Fatalf("signed header does not pass VerifyHeader: %v", err)
 		}
 
 		strict, err := verify.NewHMAC(verify.HMACConfig{

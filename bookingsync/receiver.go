@@ -9,6 +9,10 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+// Receiver is a verify.HeaderVerifier, so that an HTTP handler can check a
+// delivery's header before it reads the body.
+var _ verify.HeaderVerifier = (*Receiver)(nil)
+
 // Receiver turns BookingSync deliveries into normalized events: it verifies
 // each one, parses it and normalizes it. It implements event.Receiver and
 // event.Decoder and is safe for concurrent use.
@@ -88,6 +92,31 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 		return nil, fmt.Errorf("bookingsync: receive: %w", err)
 	}
 	return r.Decode(h, body)
+}
+
+// VerifyHeader checks what the Receiver's verifier can check before the
+// body is read, so that an HTTP handler can refuse an unauthenticated
+// delivery without reading, and buffering, its body. It returns nil when the
+// verifier is not a verify.HeaderVerifier. A nil error does NOT mean the
+// delivery is authentic: Receive still verifies it with the body. Its
+// errors are those Receive returns for a failed authentication, and a
+// Receiver not made by NewReceiver fails with one wrapping
+// verify.ErrUnauthorized.
+func (r *Receiver) VerifyHeader(h http.Header) error {
+	if r == nil || r.verifier == nil {
+		return fmt.Errorf("bookingsync: receive: %w: receiver has no verifier", verify.ErrUnauthorized)
+	}
+	hv, ok := r.verifier.(verify.HeaderVerifier)
+	if !ok {
+		return nil
+	}
+	if err := hv.VerifyHeader(h); err != nil {
+		if _, own := r.verifier.(*Verifier); own {
+			return err // already names the package and the operation
+		}
+		return fmt.Errorf("bookingsync: receive: %w", err)
+	}
+	return nil
 }
 
 // Decode parses and normalizes a delivery exactly as Receive does, without

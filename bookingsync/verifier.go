@@ -16,6 +16,12 @@ const SignatureHeader = "X-Content-Signature"
 // informative only: anyone can send it, so it authenticates nothing.
 const UserAgent = "BookingSync Webhook Delivery"
 
+var (
+	_ verify.Verifier       = (*Verifier)(nil)
+	_ verify.HeaderVerifier = (*Verifier)(nil)
+	_ verify.Signer         = (*Verifier)(nil)
+)
+
 // Verifier checks the X-Content-Signature of BookingSync deliveries: the
 // lowercase hex HMAC-SHA1, keyed by the OAuth application's client secret, of
 // Ruby's Base64.encode64 of the exact body (standard alphabet, a newline after
@@ -26,8 +32,8 @@ const UserAgent = "BookingSync Webhook Delivery"
 // produces the documented newline form. Signatures are compared in constant
 // time against every configured secret.
 //
-// Verifier implements verify.Verifier and verify.Signer and is safe for
-// concurrent use. Make one with NewVerifier: the zero Verifier has no secret
+// Verifier implements verify.Verifier, verify.HeaderVerifier and
+// verify.Signer and is safe for concurrent use. Make one with NewVerifier: the zero Verifier has no secret
 // and rejects every delivery.
 type Verifier struct {
 	hmac *verify.HMAC
@@ -36,7 +42,11 @@ type Verifier struct {
 // NewVerifier returns a Verifier that accepts signatures made with any of
 // secrets, the application's client secrets with the current one first (give
 // the old and the new one while rotating). It fails with an error wrapping
-// verify.ErrNoSecret when secrets is empty or holds an empty string.
+// verify.ErrNoSecret when secrets is empty or holds a string that is empty or
+// only white space, and with an error wrapping verify.ErrSecretWhitespace
+// when a secret starts or ends with white space (space, tab, CR or LF, such
+// as the trailing newline of a secrets file): trim what you read. Errors
+// never contain a secret.
 func NewVerifier(secrets ...string) (*Verifier, error) {
 	h, err := verify.NewHMAC(verify.HMACConfig{
 		Header:     SignatureHeader,
@@ -62,6 +72,22 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 		return fmt.Errorf("bookingsync: verify: %w", verify.ErrNoSecret)
 	}
 	if err := v.hmac.Verify(h, body); err != nil {
+		return fmt.Errorf("bookingsync: %w", err)
+	}
+	return nil
+}
+
+// VerifyHeader implements verify.HeaderVerifier: it checks that h carries a
+// well-formed X-Content-Signature (40 hex digits) without computing any MAC,
+// so that a server can refuse a delivery before reading its body. It returns
+// an error wrapping verify.ErrMissingSignature or verify.ErrInvalidSignature
+// exactly when Verify would fail whatever the body. A nil error does not
+// mean the delivery is authentic: Verify must still check the body.
+func (v *Verifier) VerifyHeader(h http.Header) error {
+	if v == nil || v.hmac == nil {
+		return fmt.Errorf("bookingsync: verify: %w", verify.ErrNoSecret)
+	}
+	if err := v.hmac.VerifyHeader(h); err != nil {
 		return fmt.Errorf("bookingsync: %w", err)
 	}
 	return nil

@@ -262,3 +262,86 @@ func BenchmarkEncode64(b *testing.B) {
 		})
 	}
 }
+
+// TestNewVerifier_secretRule: a secret read with the trailing newline of a
+// secrets file, or only white space, is refused up front instead of making
+// a Verifier whose every check fails.
+func TestNewVerifier_secretRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		secret  string
+		wantErr error
+	}{
+		{"trailing newline", "s3cret-value\n", verify.ErrSecretWhitespace},
+		{"trailing CRLF", "s3cret-value\r\n", verify.ErrSecretWhitespace},
+		{"leading space", " s3cret-value", verify.ErrSecretWhitespace},
+		{"tab around", "\ts3cret-value\t", verify.ErrSecretWhitespace},
+		{"spaces only", "   ", verify.ErrNoSecret},
+		{"tab only", "\t", verify.ErrNoSecret},
+		{"newline only", "\n", verify.ErrNoSecret},
+		{"empty", "", verify.ErrNoSecret},
+		{"space inside", "s3cret value", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, secrets := range [][]string{{tt.secret}, {"current-secret", tt.secret}} {
+				v, err := NewVerifier(secrets...)
+				if tt.wantErr == nil {
+					require.NoError(t, err)
+					continue
+				}
+				require.ErrorIs(t, err, tt.wantErr)
+				require.Nil(t, v)
+				assert.True(t, strings.HasPrefix(err.Error(), "bookingsync: new verifier: "), err.Error())
+				assert.NotContains(t, err.Error(), "s3cret")
+			}
+		})
+	}
+}
+
+// TestVerifier_VerifyHeader: before the body is read, only a present and
+// well-formed signature can be checked; a well-formed wrong one passes and
+// is left to Verify.
+func TestVerifier_VerifyHeader(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier("s3cret-value", "older-secret")
+	require.NoError(t, err)
+	body := []byte(`{"event":"x"}`)
+	right := http.Header{}
+	v.Sign(right, body)
+	tests := []struct {
+		name    string
+		header  http.Header
+		wantErr error
+	}{
+		{"signed", right, nil},
+		{"upper-case hex", signed(strings.ToUpper(right.Get(SignatureHeader))), nil},
+		{"well-formed, wrong MAC", signed(strings.Repeat("ab", 20)), nil},
+		{"missing", http.Header{}, verify.ErrMissingSignature},
+		{"blank", signed("  "), verify.ErrMissingSignature},
+		{"SHA-256 length", signed(strings.Repeat("ab", 32)), verify.ErrInvalidSignature},
+		{"not hex", signed(strings.Repeat("zz", len(strings.Repeat("ab", 20))/2)), verify.ErrInvalidSignature},
+		{"with a prefix", signed("sha1=" + strings.Repeat("ab", 20)), verify.ErrInvalidSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := v.VerifyHeader(tt.header)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.True(t, strings.HasPrefix(err.Error(), "bookingsync: verify: "), err.Error())
+			assert.NotContains(t, err.Error(), "s3cret-value")
+			// Verify fails the same way, whatever the body.
+			assert.Equal(t, err.Error(), v.Verify(tt.header, body).Error())
+		})
+	}
+	var zero Verifier
+	require.ErrorIs(t, zero.VerifyHeader(right), verify.ErrNoSecret)
+	var none *Verifier
+	require.ErrorIs(t, none.VerifyHeader(right), verify.ErrNoSecret)
+}

@@ -39,6 +39,12 @@
 // ranges. The Client authenticates with the API key in the user-api-key
 // header.
 //
+// NewVerifier refuses a secret that is blank or starts or ends with white
+// space (verify.ErrSecretWhitespace), such as one read from a file with its
+// trailing newline, since it could never match: trim it first. The secret is
+// all in the header, so Receiver.VerifyHeader can refuse a delivery before
+// its body is read.
+//
 // # Events and normalization
 //
 // A delivery is {event, payload, property_id, user_id, timestamp}; Parse

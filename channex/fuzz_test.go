@@ -50,7 +50,7 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzVerify: a header the Verifier signed verifies for any body, and a
-// one-byte change of the token fails.
+// one-byte change of the token fails, in Verify and in VerifyHeader.
 func FuzzVerify(f *testing.F) {
 	seed(f)
 	v, err := NewVerifier(SuggestedHeader, "s3cret-token", "older-token")
@@ -63,12 +63,18 @@ func FuzzVerify(f *testing.F) {
 		if err := v.Verify(h, body); err != nil {
 			t.Fatalf("signed delivery rejected: %v", err)
 		}
+		if err := v.VerifyHeader(h); err != nil {
+			t.Fatalf("signed header rejected: %v", err)
+		}
 		token := []byte(h.Get(SuggestedHeader))
 		i := len(body) % len(token)
 		token[i] ^= 0x01
 		h.Set(SuggestedHeader, string(token))
 		if err := v.Verify(h, body); !errors.Is(err, verify.ErrUnauthorized) {
 			t.Fatalf("altered token accepted: %v", err)
+		}
+		if err := v.VerifyHeader(h); !errors.Is(err, verify.ErrUnauthorized) {
+			t.Fatalf("altered token passed VerifyHeader: %v", err)
 		}
 	})
 }

@@ -181,3 +181,78 @@ func BenchmarkReceive(b *testing.B) {
 		})
 	}
 }
+
+// headerOnly is a verify.Verifier and verify.HeaderVerifier of another
+// package.
+type headerOnly struct{ err error }
+
+func (h headerOnly) Verify(http.Header, []byte) error { return h.err }
+func (h headerOnly) VerifyHeader(http.Header) error   { return h.err }
+
+func TestReceiver_VerifyHeader(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(SuggestedHeader, "s3cret-token")
+	require.NoError(t, err)
+	own, err := NewReceiver(v)
+	require.NoError(t, err)
+	cause := errors.New("ip not allowed")
+	tests := []struct {
+		name    string
+		r       *Receiver
+		header  http.Header
+		wantErr error
+		wantMsg string
+	}{
+		{"right token", own, http.Header{SuggestedHeader: {"s3cret-token"}}, nil, ""},
+		{"wrong token", own, http.Header{SuggestedHeader: {"other-token"}}, verify.ErrUnauthorized, "channex: verify: unauthorized: header X-Channex-Webhook-Secret matches no configured token"},
+		{"missing token", own, http.Header{}, verify.ErrUnauthorized, "channex: verify: unauthorized: header X-Channex-Webhook-Secret is missing"},
+		{"foreign header verifier", mustReceiver(t, headerOnly{err: cause}), http.Header{}, cause, "channex: verify: ip not allowed"},
+		{"foreign body-only verifier", mustReceiver(t, foreignVerifier{err: cause}), http.Header{}, nil, ""},
+		{"unverified", mustReceiver(t, verify.Unverified()), http.Header{}, nil, ""},
+		{"zero receiver", &Receiver{}, http.Header{SuggestedHeader: {"s3cret-token"}}, verify.ErrUnauthorized, ""},
+		{"nil receiver", nil, http.Header{SuggestedHeader: {"s3cret-token"}}, verify.ErrUnauthorized, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.r.VerifyHeader(tt.header)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			if tt.wantMsg != "" {
+				assert.Equal(t, tt.wantMsg, err.Error())
+			}
+			if tt.r != nil && tt.r.verifier != nil {
+				// The same error Receive returns for the header.
+				_, recvErr := tt.r.Receive(tt.header, sample(t, EventARI))
+				assert.Equal(t, recvErr.Error(), err.Error())
+			}
+		})
+	}
+}
+
+// TestReceiver_VerifyHeader_impliedByReceive: every signed sample the
+// Receiver authenticates passes VerifyHeader too, so checking the header
+// first never refuses a real delivery.
+func TestReceiver_VerifyHeader_impliedByReceive(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(SuggestedHeader, "s3cret-token")
+	require.NoError(t, err)
+	r := mustReceiver(t, v)
+	for _, d := range deliveries(t) {
+		h := http.Header{}
+		v.Sign(h, d.body)
+		_, err := r.Receive(h, d.body)
+		require.NotErrorIs(t, err, verify.ErrUnauthorized, d.name)
+		require.NoError(t, r.VerifyHeader(h), d.name)
+	}
+}
+
+func mustReceiver(t *testing.T, v verify.Verifier) *Receiver {
+	t.Helper()
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+	return r
+}

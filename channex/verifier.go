@@ -14,14 +14,21 @@ import (
 // name works; this one is only a sensible default.
 const SuggestedHeader = "X-Channex-Webhook-Secret"
 
+var (
+	_ verify.Verifier       = (*Verifier)(nil)
+	_ verify.HeaderVerifier = (*Verifier)(nil)
+	_ verify.Signer         = (*Verifier)(nil)
+)
+
 // Verifier authenticates Channex deliveries by a shared secret header.
 // Channex signs nothing: it adds the headers configured on the webhook (its
 // "headers" field, Subscription.Headers) to every delivery, so the secret
 // is one such header and Verifier checks its value. The body is not
 // checked.
 //
-// Verifier implements verify.Verifier and verify.Signer and is safe for
-// concurrent use. The zero Verifier rejects every delivery.
+// Verifier implements verify.Verifier, verify.HeaderVerifier and
+// verify.Signer and is safe for concurrent use. The zero Verifier rejects
+// every delivery.
 type Verifier struct {
 	token *verify.Token
 }
@@ -32,8 +39,13 @@ type Verifier struct {
 // one.
 //
 // It fails closed, with an error wrapping verify.ErrNoSecret, when tokens is
-// empty or holds an empty token, and with an error when header is empty or
-// not a valid HTTP header name.
+// empty or holds a token that is empty or only white space, and with an
+// error when header is empty or not a valid HTTP header name. A token that
+// starts or ends with white space (space, tab, CR or LF, such as the
+// trailing newline of a secrets file) is refused with an error wrapping
+// verify.ErrSecretWhitespace: it could never match, since the value
+// received is trimmed, so trim it where you read it. Errors never contain a
+// token.
 func NewVerifier(header string, tokens ...string) (*Verifier, error) {
 	if !validHeaderName(header) {
 		return nil, fmt.Errorf("channex: new verifier: %q is not a valid header name", header)
@@ -66,6 +78,11 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	}
 	return nil
 }
+
+// VerifyHeader implements verify.HeaderVerifier. The token is all in the
+// header, so it is the full check, and returns what Verify returns: a
+// server can refuse a delivery before reading its body.
+func (v *Verifier) VerifyHeader(h http.Header) error { return v.Verify(h, nil) }
 
 // Sign sets the secret header on h to the first configured token, as
 // Channex would, for tests and local tools. The zero Verifier sets nothing.

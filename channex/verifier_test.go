@@ -123,3 +123,92 @@ func TestVerifier_SignVerify(t *testing.T) {
 	var _ verify.Verifier = v
 	var _ verify.Signer = v
 }
+
+// TestNewVerifier_trailingNewline reproduces the defect: a token read from a
+// secrets file with its trailing newline made a Verifier that never matched
+// the token Channex sends, since the value received is trimmed. It is now
+// refused at construction, and the trimmed token matches.
+func TestNewVerifier_trailingNewline(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(SuggestedHeader, "tok\n")
+	require.ErrorIs(t, err, verify.ErrSecretWhitespace)
+	require.Nil(t, v)
+
+	v, err = NewVerifier(SuggestedHeader, "tok")
+	require.NoError(t, err)
+	for _, received := range []string{"tok", "tok\t", " tok "} {
+		require.NoError(t, v.Verify(http.Header{SuggestedHeader: {received}}, nil), "%q", received)
+	}
+}
+
+func TestNewVerifier_secretRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		token   string
+		wantErr error
+	}{
+		{"trailing newline", "s3cret-token\n", verify.ErrSecretWhitespace},
+		{"trailing CRLF", "s3cret-token\r\n", verify.ErrSecretWhitespace},
+		{"leading space", " s3cret-token", verify.ErrSecretWhitespace},
+		{"tab around", "\ts3cret-token\t", verify.ErrSecretWhitespace},
+		{"spaces only", "   ", verify.ErrNoSecret},
+		{"tab only", "\t", verify.ErrNoSecret},
+		{"newline only", "\n", verify.ErrNoSecret},
+		{"empty", "", verify.ErrNoSecret},
+		{"space inside", "s3cret token", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, tokens := range [][]string{{tt.token}, {"current-token", tt.token}} {
+				v, err := NewVerifier(SuggestedHeader, tokens...)
+				if tt.wantErr == nil {
+					require.NoError(t, err)
+					continue
+				}
+				require.ErrorIs(t, err, tt.wantErr)
+				require.Nil(t, v)
+				assert.Contains(t, err.Error(), "channex: new verifier")
+				assert.NotContains(t, err.Error(), "s3cret")
+			}
+		})
+	}
+}
+
+// TestVerifier_VerifyHeader: the token is all in the header, so VerifyHeader
+// is the full check and fails exactly as Verify does.
+func TestVerifier_VerifyHeader(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(SuggestedHeader, "s3cret-token", "older-token")
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		header http.Header
+		ok     bool
+	}{
+		{"current", http.Header{SuggestedHeader: {"s3cret-token"}}, true},
+		{"older", http.Header{SuggestedHeader: {"older-token"}}, true},
+		{"surrounding white space", http.Header{SuggestedHeader: {" s3cret-token\t"}}, true},
+		{"wrong", http.Header{SuggestedHeader: {"s3cret-tokeN"}}, false},
+		{"empty", http.Header{SuggestedHeader: {""}}, false},
+		{"missing", http.Header{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := v.VerifyHeader(tt.header)
+			if tt.ok {
+				require.NoError(t, err)
+				require.NoError(t, v.Verify(tt.header, []byte("body")))
+				return
+			}
+			require.ErrorIs(t, err, verify.ErrUnauthorized)
+			assert.Equal(t, v.Verify(tt.header, []byte("body")).Error(), err.Error())
+			assert.NotContains(t, err.Error(), "s3cret-token")
+		})
+	}
+	for name, zero := range map[string]*Verifier{"zero": {}, "nil": nil} {
+		require.ErrorIs(t, zero.VerifyHeader(http.Header{SuggestedHeader: {"x"}}), verify.ErrUnauthorized, name)
+	}
+}

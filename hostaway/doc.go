@@ -24,6 +24,12 @@
 // them, serve the endpoint over HTTPS only, and, when only one account should
 // reach it, restrict it with WithAccounts. Basic auth does not cover the body.
 //
+// NewVerifier refuses a login or password that is blank or starts or ends
+// with white space (verify.ErrSecretWhitespace), such as one read from a file
+// with its trailing newline: trim it first. The credentials are all in the
+// header, so Receiver.VerifyHeader can refuse a delivery before its body is
+// read.
+//
 // # Deliveries
 //
 // A delivery is the JSON object {"object", "event", "accountId", "data"}:

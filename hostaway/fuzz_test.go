@@ -58,12 +58,15 @@ func FuzzVerify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, user, password string, body []byte) {
 		v, err := NewVerifier(verify.Credentials{User: user, Password: password})
 		if err != nil {
-			return // empty or colon-bearing logins are refused up front
+			return // blank, white-space-padded or colon-bearing logins are refused up front
 		}
 		h := http.Header{}
 		v.Sign(h, body)
 		if err := v.Verify(h, body); err != nil {
 			t.Fatalf("signed delivery rejected: %v", err)
+		}
+		if err := v.VerifyHeader(h); err != nil {
+			t.Fatalf("signed header rejected: %v", err)
 		}
 		// Basic auth does not cover the body: a changed body still passes.
 		if len(body) > 0 {

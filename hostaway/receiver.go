@@ -18,6 +18,10 @@ import (
 // answers 401.
 var ErrForeignAccount = errors.New("hostaway: delivery is for another account")
 
+// Receiver is a verify.HeaderVerifier, so that an HTTP handler can check a
+// delivery's header before it reads the body.
+var _ verify.HeaderVerifier = (*Receiver)(nil)
+
 // Receiver authenticates, parses and normalizes Hostaway deliveries. It
 // implements event.Receiver and event.Decoder and is safe for concurrent use.
 //
@@ -133,6 +137,29 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 		return nil, fmt.Errorf("hostaway: receive %s: %w", w.Name(), ErrForeignAccount)
 	}
 	return e, nil
+}
+
+// VerifyHeader checks what the Receiver's verifier can check before the
+// body is read, so that an HTTP handler can refuse an unauthenticated
+// delivery without reading, and buffering, its body. It returns nil when the
+// verifier is not a verify.HeaderVerifier. A nil error does NOT mean the
+// delivery is authentic: Receive still verifies it with the body. Its
+// errors are those Receive returns for a failed authentication, and a
+// Receiver not made by NewReceiver fails with one wrapping
+// verify.ErrUnauthorized. The account (WithAccounts) is in the body, so it
+// is not checked.
+func (r *Receiver) VerifyHeader(h http.Header) error {
+	if r == nil || r.verifier == nil {
+		return fmt.Errorf("hostaway: receive: %w: receiver has no verifier", verify.ErrUnauthorized)
+	}
+	hv, ok := r.verifier.(verify.HeaderVerifier)
+	if !ok {
+		return nil
+	}
+	if err := hv.VerifyHeader(h); err != nil {
+		return fmt.Errorf("hostaway: receive: %w", err)
+	}
+	return nil
 }
 
 // Decode parses and normalizes a delivery exactly as Receive does, without

@@ -39,6 +39,12 @@
 // pair is also sent to the webhook_url of subscriptions created through the
 // API, or only to the app's own Webhook URL, is not documented.
 //
+// NewVerifier refuses a user or password that is blank or starts or ends
+// with white space (verify.ErrSecretWhitespace), such as one read from a file
+// with its trailing newline: trim it first. The credentials are all in the
+// header, so Receiver.VerifyHeader can refuse a delivery before its body is
+// read.
+//
 // # What a receiving service must do
 //
 //   - Answer within 2 seconds. OwnerRez marks slow or failing endpoints as

@@ -55,6 +55,9 @@ func FuzzVerify(f *testing.F) {
 		if err := v.Verify(h, body); err != nil {
 			t.Fatalf("signed delivery rejected: %v", err)
 		}
+		if err := v.VerifyHeader(h); err != nil {
+			t.Fatalf("signed header rejected: %v", err)
+		}
 		// Basic auth does not cover the body, so a one-byte change is caught
 		// in the credential, not the body.
 		auth := []byte(h.Get("Authorization"))
@@ -64,6 +67,9 @@ func FuzzVerify(f *testing.F) {
 			bad := http.Header{"Authorization": {string(changed)}}
 			if err := v.Verify(bad, body); err == nil {
 				t.Fatalf("credential changed at byte %d accepted", i)
+			}
+			if err := v.VerifyHeader(bad); err == nil {
+				t.Fatalf("credential changed at byte %d passed VerifyHeader", i)
 			}
 		}
 	})

@@ -9,6 +9,10 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+// Receiver is a verify.HeaderVerifier, so that an HTTP handler can check a
+// delivery's header before it reads the body.
+var _ verify.HeaderVerifier = (*Receiver)(nil)
+
 // Receiver turns OwnerRez deliveries into events: it authenticates each one
 // with its verify.Verifier, parses it and normalizes it. It implements
 // event.Receiver and event.Decoder, is immutable and safe for concurrent
@@ -69,6 +73,31 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 		return nil, fmt.Errorf("ownerrez: verify: %w", err)
 	}
 	return r.Decode(h, body)
+}
+
+// VerifyHeader checks what the Receiver's verifier can check before the
+// body is read, so that an HTTP handler can refuse an unauthenticated
+// delivery without reading, and buffering, its body. It returns nil when the
+// verifier is not a verify.HeaderVerifier. A nil error does NOT mean the
+// delivery is authentic: Receive still verifies it with the body. Its
+// errors are those Receive returns for a failed authentication, and a
+// Receiver not made by NewReceiver fails with one wrapping
+// verify.ErrUnauthorized.
+func (r *Receiver) VerifyHeader(h http.Header) error {
+	if r == nil || r.verifier == nil {
+		return fmt.Errorf("ownerrez: verify: %w: receiver has no verifier", verify.ErrUnauthorized)
+	}
+	hv, ok := r.verifier.(verify.HeaderVerifier)
+	if !ok {
+		return nil
+	}
+	if err := hv.VerifyHeader(h); err != nil {
+		if _, own := r.verifier.(*Verifier); own {
+			return err // already names the package and the operation
+		}
+		return fmt.Errorf("ownerrez: verify: %w", err)
+	}
+	return nil
 }
 
 // Decode parses and normalizes the delivery exactly as Receive does, but

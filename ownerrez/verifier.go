@@ -7,13 +7,20 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+var (
+	_ verify.Verifier       = (*Verifier)(nil)
+	_ verify.HeaderVerifier = (*Verifier)(nil)
+	_ verify.Signer         = (*Verifier)(nil)
+)
+
 // Verifier authenticates OwnerRez deliveries by HTTP Basic authentication:
 // OwnerRez sends the User and Password set in the Webhooks section of the
 // OAuth app (Developer/API settings) in the Authorization header of every
 // delivery. OwnerRez signs nothing; the body is not checked.
 //
-// Verifier implements verify.Verifier and verify.Signer and is safe for
-// concurrent use. The zero Verifier rejects every delivery.
+// Verifier implements verify.Verifier, verify.HeaderVerifier and
+// verify.Signer and is safe for concurrent use. The zero Verifier rejects
+// every delivery.
 type Verifier struct {
 	basic *verify.Basic
 }
@@ -25,6 +32,12 @@ type Verifier struct {
 // It fails closed, with an error wrapping verify.ErrNoSecret, when creds is
 // empty or a pair has an empty user or password, and with an error when a
 // user contains a colon, which Basic authentication cannot carry.
+//
+// A user or password that is only white space counts as empty, and one that
+// starts or ends with white space (space, tab, CR or LF, such as the trailing
+// newline of a secrets file) is refused with an error wrapping
+// verify.ErrSecretWhitespace: trim what you read. Errors never contain a
+// user or password.
 func NewVerifier(creds ...verify.Credentials) (*Verifier, error) {
 	b, err := verify.NewBasic(creds...)
 	if err != nil {
@@ -46,6 +59,11 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	}
 	return nil
 }
+
+// VerifyHeader implements verify.HeaderVerifier. The credentials are all in
+// the header, so it is the full check, and returns what Verify returns: a
+// server can refuse a delivery before reading its body.
+func (v *Verifier) VerifyHeader(h http.Header) error { return v.Verify(h, nil) }
 
 // Sign sets the Authorization header of h as OwnerRez would, with the
 // first configured pair, for tests and local tools. The zero Verifier sets

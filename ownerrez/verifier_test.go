@@ -117,3 +117,90 @@ var (
 	_ verify.Verifier = (*Verifier)(nil)
 	_ verify.Signer   = (*Verifier)(nil)
 )
+
+// TestNewVerifier_secretRule: a user or password read with the trailing
+// newline of a secrets file, or only white space, is refused up front
+// instead of making a Verifier that never matches.
+func TestNewVerifier_secretRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		value   string
+		wantErr error
+	}{
+		{"trailing newline", "s3cret-pass\n", verify.ErrSecretWhitespace},
+		{"trailing CRLF", "s3cret-pass\r\n", verify.ErrSecretWhitespace},
+		{"leading space", " s3cret-pass", verify.ErrSecretWhitespace},
+		{"tab around", "\ts3cret-pass\t", verify.ErrSecretWhitespace},
+		{"spaces only", "   ", verify.ErrNoSecret},
+		{"tab only", "\t", verify.ErrNoSecret},
+		{"newline only", "\n", verify.ErrNoSecret},
+		{"empty", "", verify.ErrNoSecret},
+		{"space inside", "s3cret pass", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, creds := range [][]verify.Credentials{
+				{{User: "orez-hooks", Password: tt.value}},
+				{{User: tt.value, Password: "pass-word"}},
+				{{User: "orez-hooks", Password: "pass-word"}, {User: "orez-hooks", Password: tt.value}},
+			} {
+				v, err := NewVerifier(creds...)
+				if tt.wantErr == nil {
+					require.NoError(t, err)
+					continue
+				}
+				require.ErrorIs(t, err, tt.wantErr)
+				require.Nil(t, v)
+				assert.Contains(t, err.Error(), "ownerrez: new verifier")
+				assert.NotContains(t, err.Error(), "s3cret")
+			}
+		})
+	}
+}
+
+// TestVerifier_VerifyHeader: Basic credentials are all in the header, so
+// VerifyHeader is the full check and fails exactly as Verify does.
+func TestVerifier_VerifyHeader(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(verify.Credentials{User: "orez-hooks", Password: "s3cret-pass"})
+	require.NoError(t, err)
+	right := http.Header{}
+	v.Sign(right, nil)
+	tests := []struct {
+		name   string
+		header http.Header
+		ok     bool
+	}{
+		{"right credentials", right, true},
+		{"wrong password", basicAuth("orez-hooks", "s3cret-pasS"), false},
+		{"wrong user", basicAuth("someone", "s3cret-pass"), false},
+		{"not Basic", http.Header{"Authorization": {"Bearer s3cret-pass"}}, false},
+		{"missing", http.Header{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := v.VerifyHeader(tt.header)
+			if tt.ok {
+				require.NoError(t, err)
+				require.NoError(t, v.Verify(tt.header, []byte("body")))
+				return
+			}
+			require.ErrorIs(t, err, verify.ErrUnauthorized)
+			assert.Equal(t, v.Verify(tt.header, []byte("body")).Error(), err.Error())
+			assert.Contains(t, err.Error(), "ownerrez: verify: ")
+			assert.NotContains(t, err.Error(), "s3cret-pass")
+		})
+	}
+	for name, zero := range map[string]*Verifier{"zero": {}, "nil": nil} {
+		require.ErrorIs(t, zero.VerifyHeader(right), verify.ErrUnauthorized, name)
+	}
+}
+
+func basicAuth(user, password string) http.Header {
+	r := &http.Request{Header: http.Header{}}
+	r.SetBasicAuth(user, password)
+	return r.Header
+}

@@ -30,6 +30,12 @@
 // addresses; the signature is the only protection. The custom headers a
 // webhook may carry (sent with each delivery) are not checked.
 //
+// NewVerifier refuses a secret that is blank or starts or ends with white
+// space (verify.ErrSecretWhitespace), such as one read from a file with its
+// trailing newline: trim it first. Receiver.VerifyHeader checks, before the
+// body is read, that a well-formed signature is present; only Receive can
+// check it against the body.
+//
 // The client authenticates with a Propexo API token: Authorization: Bearer.
 //
 // # Deliveries

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pmshooks/pmshooks/event"
@@ -70,25 +71,45 @@ func FuzzVerify(f *testing.F) {
 	f.Add("", []byte("{}"), "00")
 	f.Fuzz(func(t *testing.T, secret string, body []byte, header string) {
 		v, err := propexo.NewVerifier(secret)
-		if secret == "" {
+		switch trimmed := strings.Trim(secret, " \t\r\n"); {
+		case trimmed == "":
 			if !errors.Is(err, verify.ErrNoSecret) {
-				t.Fatalf("empty secret: %v", err)
+				t.Fatalf("blank secret: %v", err)
+			}
+			return
+		case trimmed != secret:
+			if !errors.Is(err, verify.ErrSecretWhitespace) {
+				t.Fatalf("secret with surrounding white space: %v", err)
 			}
 			return
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Any header value: no panic, and an error wraps a sentinel.
-		if err := v.Verify(http.Header{"Propexo-Signature": {header}}, body); err != nil &&
-			!errors.Is(err, verify.ErrMissingSignature) && !errors.Is(err, verify.ErrInvalidSignature) {
-			t.Fatalf("unexpected error: %v", err)
+		// Any header value: no panic, and an error wraps a sentinel; whenever
+		// Verify accepts it, so does VerifyHeader.
+		anyHeader := http.Header{"Propexo-Signature": {header}}
+		verr := v.Verify(anyHeader, body)
+		if verr != nil &&
+			!errors.Is(verr, verify.ErrMissingSignature) && !errors.Is(verr, verify.ErrInvalidSignature) {
+			t.Fatalf("unexpected error: %v", verr)
+		}
+		herr := v.VerifyHeader(anyHeader)
+		if herr != nil &&
+			!errors.Is(herr, verify.ErrMissingSignature) && !errors.Is(herr, verify.ErrInvalidSignature) {
+			t.Fatalf("unexpected VerifyHeader error: %v", herr)
+		}
+		if verr == nil && herr != nil {
+			t.Fatalf("Verify accepts a header VerifyHeader refuses: %v", herr)
 		}
 
 		h := http.Header{}
 		v.Sign(h, body)
 		if err := v.Verify(h, body); err != nil {
 			t.Fatalf("a signed body does not verify: %v", err)
+		}
+		if err := v.VerifyHeader(h); err != nil {
+			t.Fatalf("a signed header does not pass VerifyHeader: %v", err)
 		}
 		if len(body) > 0 {
 			changed := bytes.Clone(body)

@@ -10,8 +10,8 @@ import (
 )
 
 // Basic verifies HTTP Basic credentials in the Authorization header against one
-// or more configured pairs. It implements Verifier and Signer and is safe for
-// concurrent use.
+// or more configured pairs. It implements Verifier, HeaderVerifier and Signer
+// and is safe for concurrent use.
 //
 // User and password are compared as SHA-256 digests with
 // crypto/subtle.ConstantTimeCompare, so the comparison takes the same time
@@ -27,17 +27,24 @@ type basicDigest struct {
 }
 
 // NewBasic returns a Basic verifier that accepts any of creds. It fails with an
-// error wrapping ErrNoSecret when creds is empty or a pair has an empty user or
-// password, and with a plain error when a user contains a colon, which Basic
-// authentication cannot carry (RFC 7617).
+// error wrapping ErrNoSecret when creds is empty or a pair has a user or
+// password that is empty or only white space, with an error wrapping
+// ErrSecretWhitespace when a user or password starts or ends with white space
+// (a trailing newline from a secrets file, say: trim it, since Basic carries
+// white space exactly and a trimmed delivery would never match), and with a
+// plain error when a user contains a colon, which Basic authentication cannot
+// carry (RFC 7617). No error contains a user or password.
 func NewBasic(creds ...Credentials) (*Basic, error) {
 	if len(creds) == 0 {
 		return nil, fmt.Errorf("%w: Basic auth needs at least one credential pair", ErrNoSecret)
 	}
 	b := &Basic{first: creds[0]}
 	for i, c := range creds {
-		if c.User == "" || c.Password == "" {
-			return nil, fmt.Errorf("%w: Basic credential pair %d has an empty user or password", ErrNoSecret, i)
+		if err := checkSecret("Basic user of pair", i, c.User); err != nil {
+			return nil, err
+		}
+		if err := checkSecret("Basic password of pair", i, c.Password); err != nil {
+			return nil, err
 		}
 		if strings.Contains(c.User, ":") {
 			return nil, fmt.Errorf("verify: Basic credential pair %d has a colon in its user", i)
@@ -69,6 +76,10 @@ func (b *Basic) Verify(h http.Header, _ []byte) error {
 	}
 	return nil
 }
+
+// VerifyHeader implements HeaderVerifier. Basic credentials are all in the
+// header, so it is the full check: it returns what Verify returns.
+func (b *Basic) VerifyHeader(h http.Header) error { return b.Verify(h, nil) }
 
 // Sign sets the Authorization header of h to the first configured pair.
 func (b *Basic) Sign(h http.Header, _ []byte) {

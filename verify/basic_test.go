@@ -15,6 +15,7 @@ func basicHeader(user, password string) http.Header {
 	return header("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+password)))
 }
 
+// TestBasic_Verify also covers VerifyHeader, which must agree with Verify.
 func TestBasic_Verify(t *testing.T) {
 	t.Parallel()
 	creds := []verify.Credentials{{User: "hooks", Password: "s3cret-new"}, {User: "hooks", Password: "s3cret-old"}}
@@ -41,12 +42,17 @@ func TestBasic_Verify(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			err := b.Verify(tc.header, []byte("body-bytes-here"))
+			headerErr := b.VerifyHeader(tc.header)
 			if tc.wantErr == nil {
 				require.NoError(t, err)
+				require.NoError(t, headerErr)
 				return
 			}
 			require.ErrorIs(t, err, tc.wantErr)
 			assertNoLeak(t, err, "s3cret-new", "s3cret-old", "s3cret-NEW", "body-bytes-here", tc.header.Get("Authorization"))
+			// Basic is all in the header: VerifyHeader is the full check.
+			require.ErrorIs(t, headerErr, tc.wantErr)
+			assertNoLeak(t, headerErr, "s3cret-new", "s3cret-old", "s3cret-NEW", tc.header.Get("Authorization"))
 		})
 	}
 }
@@ -89,4 +95,24 @@ func TestBasic_Sign(t *testing.T) {
 	assert.Equal(t, "u", user)
 	assert.Equal(t, "p:with:colons", password)
 	require.NoError(t, b.Verify(h, nil))
+}
+
+func TestNewBasic_secretRule(t *testing.T) {
+	t.Parallel()
+	for _, tc := range secretRule {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, creds := range [][]verify.Credentials{
+				{{User: "hooks", Password: tc.secret}},
+				{{User: tc.secret, Password: "s3cret-pass"}},
+				{{User: "hooks", Password: "s3cret-pass"}, {User: "hooks", Password: tc.secret}},
+			} {
+				b, err := verify.NewBasic(creds...)
+				checkSecretRule(t, err, tc.secret, tc.wantErr)
+				if tc.wantErr != nil {
+					require.Nil(t, b)
+				}
+			}
+		})
+	}
 }

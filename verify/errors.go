@@ -18,9 +18,15 @@ var (
 	// missing, malformed or matched none of the configured ones.
 	ErrUnauthorized = errors.New("verify: unauthorized")
 
-	// ErrNoSecret is returned by constructors given no secret, an empty secret,
-	// or credentials with an empty user or password.
+	// ErrNoSecret is returned by constructors given no secret, or a secret,
+	// token, user or password that is empty or only white space.
 	ErrNoSecret = errors.New("verify: no secret configured")
+
+	// ErrSecretWhitespace is returned by constructors given a secret, token,
+	// user or password that starts or ends with white space (space, tab, CR or
+	// LF), such as the trailing newline of a secrets file. It is refused
+	// rather than trimmed: see the package documentation.
+	ErrSecretWhitespace = errors.New("verify: secret has leading or trailing white space")
 
 	// ErrBodyTooLarge is returned by ReadBody when the body exceeds the limit.
 	ErrBodyTooLarge = errors.New("verify: body too large")

@@ -73,3 +73,26 @@ func ExampleNewHMAC_failClosed() {
 	fmt.Println(errors.Is(err, verify.ErrNoSecret))
 	// Output: true
 }
+
+// A server checks the headers before it reads the body, so a request without
+// a signature is refused without buffering it; Verify still judges the body.
+func ExampleHMAC_VerifyHeader() {
+	v, err := verify.NewHMAC(verify.HMACConfig{Header: "X-Signature", Secrets: []string{"current-secret"}})
+	if err != nil {
+		panic(err)
+	}
+	body := []byte(`{"event":"booking_created"}`)
+
+	err = v.VerifyHeader(http.Header{})
+	fmt.Println(errors.Is(err, verify.ErrMissingSignature))
+
+	h := http.Header{}
+	v.Sign(h, []byte(`{"event":"something else"}`))
+	fmt.Println(v.VerifyHeader(h)) // well formed, so it passes here...
+	err = v.Verify(h, body)        // ...but not the check against the body
+	fmt.Println(errors.Is(err, verify.ErrInvalidSignature))
+	// Output:
+	// true
+	// <nil>
+	// true
+}

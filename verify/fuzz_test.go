@@ -10,11 +10,16 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
-// fuzzVerifiers builds one verifier of each kind, the HMAC in each encoding.
-func fuzzVerifiers(t testing.TB) map[string]interface {
+// fuzzVerifier is what every verifier of this package implements.
+type fuzzVerifier interface {
 	verify.Verifier
+	verify.HeaderVerifier
 	verify.Signer
-} {
+}
+
+// fuzzVerifiers builds one verifier of each kind, the HMAC in each encoding,
+// plus AnyOf and Unverified.
+func fuzzVerifiers(t testing.TB) map[string]fuzzVerifier {
 	hexV, err := verify.NewHMAC(verify.HMACConfig{Header: "X-Sig", Hash: sha1.New, Prefix: "sha1=", Secrets: []string{"k1", "k2"}})
 	require.NoError(t, err)
 	b64V, err := verify.NewHMAC(verify.HMACConfig{Header: "X-Sig", Encoding: verify.Base64, Secrets: []string{"k1"}})
@@ -23,10 +28,14 @@ func fuzzVerifiers(t testing.TB) map[string]interface {
 	require.NoError(t, err)
 	tok, err := verify.NewToken("X-Sig", "tok")
 	require.NoError(t, err)
-	return map[string]interface {
-		verify.Verifier
-		verify.Signer
-	}{"hmac-hex": hexV, "hmac-base64": b64V, "basic": basic, "token": tok}
+	return map[string]fuzzVerifier{
+		"hmac-hex":    hexV,
+		"hmac-base64": b64V,
+		"basic":       basic,
+		"token":       tok,
+		"anyof":       verify.AnyOf(b64V, basic).(fuzzVerifier),
+		"unverified":  verify.Unverified().(fuzzVerifier),
+	}
 }
 
 // FuzzVerify feeds arbitrary header values and bodies to every verifier: none
@@ -47,6 +56,35 @@ func FuzzVerify(f *testing.F) {
 			signed := http.Header{}
 			v.Sign(signed, body)
 			require.NoError(t, v.Verify(signed, body), name)
+		}
+	})
+}
+
+// FuzzVerifyHeader feeds arbitrary header values to every verifier's
+// VerifyHeader: none may panic, and whenever Verify accepts a header with some
+// body, VerifyHeader accepts it too, so that checking the header first never
+// refuses an authentic delivery.
+func FuzzVerifyHeader(f *testing.F) {
+	f.Add("sha1=0123", []byte(`{"a":1}`))
+	f.Add("Basic dTpw", []byte{})
+	f.Add(" tok ", []byte{})
+	f.Add("", []byte{0xff, 0x00})
+	f.Add("====", []byte("x"))
+	f.Add("sha1=ffffffffffffffffffffffffffffffffffffffff", []byte("x"))
+	vs := fuzzVerifiers(f)
+	f.Fuzz(func(t *testing.T, value string, body []byte) {
+		for name, v := range vs {
+			h := http.Header{}
+			h.Set("X-Sig", value)
+			h.Set("Authorization", value)
+			headerErr := v.VerifyHeader(h)
+			if v.Verify(h, body) == nil {
+				require.NoError(t, headerErr, name)
+			}
+
+			signed := http.Header{}
+			v.Sign(signed, body)
+			require.NoError(t, v.VerifyHeader(signed), name)
 		}
 	})
 }

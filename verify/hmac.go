@@ -65,12 +65,14 @@ type HMACConfig struct {
 
 	// Secrets are the keys, the current one first. Verification accepts a
 	// signature made with any of them; signing uses the first. At least one is
-	// required and none may be empty.
+	// required; none may be empty, only white space, or start or end with
+	// white space (space, tab, CR or LF).
 	Secrets []string
 }
 
 // HMAC verifies and produces HMAC signatures carried in one header. It
-// implements Verifier and Signer and is safe for concurrent use.
+// implements Verifier, HeaderVerifier and Signer and is safe for concurrent
+// use.
 type HMAC struct {
 	header     string
 	hash       func() hash.Hash
@@ -83,8 +85,13 @@ type HMAC struct {
 }
 
 // NewHMAC returns an HMAC verifier for cfg. It fails with an error wrapping
-// ErrNoSecret when cfg has no secret or an empty one, and with a plain error
-// when Header is empty or Encoding unknown. It copies what it needs from cfg.
+// ErrNoSecret when cfg has no secret or one that is empty or only white space,
+// with an error wrapping ErrSecretWhitespace when a secret starts or ends with
+// white space (space, tab, CR or LF; a trailing newline from a secrets file,
+// say), and with a plain error when Header is empty or Encoding unknown. Such
+// a secret is refused rather than trimmed: the white space may belong to the
+// real key, and a wrong key would only show as every delivery failing. No
+// error contains a secret. It copies what it needs from cfg.
 func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	if strings.TrimSpace(cfg.Header) == "" {
 		return nil, fmt.Errorf("verify: HMAC header name is empty")
@@ -106,8 +113,8 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	}
 	v.size = v.hash().Size()
 	for i, s := range cfg.Secrets {
-		if s == "" {
-			return nil, fmt.Errorf("%w: HMAC secret %d is empty", ErrNoSecret, i)
+		if err := checkSecret("HMAC secret", i, s); err != nil {
+			return nil, err
 		}
 		v.secrets = append(v.secrets, []byte(s))
 	}
@@ -143,23 +150,9 @@ func (v *HMAC) Header() string { return v.header }
 // Surrounding white space in the header value is ignored. Every secret is tried
 // even after a match, so timing does not reveal which one matched.
 func (v *HMAC) Verify(h http.Header, body []byte) error {
-	value := strings.TrimSpace(h.Get(v.header))
-	if value == "" {
-		return fmt.Errorf("%w: header %s", ErrMissingSignature, v.header)
-	}
-	if v.prefix != "" {
-		rest, ok := strings.CutPrefix(value, v.prefix)
-		if !ok {
-			return fmt.Errorf("%w: header %s lacks its prefix", ErrInvalidSignature, v.header)
-		}
-		value = rest
-	}
-	if len(value) != v.maxEncoded {
-		return fmt.Errorf("%w: header %s has the wrong length for %s", ErrInvalidSignature, v.header, v.encoding)
-	}
-	got, ok := v.decode(value)
-	if !ok {
-		return fmt.Errorf("%w: header %s is not %s", ErrInvalidSignature, v.header, v.encoding)
+	got, err := v.signature(h)
+	if err != nil {
+		return err
 	}
 
 	match := 0
@@ -181,6 +174,41 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 		return fmt.Errorf("%w: header %s matches no configured secret", ErrInvalidSignature, v.header)
 	}
 	return nil
+}
+
+// VerifyHeader implements HeaderVerifier: it checks that v's header holds a
+// well-formed signature (the prefix, then a MAC of the hash's size in v's
+// encoding) without computing any MAC. It returns an error wrapping
+// ErrMissingSignature or ErrInvalidSignature exactly when Verify would fail
+// before looking at the body. A nil error does not mean the delivery is
+// authentic: Verify must still check the signature against the body.
+func (v *HMAC) VerifyHeader(h http.Header) error {
+	_, err := v.signature(h)
+	return err
+}
+
+// signature returns the MAC carried by v's header in h, or an error wrapping
+// ErrMissingSignature or ErrInvalidSignature when it is absent or malformed.
+func (v *HMAC) signature(h http.Header) ([]byte, error) {
+	value := strings.TrimSpace(h.Get(v.header))
+	if value == "" {
+		return nil, fmt.Errorf("%w: header %s", ErrMissingSignature, v.header)
+	}
+	if v.prefix != "" {
+		rest, ok := strings.CutPrefix(value, v.prefix)
+		if !ok {
+			return nil, fmt.Errorf("%w: header %s lacks its prefix", ErrInvalidSignature, v.header)
+		}
+		value = rest
+	}
+	if len(value) != v.maxEncoded {
+		return nil, fmt.Errorf("%w: header %s has the wrong length for %s", ErrInvalidSignature, v.header, v.encoding)
+	}
+	got, ok := v.decode(value)
+	if !ok {
+		return nil, fmt.Errorf("%w: header %s is not %s", ErrInvalidSignature, v.header, v.encoding)
+	}
+	return got, nil
 }
 
 // Sign sets v's header on h to the signature of body made with the first

@@ -209,3 +209,69 @@ func assertNoLeak(t *testing.T, err error, secrets ...string) {
 		assert.NotContains(t, msg, s, fmt.Sprintf("error text leaks %q", s))
 	}
 }
+
+func TestNewHMAC_secretRule(t *testing.T) {
+	t.Parallel()
+	for _, tc := range secretRule {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, secrets := range [][]string{{tc.secret}, {"s3cret-current", tc.secret}} {
+				v, err := verify.NewHMAC(verify.HMACConfig{Header: sigHeader, Secrets: secrets})
+				checkSecretRule(t, err, tc.secret, tc.wantErr)
+				if tc.wantErr != nil {
+					require.Nil(t, v)
+				}
+			}
+		})
+	}
+}
+
+// TestHMAC_VerifyHeader checks what can be told before the body is read: a
+// signature is present and well formed. A well-formed wrong MAC passes, since
+// only Verify can judge it against the body.
+func TestHMAC_VerifyHeader(t *testing.T) {
+	t.Parallel()
+	mac := hmacSHA256("new-secret", []byte("body"))
+	good := hex.EncodeToString(mac)
+	tests := []struct {
+		name    string
+		cfg     verify.HMACConfig
+		header  http.Header
+		wantErr error
+	}{
+		{"valid", verify.HMACConfig{}, header(sigHeader, good), nil},
+		{"well formed, any MAC", verify.HMACConfig{}, header(sigHeader, strings.Repeat("0", len(good))), nil},
+		{"upper-case hex", verify.HMACConfig{}, header(sigHeader, strings.ToUpper(good)), nil},
+		{"surrounding white space", verify.HMACConfig{}, header(sigHeader, " "+good+"\t"), nil},
+		{"prefix", verify.HMACConfig{Prefix: "sha256="}, header(sigHeader, "sha256="+good), nil},
+		{"base64", verify.HMACConfig{Encoding: verify.Base64}, header(sigHeader, base64.StdEncoding.EncodeToString(mac)), nil},
+		{"missing header", verify.HMACConfig{}, http.Header{}, verify.ErrMissingSignature},
+		{"empty header", verify.HMACConfig{}, header(sigHeader, " "), verify.ErrMissingSignature},
+		{"other header", verify.HMACConfig{}, header("X-Other", good), verify.ErrMissingSignature},
+		{"prefix missing", verify.HMACConfig{Prefix: "sha256="}, header(sigHeader, good), verify.ErrInvalidSignature},
+		{"truncated", verify.HMACConfig{}, header(sigHeader, good[:len(good)-2]), verify.ErrInvalidSignature},
+		{"too long", verify.HMACConfig{}, header(sigHeader, good+"00"), verify.ErrInvalidSignature},
+		{"not hex", verify.HMACConfig{}, header(sigHeader, strings.Repeat("z", len(good))), verify.ErrInvalidSignature},
+		{"SHA-1 length for SHA-256", verify.HMACConfig{}, header(sigHeader, good[:40]), verify.ErrInvalidSignature},
+		{"hex for base64", verify.HMACConfig{Encoding: verify.Base64}, header(sigHeader, good), verify.ErrInvalidSignature},
+		{"base64 without padding", verify.HMACConfig{Encoding: verify.Base64}, header(sigHeader, base64.RawStdEncoding.EncodeToString(mac)), verify.ErrInvalidSignature},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.cfg.Header = sigHeader
+			tc.cfg.Secrets = []string{"new-secret"}
+			v, err := verify.NewHMAC(tc.cfg)
+			require.NoError(t, err)
+			err = v.VerifyHeader(tc.header)
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tc.wantErr)
+			assertNoLeak(t, err, tc.header.Get(sigHeader), good, "new-secret")
+			// Verify fails the same way whatever the body.
+			require.ErrorIs(t, v.Verify(tc.header, []byte("body")), tc.wantErr)
+		})
+	}
+}

@@ -10,8 +10,8 @@ import (
 
 // Token verifies a shared secret carried verbatim in one request header, the
 // scheme of providers that do not sign (Channex lets the user add a secret
-// header to each webhook). It implements Verifier and Signer and is safe for
-// concurrent use.
+// header to each webhook). It implements Verifier, HeaderVerifier and Signer
+// and is safe for concurrent use.
 //
 // Tokens are compared as SHA-256 digests in constant time, and every configured
 // token is compared even after a match.
@@ -23,7 +23,12 @@ type Token struct {
 
 // NewToken returns a Token verifier that reads header and accepts any of
 // tokens. It fails with an error wrapping ErrNoSecret when tokens is empty or
-// holds an empty token, and with a plain error when header is empty.
+// holds a token that is empty or only white space, with an error wrapping
+// ErrSecretWhitespace when a token starts or ends with white space (space,
+// tab, CR or LF; a trailing newline from a secrets file, say), and with a
+// plain error when header is empty. Such a token is refused rather than
+// trimmed because it could never match: Verify trims the received value. No
+// error contains a token.
 func NewToken(header string, tokens ...string) (*Token, error) {
 	if strings.TrimSpace(header) == "" {
 		return nil, fmt.Errorf("verify: token header name is empty")
@@ -33,8 +38,8 @@ func NewToken(header string, tokens ...string) (*Token, error) {
 	}
 	t := &Token{header: http.CanonicalHeaderKey(header), first: tokens[0]}
 	for i, tok := range tokens {
-		if strings.TrimSpace(tok) == "" {
-			return nil, fmt.Errorf("%w: token %d is empty", ErrNoSecret, i)
+		if err := checkSecret("token", i, tok); err != nil {
+			return nil, err
 		}
 		t.tokens = append(t.tokens, sha256.Sum256([]byte(tok)))
 	}
@@ -46,9 +51,9 @@ func (t *Token) Header() string { return t.header }
 
 // Verify checks t's header in h. The body is not used. It returns an error
 // wrapping ErrUnauthorized when the header is absent, empty or matches no
-// configured token. Surrounding white space is ignored.
+// configured token. Surrounding white space (space, tab, CR, LF) is ignored.
 func (t *Token) Verify(h http.Header, _ []byte) error {
-	value := strings.TrimSpace(h.Get(t.header))
+	value := strings.Trim(h.Get(t.header), space)
 	if value == "" {
 		return fmt.Errorf("%w: header %s is missing", ErrUnauthorized, t.header)
 	}
@@ -62,6 +67,10 @@ func (t *Token) Verify(h http.Header, _ []byte) error {
 	}
 	return nil
 }
+
+// VerifyHeader implements HeaderVerifier. A token is all in the header, so it
+// is the full check: it returns what Verify returns.
+func (t *Token) VerifyHeader(h http.Header) error { return t.Verify(h, nil) }
 
 // Sign sets t's header on h to the first configured token.
 func (t *Token) Sign(h http.Header, _ []byte) { h.Set(t.header, t.first) }

@@ -236,13 +236,11 @@ func subjectOf(w *Webhook) event.Subject {
 	return s
 }
 
-// idText returns a Hostaway integer id as text, "" for 0 (absent or null),
-// and the text as sent for an id that is no integer: ids are text in events.
+// idText returns a Hostaway integer id as text, "" for 0 (absent or null)
+// and for an id that is no integer (kept in the payload's Unparsed text):
+// an id is not made up from whatever was sent.
 func idText(id lenient.Int) string {
-	switch {
-	case id.IsUnparsed():
-		return id.Unparsed
-	case id.Value == 0:
+	if id.Value == 0 {
 		return ""
 	}
 	return strconv.FormatInt(id.Value, 10)

@@ -56,6 +56,14 @@
 // enough), and keeping a periodic sync with updated_since even with webhooks.
 // Event.Time is the record's updated_at for that reason.
 //
+// Only a body that is not the envelope at all is malformed (400): not JSON,
+// not a JSON object, or without a non-blank string event (see Parse). A
+// value a record field cannot read is kept in its Unparsed text
+// (lenient.Int.IsUnparsed, ...), and a resource of the wrong shape sets
+// Webhook.ResourceError, so an authentic delivery is never lost over one
+// field. A booking whose start_at or end_at cannot be read normalizes to
+// an unparsed event.Date carrying the text; no date is invented.
+//
 // # Subscriptions
 //
 // BookingSync documents no API to manage webhook subscriptions: they are

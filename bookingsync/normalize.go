@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
 )
 
 // route is how one BookingSync event name normalizes: its type and the
@@ -191,16 +192,25 @@ func bookingOf(b *Booking) event.Booking {
 		Children:   b.Children.Int(),
 		UpdatedAt:  b.UpdatedAt.Instant(),
 	}
-	if !b.StartAt.IsZero() {
-		nb.Arrival = event.DateOf(b.StartAt.Time)
-	}
-	if !b.EndAt.IsZero() {
-		nb.Departure = event.DateOf(b.EndAt.Time)
-	}
-	if !b.FinalPrice.IsZero() {
-		nb.Total = event.Money{Amount: b.FinalPrice.String(), Currency: strings.ToUpper(strings.TrimSpace(b.Currency))}
+	nb.Arrival = dateOf(b.StartAt)
+	nb.Departure = dateOf(b.EndAt)
+	if b.FinalPrice.Value != "" { // an unparsed price is no Money
+		nb.Total = event.Money{Amount: b.FinalPrice.Value, Currency: strings.ToUpper(strings.TrimSpace(string(b.Currency)))}
 	}
 	return nb
+}
+
+// dateOf is the calendar date of a timestamp: the zero Date when it is not
+// given, and an unparsed Date carrying its text when it could not be read,
+// so that no date is invented.
+func dateOf(t lenient.Time) event.Date {
+	switch {
+	case t.IsUnparsed():
+		return event.Date{Unparsed: t.Unparsed}
+	case t.Time.IsZero():
+		return event.Date{}
+	}
+	return event.DateOf(t.Time)
 }
 
 // bookingStatus maps BookingSync's booking status. "Locked" (held by another
@@ -208,7 +218,7 @@ func bookingOf(b *Booking) event.Booking {
 // about the stay itself, so the booking's flags decide: canceled_at, then
 // booked, unavailable and tentative_expires_at.
 func bookingStatus(b *Booking) event.BookingStatus {
-	switch strings.ToLower(strings.TrimSpace(b.Status)) {
+	switch strings.ToLower(strings.TrimSpace(string(b.Status))) {
 	case "booked":
 		return event.StatusConfirmed
 	case "tentative":
@@ -219,13 +229,13 @@ func bookingStatus(b *Booking) event.BookingStatus {
 		return event.StatusCancelled
 	}
 	switch {
-	case !b.CanceledAt.IsZero():
+	case !b.CanceledAt.Time.IsZero():
 		return event.StatusCancelled
-	case bool(b.Booked):
+	case b.Booked.Value:
 		return event.StatusConfirmed
-	case bool(b.Unavailable):
+	case b.Unavailable.Value:
 		return event.StatusBlocked
-	case !b.TentativeExpiresAt.IsZero():
+	case !b.TentativeExpiresAt.Time.IsZero():
 		return event.StatusTentative
 	}
 	return event.StatusUnknown
@@ -240,7 +250,7 @@ func messageOf(m *InboxMessage) event.Message {
 	return event.Message{
 		ID:             m.ID.String(),
 		ConversationID: m.Links.ID("conversation"),
-		Body:           m.Content,
+		Body:           string(m.Content),
 		Incoming:       incoming(m),
 		SentAt:         sent,
 	}
@@ -254,10 +264,10 @@ func messageOf(m *InboxMessage) event.Message {
 // SMS or a messenger are taken to be the guest's. A host who answers from a
 // channel's own app is therefore seen as the guest.
 func incoming(m *InboxMessage) bool {
-	if strings.EqualFold(m.Visibility, "internal") {
+	if strings.EqualFold(string(m.Visibility), "internal") {
 		return false
 	}
-	switch strings.ToLower(strings.TrimSpace(m.Origin)) {
+	switch strings.ToLower(strings.TrimSpace(string(m.Origin))) {
 	case "airbnb_message", "airbnb_email", "booking-com", "homeaway", "tripadvisor",
 		"email", "messenger", "whatsapp", "inquiry", "sms":
 		return true

@@ -118,7 +118,7 @@ func TestEventTable_allMapped(t *testing.T) {
 			assert.Equal(t, want.typ, e.Type())
 			assert.Equal(t, name, e.Name())
 			assert.Equal(t, want.kind, e.Subject().Kind)
-			assert.Equal(t, "1059638630", e.Account())
+			assert.EqualValues(t, "1059638630", e.Account())
 			assert.Equal(t, event.HashID(body), e.ID())
 			assert.Equal(t, Provider, e.Provider())
 			assert.Same(t, &body[0], &e.Raw()[0])
@@ -213,17 +213,17 @@ func TestBookingStatus(t *testing.T) {
 	}{
 		{"Booked", Booking{Status: "Booked"}, event.StatusConfirmed},
 		{"Tentative", Booking{Status: "Tentative", TentativeExpiresAt: at}, event.StatusTentative},
-		{"Unavailable", Booking{Status: "Unavailable", Unavailable: true}, event.StatusBlocked},
-		{"Canceled", Booking{Status: "Canceled", Booked: true}, event.StatusCancelled},
+		{"Unavailable", Booking{Status: "Unavailable", Unavailable: lenient.Bool{Value: true}}, event.StatusBlocked},
+		{"Canceled", Booking{Status: "Canceled", Booked: lenient.Bool{Value: true}}, event.StatusCancelled},
 		{"cancelled, lower case and British", Booking{Status: " cancelled "}, event.StatusCancelled},
 		{"booked, lower case", Booking{Status: "booked"}, event.StatusConfirmed},
-		{"Locked and booked", Booking{Status: "Locked", Booked: true}, event.StatusConfirmed},
-		{"Locked and unavailable", Booking{Status: "Locked", Unavailable: true}, event.StatusBlocked},
+		{"Locked and booked", Booking{Status: "Locked", Booked: lenient.Bool{Value: true}}, event.StatusConfirmed},
+		{"Locked and unavailable", Booking{Status: "Locked", Unavailable: lenient.Bool{Value: true}}, event.StatusBlocked},
 		{"Locked and tentative", Booking{Status: "Locked", TentativeExpiresAt: at}, event.StatusTentative},
-		{"Locked and cancelled", Booking{Status: "Locked", Booked: true, CanceledAt: at}, event.StatusCancelled},
+		{"Locked and cancelled", Booking{Status: "Locked", Booked: lenient.Bool{Value: true}, CanceledAt: at}, event.StatusCancelled},
 		{"Locked alone", Booking{Status: "Locked"}, event.StatusUnknown},
 		{"no status, public scope", Booking{}, event.StatusUnknown},
-		{"unknown status, booked", Booking{Status: "Archived", Booked: true}, event.StatusConfirmed},
+		{"unknown status, booked", Booking{Status: "Archived", Booked: lenient.Bool{Value: true}}, event.StatusConfirmed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -285,7 +285,7 @@ func TestIncoming(t *testing.T) {
 		{"", "external", false},
 		{"carrier_pigeon", "external", false},
 	} {
-		got := incoming(&InboxMessage{Origin: tt.origin, Visibility: tt.visibility})
+		got := incoming(&InboxMessage{Origin: lenient.String(tt.origin), Visibility: lenient.String(tt.visibility)})
 		assert.Equal(t, tt.want, got, "origin %q visibility %q", tt.origin, tt.visibility)
 	}
 }
@@ -323,7 +323,7 @@ func TestNormalize_unknownEvent(t *testing.T) {
 	e, err := (&Receiver{}).Decode(nil, body)
 	require.NoError(t, err)
 	assert.Equal(t, event.TypeUnknown, e.Type())
-	assert.Equal(t, "bookings_tag_created", e.Name())
+	assert.EqualValues(t, "bookings_tag_created", e.Name())
 	assert.True(t, e.Subject().IsZero())
 	assert.Equal(t, event.HashID(body), e.ID())
 }

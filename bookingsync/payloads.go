@@ -61,15 +61,22 @@ func (l Links) IDs(name string) []string {
 		}
 		return nil
 	}
-	var ids []lenient.String
-	if json.Unmarshal(raw, &ids) != nil || len(ids) == 0 {
+	var elems []json.RawMessage
+	if json.Unmarshal(raw, &elems) != nil || len(elems) == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if id != "" {
+	out := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if k := jsonKind(e); k == '[' || k == '{' {
+			continue // no id: a lenient.String would keep its raw text
+		}
+		var id lenient.String
+		if json.Unmarshal(e, &id) == nil && id != "" {
 			out = append(out, id.String())
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -105,8 +112,8 @@ type recorder interface{ record() *Record }
 // "Canceled". StartAt and EndAt are the check-in and check-out times.
 type Booking struct {
 	Record
-	Reference                     string          `json:"reference"`
-	Status                        string          `json:"status"`
+	Reference                     lenient.String  `json:"reference"`
+	Status                        lenient.String  `json:"status"`
 	Booked                        lenient.Bool    `json:"booked"`
 	Unavailable                   lenient.Bool    `json:"unavailable"`
 	StartAt                       lenient.Time    `json:"start_at"`
@@ -117,7 +124,7 @@ type Booking struct {
 	ContractUpdatedAt             lenient.Time    `json:"contract_updated_at"`
 	Adults                        lenient.Int     `json:"adults"`
 	Children                      lenient.Int     `json:"children"`
-	Currency                      string          `json:"currency"`
+	Currency                      lenient.String  `json:"currency"`
 	InitialPrice                  lenient.Decimal `json:"initial_price"`
 	InitialRentalPrice            lenient.Decimal `json:"initial_rental_price"`
 	FinalPrice                    lenient.Decimal `json:"final_price"`
@@ -131,34 +138,34 @@ type Booking struct {
 	PaymentLeftToCollect          lenient.Decimal `json:"payment_left_to_collect"`
 	DamageDeposit                 lenient.Decimal `json:"damage_deposit"`
 	ChargeDamageDepositOnArrival  lenient.Bool    `json:"charge_damage_deposit_on_arrival"`
-	DamageDepositCollectionMethod string          `json:"damage_deposit_collection_method"`
+	DamageDepositCollectionMethod lenient.String  `json:"damage_deposit_collection_method"`
 	Commission                    lenient.Decimal `json:"commission"`
 	RentalPaybackToOwner          lenient.Decimal `json:"rental_payback_to_owner"`
 	FinalPaybackToOwner           lenient.Decimal `json:"final_payback_to_owner"`
-	Notes                         string          `json:"notes"`
+	Notes                         lenient.String  `json:"notes"`
 	DoorKeyCode                   lenient.String  `json:"door_key_code"`
-	ExpectedCheckinTime           string          `json:"expected_checkin_time"` // "14:45"
-	ExpectedCheckoutTime          string          `json:"expected_checkout_time"`
+	ExpectedCheckinTime           lenient.String  `json:"expected_checkin_time"` // "14:45"
+	ExpectedCheckoutTime          lenient.String  `json:"expected_checkout_time"`
 	BookingsPaymentsCount         lenient.Int     `json:"bookings_payments_count"`
 	ReviewRequestsCount           lenient.Int     `json:"review_requests_count"`
-	Locked                        string          `json:"locked"` // such as "doorkeeper/application-17"
+	Locked                        lenient.String  `json:"locked"` // such as "doorkeeper/application-17"
 	OwnedByApp                    lenient.Bool    `json:"owned_by_app"`
-	PaymentURL                    string          `json:"payment_url"`
+	PaymentURL                    lenient.String  `json:"payment_url"`
 	ExternalReference             lenient.String  `json:"external_reference"`
-	CancelationReason             string          `json:"cancelation_reason"`
+	CancelationReason             lenient.String  `json:"cancelation_reason"`
 	Imported                      lenient.Bool    `json:"imported"`
 	CreatedByID                   lenient.String  `json:"created_by_id"`
-	CreatedByType                 string          `json:"created_by_type"`
+	CreatedByType                 lenient.String  `json:"created_by_type"`
 }
 
 // Rental is a property offered for stays (rental_* events). Texts shown to
 // guests are Translations; check-in and check-out times are hours of the day.
 type Rental struct {
 	Record
-	Name                          string          `json:"name"`
-	RentalType                    string          `json:"rental_type"`
-	ManagementType                string          `json:"management_type"`
-	ResidencyCategory             string          `json:"residency_category"`
+	Name                          lenient.String  `json:"name"`
+	RentalType                    lenient.String  `json:"rental_type"`
+	ManagementType                lenient.String  `json:"management_type"`
+	ResidencyCategory             lenient.String  `json:"residency_category"`
 	Headline                      Translations    `json:"headline"`
 	Summary                       Translations    `json:"summary"`
 	Description                   Translations    `json:"description"`
@@ -166,10 +173,10 @@ type Rental struct {
 	CheckoutDetails               Translations    `json:"checkout_details"`
 	PricePublicNotes              Translations    `json:"price_public_notes"`
 	WebsiteURL                    Translations    `json:"website_url"`
-	Currency                      string          `json:"currency"`
+	Currency                      lenient.String  `json:"currency"`
 	AbsoluteMinPrice              lenient.Decimal `json:"absolute_min_price"`
 	BaseRate                      lenient.Decimal `json:"base_rate"`
-	BaseRateKind                  string          `json:"base_rate_kind"`
+	BaseRateKind                  lenient.String  `json:"base_rate_kind"`
 	MinPrice                      lenient.Decimal `json:"min_price"`
 	MaxPrice                      lenient.Decimal `json:"max_price"`
 	InitialPrice                  lenient.Decimal `json:"initial_price"`
@@ -188,20 +195,20 @@ type Rental struct {
 	BathroomsCount                lenient.Decimal `json:"bathrooms_count"`
 	StoriesCount                  lenient.Int     `json:"stories_count"`
 	Surface                       lenient.Decimal `json:"surface"`
-	SurfaceUnit                   string          `json:"surface_unit"`
-	Address1                      string          `json:"address1"`
-	Address2                      string          `json:"address2"`
-	City                          string          `json:"city"`
-	State                         string          `json:"state"`
+	SurfaceUnit                   lenient.String  `json:"surface_unit"`
+	Address1                      lenient.String  `json:"address1"`
+	Address2                      lenient.String  `json:"address2"`
+	City                          lenient.String  `json:"city"`
+	State                         lenient.String  `json:"state"`
 	Zip                           lenient.String  `json:"zip"`
-	CountryCode                   string          `json:"country_code"`
+	CountryCode                   lenient.String  `json:"country_code"`
 	Lat                           lenient.Decimal `json:"lat"`
 	Lng                           lenient.Decimal `json:"lng"`
 	Floor                         lenient.String  `json:"floor"`
-	ContactName                   string          `json:"contact_name"`
-	OwnerFullname                 string          `json:"owner_fullname"`
-	OwnerEmail                    string          `json:"owner_email"`
-	Notes                         string          `json:"notes"`
+	ContactName                   lenient.String  `json:"contact_name"`
+	OwnerFullname                 lenient.String  `json:"owner_fullname"`
+	OwnerEmail                    lenient.String  `json:"owner_email"`
+	Notes                         lenient.String  `json:"notes"`
 	PermitNumber                  lenient.String  `json:"permit_number"`
 	Position                      lenient.Int     `json:"position"`
 	ReviewsCount                  lenient.Int     `json:"reviews_count"`
@@ -214,14 +221,14 @@ type Rental struct {
 // Client is a guest (client_* events).
 type Client struct {
 	Record
-	Fullname               string          `json:"fullname"`
-	Firstname              string          `json:"firstname"`
-	Lastname               string          `json:"lastname"`
-	Company                string          `json:"company"`
+	Fullname               lenient.String  `json:"fullname"`
+	Firstname              lenient.String  `json:"firstname"`
+	Lastname               lenient.String  `json:"lastname"`
+	Company                lenient.String  `json:"company"`
 	VATNumber              lenient.String  `json:"vat_number"`
 	Passport               lenient.String  `json:"passport"`
-	PreferredLocale        string          `json:"preferred_locale"`
-	Notes                  string          `json:"notes"`
+	PreferredLocale        lenient.String  `json:"preferred_locale"`
+	Notes                  lenient.String  `json:"notes"`
 	Emails                 []ClientEmail   `json:"emails"`
 	Phones                 []ClientPhone   `json:"phones"`
 	Addresses              []ClientAddress `json:"addresses"`
@@ -232,30 +239,30 @@ type Client struct {
 // ClientEmail is one e-mail address of a Client.
 type ClientEmail struct {
 	ID      lenient.String `json:"id"`
-	Label   string         `json:"label"`
-	Email   string         `json:"email"`
+	Label   lenient.String `json:"label"`
+	Email   lenient.String `json:"email"`
 	Primary lenient.Bool   `json:"primary"`
 }
 
 // ClientPhone is one phone number of a Client.
 type ClientPhone struct {
 	ID          lenient.String `json:"id"`
-	Label       string         `json:"label"`
+	Label       lenient.String `json:"label"`
 	Number      lenient.String `json:"number"`
-	CountryCode string         `json:"country_code"`
+	CountryCode lenient.String `json:"country_code"`
 	Primary     lenient.Bool   `json:"primary"`
 }
 
 // ClientAddress is one postal address of a Client.
 type ClientAddress struct {
 	ID          lenient.String `json:"id"`
-	Label       string         `json:"label"`
-	Address1    string         `json:"address1"`
-	Address2    string         `json:"address2"`
-	City        string         `json:"city"`
-	State       string         `json:"state"`
+	Label       lenient.String `json:"label"`
+	Address1    lenient.String `json:"address1"`
+	Address2    lenient.String `json:"address2"`
+	City        lenient.String `json:"city"`
+	State       lenient.String `json:"state"`
 	Zip         lenient.String `json:"zip"`
-	CountryCode string         `json:"country_code"`
+	CountryCode lenient.String `json:"country_code"`
 	Primary     lenient.Bool   `json:"primary"`
 }
 
@@ -267,20 +274,20 @@ type Payment struct {
 	OrderID        lenient.String `json:"order_id"`
 	TransactionID  lenient.String `json:"transaction_id"`
 	AmountInCents  lenient.Int    `json:"amount_in_cents"`
-	Currency       string         `json:"currency"`
-	Kind           string         `json:"kind"` // "cash", "credit-card", "bookingsync", ...
-	Card           string         `json:"card"`
-	Fullname       string         `json:"fullname"`
-	Email          string         `json:"email"`
-	Locale         string         `json:"locale"`
-	Address1       string         `json:"address1"`
-	Address2       string         `json:"address2"`
-	City           string         `json:"city"`
-	State          string         `json:"state"`
+	Currency       lenient.String `json:"currency"`
+	Kind           lenient.String `json:"kind"` // "cash", "credit-card", "bookingsync", ...
+	Card           lenient.String `json:"card"`
+	Fullname       lenient.String `json:"fullname"`
+	Email          lenient.String `json:"email"`
+	Locale         lenient.String `json:"locale"`
+	Address1       lenient.String `json:"address1"`
+	Address2       lenient.String `json:"address2"`
+	City           lenient.String `json:"city"`
+	State          lenient.String `json:"state"`
 	Zip            lenient.String `json:"zip"`
-	CountryCode    string         `json:"country_code"`
-	Notes          string         `json:"notes"`
-	Description    string         `json:"description"`
+	CountryCode    lenient.String `json:"country_code"`
+	Notes          lenient.String `json:"notes"`
+	Description    lenient.String `json:"description"`
 	Test           lenient.Bool   `json:"test"`
 	OffsitePayment lenient.Bool   `json:"offsite_payment"`
 	PaidAt         lenient.Time   `json:"paid_at"`
@@ -294,17 +301,17 @@ type Payment struct {
 // booking.
 type Inquiry struct {
 	Record
-	Firstname   string         `json:"firstname"`
-	Lastname    string         `json:"lastname"`
-	Email       string         `json:"email"`
+	Firstname   lenient.String `json:"firstname"`
+	Lastname    lenient.String `json:"lastname"`
+	Email       lenient.String `json:"email"`
 	Phone       lenient.String `json:"phone"`
-	CountryCode string         `json:"country_code"`
+	CountryCode lenient.String `json:"country_code"`
 	StartAt     lenient.Time   `json:"start_at"`
 	EndAt       lenient.Time   `json:"end_at"`
 	Adults      lenient.Int    `json:"adults"`
 	Children    lenient.Int    `json:"children"`
-	Message     string         `json:"message"`
-	Locked      string         `json:"locked"`
+	Message     lenient.String `json:"message"`
+	Locked      lenient.String `json:"locked"`
 }
 
 // Availability is a rental's availability calendar (availability_updated).
@@ -312,8 +319,8 @@ type Inquiry struct {
 // '2' tentative, '3' unavailable.
 type Availability struct {
 	Record
-	Map       string     `json:"map"`
-	StartDate event.Date `json:"start_date"`
+	Map       lenient.String `json:"map"`
+	StartDate event.Date     `json:"start_date"`
 }
 
 // Review is a guest's review of a stay (review_* events).
@@ -321,11 +328,11 @@ type Review struct {
 	Record
 	Rating         lenient.Decimal             `json:"rating"`
 	RatingAccurate lenient.Decimal             `json:"rating_accurate"`
-	Title          string                      `json:"title"`
-	Comment        string                      `json:"comment"`
-	PrivateComment string                      `json:"private_comment"`
-	Name           string                      `json:"name"`
-	CountryCode    string                      `json:"country_code"`
+	Title          lenient.String              `json:"title"`
+	Comment        lenient.String              `json:"comment"`
+	PrivateComment lenient.String              `json:"private_comment"`
+	Name           lenient.String              `json:"name"`
+	CountryCode    lenient.String              `json:"country_code"`
 	Shareable      lenient.Bool                `json:"shareable"`
 	Criteria       map[string]*ReviewCriterion `json:"criteria"`
 }
@@ -334,14 +341,14 @@ type Review struct {
 // "cleanliness". A criterion that was not rated is nil in its map.
 type ReviewCriterion struct {
 	Rating  lenient.Decimal `json:"rating"`
-	Comment string          `json:"comment"`
+	Comment lenient.String  `json:"comment"`
 }
 
 // HostReview is the host's review of a guest (host_review_* events). Its id
 // is a UUID.
 type HostReview struct {
 	Record
-	Comment            string                      `json:"comment"`
+	Comment            lenient.String              `json:"comment"`
 	Shareable          lenient.Bool                `json:"shareable"`
 	IsGuestRecommended lenient.Bool                `json:"is_guest_recommended"`
 	Criteria           map[string]*ReviewCriterion `json:"criteria"`
@@ -353,8 +360,8 @@ type HostReview struct {
 // links "review" or "host_review" name what it answers. Its id is a UUID.
 type ReviewReply struct {
 	Record
-	Reply     string       `json:"reply"`
-	RepliedAt lenient.Time `json:"replied_at"`
+	Reply     lenient.String `json:"reply"`
+	RepliedAt lenient.Time   `json:"replied_at"`
 }
 
 // InboxConversation is a thread of messages with a guest
@@ -362,14 +369,14 @@ type ReviewReply struct {
 // is about.
 type InboxConversation struct {
 	Record
-	Subject            string         `json:"subject"`
-	DefaultChannel     string         `json:"default_channel"`
+	Subject            lenient.String `json:"subject"`
+	DefaultChannel     lenient.String `json:"default_channel"`
 	LastMessageAt      lenient.Time   `json:"last_message_at"`
 	DeadlineResponseAt lenient.Time   `json:"deadline_response_at"`
 	ClosedAt           lenient.Time   `json:"closed_at"`
 	MarkedAsSpamAt     lenient.Time   `json:"marked_as_spam_at"`
 	CreatedByID        lenient.String `json:"created_by_id"`
-	CreatedByType      string         `json:"created_by_type"`
+	CreatedByType      lenient.String `json:"created_by_type"`
 }
 
 // InboxMessage is one message of an InboxConversation (inbox_message_*
@@ -386,36 +393,36 @@ type InboxConversation struct {
 // own app is therefore taken for the guest.
 type InboxMessage struct {
 	Record
-	Content    string       `json:"content"`
-	Channel    string       `json:"channel"`
-	Origin     string       `json:"origin"`
-	Visibility string       `json:"visibility"`
-	SentAt     lenient.Time `json:"sent_at"`
+	Content    lenient.String `json:"content"`
+	Channel    lenient.String `json:"channel"`
+	Origin     lenient.String `json:"origin"`
+	Visibility lenient.String `json:"visibility"`
+	SentAt     lenient.Time   `json:"sent_at"`
 }
 
 // Account is a BookingSync account (account_* events).
 type Account struct {
 	Record
-	BusinessName    string            `json:"business_name"`
-	Email           string            `json:"email"`
-	Status          string            `json:"status"` // "trial", "paying", "suspended"
-	DefaultLocale   string            `json:"default_locale"`
-	SelectedLocales []string          `json:"selected_locales"`
-	Website         string            `json:"website"`
-	Address1        string            `json:"address1"`
-	Address2        string            `json:"address2"`
-	City            string            `json:"city"`
-	State           string            `json:"state"`
-	Zip             lenient.String    `json:"zip"`
-	CountryCode     string            `json:"country_code"`
-	Phones          map[string]string `json:"phones"`
+	BusinessName    lenient.String            `json:"business_name"`
+	Email           lenient.String            `json:"email"`
+	Status          lenient.String            `json:"status"` // "trial", "paying", "suspended"
+	DefaultLocale   lenient.String            `json:"default_locale"`
+	SelectedLocales []lenient.String          `json:"selected_locales"`
+	Website         lenient.String            `json:"website"`
+	Address1        lenient.String            `json:"address1"`
+	Address2        lenient.String            `json:"address2"`
+	City            lenient.String            `json:"city"`
+	State           lenient.String            `json:"state"`
+	Zip             lenient.String            `json:"zip"`
+	CountryCode     lenient.String            `json:"country_code"`
+	Phones          map[string]lenient.String `json:"phones"`
 }
 
 // Amenity is an amenity of the catalogue (amenity_* events).
 type Amenity struct {
 	Record
-	Key   string       `json:"key"`
-	Title Translations `json:"title"`
+	Key   lenient.String `json:"key"`
+	Title Translations   `json:"title"`
 }
 
 // RentalsAmenity is an amenity of one rental (rentals_amenity_* events).
@@ -427,16 +434,16 @@ type RentalsAmenity struct {
 // BookingComment is a comment on a booking (booking_comment_* events).
 type BookingComment struct {
 	Record
-	Content  string       `json:"content"`
-	Editable lenient.Bool `json:"editable"`
+	Content  lenient.String `json:"content"`
+	Editable lenient.Bool   `json:"editable"`
 }
 
 // DiscountCode is a discount code (booking_discount_code_* events). Its id
 // is a UUID; it discounts either FixedAmount or Percentage.
 type DiscountCode struct {
 	Record
-	Code                string          `json:"discount_code"`
-	Currency            string          `json:"currency"`
+	Code                lenient.String  `json:"discount_code"`
+	Currency            lenient.String  `json:"currency"`
 	FixedAmount         lenient.Decimal `json:"fixed_amount"`
 	Percentage          lenient.Decimal `json:"percentage"`
 	MinimumSpend        lenient.Decimal `json:"minimum_spend"`
@@ -452,9 +459,9 @@ type DiscountCode struct {
 // (booking_discount_code_usage_* events).
 type DiscountCodeUsage struct {
 	Record
-	Currency      string       `json:"currency"`
-	AmountInCents lenient.Int  `json:"amount_in_cents"`
-	CanceledAt    lenient.Time `json:"canceled_at"`
+	Currency      lenient.String `json:"currency"`
+	AmountInCents lenient.Int    `json:"amount_in_cents"`
+	CanceledAt    lenient.Time   `json:"canceled_at"`
 }
 
 // BookingsFee is a fee charged on one booking (bookings_fee_* events).
@@ -470,26 +477,26 @@ type BookingsFee struct {
 // Fee is a fee of the account's catalogue (fee_* events).
 type Fee struct {
 	Record
-	Kind                  string          `json:"kind"` // "cleaning" or "other"
+	Kind                  lenient.String  `json:"kind"` // "cleaning" or "other"
 	Name                  Translations    `json:"name"`
 	Rate                  lenient.Decimal `json:"rate"`
-	RateKind              string          `json:"rate_kind"` // "fixed", "percentage", ...
+	RateKind              lenient.String  `json:"rate_kind"` // "fixed", "percentage", ...
 	DownpaymentPercentage lenient.Decimal `json:"downpayment_percentage"`
 }
 
 // Photo is a photo of a rental (photo_* events).
 type Photo struct {
 	Record
-	Kind        string          `json:"kind"`
+	Kind        lenient.String  `json:"kind"`
 	Description Translations    `json:"description"`
 	Position    lenient.Int     `json:"position"`
 	Width       lenient.Int     `json:"width"`
 	Height      lenient.Int     `json:"height"`
 	Ratio       lenient.Decimal `json:"ratio"`
-	ThumbURL    string          `json:"thumb_url"`
-	MediumURL   string          `json:"medium_url"`
-	LargeURL    string          `json:"large_url"`
-	GiantURL    string          `json:"giant_url"`
+	ThumbURL    lenient.String  `json:"thumb_url"`
+	MediumURL   lenient.String  `json:"medium_url"`
+	LargeURL    lenient.String  `json:"large_url"`
+	GiantURL    lenient.String  `json:"giant_url"`
 }
 
 // newRecord returns a new, empty typed record for the resource kind of an

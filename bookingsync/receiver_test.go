@@ -97,7 +97,7 @@ func TestReceiver_Receive(t *testing.T) {
 		Message: func(b []byte) []byte { return []byte(base64.StdEncoding.EncodeToString(b)) }})
 	require.NoError(t, err)
 	strictV.Sign(strict, body)
-	malformed := []byte(`{"account_id":1,"event":"booking_created","resource":{"booking":{"id":1,"adults":"many"}}}`)
+	malformed := []byte(`{"account_id":1,"event":42,"resource":{"booking":{"id":1}}}`) // not the envelope
 
 	tests := []struct {
 		name       string
@@ -226,7 +226,7 @@ func TestReceiver_HTTPHandler(t *testing.T) {
 		return nil
 	}))
 	h := event.NewHTTPHandler(r, mux)
-	malformed := []byte(`{"event":"booking_created","resource":{"booking":{"id":{}}}}`)
+	malformed := []byte(`{"event":["booking_created"],"resource":{"booking":{"id":1}}}`) // not the envelope
 
 	tests := []struct {
 		name   string

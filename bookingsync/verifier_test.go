@@ -82,9 +82,9 @@ func TestVerifier_Verify_referenceVectors(t *testing.T) {
 func TestEncode64_referenceText(t *testing.T) {
 	t.Parallel()
 	got := encode64([]byte("Now is the time for all good coders\nto learn Ruby"))
-	assert.Equal(t, "Tm93IGlzIHRoZSB0aW1lIGZvciBhbGwgZ29vZCBjb2RlcnMKdG8gbGVhcm4g\nUnVieQ==\n", string(got))
-	assert.Equal(t, "Zm9v\n", string(encode64([]byte("foo"))))
-	assert.Equal(t, "Zm9v", string(strictEncode64([]byte("foo"))))
+	assert.EqualValues(t, "Tm93IGlzIHRoZSB0aW1lIGZvciBhbGwgZ29vZCBjb2RlcnMKdG8gbGVhcm4g\nUnVieQ==\n", string(got))
+	assert.EqualValues(t, "Zm9v\n", string(encode64([]byte("foo"))))
+	assert.EqualValues(t, "Zm9v", string(strictEncode64([]byte("foo"))))
 	assert.Empty(t, encode64(nil))
 	assert.Empty(t, strictEncode64(nil))
 }

@@ -49,17 +49,28 @@ type Webhook struct {
 	// RawResource is the resource exactly as sent, a part of Raw; nil when
 	// the body has none. For unknown event names it is all there is.
 	RawResource json.RawMessage
+	// ResourceError is set when the resource of a known event is not what
+	// its record type holds: neither an object nor an id (Resource is then
+	// nil), or a record with a nested part of the wrong JSON kind (that part
+	// is left zero, the rest decoded). The delivery is not rejected for it:
+	// RawResource keeps everything as sent. It wraps event.ErrMalformed and
+	// names the field, never a value. Scalar fields never set it: a value
+	// they cannot read is kept in its Unparsed field (see package lenient).
+	ResourceError error
 	// Raw is the exact body. Parse does not copy it: do not modify it.
 	Raw []byte `json:"-"`
 }
 
 // Parse decodes one delivery body. It does not authenticate: pass only
-// bodies that a Verifier accepted. Every error wraps event.ErrMalformed: the
-// body is not a JSON object, has no event name, or a known record has a field
-// of the wrong JSON type. Error texts never quote the body.
+// bodies that a Verifier accepted.
 //
-// An event name that EventNames does not list parses too, with Resource nil
-// and the resource kept in RawResource. Unknown fields are ignored.
+// Only a body that is not BookingSync's envelope at all fails, with an error
+// wrapping event.ErrMalformed whose text never quotes the body: not JSON,
+// not a JSON object, or an event that is missing or not a non-empty JSON
+// string. Everything else decodes leniently so that an authentic delivery
+// is never lost over one field: a value a field cannot read is kept in its
+// Unparsed text (see package lenient), and a resource of the wrong shape
+// sets ResourceError.
 func Parse(body []byte) (*Webhook, error) {
 	if !json.Valid(body) {
 		var v json.RawMessage
@@ -113,14 +124,12 @@ func Parse(body []byte) (*Webhook, error) {
 		return w, nil
 	}
 	kind, _ := splitName(w.Event)
-	if err := w.decodeResource(kind); err != nil {
-		return nil, err
-	}
+	w.ResourceError = w.decodeResource(kind)
 	return w, nil
 }
 
 // decodeResource finds the record in w.RawResource and decodes it, with the
-// resource's URL templates, into w.
+// resource's URL templates, into w. Its error is the ResourceError of w.
 func (w *Webhook) decodeResource(kind string) error {
 	res := w.RawResource
 	var record []byte
@@ -193,23 +202,24 @@ func (w *Webhook) decodeRecord(kind string, raw []byte) error {
 		raw = first
 	}
 	rec := newRecord(kind)
+	var err error
 	switch jsonKind(raw) {
 	case 'n':
 		return nil
 	case '{':
-		if err := json.Unmarshal(raw, rec); err != nil {
-			return malformed(kind+" record", err)
+		// encoding/json skips a nested part of the wrong kind and decodes
+		// the rest: the record is kept, and the error flags it.
+		if e := json.Unmarshal(raw, rec); e != nil {
+			err = malformed(kind+" record", e)
 		}
 	case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		if err := json.Unmarshal(raw, &rec.record().ID); err != nil {
-			return malformed(kind+" id", err)
-		}
+		_ = json.Unmarshal(raw, &rec.record().ID) // a lenient.String: never fails
 	default:
 		return malformed(kind+" record is neither an object nor an id", nil)
 	}
 	rec.record().Raw = raw
 	w.Resource = rec
-	return nil
+	return err
 }
 
 // EventNames returns a sorted list of every BookingSync event name this
@@ -274,10 +284,6 @@ func describe(err error) string {
 			return "a value of the wrong JSON type for " + typ.Type.String()
 		}
 		return fmt.Sprintf("field %s has the wrong JSON type for %s", typ.Field, typ.Type)
-	case errors.Is(err, lenient.ErrType):
-		return "a field has a value of the wrong JSON type"
-	case errors.Is(err, event.ErrInvalidDate):
-		return "a date is not YYYY-MM-DD"
 	}
 	return "undecodable value"
 }

@@ -231,8 +231,8 @@ func (r *BookingRevision) Booking() event.Booking {
 			Email: strings.TrimSpace(r.Customer.Mail),
 			Phone: strings.TrimSpace(string(r.Customer.Phone)),
 		},
-		Adults:    int(r.Occupancy.Adults),
-		Children:  int(r.Occupancy.Children),
+		Adults:    r.Occupancy.Adults.Int(),
+		Children:  r.Occupancy.Children.Int(),
 		Channel:   event.NormalizeChannel(r.OTAName),
 		Total:     money(r.Amount, r.Currency),
 		UpdatedAt: utcInstant(r.InsertedAt),
@@ -250,15 +250,16 @@ func revisionStatus(s RevisionStatus) event.BookingStatus {
 	return event.StatusUnknown
 }
 
-// money builds an event.Money, the currency upper-cased.
+// money builds an event.Money, the currency upper-cased. An amount that
+// could not be read gives no Amount: Money holds decimal text only.
 func money(amount lenient.Decimal, currency string) event.Money {
-	return event.Money{Amount: string(amount), Currency: strings.ToUpper(strings.TrimSpace(currency))}
+	return event.Money{Amount: amount.Value, Currency: strings.ToUpper(strings.TrimSpace(currency))}
 }
 
 // utcInstant returns t as an instant, reading a zoneless t as UTC: Channex
 // stamps its zoned timestamps in UTC, and sends the others without a zone.
 func utcInstant(t lenient.Time) time.Time {
-	if t.IsZero() {
+	if t.Time.IsZero() { // not given, or unparsed: no instant is invented
 		return time.Time{}
 	}
 	return t.In(time.UTC)

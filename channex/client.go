@@ -232,14 +232,14 @@ func flattenDetails(prefix string, raw json.RawMessage, out map[string][]string)
 		var list []lenient.String
 		var one lenient.String
 		switch {
+		case isObject(v): // a lenient.String would keep it as raw text
+			flattenDetails(key, v, out)
 		case json.Unmarshal(v, &list) == nil:
 			for _, m := range list {
 				out[key] = append(out[key], string(m))
 			}
 		case json.Unmarshal(v, &one) == nil:
 			out[key] = append(out[key], string(one))
-		default:
-			flattenDetails(key, v, out)
 		}
 	}
 	return true

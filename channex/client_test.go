@@ -96,8 +96,8 @@ func TestNewClient_baseURLs(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got.URL.String())
 			assert.Equal(t, testKey, got.Header.Get("user-api-key"))
-			assert.Equal(t, "application/json", got.Header.Get("Accept"))
-			assert.Equal(t, "acme-pms/2.1", got.Header.Get("User-Agent"))
+			assert.EqualValues(t, "application/json", got.Header.Get("Accept"))
+			assert.EqualValues(t, "acme-pms/2.1", got.Header.Get("User-Agent"))
 		})
 	}
 }
@@ -223,8 +223,8 @@ func TestClient_429(t *testing.T) {
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
-	assert.Equal(t, "http_too_many_requests", apiErr.Code)
-	assert.Equal(t, "Too Many Requests", apiErr.Message)
+	assert.EqualValues(t, "http_too_many_requests", apiErr.Code)
+	assert.EqualValues(t, "Too Many Requests", apiErr.Message)
 	assert.True(t, apiErr.Temporary())
 	assert.Equal(t, 3, apiErr.Attempts)
 	assert.Equal(t, 3, fake.Requests(http.MethodGet, "/webhooks"))
@@ -263,7 +263,7 @@ func TestDecodeError(t *testing.T) {
 			assert.Equal(t, tt.code, e.Code)
 			assert.Equal(t, tt.message, e.Message)
 			assert.Equal(t, tt.body, string(e.Body))
-			assert.Equal(t, "r1", e.Header.Get("X-Request-Id"))
+			assert.EqualValues(t, "r1", e.Header.Get("X-Request-Id"))
 			if tt.details == "" {
 				assert.Nil(t, e.Details)
 			} else {

@@ -120,6 +120,14 @@
 // property webhook and a global webhook match the same event, only the
 // property one is called.
 //
+// Only a body that is not the envelope at all is malformed (400, which
+// Channex does not retry): not JSON, not a JSON object, or without a
+// non-empty string event (see Parse). A value a payload field cannot read
+// is kept in its Unparsed text (lenient.Int.IsUnparsed,
+// event.Date.IsUnparsed, ...), and a payload of the wrong shape sets
+// Webhook.PayloadError, so an authentic delivery is never lost over one
+// field. A text field given an object keeps its raw JSON text.
+//
 // # Channex documentation
 //
 //   - Webhooks: https://docs.channex.io/api-v.1-documentation/webhook-collection

@@ -1,6 +1,7 @@
 package channex
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -21,6 +22,19 @@ func seed(f *testing.F) {
 
 // FuzzParse: Parse never panics; it either fails with ErrMalformed or
 // returns a Webhook holding the body that normalizes without panicking.
+// isEnvelope is FuzzParse's oracle for what Parse must accept: a JSON
+// object whose event is a non-empty JSON string.
+func isEnvelope(body []byte) bool {
+	var env struct {
+		Event json.RawMessage `json:"event"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return false
+	}
+	var name string
+	return json.Unmarshal(env.Event, &name) == nil && name != ""
+}
+
 func FuzzParse(f *testing.F) {
 	seed(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -31,6 +45,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if w != nil {
 				t.Fatal("Parse returned a Webhook with an error")
+			}
+			if isEnvelope(body) {
+				t.Fatalf("Parse rejected an envelope: %v", err)
 			}
 			return
 		}

@@ -297,19 +297,19 @@ func liveFeedBooking(w *Webhook, status event.BookingStatus) event.Booking {
 		Arrival:    p.ArrivalDate,
 		Departure:  p.DepartureDate,
 		Guest: event.Guest{
-			Name:  strings.TrimSpace(p.CustomerName),
-			Email: strings.TrimSpace(p.CustomerEmail),
+			Name:  strings.TrimSpace(string(p.CustomerName)),
+			Email: strings.TrimSpace(string(p.CustomerEmail)),
 			Phone: strings.TrimSpace(string(p.CustomerPhone)),
 		},
 		Channel:   liveFeedChannel(p),
-		Total:     money(p.Amount, p.Currency),
+		Total:     money(p.Amount, string(p.Currency)),
 		UpdatedAt: utcInstant(w.Timestamp),
 	}
 	if b.PropertyID == "" {
 		b.PropertyID = string(w.PropertyID)
 	}
-	if b.Departure.IsZero() && !b.Arrival.IsZero() && p.CountOfNights > 0 {
-		b.Departure = event.DateOf(b.Arrival.In(time.UTC).AddDate(0, 0, int(p.CountOfNights)))
+	if b.Departure.IsZero() && !b.Arrival.IsZero() && !b.Arrival.IsUnparsed() && p.CountOfNights.Value > 0 {
+		b.Departure = event.DateOf(b.Arrival.In(time.UTC).AddDate(0, 0, p.CountOfNights.Int()))
 	}
 	return b
 }
@@ -317,7 +317,7 @@ func liveFeedBooking(w *Webhook, status event.BookingStatus) event.Booking {
 // liveFeedChannel is the channel of a live-feed summary.
 func liveFeedChannel(p *BookingPayload) event.Channel {
 	if p.OTAName != "" {
-		return event.NormalizeChannel(p.OTAName)
+		return event.NormalizeChannel(string(p.OTAName))
 	}
 	code, _, ok := strings.Cut(string(p.BookingUniqueID), "-")
 	if !ok {
@@ -340,7 +340,7 @@ func messageOf(w *Webhook) event.Message {
 		ConversationID: string(m.MessageThreadID),
 		BookingID:      string(m.BookingID),
 		PropertyID:     string(m.PropertyID),
-		Body:           m.Message,
+		Body:           string(m.Message),
 		Incoming:       m.FromGuest(),
 		SentAt:         utcInstant(w.Timestamp),
 	}

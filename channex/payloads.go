@@ -27,29 +27,29 @@ type ARIChange struct {
 	RatePlanID lenient.String `json:"rate_plan_id"`
 
 	// Availability is the number of rooms left to sell.
-	Availability *lenient.Int `json:"availability,omitempty"`
+	Availability *lenient.Int `json:"availability,omitzero"`
 	// Booked is the number of rooms booked.
-	Booked *lenient.Int `json:"booked,omitempty"`
+	Booked *lenient.Int `json:"booked,omitzero"`
 	// StopSell is the computed stop sell: true when no room is left, the
 	// rate is zero or a user stopped sales. To mirror ARI, prefer
 	// StopSellManual.
-	StopSell *lenient.Bool `json:"stop_sell,omitempty"`
+	StopSell *lenient.Bool `json:"stop_sell,omitzero"`
 	// StopSellManual is the stop sell a user set.
-	StopSellManual *lenient.Bool `json:"stop_sell_manual,omitempty"`
+	StopSellManual *lenient.Bool `json:"stop_sell_manual,omitzero"`
 	// Rate is the price exactly as sent. Channex's older examples send
 	// integers in minor units (11100 for 111.00); the unit of current
 	// deliveries is not documented.
-	Rate *lenient.Decimal `json:"rate,omitempty"`
+	Rate *lenient.Decimal `json:"rate,omitzero"`
 	// MinStayArrival is the minimum stay for arrivals on Date.
-	MinStayArrival *lenient.Int `json:"min_stay_arrival,omitempty"`
+	MinStayArrival *lenient.Int `json:"min_stay_arrival,omitzero"`
 	// MinStayThrough is the minimum stay for stays through Date.
-	MinStayThrough *lenient.Int `json:"min_stay_through,omitempty"`
+	MinStayThrough *lenient.Int `json:"min_stay_through,omitzero"`
 	// MaxStay is the maximum stay.
-	MaxStay *lenient.Int `json:"max_stay,omitempty"`
+	MaxStay *lenient.Int `json:"max_stay,omitzero"`
 	// ClosedToArrival closes Date to arrivals.
-	ClosedToArrival *lenient.Bool `json:"closed_to_arrival,omitempty"`
+	ClosedToArrival *lenient.Bool `json:"closed_to_arrival,omitzero"`
 	// ClosedToDeparture closes Date to departures.
-	ClosedToDeparture *lenient.Bool `json:"closed_to_departure,omitempty"`
+	ClosedToDeparture *lenient.Bool `json:"closed_to_departure,omitzero"`
 }
 
 // BookingPayload is the payload of the booking-revision events. It comes in
@@ -84,7 +84,7 @@ type BookingPayload struct {
 	OTACode lenient.String `json:"ota_code"`
 	// OTAName is the OTA, such as "BookingCom". Not in Channex's examples;
 	// seen in the field.
-	OTAName string `json:"ota_name"`
+	OTAName lenient.String `json:"ota_name"`
 	// ChannelID is the Channex channel the booking came through; "" for
 	// bookings made in Channex itself (null on the wire).
 	ChannelID lenient.String `json:"channel_id"`
@@ -105,15 +105,15 @@ type BookingPayload struct {
 	// Amount is the booking total, exact decimal text such as "210.60".
 	Amount lenient.Decimal `json:"amount"`
 	// Currency is the ISO 4217 code of Amount.
-	Currency string `json:"currency"`
+	Currency lenient.String `json:"currency"`
 	// CustomerName is the booker's name.
-	CustomerName string `json:"customer_name"`
+	CustomerName lenient.String `json:"customer_name"`
 	// CustomerEmail is the booker's email, when sent (seen in the field).
-	CustomerEmail string `json:"customer_email"`
+	CustomerEmail lenient.String `json:"customer_email"`
 	// CustomerPhone is the booker's phone, when sent (seen in the field).
 	CustomerPhone lenient.String `json:"customer_phone"`
 	// Notes holds the booker's notes, when sent (seen in the field).
-	Notes string `json:"notes"`
+	Notes lenient.String `json:"notes"`
 }
 
 // Revision returns the booking revision id the payload names:
@@ -132,9 +132,9 @@ type MessagePayload struct {
 	// ID is the message.
 	ID lenient.String `json:"id"`
 	// Message is the text.
-	Message string `json:"message"`
+	Message lenient.String `json:"message"`
 	// Sender is who wrote it: "guest" or "property".
-	Sender string `json:"sender"`
+	Sender lenient.String `json:"sender"`
 	// PropertyID is the property.
 	PropertyID lenient.String `json:"property_id"`
 	// BookingID is the booking the conversation is about; "" before there
@@ -158,7 +158,7 @@ func (p *MessagePayload) dropNulls() { dropNull(&p.Meta) }
 
 // FromGuest reports whether the guest wrote the message.
 func (p *MessagePayload) FromGuest() bool {
-	return strings.EqualFold(strings.TrimSpace(p.Sender), "guest")
+	return strings.EqualFold(strings.TrimSpace(string(p.Sender)), "guest")
 }
 
 // SyncErrorPayload is the payload of a sync_error delivery, and the shape
@@ -166,18 +166,18 @@ func (p *MessagePayload) FromGuest() bool {
 // document.
 type SyncErrorPayload struct {
 	// Channel is the OTA, such as "Agoda".
-	Channel string `json:"channel"`
+	Channel lenient.String `json:"channel"`
 	// ChannelEventID identifies the failed synchronization.
 	ChannelEventID lenient.String `json:"channel_event_id"`
 	// ChannelID is the Channex channel.
 	ChannelID lenient.String `json:"channel_id"`
 	// ChannelName is the channel's title.
-	ChannelName string `json:"channel_name"`
+	ChannelName lenient.String `json:"channel_name"`
 	// ErrorType classifies the error; Channex documents only
 	// "general_error".
-	ErrorType string `json:"error_type"`
+	ErrorType lenient.String `json:"error_type"`
 	// PropertyName is the property's title.
-	PropertyName string `json:"property_name"`
+	PropertyName lenient.String `json:"property_name"`
 }
 
 // ReservationRequestPayload is the payload of an Airbnb reservation_request:
@@ -201,7 +201,7 @@ type ReservationRequestPayload struct {
 type InquiryPayload struct {
 	// Status is the inquiry's state, such as "active"; other values are
 	// not documented.
-	Status string `json:"status"`
+	Status lenient.String `json:"status"`
 	// PropertyID is the property.
 	PropertyID lenient.String `json:"property_id"`
 	// MessageThreadID is the conversation the inquiry lives in.
@@ -215,13 +215,13 @@ type InquiryPayload struct {
 // InquiryDetails is the stay an inquiry asks about.
 type InquiryDetails struct {
 	// Currency is the ISO 4217 code of PayoutAmount.
-	Currency string `json:"currency"`
+	Currency lenient.String `json:"currency"`
 	// PropertyID is the property.
 	PropertyID lenient.String `json:"property_id"`
 	// ListingID is the Airbnb listing.
 	ListingID lenient.String `json:"listing_id"`
 	// ListingName is the Airbnb listing's title.
-	ListingName string `json:"listing_name"`
+	ListingName lenient.String `json:"listing_name"`
 	// RoomTypeID is the room type mapped to the listing.
 	RoomTypeID lenient.String `json:"room_type_id"`
 	// CheckinDate is the first night asked for.
@@ -231,7 +231,7 @@ type InquiryDetails struct {
 	// Nights is the length of the stay.
 	Nights lenient.Int `json:"nights"`
 	// GuestName is the guest's name.
-	GuestName string `json:"guest_name"`
+	GuestName lenient.String `json:"guest_name"`
 	// NumberOfGuests is the party size.
 	NumberOfGuests lenient.Int `json:"number_of_guests"`
 	// NumberOfAdults is the number of adults.
@@ -260,20 +260,20 @@ type ReviewPayload struct {
 	// ChannelID is the Channex channel the review came through.
 	ChannelID lenient.String `json:"channel_id"`
 	// OTA is where it was written, such as "BookingCom" or "AirBNB".
-	OTA string `json:"ota"`
+	OTA lenient.String `json:"ota"`
 	// OTAReviewID is the review's id at the OTA.
 	OTAReviewID lenient.String `json:"ota_review_id"`
 	// OTAReservationID is the reservation code at the OTA.
 	OTAReservationID lenient.String `json:"ota_reservation_id"`
 	// ReviewerName is the guest's name; often "" (null).
-	ReviewerName string `json:"reviewer_name"`
+	ReviewerName lenient.String `json:"reviewer_name"`
 	// Content is the review text; "" until the guest wrote one.
-	Content string `json:"content"`
+	Content lenient.String `json:"content"`
 	// RawContent is the OTA's own form of the review, exactly as sent;
 	// nil when null.
 	RawContent json.RawMessage `json:"raw_content,omitempty"`
 	// Reply is the host's reply; "" when none.
-	Reply string `json:"reply"`
+	Reply lenient.String `json:"reply"`
 	// OverallScore is Channex's overall score, out of 10, exact text.
 	OverallScore lenient.Decimal `json:"overall_score"`
 	// Scores are Channex's scores per category.
@@ -283,7 +283,7 @@ type ReviewPayload struct {
 	// OTAScores are the OTA's scores per category.
 	OTAScores []ReviewScore `json:"ota_scores"`
 	// Tags are Airbnb review tag codes.
-	Tags []string `json:"tags"`
+	Tags []lenient.String `json:"tags"`
 	// IsHidden is true for an Airbnb review not yet visible because the
 	// host has not reviewed the guest.
 	IsHidden lenient.Bool `json:"is_hidden"`
@@ -309,7 +309,7 @@ func (p *ReviewPayload) dropNulls() { dropNull(&p.RawContent) }
 // ReviewScore is one category score of a review, such as
 // {"category": "clean", "score": 7.5}.
 type ReviewScore struct {
-	Category string          `json:"category"`
+	Category lenient.String  `json:"category"`
 	Score    lenient.Decimal `json:"score"`
 }
 
@@ -321,9 +321,9 @@ type ChannelPayload struct {
 	// ChannelID is the Channex channel.
 	ChannelID lenient.String `json:"channel_id"`
 	// Title is the channel's title.
-	Title string `json:"title"`
+	Title lenient.String `json:"title"`
 	// OTAName is the OTA, such as "Klook" or "BookingCom".
-	OTAName string `json:"ota_name"`
+	OTAName lenient.String `json:"ota_name"`
 }
 
 // ChannelRemovalWarningPayload is the payload of channel_removal_warning:
@@ -337,9 +337,9 @@ type ChannelRemovalWarningPayload struct {
 	// ChannelID is the channel to be removed.
 	ChannelID lenient.String `json:"channel_id"`
 	// ChannelName is its title.
-	ChannelName string `json:"channel_name"`
+	ChannelName lenient.String `json:"channel_name"`
 	// Channel is its OTA, such as "BookingCom".
-	Channel string `json:"channel"`
+	Channel lenient.String `json:"channel"`
 	// DaysLeft is 7 or 1.
 	DaysLeft lenient.Int `json:"days_left"`
 	// RemovalDate is the day of removal.
@@ -354,7 +354,7 @@ type PropertyRemovalWarningPayload struct {
 	// PropertyID is the property to be removed.
 	PropertyID lenient.String `json:"property_id"`
 	// PropertyName is its title.
-	PropertyName string `json:"property_name"`
+	PropertyName lenient.String `json:"property_name"`
 	// DaysLeft is 30, 7 or 1.
 	DaysLeft lenient.Int `json:"days_left"`
 	// RemovalDate is the day of removal.

@@ -62,15 +62,15 @@ func TestARIChange(t *testing.T) {
 			want: []ARIChange{{
 				Date: date("2021-12-02"), RatePlanID: "04c607e4-644d-45ea-ab1a-da920ee36e50",
 				RoomTypeID:   "27e24739-239c-4619-9c30-0dc390f5d7ac",
-				Availability: ptr(lenient.Int(5)), Booked: ptr(lenient.Int(7)), StopSell: ptr(lenient.Bool(false)),
+				Availability: ptr(lenient.Int{Value: 5}), Booked: ptr(lenient.Int{Value: 7}), StopSell: ptr(lenient.Bool{Value: false}),
 			}},
 		},
 		{
 			name: "legacy rate in minor units",
 			w:    parseFixture(t, "ari--rate.json"),
 			want: []ARIChange{
-				{Date: date("2020-12-19"), Rate: ptr(lenient.Decimal("11100")), RatePlanID: "14073af6-c13b-4ad9-90c4-6478fc243eda", RoomTypeID: "98509ae6-8586-4fc1-85f9-ec5221120def"},
-				{Date: date("2020-12-19"), Rate: ptr(lenient.Decimal("12100")), RatePlanID: "7f2c0154-c096-4871-94da-86da34d6ae4b", RoomTypeID: "98509ae6-8586-4fc1-85f9-ec5221120def"},
+				{Date: date("2020-12-19"), Rate: ptr(lenient.Decimal{Value: "11100"}), RatePlanID: "14073af6-c13b-4ad9-90c4-6478fc243eda", RoomTypeID: "98509ae6-8586-4fc1-85f9-ec5221120def"},
+				{Date: date("2020-12-19"), Rate: ptr(lenient.Decimal{Value: "12100"}), RatePlanID: "7f2c0154-c096-4871-94da-86da34d6ae4b", RoomTypeID: "98509ae6-8586-4fc1-85f9-ec5221120def"},
 			},
 		},
 		{
@@ -78,16 +78,16 @@ func TestARIChange(t *testing.T) {
 			w:    parseFixture(t, "ari--restrictions.json"),
 			want: []ARIChange{{
 				Date: date("2025-02-01"), RoomTypeID: "5a7c9e1b-3d5f-4b7d-9f1b-6e8a0c2e4a68", RatePlanID: "7c9e1b3d-5f7b-4d9f-b1d3-8a0c2e4a6c80",
-				StopSellManual: ptr(lenient.Bool(true)), StopSell: ptr(lenient.Bool(true)),
-				MinStayArrival: ptr(lenient.Int(2)), MaxStay: ptr(lenient.Int(14)),
-				ClosedToArrival: ptr(lenient.Bool(false)), ClosedToDeparture: ptr(lenient.Bool(false)),
-				Availability: ptr(lenient.Int(3)), Rate: ptr(lenient.Decimal("149.00")),
+				StopSellManual: ptr(lenient.Bool{Value: true}), StopSell: ptr(lenient.Bool{Value: true}),
+				MinStayArrival: ptr(lenient.Int{Value: 2}), MaxStay: ptr(lenient.Int{Value: 14}),
+				ClosedToArrival: ptr(lenient.Bool{Value: false}), ClosedToDeparture: ptr(lenient.Bool{Value: false}),
+				Availability: ptr(lenient.Int{Value: 3}), Rate: ptr(lenient.Decimal{Value: "149.00"}),
 			}},
 		},
 		{
 			name: "a single record object, null rate plan",
 			w:    parseFixture(t, "ari--object.json"),
-			want: []ARIChange{{Date: date("2021-12-02"), Availability: ptr(lenient.Int(0)), RoomTypeID: "27e24739-239c-4619-9c30-0dc390f5d7ac"}},
+			want: []ARIChange{{Date: date("2021-12-02"), Availability: ptr(lenient.Int{Value: 0}), RoomTypeID: "27e24739-239c-4619-9c30-0dc390f5d7ac"}},
 		},
 	}
 	for _, tt := range tests {
@@ -129,9 +129,9 @@ func TestBookingPayload(t *testing.T) {
 			name: "live feed form",
 			w:    parseSample(t, EventBookingNew),
 			want: BookingPayload{
-				Amount: "1240000", ArrivalDate: date("2023-05-17"), BookingID: "4e390174-75a9-4989-bd43-b96fac279e8e",
+				Amount: lenient.Decimal{Value: "1240000"}, ArrivalDate: date("2023-05-17"), BookingID: "4e390174-75a9-4989-bd43-b96fac279e8e",
 				BookingRevisionID: "0d5b5c8e-6a4e-4a4c-9f1e-6a3a3b8c2e11", BookingUniqueID: "BDC-3611227021",
-				ChannelID: "4f152895-b5c3-4c27-bc02-a99dc0f01072", CountOfNights: 2, CountOfRooms: 1, Currency: "VND",
+				ChannelID: "4f152895-b5c3-4c27-bc02-a99dc0f01072", CountOfNights: lenient.Int{Value: 2}, CountOfRooms: lenient.Int{Value: 1}, Currency: "VND",
 				CustomerName: "Test Test", LiveFeedEventID: "cbadb500-151b-45a6-a44b-9b685e8bd802", OTACode: "3611227021",
 				PropertyID: "6f6c2ab4-2d1e-4a4a-9e0b-6b7d0f1f3c21",
 			},
@@ -148,7 +148,7 @@ func TestBookingPayload(t *testing.T) {
 			w:    parseFixture(t, "booking_new--revision-id.json"),
 			want: BookingPayload{
 				BookingID: "2b8f5d1e-7c3a-4e9b-a6d2-0f4c8e1b3a57", RevisionID: "0e2c4a6e-8c0a-4e2c-a6e8-1f3b5d7f9b42",
-				Amount: "312.5", Currency: "usd", CountOfNights: 3, CountOfRooms: 1, ArrivalDate: date("2024-04-10"),
+				Amount: lenient.Decimal{Value: "312.5"}, Currency: "usd", CountOfNights: lenient.Int{Value: 3}, CountOfRooms: lenient.Int{Value: 1}, ArrivalDate: date("2024-04-10"),
 				BookingUniqueID: "ABB-HM3X9QK2", CustomerName: " Ann Lee ",
 			},
 			revision: "0e2c4a6e-8c0a-4e2c-a6e8-1f3b5d7f9b42",
@@ -157,10 +157,10 @@ func TestBookingPayload(t *testing.T) {
 			name: "field extras",
 			w:    parseFixture(t, "booking_modification--extended.json"),
 			want: BookingPayload{
-				Amount: "455.00", ArrivalDate: date("2025-06-01"), DepartureDate: date("2025-06-05"),
+				Amount: lenient.Decimal{Value: "455.00"}, ArrivalDate: date("2025-06-01"), DepartureDate: date("2025-06-05"),
 				BookingID: "5f1d3b7e-9a2c-4e8f-b0d4-6c8a2e4f1b93", BookingRevisionID: "7a9c1e3b-5d7f-4b9d-8f1b-3e5a7c9e1d08",
 				BookingUniqueID: "EXP-1695093244", ChannelID: "0c2e4a6c-8e0a-4c2e-a4c6-9b1d3f5b7d21",
-				CountOfNights: 4, CountOfRooms: 1, Currency: "GBP", CustomerName: "Sam Carter",
+				CountOfNights: lenient.Int{Value: 4}, CountOfRooms: lenient.Int{Value: 1}, Currency: "GBP", CustomerName: "Sam Carter",
 				CustomerEmail: "sam.carter@example.com", CustomerPhone: "447700900123", OTAName: "Expedia",
 				OTACode: "1695093244", Status: RevisionModified, Notes: "Late arrival",
 				LiveFeedEventID: "4b6d8f0b-2d4f-4b6d-8f0b-5c7e9a1c3e65", PropertyID: "1a3c5e7a-9c1e-4a3c-8e5a-0b2d4f6b8d13",
@@ -210,7 +210,7 @@ func TestMessagePayload(t *testing.T) {
 	p := parseFixture(t, "message--property.json").Message
 	assert.False(t, p.FromGuest())
 	assert.Equal(t, []lenient.String{"messages/attachments/a1.jpg", "42"}, p.Attachments)
-	assert.True(t, bool(p.HaveAttachment))
+	assert.True(t, p.HaveAttachment.Value)
 	assert.Empty(t, p.BookingID)
 	assert.JSONEq(t, `{"source":"api"}`, string(p.Meta))
 
@@ -222,17 +222,17 @@ func TestReservationRequestPayload(t *testing.T) {
 	t.Parallel()
 	p := parseSample(t, EventReservationRequest).ReservationRequest
 	require.NotNil(t, p.BMS)
-	assert.False(t, bool(p.Resolved))
+	assert.False(t, p.Resolved.Value)
 	assert.Equal(t, lenient.String("4d53d79c-4412-47a4-9381-2e0000b7d02d"), p.MessageThreadID)
 	b := p.BMS
 	assert.Equal(t, lenient.String("7d3e9b1c-5a2f-4e6d-8c0b-1f4a6e8d2c55"), b.BookingID)
-	assert.Equal(t, "AirBNB", b.OTAName)
-	assert.Equal(t, lenient.Decimal("640.00"), b.Amount)
-	assert.Equal(t, "Maria Keller", b.Customer.FullName())
-	assert.Equal(t, lenient.Int(2), b.Occupancy.Adults)
+	assert.EqualValues(t, "AirBNB", b.OTAName)
+	assert.Equal(t, lenient.Decimal{Value: "640.00"}, b.Amount)
+	assert.EqualValues(t, "Maria Keller", b.Customer.FullName())
+	assert.Equal(t, lenient.Int{Value: 2}, b.Occupancy.Adults)
 	require.Len(t, b.Rooms, 1)
-	assert.Equal(t, []lenient.Int{7}, b.Rooms[0].Occupancy.Ages)
-	assert.Equal(t, lenient.Decimal("160.00"), b.Rooms[0].Days["2026-09-16"])
+	assert.Equal(t, []lenient.Int{lenient.Int{Value: 7}}, b.Rooms[0].Occupancy.Ages)
+	assert.Equal(t, lenient.Decimal{Value: "160.00"}, b.Rooms[0].Days["2026-09-16"])
 	assert.JSONEq(t, `{"listing_id":"53241775"}`, string(b.Meta))
 	assert.Nil(t, b.Guarantee, "null guarantee")
 	assert.True(t, b.InsertedAt.Zoneless)
@@ -252,9 +252,9 @@ func TestInquiryPayload(t *testing.T) {
 		MessageThreadID: "4d53d79c-4412-47a4-9381-2e0000b7d02d", LiveFeedEventID: "5e5adf3a-f368-4f5b-be26-e9196b36d1d0",
 		BookingDetails: &InquiryDetails{
 			Currency: "EUR", PropertyID: "528175ae-0078-418b-b7f6-7bff7e24b0ae", ListingID: "LISTING_ID",
-			RoomTypeID: "d49a2cb3-736c-4a0b-a001-9a166909bf26", Nights: 6,
+			RoomTypeID: "d49a2cb3-736c-4a0b-a001-9a166909bf26", Nights: lenient.Int{Value: 6},
 			CheckoutDate: date("2026-09-02"), CheckinDate: date("2026-08-27"),
-			NumberOfAdults: 2, GuestName: "Guest Name", NumberOfGuests: 2, PayoutAmount: "559.21",
+			NumberOfAdults: lenient.Int{Value: 2}, GuestName: "Guest Name", NumberOfGuests: lenient.Int{Value: 2}, PayoutAmount: lenient.Decimal{Value: "559.21"},
 			ListingName: "Listing Name", NonResponseAt: lenient.Time{Time: time.Date(2026, 8, 4, 13, 23, 11, 385e6, time.UTC)},
 		},
 	}
@@ -267,9 +267,9 @@ func TestReviewPayload(t *testing.T) {
 	t.Parallel()
 	p := parseSample(t, EventReview).Review
 	assert.Equal(t, lenient.String("8b5e56bf-515c-4981-8c2a-8d19f6073c23"), p.ID)
-	assert.Equal(t, lenient.Decimal("10.0"), p.OverallScore)
+	assert.Equal(t, lenient.Decimal{Value: "10.0"}, p.OverallScore)
 	require.Len(t, p.Scores, 6)
-	assert.Equal(t, ReviewScore{Category: "comfort", Score: "7.5"}, p.Scores[3])
+	assert.Equal(t, ReviewScore{Category: "comfort", Score: lenient.Decimal{Value: "7.5"}}, p.Scores[3])
 	assert.Len(t, p.OTAScores, 6)
 	assert.Empty(t, p.Content)
 	assert.Empty(t, p.Reply)
@@ -279,7 +279,7 @@ func TestReviewPayload(t *testing.T) {
 	assert.True(t, p.OTAInsertedAt.IsZero())
 
 	u := parseSample(t, EventUpdatedReview).Review
-	assert.True(t, bool(u.IsReplied))
+	assert.True(t, u.IsReplied.Value)
 	assert.NotEmpty(t, u.Reply)
 	assert.NotEmpty(t, u.Content)
 }
@@ -299,13 +299,13 @@ func TestSmallPayloads(t *testing.T) {
 	assert.Equal(t, ChannelRemovalWarningPayload{
 		LiveFeedEventID: "f3391b47-4a90-4b3e-a057-3a2b0e5bfa19", PropertyID: "716305c4-561a-4561-a187-7f5b8aeb5920",
 		ChannelID: "b2637a9c-2b8f-4b65-a05c-51830c21c0b4", ChannelName: "My Booking.com Channel", Channel: "BookingCom",
-		DaysLeft: 7, RemovalDate: date("2026-08-12"),
+		DaysLeft: lenient.Int{Value: 7}, RemovalDate: date("2026-08-12"),
 	}, *cw)
 
 	pw := parseSample(t, EventPropertyRemovalWarning).PropertyRemovalWarning
 	assert.Equal(t, PropertyRemovalWarningPayload{
 		LiveFeedEventID: "9d1f9262-3260-4f96-9b58-1a4e0e6e3c5d", PropertyID: "716305c4-561a-4561-a187-7f5b8aeb5920",
-		PropertyName: "Demo Hotel", DaysLeft: 30, RemovalDate: date("2026-09-04"),
+		PropertyName: "Demo Hotel", DaysLeft: lenient.Int{Value: 30}, RemovalDate: date("2026-09-04"),
 	}, *pw)
 
 	ta := parseSample(t, EventMessageThreadBookingAssigned).ThreadBookingAssigned

@@ -84,7 +84,7 @@ func TestReceiver_Receive_foreignVerifier(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Receive(nil, sample(t, EventARI))
 	require.ErrorIs(t, err, cause)
-	assert.Equal(t, "channex: verify: ip not allowed", err.Error())
+	assert.EqualValues(t, "channex: verify: ip not allowed", err.Error())
 
 	// Channex also allows Basic credentials in the webhook's headers.
 	basic, err := verify.NewBasic(verify.Credentials{User: "channex", Password: "pw"})

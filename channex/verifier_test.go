@@ -112,12 +112,12 @@ func TestVerifier_SignVerify(t *testing.T) {
 	// The header name is matched in any case, as HTTP requires.
 	v, err := NewVerifier("x-pmshooks-token", "first", "second")
 	require.NoError(t, err)
-	assert.Equal(t, "X-Pmshooks-Token", v.Header())
+	assert.EqualValues(t, "X-Pmshooks-Token", v.Header())
 	require.NoError(t, v.Verify(http.Header{"X-Pmshooks-Token": {"second"}}, nil))
 
 	h := http.Header{}
 	v.Sign(h, []byte("{}"))
-	assert.Equal(t, "first", h.Get("X-Pmshooks-Token"), "Sign uses the first token")
+	assert.EqualValues(t, "first", h.Get("X-Pmshooks-Token"), "Sign uses the first token")
 	require.NoError(t, v.Verify(h, []byte("{}")))
 
 	var _ verify.Verifier = v

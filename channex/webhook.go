@@ -176,12 +176,16 @@ type Webhook struct {
 	// message_thread_booking_assigned.
 	ThreadBookingAssigned *ThreadBookingAssignedPayload `json:"-"`
 
-	// PayloadError is set when the payload of an event whose shape Channex
-	// does not document (see the Event constants: booking_new and its two
-	// siblings, seen only in the field, and every "not documented" one)
-	// did not decode into the assumed type. The delivery is still valid:
-	// Payload holds the data and the typed field is nil. It wraps
-	// event.ErrMalformed and never quotes the body.
+	// PayloadError is set when the payload of a known event is not what its
+	// type holds: not of the JSON kind the type needs (the typed field is
+	// then nil), or with a nested part of the wrong JSON kind (that part is
+	// left zero, the rest decoded). The delivery is still valid: Payload
+	// holds the data as sent. Payloads of the shapes this package only
+	// assumes (see the Event constants: booking_new and its two siblings,
+	// seen only in the field, and every "not documented" one) are the
+	// likeliest to set it. It wraps event.ErrMalformed and never quotes the
+	// body. Scalar fields never set it: a value they cannot read is kept in
+	// its Unparsed field (see package lenient).
 	PayloadError error `json:"-"`
 
 	// Raw is the exact body of the delivery. It is the slice given to
@@ -203,18 +207,21 @@ func EventNames() []string {
 // Parse decodes one delivery body into a Webhook. It does not authenticate:
 // call it only on a body a Verifier accepted, or use a Receiver.
 //
-// Unknown keys are ignored; ids are read as text whether they arrive as
-// strings or numbers; timestamps may have fractional seconds or none, and a
-// zone or none; a payload that is absent or null (send_data false) is fine
-// for every event; an unknown event name parses with its payload kept raw;
-// a payload of an assumed shape that does not fit sets PayloadError.
-// Parse fails, with an error wrapping event.ErrMalformed, when the body is
-// not a JSON object, has no event name, or carries a payload of a
-// documented shape that does not decode. The error text never quotes the
-// body.
+// Only a body that is not Channex's envelope at all fails, with an error
+// wrapping event.ErrMalformed whose text never quotes the body: not JSON,
+// not a JSON object, or an event that is missing or not a non-empty JSON
+// string. Everything else decodes leniently so that an authentic delivery
+// is never lost over one field: unknown keys are ignored; ids are read as
+// text whether they arrive as strings or numbers; timestamps may have
+// fractional seconds or none, and a zone or none; a value a field cannot
+// read is kept in its Unparsed text; a payload that is absent or null
+// (send_data false) is fine for every event; an unknown event name parses
+// with its payload kept raw; a payload of the wrong shape sets PayloadError.
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
 	if err := json.Unmarshal(body, w); err != nil {
+		// Only event is a plain string; every other member is lenient or
+		// raw, so any error means the body is not the envelope.
 		return nil, malformed("envelope", err)
 	}
 	if w.Event == "" {
@@ -223,15 +230,13 @@ func Parse(body []byte) (*Webhook, error) {
 	if bytes.Equal(bytes.TrimSpace(w.Payload), []byte("null")) {
 		w.Payload = nil
 	}
-	if err := w.decodePayload(); err != nil {
-		return nil, err
-	}
+	w.PayloadError = w.decodePayload()
 	return w, nil
 }
 
-// decodePayload decodes w.Payload into the typed field of w.Event. A shape
-// Channex documents must decode; a shape this package only assumes (guessed
-// true) sets PayloadError instead of failing.
+// decodePayload decodes w.Payload into the typed field of w.Event. Its
+// error is the PayloadError of w; guessed marks the shapes this package only
+// assumes, so that the error says so.
 func (w *Webhook) decodePayload() error {
 	if w.Payload == nil {
 		return nil
@@ -284,22 +289,24 @@ func (w *Webhook) decodePayload() error {
 	default:
 		return nil
 	}
-	// A payload that is not an object (an array, a string) fails here with
-	// a *json.UnmarshalTypeError.
-	err := json.Unmarshal(w.Payload, dst)
-	switch {
-	case err == nil:
-		if c, ok := dst.(interface{ dropNulls() }); ok {
-			c.dropNulls()
-		}
-		set()
-		return nil
-	case guessed:
-		w.PayloadError = malformed(w.Event+" payload (shape assumed, not documented)", err)
-		return nil
-	default:
-		return malformed(w.Event+" payload", err)
+	what := w.Event + " payload"
+	if guessed {
+		what += " (shape assumed, not documented)"
 	}
+	if !isObject(w.Payload) {
+		return malformed(what+" is not a JSON object", nil)
+	}
+	// encoding/json skips a nested part of the wrong kind and decodes the
+	// rest: the payload is kept, and the error flags it.
+	err := json.Unmarshal(w.Payload, dst)
+	if c, ok := dst.(interface{ dropNulls() }); ok {
+		c.dropNulls()
+	}
+	set()
+	if err != nil {
+		return malformed(what, err)
+	}
+	return nil
 }
 
 // decodeARI decodes an ari payload: an array of records, or, leniently, a
@@ -307,12 +314,17 @@ func (w *Webhook) decodePayload() error {
 func (w *Webhook) decodeARI() error {
 	if isObject(w.Payload) {
 		var one ARIChange
-		if err := json.Unmarshal(w.Payload, &one); err != nil {
+		err := json.Unmarshal(w.Payload, &one)
+		w.ARI = []ARIChange{one}
+		if err != nil {
 			return malformed("ari payload", err)
 		}
-		w.ARI = []ARIChange{one}
 		return nil
 	}
+	if p := bytes.TrimSpace(w.Payload); len(p) == 0 || p[0] != '[' {
+		return malformed("ari payload is neither an array nor an object", nil)
+	}
+	// A record of the wrong kind is left zero; the others are decoded.
 	if err := json.Unmarshal(w.Payload, &w.ARI); err != nil {
 		return malformed("ari payload", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -181,16 +182,7 @@ func TestParse_malformed(t *testing.T) {
 		{"no event", `{"property_id":"p","payload":{}}`},
 		{"empty event", `{"event":"","property_id":"p"}`},
 		{"event not a string", `{"event":7}`},
-		{"ari payload a string", `{"event":"ari","payload":"secret guest data"}`},
-		{"ari record with a bad date", `{"event":"ari","payload":[{"date":"02/12/2021"}]}`},
-		{"ari availability not a number", `{"event":"ari","payload":[{"date":"2021-12-02","availability":"many"}]}`},
-		{"booking payload an array", `{"event":"booking","payload":["x"]}`},
-		{"message text an object", `{"event":"message","payload":{"message":{"text":"hi"}}}`},
-		{"inquiry dates wrong", `{"event":"inquiry","payload":{"booking_details":{"checkin_date":"soon"}}}`},
-		{"review score not a number", `{"event":"review","payload":{"scores":[{"category":"clean","score":"great"}]}}`},
-		{"non_acked amount not a decimal", `{"event":"non_acked_booking","payload":{"amount":"about 200"}}`},
-		{"warning days not a number", `{"event":"channel_removal_warning","payload":{"days_left":"a week"}}`},
-		{"reservation request bms an array", `{"event":"reservation_request","payload":{"bms":[1]}}`},
+		{"event an object", `{"event":{"name":"secret guest data"}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,10 +199,51 @@ func TestParse_malformed(t *testing.T) {
 	}
 }
 
+// TestParse_toleratesValues: values and payloads inside the envelope never
+// fail an authentic delivery; what cannot be read is kept, and flagged.
+func TestParse_toleratesValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		payloadErr bool
+	}{
+		{"ari payload a string", `{"event":"ari","payload":"secret guest data"}`, true},
+		{"ari record with a bad date", `{"event":"ari","payload":[{"date":"02/12/2021"}]}`, false},
+		{"ari availability not a number", `{"event":"ari","payload":[{"date":"2021-12-02","availability":"many"}]}`, false},
+		{"booking payload an array", `{"event":"booking","payload":["x"]}`, true},
+		{"message text an object", `{"event":"message","payload":{"message":{"text":"hi"}}}`, false},
+		{"inquiry dates wrong", `{"event":"inquiry","payload":{"booking_details":{"checkin_date":"soon"}}}`, false},
+		{"review score not a number", `{"event":"review","payload":{"scores":[{"category":"clean","score":"great"}]}}`, false},
+		{"non_acked amount not a decimal", `{"event":"non_acked_booking","payload":{"amount":"about 200"}}`, false},
+		{"warning days not a number", `{"event":"channel_removal_warning","payload":{"days_left":"a week"}}`, false},
+		{"reservation request bms an array", `{"event":"reservation_request","payload":{"bms":[1]}}`, true},
+		{"review scores an object", `{"event":"review","payload":{"scores":{"secret guest data":1}}}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse([]byte(tt.body))
+			require.NoError(t, err)
+			if !tt.payloadErr {
+				assert.NoError(t, w.PayloadError)
+				return
+			}
+			require.ErrorIs(t, w.PayloadError, event.ErrMalformed)
+			assert.NotContains(t, w.PayloadError.Error(), "secret guest data")
+		})
+	}
+}
+
 func TestParse_malformedKeepsCause(t *testing.T) {
 	t.Parallel()
-	_, err := Parse([]byte(`{"event":"ari","payload":[{"date":"2021-12-02","availability":"many"}]}`))
-	require.ErrorIs(t, err, lenient.ErrType)
+	w, err := Parse([]byte(`{"event":"ari","payload":[{"date":"2021-12-02","availability":"many"},{"date":[]},"x"]}`))
+	require.NoError(t, err)
+	require.Len(t, w.ARI, 3)
+	assert.Equal(t, &lenient.Int{Unparsed: "many"}, w.ARI[0].Availability)
+	assert.Equal(t, event.Date{Unparsed: "[]"}, w.ARI[1].Date)
+	var typ *json.UnmarshalTypeError
+	require.ErrorAs(t, w.PayloadError, &typ, "the record of the wrong kind is flagged")
+	assert.ErrorIs(t, w.PayloadError, event.ErrMalformed)
 
 	_, err = Parse([]byte(`{"event":`))
 	var syn *json.SyntaxError
@@ -237,11 +270,15 @@ func TestParse_assumedShapes(t *testing.T) {
 		assert.Empty(t, w.typedFields())
 		assert.JSONEq(t, `"guest name here"`, string(w.Payload))
 	}
-	// A documented shape fails the delivery instead.
+	// A documented shape of the wrong kind sets PayloadError too: the
+	// delivery is authentic, and rejecting it would lose it.
 	for _, name := range []string{EventBooking, EventNonAckedBooking, EventSyncError, EventReservationRequest,
 		EventReview, EventActivateChannel, EventMessageThreadBookingAssigned} {
-		_, err := Parse([]byte(`{"event":"` + name + `","payload":"x"}`))
-		require.ErrorIs(t, err, event.ErrMalformed, name)
+		w, err := Parse([]byte(`{"event":"` + name + `","payload":"x"}`))
+		require.NoError(t, err, name)
+		require.ErrorIs(t, w.PayloadError, event.ErrMalformed, name)
+		assert.NotContains(t, w.PayloadError.Error(), "shape assumed")
+		assert.Empty(t, w.typedFields())
 	}
 }
 
@@ -250,7 +287,7 @@ func TestParse_unknownEvent(t *testing.T) {
 	body := []byte(`{"event":"booking_request_expired","payload":{"booking_id":"b"},"property_id":"p"}`)
 	w, err := Parse(body)
 	require.NoError(t, err)
-	assert.Equal(t, "booking_request_expired", w.Event)
+	assert.EqualValues(t, "booking_request_expired", w.Event)
 	assert.JSONEq(t, `{"booking_id":"b"}`, string(w.Payload))
 	assert.Empty(t, w.typedFields())
 	assert.NoError(t, w.PayloadError)
@@ -271,9 +308,35 @@ func TestParseError_unwrap(t *testing.T) {
 	t.Parallel()
 	err := malformed("x", nil)
 	assert.ErrorIs(t, err, event.ErrMalformed)
-	assert.Equal(t, "channex: parse: x: event: malformed delivery", err.Error())
+	assert.EqualValues(t, "channex: parse: x: event: malformed delivery", err.Error())
 	cause := errors.New("boom")
 	err = malformed("y", cause)
 	assert.ErrorIs(t, err, cause)
-	assert.Equal(t, "channex: parse: y: does not decode: event: malformed delivery", err.Error())
+	assert.EqualValues(t, "channex: parse: y: does not decode: event: malformed delivery", err.Error())
+}
+
+// TestParse_garbageValues replaces every scalar value of every sample and
+// fixture, in turn, by a value of every other JSON kind: Parse never fails,
+// and the event keeps its name and type. Exempt is the envelope's event
+// name, whose change makes another delivery.
+func TestParse_garbageValues(t *testing.T) {
+	t.Parallel()
+	for _, d := range deliveries(t) {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse(d.body)
+			require.NoError(t, err)
+			want := normalize(w, event.RecordCreated)
+			for _, m := range testutil.Mutations(t, d.body) {
+				if m.Depth == 1 && m.Key == "event" {
+					continue
+				}
+				w, err := Parse(m.Body)
+				require.NoError(t, err, "%s = %s", m.Path, m.Value)
+				got := normalize(w, event.RecordCreated)
+				require.Equal(t, want.Name(), got.Name(), "%s = %s", m.Path, m.Value)
+				require.Equal(t, want.Type(), got.Type(), "%s = %s", m.Path, m.Value)
+			}
+		})
+	}
 }

@@ -80,14 +80,14 @@ func subscriptionOf(r resource[subscriptionAttributes]) Subscription {
 		ID:             string(r.ID),
 		PropertyID:     r.Relationships["property"].id(),
 		OrganizationID: r.Relationships["organization"].id(),
-		IsGlobal:       bool(a.IsGlobal),
+		IsGlobal:       a.IsGlobal.Value,
 		CallbackURL:    a.CallbackURL,
 		EventMask:      a.EventMask,
 		Headers:        a.Headers,
 		RequestParams:  a.RequestParams,
-		IsActive:       bool(a.IsActive),
-		SendData:       bool(a.SendData),
-		Protected:      bool(a.Protected),
+		IsActive:       a.IsActive.Value,
+		SendData:       a.SendData.Value,
+		Protected:      a.Protected.Value,
 	}
 	if s.ID == "" {
 		s.ID = string(a.ID)

@@ -95,7 +95,7 @@ func TestWebhooksService_GetUpdateDelete(t *testing.T) {
 	sub.IsActive = false
 	updated, err := c.Webhooks.Update(ctx, sub.ID, *sub)
 	require.NoError(t, err)
-	assert.Equal(t, "https://e.x/v2", updated.CallbackURL)
+	assert.EqualValues(t, "https://e.x/v2", updated.CallbackURL)
 	assert.False(t, updated.IsActive)
 	assert.True(t, updated.SendData, "every field was sent back")
 	assert.JSONEq(t, `{"webhook":{"property_id":"`+testProperty+`","callback_url":"https://e.x/v2","event_mask":"*","request_params":{},"headers":{},"is_active":false,"send_data":true,"protected":false,"is_global":false}}`,
@@ -172,7 +172,7 @@ func TestWebhooksService_List(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Pagination{Page: 2, Limit: 3, Total: 7}, *page)
 	require.Len(t, subs, 3)
-	assert.Equal(t, "https://e.x/3", subs[0].CallbackURL)
+	assert.EqualValues(t, "https://e.x/3", subs[0].CallbackURL)
 
 	subs, page, err = c.Webhooks.List(ctx, nil)
 	require.NoError(t, err)
@@ -217,8 +217,8 @@ func TestWebhooksService_All(t *testing.T) {
 		urls = append(urls, sub.CallbackURL)
 	}
 	require.Len(t, urls, 205)
-	assert.Equal(t, "https://e.x/0", urls[0])
-	assert.Equal(t, "https://e.x/204", urls[204])
+	assert.EqualValues(t, "https://e.x/0", urls[0])
+	assert.EqualValues(t, "https://e.x/204", urls[204])
 	assert.Equal(t, 3, fake.Requests(http.MethodGet, "/webhooks"), "pages of 100")
 
 	n := 0

@@ -320,8 +320,8 @@ type responseEnvelope struct {
 
 func (e *responseEnvelope) page() Page {
 	return Page{
-		Limit: int(e.Limit), Offset: int(e.Offset), Count: int(e.Count),
-		Page: int(e.Page), TotalPages: int(e.TotalPages),
+		Limit: e.Limit.Int(), Offset: e.Offset.Int(), Count: e.Count.Int(),
+		Page: e.Page.Int(), TotalPages: e.TotalPages.Int(),
 	}
 }
 

@@ -41,7 +41,13 @@
 //
 // Hostaway is loose about JSON types, and decoding follows: ids as numbers
 // or strings, flags as 0/1, "1" or true, amounts as numbers or strings (kept
-// as exact decimal text), null anywhere. Timestamps ("2025-10-25 15:30:19")
+// as exact decimal text), null anywhere. Hostaway never retries a 4xx, so an
+// authentic delivery is only rejected (400) when its body is not the
+// envelope at all (see Parse). A value no field can read, such as
+// "departureDate": "forged", is kept in the field's Unparsed text and
+// flagged (event.Date.IsUnparsed, lenient.Int.IsUnparsed, ...), and data of
+// the wrong shape sets Webhook.DataError; the normalized Booking carries an
+// unparsed date as it is and invents none. Timestamps ("2025-10-25 15:30:19")
 // carry no zone; the payloads keep them as zoneless clock readings
 // (lenient.Time), and the normalized Event places them in UTC, as Hostaway
 // documents, or in the zone given by WithLocation.

@@ -85,7 +85,7 @@ var channelNames = map[int64]string{
 func channelOf(name lenient.String, id lenient.Int) event.Channel {
 	n := strings.TrimSpace(string(name))
 	if n == "" {
-		n = channelNames[int64(id)]
+		n = channelNames[id.Value]
 	}
 	return event.NormalizeChannel(n)
 }
@@ -169,17 +169,17 @@ func bookingOf(r *Reservation, loc *time.Location) event.Booking {
 			Email: strings.TrimSpace(string(r.GuestEmail)),
 			Phone: strings.TrimSpace(string(r.Phone)),
 		},
-		Adults:    int(r.Adults),
-		Children:  int(r.Children),
+		Adults:    r.Adults.Int(),
+		Children:  r.Children.Int(),
 		Channel:   channelOf(r.ChannelName, r.ChannelID),
 		UpdatedAt: instant(loc, r.UpdatedOn),
 	}
 	if b.ID == "" {
 		b.ID = strings.TrimSpace(string(r.HostawayReservationID))
 	}
-	if !r.TotalPrice.IsZero() {
+	if r.TotalPrice.Value != "" { // an unparsed amount is no Money
 		b.Total = event.Money{
-			Amount:   r.TotalPrice.String(),
+			Amount:   r.TotalPrice.Value,
 			Currency: strings.ToUpper(strings.TrimSpace(string(r.Currency))),
 		}
 	}
@@ -204,7 +204,7 @@ func messageOf(m *ConversationMessage, loc *time.Location) event.Message {
 		BookingID:      idText(m.ReservationID),
 		PropertyID:     idText(m.ListingMapID),
 		Body:           string(m.Body),
-		Incoming:       bool(m.IsIncoming),
+		Incoming:       m.IsIncoming.Value,
 		SentAt:         instant(loc, m.SentToChannelDate, m.SentChannelDate, m.Date, m.InsertedOn),
 	}
 }
@@ -236,21 +236,24 @@ func subjectOf(w *Webhook) event.Subject {
 	return s
 }
 
-// idText returns a Hostaway integer id as text, "" for 0 (absent or null).
+// idText returns a Hostaway integer id as text, "" for 0 (absent or null)
+// and for an id that is no integer (kept in the payload's Unparsed text):
+// an id is not made up from whatever was sent.
 func idText(id lenient.Int) string {
-	if id == 0 {
+	if id.Value == 0 {
 		return ""
 	}
-	return strconv.FormatInt(int64(id), 10)
+	return strconv.FormatInt(id.Value, 10)
 }
 
-// instant returns the first non-zero timestamp of ts as a time.Time: a zoned
-// one as it is, a zoneless clock reading placed in loc. It returns the zero
-// time.Time when all are zero.
+// instant returns the first timestamp of ts as a time.Time: a zoned one as
+// it is, a zoneless clock reading placed in loc. Zero and unparsed ones are
+// skipped: no time is invented. It returns the zero time.Time when none is
+// left.
 func instant(loc *time.Location, ts ...lenient.Time) time.Time {
 	for _, t := range ts {
 		switch {
-		case t.IsZero():
+		case t.Time.IsZero():
 		case t.Zoneless:
 			return t.In(loc)
 		default:

@@ -135,7 +135,7 @@ func TestChannelOf(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		id   lenient.Int
+		id   int64
 		want event.Channel
 	}{
 		// Every documented channel id, without a channelName.
@@ -170,16 +170,16 @@ func TestChannelOf(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.name, tt.id), func(t *testing.T) {
 			t.Parallel()
-			assert.Equal(t, tt.want, channelOf(lenient.String(tt.name), tt.id))
+			assert.Equal(t, tt.want, channelOf(lenient.String(tt.name), lenient.Int{Value: tt.id}))
 		})
 	}
 	for id := range channelNames {
 		assert.True(t, slices.ContainsFunc(tests, func(tt struct {
 			name string
-			id   lenient.Int
+			id   int64
 			want event.Channel
 		}) bool {
-			return tt.name == "" && int64(tt.id) == id
+			return tt.name == "" && tt.id == id
 		}), "channel %d has no row", id)
 	}
 }

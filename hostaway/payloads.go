@@ -10,8 +10,10 @@ import (
 // The payload types below follow Hostaway's API reference field for field,
 // with Hostaway's names in the json tags. Hostaway is loose about JSON types
 // (ids as numbers or strings, flags as 0/1, "1" or true, amounts as numbers),
-// so fields use the lenient types: such drift never fails a delivery. Every
-// field may be null or absent, which leaves it zero. Fields whose type the
+// so fields use the lenient types: such drift never fails a delivery, and a
+// value a field cannot read at all (the text "forged" where a date belongs)
+// is kept in the field's Unparsed text rather than failing it. Every field
+// may be null or absent, which leaves it zero. Fields whose type the
 // reference does not give (always null in its examples) are kept as
 // json.RawMessage. Timestamps are "YYYY-MM-DD HH:MM:SS" without a zone: they
 // decode as Zoneless lenient.Time clock readings, which Hostaway documents as
@@ -19,8 +21,17 @@ import (
 
 // ReservationStatus is the status of a Hostaway reservation, such as
 // StatusNew. It is an open set: Hostaway may add statuses, which decode as
-// they are and normalize to event.StatusUnknown.
+// they are and normalize to event.StatusUnknown. Any JSON value decodes, as
+// a lenient.String does: a number keeps its text, an object its raw JSON.
 type ReservationStatus string
+
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
+func (s *ReservationStatus) UnmarshalJSON(b []byte) error {
+	var v lenient.String
+	_ = v.UnmarshalJSON(b) // never fails
+	*s = ReservationStatus(v)
+	return nil
+}
 
 // The reservation statuses of Hostaway's reference
 // (https://api.hostaway.com/documentation#reservation-statuses).

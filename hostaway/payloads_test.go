@@ -37,17 +37,17 @@ func sample(t testing.TB, name string) []byte {
 // is the reference's reservation object with every documented field.
 func wantSampleReservation() *Reservation {
 	return &Reservation{
-		ID:                            13,
-		ListingMapID:                  40160,
+		ID:                            lenient.Int{Value: 13},
+		ListingMapID:                  lenient.Int{Value: 40160},
 		ListingName:                   "Sunny loft near Zilker Park",
-		ChannelID:                     2001,
+		ChannelID:                     lenient.Int{Value: 2001},
 		Source:                        "homeawayApi",
 		ChannelName:                   "airbnb",
 		ReservationID:                 "10450-40160-thread313906227-9586017324",
 		HostawayReservationID:         "13",
 		ChannelReservationID:          "10450-40160-thread313906227-9586017324",
-		AssigneeUserID:                1,
-		IsProcessed:                   true,
+		AssigneeUserID:                lenient.Int{Value: 1},
+		IsProcessed:                   lenient.Bool{Value: true},
 		ReservationDate:               clock(2017, 6, 10, 10, 41, 10),
 		GuestName:                     "Andrew Peterson",
 		GuestFirstName:                "Andrew",
@@ -59,23 +59,23 @@ func wantSampleReservation() *Reservation {
 		GuestCountry:                  "US",
 		GuestEmail:                    "mail@test.com",
 		GuestPicture:                  "https://a0.muscache.com/im/pictures/3c4d82ed-196d-493a-a43b-07fcc70d5ccd.jpg?aki_policy=profile_small",
-		GuestRecommendations:          5,
-		GuestTrips:                    10,
+		GuestRecommendations:          lenient.Int{Value: 5},
+		GuestTrips:                    lenient.Int{Value: 10},
 		GuestWork:                     "The company name",
-		IsGuestIdentityVerified:       true,
-		IsGuestVerifiedByEmail:        true,
-		IsGuestVerifiedByWorkEmail:    true,
-		IsGuestVerifiedByFacebook:     true,
-		IsGuestVerifiedByGovernmentID: true,
-		IsGuestVerifiedByPhone:        true,
-		IsGuestVerifiedByReviews:      true,
-		NumberOfGuests:                1,
-		Adults:                        1,
+		IsGuestIdentityVerified:       lenient.Bool{Value: true},
+		IsGuestVerifiedByEmail:        lenient.Bool{Value: true},
+		IsGuestVerifiedByWorkEmail:    lenient.Bool{Value: true},
+		IsGuestVerifiedByFacebook:     lenient.Bool{Value: true},
+		IsGuestVerifiedByGovernmentID: lenient.Bool{Value: true},
+		IsGuestVerifiedByPhone:        lenient.Bool{Value: true},
+		IsGuestVerifiedByReviews:      lenient.Bool{Value: true},
+		NumberOfGuests:                lenient.Int{Value: 1},
+		Adults:                        lenient.Int{Value: 1},
 		ArrivalDate:                   date(2017, 7, 15),
 		DepartureDate:                 date(2017, 7, 16),
-		Nights:                        1,
+		Nights:                        lenient.Int{Value: 1},
 		Phone:                         "+75125551212",
-		TotalPrice:                    "267",
+		TotalPrice:                    lenient.Decimal{Value: "267"},
 		Currency:                      "USD",
 		Status:                        StatusNew,
 		DoorCode:                      "12345",
@@ -83,36 +83,36 @@ func wantSampleReservation() *Reservation {
 		DoorCodeInstruction:           "instruction",
 		ConfirmationCode:              "HMP2KQ4B44",
 
-		AirbnbExpectedPayoutAmount:            "111.12",
-		AirbnbListingBasePrice:                "110",
-		AirbnbListingCancellationHostFee:      "12.02",
-		AirbnbListingCancellationPayout:       "122",
-		AirbnbListingCleaningFee:              "1",
-		AirbnbListingHostFee:                  "43",
-		AirbnbListingSecurityPrice:            "12",
-		AirbnbOccupancyTaxAmountPaidToHost:    "332",
-		AirbnbTotalPaidAmount:                 "12",
-		AirbnbTransientOccupancyTaxPaidAmount: "0",
+		AirbnbExpectedPayoutAmount:            lenient.Decimal{Value: "111.12"},
+		AirbnbListingBasePrice:                lenient.Decimal{Value: "110"},
+		AirbnbListingCancellationHostFee:      lenient.Decimal{Value: "12.02"},
+		AirbnbListingCancellationPayout:       lenient.Decimal{Value: "122"},
+		AirbnbListingCleaningFee:              lenient.Decimal{Value: "1"},
+		AirbnbListingHostFee:                  lenient.Decimal{Value: "43"},
+		AirbnbListingSecurityPrice:            lenient.Decimal{Value: "12"},
+		AirbnbOccupancyTaxAmountPaidToHost:    lenient.Decimal{Value: "332"},
+		AirbnbTotalPaidAmount:                 lenient.Decimal{Value: "12"},
+		AirbnbTransientOccupancyTaxPaidAmount: lenient.Decimal{Value: "0"},
 		AirbnbCancellationPolicy:              "moderate",
 
 		RentalAgreementFileURL: "https://a0.muscache.com/im/pictures/3c4d82ed-196d-493a-a43b-07fcc70d5ccd.pdf",
 		ReservationAgreement:   "signed",
-		RemainingBalance:       "4563.54",
+		RemainingBalance:       lenient.Decimal{Value: "4563.54"},
 		InsuranceStatus:        "insured",
 		ClaimStatus:            "claim_started",
-		InsurancePolicyID:      6,
-		CancellationPolicyID:   9,
+		InsurancePolicyID:      lenient.Int{Value: 6},
+		CancellationPolicyID:   lenient.Int{Value: 9},
 		CancellationPolicy:     "moderate",
 		CancellationPolicyDetails: &CancellationPolicyDetails{
 			Name:                "Moderate",
-			ChannelID:           2001,
+			ChannelID:           lenient.Int{Value: 2001},
 			ChannelSpecificCode: "moderate",
-			LongTerm:            false,
+			LongTerm:            lenient.Bool{Value: false},
 			CancellationPolicyItem: []CancellationPolicyItem{{
-				RefundAmount: "100",
+				RefundAmount: lenient.Decimal{Value: "100"},
 				RefundType:   "percentage",
 				RefundField:  "totalPrice",
-				TimeDelta:    -1209600,
+				TimeDelta:    lenient.Int{Value: -1209600},
 				Event:        "arrival",
 			}},
 		},
@@ -121,22 +121,22 @@ func wantSampleReservation() *Reservation {
 			Remarks:        "Late check-in, please.",
 			GeniusFreebies: []GeniusFreebie{{Code: "GF_8", Text: "Free WiFi"}},
 		},
-		BookingcomIsGeniusMember:   true,
+		BookingcomIsGeniusMember:   lenient.Bool{Value: true},
 		BookingcomBookerName:       "Marco Rossi",
 		BookingcomBookerCompany:    "Acme Travel Agency",
 		BookingcomNoShowReportedAt: clock(2026, 7, 3, 14, 22, 7),
 		CustomFieldValues: []CustomFieldValue{
-			{CustomFieldID: 167, Value: "Custom field value one"},
-			{CustomFieldID: 243, Value: "Custom field value two"},
+			{CustomFieldID: lenient.Int{Value: 167}, Value: "Custom field value one"},
+			{CustomFieldID: lenient.Int{Value: 243}, Value: "Custom field value two"},
 		},
 		FinanceField: []FinanceField{
 			{
-				ID: 1, Units: 1, Type: "fee", Name: "checkinFee", Title: "Checkin fee", Value: "1000",
-				IsIncludedInTotalPrice: true, IsOverriddenByUser: true, Total: "69",
+				ID: lenient.Int{Value: 1}, Units: lenient.Int{Value: 1}, Type: "fee", Name: "checkinFee", Title: "Checkin fee", Value: lenient.Decimal{Value: "1000"},
+				IsIncludedInTotalPrice: lenient.Bool{Value: true}, IsOverriddenByUser: lenient.Bool{Value: true}, Total: lenient.Decimal{Value: "69"},
 			},
 			{
-				ID: 2, Units: 1, Type: "price", Name: "totalPriceFromChannel", Title: "Total price from channel", Value: "1000",
-				IsIncludedInTotalPrice: true, IsOverriddenByUser: true, Total: "42",
+				ID: lenient.Int{Value: 2}, Units: lenient.Int{Value: 1}, Type: "price", Name: "totalPriceFromChannel", Title: "Total price from channel", Value: lenient.Decimal{Value: "1000"},
+				IsIncludedInTotalPrice: lenient.Bool{Value: true}, IsOverriddenByUser: lenient.Bool{Value: true}, Total: lenient.Decimal{Value: "42"},
 			},
 		},
 		PaymentStatus:    "Unpaid",
@@ -148,25 +148,25 @@ func wantSampleReservation() *Reservation {
 
 func wantSampleMessage() *ConversationMessage {
 	return &ConversationMessage{
-		ID:                     326,
-		AccountID:              10450,
-		ListingMapID:           40160,
-		ReservationID:          13,
-		ChannelID:              2001,
-		ConversationID:         1406,
+		ID:                     lenient.Int{Value: 326},
+		AccountID:              lenient.Int{Value: 10450},
+		ListingMapID:           lenient.Int{Value: 40160},
+		ReservationID:          lenient.Int{Value: 13},
+		ChannelID:              lenient.Int{Value: 2001},
+		ConversationID:         lenient.Int{Value: 1406},
 		ChannelThreadMessageID: "9586017324-412",
 		Body:                   "Hi! Is early check-in at 1pm possible?",
 		CommunicationType:      "channel",
 		Status:                 "sent",
-		IsIncoming:             true,
+		IsIncoming:             lenient.Bool{Value: true},
 		Hash:                   "299855b5f40bd4e65fd83e5382a571e2",
 		ListingTimeZoneName:    "America/Chicago",
 		MessageSource:          "airbnbOfficial",
 		Date:                   clock(2018, 7, 16, 10, 12, 52),
 		Attachments: []Attachment{{
-			ID: 6, AccountID: 10450, ReservationID: 13, ConversationMessageID: 326,
+			ID: lenient.Int{Value: 6}, AccountID: lenient.Int{Value: 10450}, ReservationID: lenient.Int{Value: 13}, ConversationMessageID: lenient.Int{Value: 326},
 			Name: "download.jpeg", URL: "https://www.image.com/img.jpeg", Extension: "jpeg",
-			MimeType: "image/jpeg", IsPublic: true,
+			MimeType: "image/jpeg", IsPublic: lenient.Bool{Value: true},
 		}},
 		InsertedOn: clock(2018, 7, 16, 10, 12, 52),
 		UpdatedOn:  clock(2018, 7, 16, 10, 12, 52),
@@ -289,28 +289,28 @@ func TestParse_looseTypes(t *testing.T) {
 	r := w.Reservation
 	require.NotNil(t, r)
 	assert.Equal(t, "37874", w.AccountID, "accountId as a string")
-	assert.Equal(t, lenient.Int(51000002), r.ID, "id as a string")
-	assert.Equal(t, lenient.Int(2000), r.ChannelID)
+	assert.Equal(t, lenient.Int{Value: 51000002}, r.ID, "id as a string")
+	assert.Equal(t, lenient.Int{Value: 2000}, r.ChannelID)
 	assert.Equal(t, lenient.String("1089253764"), r.ReservationID, "text field as a number")
 	assert.Equal(t, lenient.String("78705"), r.GuestZipCode)
 	assert.Equal(t, lenient.String("5125551212"), r.Phone)
 	assert.Equal(t, lenient.String("4821"), r.DoorCode)
-	assert.True(t, bool(r.IsProcessed), `"1"`)
-	assert.True(t, bool(r.IsInitial), "true")
-	assert.False(t, bool(r.IsManuallyChecked), `"0"`)
-	assert.False(t, bool(r.HasPullError), "null")
-	assert.True(t, bool(r.IsPaid), `"true"`)
-	assert.True(t, bool(r.BookingcomIsGeniusMember))
+	assert.True(t, r.IsProcessed.Value, `"1"`)
+	assert.True(t, r.IsInitial.Value, "true")
+	assert.False(t, r.IsManuallyChecked.Value, `"0"`)
+	assert.False(t, r.HasPullError.Value, "null")
+	assert.True(t, r.IsPaid.Value, `"true"`)
+	assert.True(t, r.BookingcomIsGeniusMember.Value)
 	assert.True(t, r.PendingExpireDate.IsZero(), `""`)
 	assert.True(t, r.PreviousArrivalDate.IsZero(), `""`)
-	assert.Equal(t, lenient.Int(15), r.CheckInTime, `"15"`)
-	assert.Equal(t, lenient.Int(11), r.CheckOutTime, "11.0")
-	assert.Equal(t, lenient.Int(2), r.Adults)
-	assert.Equal(t, lenient.Decimal("1234.50"), r.TotalPrice, "exact text of a string amount")
-	assert.Equal(t, lenient.Decimal("120.00"), r.CleaningFee, "exact text of a number amount")
-	assert.Equal(t, lenient.Decimal("0.00"), r.TaxAmount)
-	assert.Equal(t, []CustomFieldValue{{CustomFieldID: 167, Value: "42"}}, r.CustomFieldValues)
-	assert.Equal(t, []FinanceField{{ID: 3, Units: 2, Value: "50.5", Total: "101.00", IsIncludedInTotalPrice: true}}, r.FinanceField)
+	assert.Equal(t, lenient.Int{Value: 15}, r.CheckInTime, `"15"`)
+	assert.Equal(t, lenient.Int{Value: 11}, r.CheckOutTime, "11.0")
+	assert.Equal(t, lenient.Int{Value: 2}, r.Adults)
+	assert.Equal(t, lenient.Decimal{Value: "1234.50"}, r.TotalPrice, "exact text of a string amount")
+	assert.Equal(t, lenient.Decimal{Value: "120.00"}, r.CleaningFee, "exact text of a number amount")
+	assert.Equal(t, lenient.Decimal{Value: "0.00"}, r.TaxAmount)
+	assert.Equal(t, []CustomFieldValue{{CustomFieldID: lenient.Int{Value: 167}, Value: "42"}}, r.CustomFieldValues)
+	assert.Equal(t, []FinanceField{{ID: lenient.Int{Value: 3}, Units: lenient.Int{Value: 2}, Value: lenient.Decimal{Value: "50.5"}, Total: lenient.Decimal{Value: "101.00"}, IsIncludedInTotalPrice: lenient.Bool{Value: true}}}, r.FinanceField)
 	assert.Nil(t, r.CancellationPolicyDetails)
 	assert.Nil(t, r.BookingcomSpecialRequests)
 	assert.Equal(t, clock(2025, 7, 2, 10, 15, 0), r.UpdatedOn)

@@ -72,7 +72,7 @@ func TestReceiver_Receive(t *testing.T) {
 	require.NoError(t, err)
 
 	good := sample(t, EventReservationUpdated)
-	bad := []byte(`{"event":"reservation.updated","data":{"arrivalDate":"soon"}}`)
+	bad := []byte(`{"event":{"name":"reservation.updated"},"data":{}}`) // not the envelope
 	tests := []struct {
 		name      string
 		h         http.Header
@@ -223,7 +223,8 @@ func TestReceiver_httpHandler(t *testing.T) {
 	assert.Equal(t, []event.Type{event.MessageReceived, event.BookingCreated, event.BookingUpdated}, got)
 
 	assert.Equal(t, http.StatusUnauthorized, post(sample(t, EventReservationCreated), nil))
-	assert.Equal(t, http.StatusBadRequest, post([]byte(`{"event":"reservation.created","data":[]}`), v))
+	assert.Equal(t, http.StatusBadRequest, post([]byte(`[{"event":"reservation.created"}]`), v), "not the envelope")
+	assert.Equal(t, http.StatusOK, post([]byte(`{"event":"reservation.created","data":[]}`), v), "data of the wrong kind is flagged, not rejected")
 	assert.Equal(t, http.StatusOK, post(testutil.Fixture(t, "unknown.event.json"), v), "unknown events are acknowledged")
 }
 

@@ -66,6 +66,15 @@ type Webhook struct {
 	// Message is the decoded Data of message.received; nil otherwise, and
 	// when the delivery has no data.
 	Message *ConversationMessage
+	// DataError is set when the Data of a known event is not what its type
+	// holds: not a JSON object (Reservation or Message is then nil), or an
+	// object with a nested part of the wrong JSON kind (such as a string
+	// where cancellationPolicyDetails belongs; that part is left zero and
+	// the rest decoded). The delivery is not rejected for it: Data keeps
+	// everything as sent. It wraps event.ErrMalformed and names the field,
+	// never a value. Scalar fields never set it: a value they cannot read
+	// is kept in its Unparsed field (see package lenient).
+	DataError error
 
 	// Raw is the exact body as received. It is not a copy: do not modify it.
 	Raw []byte `json:"-"`
@@ -89,10 +98,11 @@ func (w *Webhook) IsTest() bool {
 	return len(w.Data) > 0 && w.Data[0] == '"'
 }
 
-// envelope is the wire form of a delivery.
+// envelope is the wire form of a delivery. Object and Event name the
+// delivery, so they are kept raw and must be JSON strings (see Parse).
 type envelope struct {
-	Object    lenient.String  `json:"object"`
-	Event     lenient.String  `json:"event"`
+	Object    json.RawMessage `json:"object"`
+	Event     json.RawMessage `json:"event"`
 	AccountID lenient.String  `json:"accountId"`
 	Data      json.RawMessage `json:"data"`
 	Payload   json.RawMessage `json:"payload"` // decoded only when data is absent
@@ -101,20 +111,32 @@ type envelope struct {
 // Parse decodes one delivery body into a Webhook. It does not authenticate
 // the delivery (see Receiver).
 //
-// The body must be a JSON object with an event name, an object kind or a
-// string data (a test delivery); the data of the known events must be an
-// object that decodes into their types.
-// Anything else fails with an error wrapping event.ErrMalformed, whose text
-// never quotes the body. Unknown events parse with Data kept raw. Parse keeps
-// body as w.Raw without copying it.
+// Only a body that is not Hostaway's envelope at all fails, with an error
+// wrapping event.ErrMalformed whose text never quotes the body: a body that
+// is not JSON, is not a JSON object, has an "event" or "object" that is not
+// a JSON string, or has neither an event, an object kind nor string data (a
+// test delivery). Everything inside the envelope is decoded leniently, so
+// that an authentic delivery is never lost over one field: a value a field
+// cannot read (such as "departureDate": "forged") is kept in that field's
+// Unparsed text, and data of the wrong shape sets DataError (see Webhook).
+// Unknown events parse with Data kept raw. Parse keeps body as w.Raw
+// without copying it.
 func Parse(body []byte) (*Webhook, error) {
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, malformed("envelope", err)
 	}
+	object, err := name(env.Object)
+	if err != nil {
+		return nil, fmt.Errorf("hostaway: parse envelope: %w: object is not a JSON string", event.ErrMalformed)
+	}
+	evt, err := name(env.Event)
+	if err != nil {
+		return nil, fmt.Errorf("hostaway: parse envelope: %w: event is not a JSON string", event.ErrMalformed)
+	}
 	w := &Webhook{
-		Object:    string(env.Object),
-		Event:     string(env.Event),
+		Object:    object,
+		Event:     evt,
 		AccountID: string(env.AccountID),
 		Data:      trimNull(env.Data),
 		Raw:       body,
@@ -139,14 +161,14 @@ func Parse(body []byte) (*Webhook, error) {
 	}
 	switch w.Event {
 	case EventReservationCreated, EventReservationUpdated:
-		w.Reservation = new(Reservation)
-		if err := decodeData(w.Data, w.Reservation); err != nil {
-			return nil, malformed(w.Event, err)
+		r := new(Reservation)
+		if w.DataError = decodeData(w.Event, w.Data, r); w.DataError == nil || data(w.Data) {
+			w.Reservation = r
 		}
 	case EventMessageReceived:
-		w.Message = new(ConversationMessage)
-		if err := decodeData(w.Data, w.Message); err != nil {
-			return nil, malformed(w.Event, err)
+		m := new(ConversationMessage)
+		if w.DataError = decodeData(w.Event, w.Data, m); w.DataError == nil || data(w.Data) {
+			w.Message = m
 		}
 	}
 	return w, nil
@@ -155,13 +177,38 @@ func Parse(body []byte) (*Webhook, error) {
 // errNotObject is decodeData's error for data that is not a JSON object.
 var errNotObject = errors.New("data is not a JSON object")
 
-// decodeData decodes a data object into v.
-func decodeData(data json.RawMessage, v any) error {
-	if data[0] != '{' {
-		return errNotObject
+// data reports whether raw is a JSON object.
+func data(raw json.RawMessage) bool { return len(raw) > 0 && raw[0] == '{' }
+
+// decodeData decodes a data object into v. It returns nil, or the DataError
+// of the delivery: the data is not an object, or a nested part has the wrong
+// JSON kind (encoding/json then skips that part and decodes the rest).
+func decodeData(name string, raw json.RawMessage, v any) error {
+	if !data(raw) {
+		return malformed(name, errNotObject)
 	}
-	return json.Unmarshal(data, v)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return malformed(name, err)
+	}
+	return nil
 }
+
+// name returns the text of an envelope's naming field: "" when absent or
+// null, an error when it is not a JSON string.
+func name(raw json.RawMessage) (string, error) {
+	raw = trimNull(raw)
+	if raw == nil {
+		return "", nil
+	}
+	var s string
+	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", errNotString
+	}
+	return s, nil
+}
+
+// errNotString is name's error.
+var errNotString = errors.New("not a JSON string")
 
 // trimNull returns raw with surrounding white space removed, or nil when it is
 // empty or the JSON null.
@@ -196,8 +243,6 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("field %q cannot hold a JSON %s", typeErr.Field, typeErr.Value)
 	case errors.Is(err, errNotObject):
 		return err.Error()
-	case errors.Is(err, lenient.ErrType), errors.Is(err, event.ErrInvalidDate):
-		return "a field holds a value of the wrong kind"
 	}
 	return "invalid JSON"
 }

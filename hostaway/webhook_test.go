@@ -2,7 +2,9 @@ package hostaway
 
 import (
 	"encoding/json"
+	"net/http"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +13,8 @@ import (
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/internal/testutil"
+	"github.com/pmshooks/pmshooks/lenient"
+	"github.com/pmshooks/pmshooks/verify"
 )
 
 func TestParse(t *testing.T) {
@@ -74,32 +78,28 @@ func TestParse_dataKeptRaw(t *testing.T) {
 	nested, err := Parse(testutil.Fixture(t, "reservation.updated.payload-data.json"))
 	require.NoError(t, err)
 	require.NotNil(t, nested.Reservation)
-	assert.EqualValues(t, 49264388, nested.Reservation.ID)
+	assert.Equal(t, lenient.Int{Value: 49264388}, nested.Reservation.ID)
 	var data map[string]any
 	require.NoError(t, json.Unmarshal(nested.Data, &data))
 	assert.Equal(t, "airbnbOfficial", data["channelName"])
 }
 
+// TestParse_malformed: only a body that is not Hostaway's envelope at all
+// fails.
 func TestParse_malformed(t *testing.T) {
 	t.Parallel()
 	const secretish = "GUEST-PHONE-5551212"
 	tests := map[string]string{
-		"empty":                  ``,
-		"not JSON":               `not json at all`,
-		"truncated":              `{"event":"reservation.created","data":{"id":1`,
-		"array":                  `[{"event":"reservation.created"}]`,
-		"string body":            `"reservation.created"`,
-		"no event or object":     `{"accountId":1,"data":{"id":1}}`,
-		"empty object":           `{}`,
-		"event is an object":     `{"event":{"name":"x"},"data":{}}`,
-		"reservation data array": `{"event":"reservation.created","data":[1]}`,
-		"message data number":    `{"event":"message.received","data":42}`,
-		"id not an integer":      `{"event":"reservation.updated","data":{"id":"` + secretish + `"}}`,
-		"bad date":               `{"event":"reservation.updated","data":{"arrivalDate":"` + secretish + `"}}`,
-		"bad amount":             `{"event":"reservation.updated","data":{"totalPrice":"` + secretish + `"}}`,
-		"status is a number":     `{"event":"reservation.updated","data":{"status":3}}`,
-		"object where text":      `{"event":"message.received","data":{"body":{"text":"` + secretish + `"}}}`,
-		"attachments an object":  `{"event":"message.received","data":{"attachments":{"a":1}}}`,
+		"empty":              ``,
+		"not JSON":           `not json at all`,
+		"truncated":          `{"event":"reservation.created","data":{"id":1`,
+		"array":              `[{"event":"reservation.created"}]`,
+		"string body":        `"reservation.created"`,
+		"no event or object": `{"accountId":1,"data":{"id":1}}`,
+		"empty object":       `{}`,
+		"event is an object": `{"event":{"name":"` + secretish + `"},"data":{}}`,
+		"event is a number":  `{"event":42,"data":{}}`,
+		"object is an array": `{"object":["` + secretish + `"],"data":{}}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -109,6 +109,71 @@ func TestParse_malformed(t *testing.T) {
 			assert.Nil(t, w)
 			assert.Regexp(t, `^hostaway: parse `, err.Error())
 			assert.NotContains(t, err.Error(), secretish, "errors never quote the body")
+		})
+	}
+}
+
+// TestParse_toleratesValues: an authentic delivery is never rejected over a
+// value inside its envelope (Hostaway does not retry a 4xx, so it would be
+// lost): what cannot be read is kept, and flagged.
+func TestParse_toleratesValues(t *testing.T) {
+	t.Parallel()
+	const secretish = "GUEST-PHONE-5551212"
+	tests := []struct {
+		name, body string
+		check      func(t *testing.T, w *Webhook)
+	}{
+		{"id not an integer", `{"event":"reservation.updated","data":{"id":"` + secretish + `"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Int{Unparsed: secretish}, w.Reservation.ID)
+		}},
+		{"bad date", `{"event":"reservation.updated","data":{"arrivalDate":"` + secretish + `"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, event.Date{Unparsed: secretish}, w.Reservation.ArrivalDate)
+		}},
+		{"bad amount", `{"event":"reservation.updated","data":{"totalPrice":"` + secretish + `"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Decimal{Unparsed: secretish}, w.Reservation.TotalPrice)
+		}},
+		{"status is a number", `{"event":"reservation.updated","data":{"status":3}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, ReservationStatus("3"), w.Reservation.Status)
+		}},
+		{"flag is an array", `{"event":"reservation.updated","data":{"isPaid":[1]}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Bool{Unparsed: "[1]"}, w.Reservation.IsPaid)
+		}},
+		{"object where text", `{"event":"message.received","data":{"body":{"text":"hi"}}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.String(`{"text":"hi"}`), w.Message.Body)
+		}},
+		{"attachments an object", `{"event":"message.received","data":{"id":7,"attachments":{"a":1}}}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.Contains(t, w.DataError.Error(), "attachments")
+			assert.Equal(t, lenient.Int{Value: 7}, w.Message.ID, "the rest is decoded")
+			assert.Nil(t, w.Message.Attachments)
+		}},
+		{"policy a string", `{"event":"reservation.updated","data":{"id":7,"cancellationPolicyDetails":"` + secretish + `"}}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.NotContains(t, w.DataError.Error(), secretish)
+			assert.Equal(t, lenient.Int{Value: 7}, w.Reservation.ID)
+		}},
+		{"reservation data array", `{"event":"reservation.created","data":[1]}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.Nil(t, w.Reservation)
+			assert.Equal(t, `[1]`, string(w.Data))
+		}},
+		{"message data number", `{"event":"message.received","data":42}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.Nil(t, w.Message)
+		}},
+		{"account id an object", `{"event":"reservation.updated","accountId":{"x":1},"data":{}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, `{"x":1}`, w.AccountID)
+			assert.NoError(t, w.DataError)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse([]byte(tc.body))
+			require.NoError(t, err)
+			tc.check(t, w)
+			e := normalize(w, time.UTC)
+			assert.Equal(t, eventTypes[w.Event], e.Type())
 		})
 	}
 }
@@ -123,4 +188,80 @@ func TestEventNames(t *testing.T) {
 	names := EventNames()
 	names[0] = "changed"
 	assert.Equal(t, want, EventNames(), "a new slice on each call")
+}
+
+// TestReceiver_Receive_unparsedDate is the lost delivery of the hardening
+// issue: an authentic reservation with "departureDate": "forged" used to be
+// rejected with 400, which Hostaway never retries. It is received, and the
+// value is kept and flagged rather than invented.
+func TestReceiver_Receive_unparsedDate(t *testing.T) {
+	t.Parallel()
+	body := testutil.Fixture(t, "reservation.updated.forged.json")
+	w, err := Parse(body)
+	require.NoError(t, err)
+	require.NoError(t, w.DataError)
+	r := w.Reservation
+	require.NotNil(t, r)
+	assert.Equal(t, event.Date{Unparsed: "forged"}, r.DepartureDate)
+	assert.Equal(t, lenient.Int{Unparsed: "three"}, r.Nights)
+	assert.Equal(t, lenient.Bool{Unparsed: "maybe"}, r.IsPaid)
+	assert.Equal(t, lenient.Decimal{Unparsed: "1.234,50"}, r.TotalPrice)
+	assert.Equal(t, "not a time", r.InsertedOn.Unparsed)
+
+	e := normalize(w, nil)
+	assert.Equal(t, event.BookingUpdated, e.Type())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, "forged", b.Departure.Unparsed)
+	assert.True(t, b.Departure.IsUnparsed())
+	assert.Equal(t, event.Date{Year: 2026, Month: time.May, Day: 10}, b.Arrival)
+	assert.Zero(t, b.Nights(), "no stay length is invented")
+	assert.True(t, b.Total.IsZero(), "an unreadable amount is no Money")
+
+	v, err := NewVerifier(verify.Credentials{User: "my_login", Password: "s3cret"})
+	require.NoError(t, err)
+	rc, err := NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	got, err := rc.Receive(h, body)
+	require.NoError(t, err)
+	assert.Equal(t, event.BookingUpdated, got.Type())
+}
+
+// TestParse_garbageValues replaces every scalar value of every sample and
+// fixture, in turn, by a value of every other JSON kind: Parse never fails,
+// and the event keeps its name and type. Exempt are the envelope's naming
+// members (event, object, and the string data of a test delivery), whose
+// change makes another delivery, and a reservation's status, which refines
+// the type by design.
+func TestParse_garbageValues(t *testing.T) {
+	t.Parallel()
+	bodies := map[string][]byte{}
+	for _, name := range hostawaytest.Names() {
+		bodies[name] = sample(t, name)
+	}
+	for _, f := range testutil.Fixtures(t, "*.json") {
+		bodies[f] = testutil.Fixture(t, f)
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse(body)
+			require.NoError(t, err)
+			want := normalize(w, time.UTC)
+			for _, m := range testutil.Mutations(t, body) {
+				if m.Depth == 1 && (m.Key == "event" || m.Key == "object" || m.Key == "data") {
+					continue
+				}
+				w, err := Parse(m.Body)
+				require.NoError(t, err, "%s = %s", m.Path, m.Value)
+				got := normalize(w, time.UTC)
+				require.Equal(t, want.Name(), got.Name(), "%s = %s", m.Path, m.Value)
+				if m.Key != "status" {
+					require.Equal(t, want.Type(), got.Type(), "%s = %s", m.Path, m.Value)
+				}
+			}
+		})
+	}
 }

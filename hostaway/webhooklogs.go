@@ -75,18 +75,18 @@ func (l *WebhookLog) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*l = WebhookLog{
-		ID:                           int64(v.ID),
-		AccountID:                    int64(v.AccountID),
-		ListingMapID:                 int64(v.ListingMapID),
-		WebhookNotificationSettingID: int64(v.WebhookNotificationSettingID),
-		IsEnabled:                    bool(v.IsEnabled),
+		ID:                           v.ID.Int64(),
+		AccountID:                    v.AccountID.Int64(),
+		ListingMapID:                 v.ListingMapID.Int64(),
+		WebhookNotificationSettingID: v.WebhookNotificationSettingID.Int64(),
+		IsEnabled:                    v.IsEnabled.Bool(),
 		URL:                          string(v.URL),
 		Login:                        string(v.Login),
 		Password:                     string(v.Password),
 		Object:                       string(v.Object),
-		ObjectID:                     int64(v.ObjectID),
+		ObjectID:                     v.ObjectID.Int64(),
 		Event:                        string(v.Event),
-		ResponseStatus:               int(v.ResponseStatus),
+		ResponseStatus:               v.ResponseStatus.Int(),
 		ResponseBody:                 string(v.ResponseBody),
 		Raw:                          append(json.RawMessage(nil), b...),
 	}

@@ -54,8 +54,8 @@ func (w *UnifiedWebhook) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*w = UnifiedWebhook{
-		ID:                   int64(v.ID),
-		IsEnabled:            bool(v.IsEnabled),
+		ID:                   v.ID.Int64(),
+		IsEnabled:            v.IsEnabled.Bool(),
 		URL:                  string(v.URL),
 		Login:                string(v.Login),
 		Password:             string(v.Password),

@@ -152,10 +152,10 @@ func TestWebhooksService_List_looseTypes(t *testing.T) {
 func TestWebhooksService_malformedResponses(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		"not JSON":          `<html>ok</html>`,
-		"no result":         `{"status":"success"}`,
-		"result not a list": `{"status":"success","result":{"id":1}}`,
-		"wrong field type":  `{"status":"success","result":[{"id":{"x":1}}]}`,
+		"not JSON":           `<html>ok</html>`,
+		"no result":          `{"status":"success"}`,
+		"result not a list":  `{"status":"success","result":{"id":1}}`,
+		"item not an object": `{"status":"success","result":[{"id":1},"x"]}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -13,6 +13,22 @@
 //		At     lenient.Time    `json:"at"`      // RFC 3339, or without a zone
 //	}
 //
-// null decodes to the zero value of each type. A value of the wrong kind
-// altogether (an object where an id belongs) is still an error.
+// # Values that cannot be read
+//
+// Decoding never fails. A value that is not what its field holds (the
+// string "forged" where a timestamp belongs, 4.5 where an integer belongs, an
+// object where an amount belongs) leaves the value zero and is kept, flagged:
+// Int, Bool, Decimal and Time have an Unparsed field holding the text as sent
+// (for a JSON string its text; for any other kind the raw JSON text of the
+// value, cut to at most MaxUnparsed bytes) and an IsUnparsed method. A
+// provider that sent one odd value still delivers its event; the handler can
+// see what was sent. MarshalJSON writes Unparsed back as a JSON string, so a
+// decoded value survives a round trip.
+//
+// String has no flag: any JSON value is text to it. An object or array where
+// text belongs is kept as its raw JSON text (cut to MaxUnparsed bytes).
+//
+// The zero value of each type means "not given": null, "", a blank string
+// and an absent field all decode to it, and IsZero reports it. An unparsed
+// value is not zero (it was given), so `omitzero` keeps it.
 package lenient

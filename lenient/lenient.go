@@ -5,39 +5,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// ErrType is wrapped by every decoding error of this package: the JSON value
-// has a kind the field cannot hold.
+// ErrType is wrapped by ParseTime's error for a text that is no timestamp.
+// Decoding JSON never returns it: see the package doc.
 var ErrType = errors.New("lenient: unexpected JSON value")
+
+// MaxUnparsed is the most bytes of raw JSON text (an object, array or other
+// value of an unexpected kind) a field keeps. The text of a JSON string is
+// kept whole: it was already that long in the body.
+const MaxUnparsed = 1 << 10
 
 var null = []byte("null")
 
 // String is text that may arrive as a JSON string, number or boolean; numbers
-// keep their exact text (42, not 42.0). null is "".
+// keep their exact text (42, not 42.0). null is "". An object or array is
+// kept as its raw JSON text, cut to MaxUnparsed bytes: String cannot flag it,
+// but nothing fails and the text says what was sent.
 type String string
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (s *String) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case bytes.Equal(b, null):
-		*s = ""
-	case len(b) > 0 && b[0] == '"':
-		v, err := unquote(b)
-		if err != nil {
-			return err
-		}
-		*s = String(v)
-	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")), isNumber(b):
-		*s = String(b)
-	default:
-		return fmt.Errorf("%w: %s where text or a number belongs", ErrType, kind(b))
-	}
+	text, _ := scalar(b)
+	*s = String(text)
 	return nil
 }
 
@@ -45,108 +40,217 @@ func (s *String) UnmarshalJSON(b []byte) error {
 func (s String) String() string { return string(s) }
 
 // Int is an integer that may arrive as a JSON number (42, 42.0, 4.2e1) or a
-// string holding one ("42"). null and "" are 0. A number with a fraction is an
-// error: it is not an integer.
-type Int int64
+// string holding one ("42"). null, "" and absence are the zero Int. Anything
+// else (a fraction, a text, a boolean, an object) leaves Value 0 and is kept
+// in Unparsed.
+type Int struct {
+	// Value is the integer; 0 when not given or unparsed.
+	Value int64
+	// Unparsed is the value as sent when it is no integer: the text of a
+	// JSON string, or the raw JSON text of any other kind. "" otherwise.
+	Unparsed string
+}
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (n *Int) UnmarshalJSON(b []byte) error {
-	text, ok, err := scalar(b)
-	if err != nil {
-		return err
-	}
-	if !ok || strings.TrimSpace(text) == "" {
-		*n = 0
+	text, k := scalar(b)
+	*n = Int{}
+	if k == kindNull || k == kindString && strings.TrimSpace(text) == "" {
 		return nil
 	}
-	text = strings.TrimSpace(text)
+	if k == kindString || k == kindNumber {
+		if v, ok := parseInt(strings.TrimSpace(text)); ok {
+			n.Value = v
+			return nil
+		}
+	}
+	n.Unparsed = text
+	return nil
+}
+
+// parseInt parses an integer, also in float notation (42.0, 4.2e1) when it
+// has no fraction and fits in an int64.
+func parseInt(text string) (int64, bool) {
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
-		*n = Int(i)
-		return nil
+		return i, true
+	}
+	if !isNumber([]byte(text)) {
+		return 0, false // ParseFloat also reads "Inf", "0x1p3" and "1_000"
 	}
 	f, err := strconv.ParseFloat(text, 64)
-	if err != nil || f != float64(int64(f)) {
-		return fmt.Errorf("%w: a number with a fraction or a non-numeric text where an integer belongs", ErrType)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return 0, false
 	}
-	*n = Int(int64(f))
-	return nil
+	return int64(f), true
 }
 
-// Int returns n as an int.
-func (n Int) Int() int { return int(n) }
+// MarshalJSON writes the integer as a JSON number, or Unparsed as a JSON
+// string when there is one.
+func (n Int) MarshalJSON() ([]byte, error) {
+	if n.Unparsed != "" {
+		return json.Marshal(n.Unparsed)
+	}
+	return strconv.AppendInt(nil, n.Value, 10), nil
+}
+
+// Int returns the integer as an int; 0 when not given or unparsed.
+func (n Int) Int() int { return int(n.Value) }
+
+// Int64 returns the integer; 0 when not given or unparsed.
+func (n Int) Int64() int64 { return n.Value }
+
+// String returns the integer in decimal, or the Unparsed text when there is
+// one: check IsUnparsed before reading it as a number.
+func (n Int) String() string {
+	if n.Unparsed != "" {
+		return n.Unparsed
+	}
+	return strconv.FormatInt(n.Value, 10)
+}
+
+// IsZero reports whether n is the zero Int: 0, or not given. An unparsed Int
+// is not zero.
+func (n Int) IsZero() bool { return n == Int{} }
+
+// IsUnparsed reports whether n was given but is no integer; Unparsed then
+// holds what was sent.
+func (n Int) IsUnparsed() bool { return n.Unparsed != "" }
 
 // Bool is a flag that may arrive as true/false, 1/0, or a string holding any
-// of those ("true", "1", "yes", "no", case-insensitive). null and "" are false.
-type Bool bool
+// of those ("true", "1", "yes", "no", case-insensitive). null, "" and absence
+// are false. Anything else (2, "maybe", an object) leaves Value false and is
+// kept in Unparsed.
+type Bool struct {
+	// Value is the flag; false when not given or unparsed.
+	Value bool
+	// Unparsed is the value as sent when it is no flag: the text of a JSON
+	// string, or the raw JSON text of any other kind. "" otherwise.
+	Unparsed string
+}
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (v *Bool) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch string(b) {
-	case "true":
-		*v = true
+	text, k := scalar(b)
+	*v = Bool{}
+	switch k {
+	case kindNull:
 		return nil
-	case "false", "null":
-		*v = false
-		return nil
+	case kindBool, kindNumber, kindString:
+		switch strings.ToLower(strings.TrimSpace(text)) {
+		case "1", "true", "yes", "y", "t", "on":
+			v.Value = true
+			return nil
+		case "0", "false", "no", "n", "f", "off", "", "0.0":
+			return nil
+		}
 	}
-	text, _, err := scalar(b)
-	if err != nil {
-		return err
-	}
-	switch strings.ToLower(strings.TrimSpace(text)) {
-	case "1", "true", "yes", "y", "t", "on":
-		*v = true
-	case "0", "false", "no", "n", "f", "off", "", "0.0":
-		*v = false
-	default:
-		return fmt.Errorf("%w: a text that is not a boolean", ErrType)
-	}
+	v.Unparsed = text
 	return nil
 }
+
+// MarshalJSON writes true or false, or Unparsed as a JSON string when there
+// is one.
+func (v Bool) MarshalJSON() ([]byte, error) {
+	if v.Unparsed != "" {
+		return json.Marshal(v.Unparsed)
+	}
+	return strconv.AppendBool(nil, v.Value), nil
+}
+
+// Bool returns the flag; false when not given or unparsed.
+func (v Bool) Bool() bool { return v.Value }
+
+// String returns "true" or "false", or the Unparsed text when there is one.
+func (v Bool) String() string {
+	if v.Unparsed != "" {
+		return v.Unparsed
+	}
+	return strconv.FormatBool(v.Value)
+}
+
+// IsZero reports whether v is the zero Bool: false, or not given. An
+// unparsed Bool is not zero.
+func (v Bool) IsZero() bool { return v == Bool{} }
+
+// IsUnparsed reports whether v was given but is no flag; Unparsed then holds
+// what was sent.
+func (v Bool) IsUnparsed() bool { return v.Unparsed != "" }
 
 // Decimal is an exact decimal amount, such as money, that may arrive as a JSON
 // number (830.00) or a string ("830.00"). It keeps the text exactly as sent,
-// trimmed; it never passes through float64. null and "" are "" (no amount). A
-// string that is not a decimal number is an error.
-type Decimal string
+// trimmed; it never passes through float64. null, "" and absence are the zero
+// Decimal (no amount). Anything else ("12,50", true, an object) leaves Value
+// "" and is kept in Unparsed.
+type Decimal struct {
+	// Value is the exact decimal text, a JSON number such as "830.00"; ""
+	// when not given or unparsed.
+	Value string
+	// Unparsed is the value as sent when it is no decimal number: the text
+	// of a JSON string, or the raw JSON text of any other kind. "" otherwise.
+	Unparsed string
+}
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (d *Decimal) UnmarshalJSON(b []byte) error {
-	text, ok, err := scalar(b)
-	if err != nil {
-		return err
-	}
-	text = strings.TrimSpace(text)
-	if !ok || text == "" {
-		*d = ""
+	text, k := scalar(b)
+	*d = Decimal{}
+	switch k {
+	case kindNull:
 		return nil
+	case kindNumber:
+		d.Value = text
+		return nil
+	case kindString:
+		t := strings.TrimSpace(text)
+		if t == "" {
+			return nil
+		}
+		if isNumber([]byte(t)) {
+			d.Value = t
+			return nil
+		}
 	}
-	if !isNumber([]byte(text)) {
-		return fmt.Errorf("%w: a text that is not a decimal number", ErrType)
-	}
-	*d = Decimal(text)
+	d.Unparsed = text
 	return nil
 }
 
-// MarshalJSON writes the decimal as a JSON number, or null when empty.
+// MarshalJSON writes the decimal as a JSON number, Unparsed as a JSON string
+// when there is one, or null when zero. A Value that is not a JSON number
+// (only a hand-built Decimal has one) is written as a JSON string.
 func (d Decimal) MarshalJSON() ([]byte, error) {
-	if d == "" {
+	switch {
+	case d.Unparsed != "":
+		return json.Marshal(d.Unparsed)
+	case d.Value == "":
 		return null, nil
+	case !isNumber([]byte(d.Value)):
+		return json.Marshal(d.Value)
 	}
-	return []byte(d), nil
+	return []byte(d.Value), nil
 }
 
-// String returns the exact decimal text.
-func (d Decimal) String() string { return string(d) }
+// String returns the exact decimal text, or the Unparsed text when there is
+// one: check IsUnparsed before reading it as an amount, or use Value.
+func (d Decimal) String() string {
+	if d.Unparsed != "" {
+		return d.Unparsed
+	}
+	return d.Value
+}
 
-// IsZero reports whether d holds no amount.
-func (d Decimal) IsZero() bool { return d == "" }
+// IsZero reports whether d is the zero Decimal: no amount was given. An
+// unparsed Decimal is not zero.
+func (d Decimal) IsZero() bool { return d == Decimal{} }
+
+// IsUnparsed reports whether d was given but is no decimal number; Unparsed
+// then holds what was sent.
+func (d Decimal) IsUnparsed() bool { return d.Unparsed != "" }
 
 // Time is a timestamp that may arrive in RFC 3339 with or without fractional
 // seconds, with a space instead of the T, without a zone, or as Unix seconds.
-// null and "" are the zero Time. A string in no known layout is not an
-// error: the Time is zero and Unparsed keeps the text.
+// null, "" and absence are the zero Time. Anything else (a text in no known
+// layout, an object) leaves the embedded time.Time zero and is kept in
+// Unparsed.
 //
 // A timestamp without a zone is not an instant: the provider meant a clock
 // reading in some zone it did not name. Time keeps that reading in the
@@ -155,9 +259,10 @@ func (d Decimal) IsZero() bool { return d == "" }
 // In to place it in the zone you know.
 type Time struct {
 	time.Time
-	// Unparsed holds the text as sent when it is a string that is no
-	// timestamp this type knows (such as MySQL's "0000-00-00 00:00:00"): the
-	// Time is then zero, and the delivery is not lost over one field.
+	// Unparsed holds the value as sent when it is no timestamp this type
+	// knows (such as MySQL's "0000-00-00 00:00:00"): the text of a JSON
+	// string, or the raw JSON text of any other kind. The time.Time is then
+	// zero, and the delivery is not lost over one field.
 	Unparsed string
 	// Zoneless is true when the text had no zone: the clock fields are as sent,
 	// and the location is not known.
@@ -185,7 +290,8 @@ var localLayouts = []string{
 	"2006-01-02 15:04",
 }
 
-// ParseTime parses any of the spellings Time accepts.
+// ParseTime parses any of the spellings Time accepts. A text in none of them
+// is an error wrapping ErrType, whose message does not quote the text.
 func ParseTime(s string) (Time, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range zonedLayouts {
@@ -201,58 +307,69 @@ func ParseTime(s string) (Time, error) {
 	return Time{}, fmt.Errorf("%w: a text that is not a timestamp", ErrType)
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
+// maxUnixSeconds bounds the Unix seconds Time accepts (about the year
+// 292277026596, where time.Unix stops being exact): beyond it the number is
+// kept in Unparsed.
+const maxUnixSeconds = 1 << 53
+
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, null) {
-		*t = Time{}
+	text, k := scalar(b)
+	*t = Time{}
+	switch k {
+	case kindNull:
 		return nil
-	}
-	if isNumber(b) {
-		secs, err := strconv.ParseFloat(string(b), 64)
-		if err != nil {
-			return fmt.Errorf("%w: a number that is not Unix seconds", ErrType)
+	case kindNumber:
+		secs, err := strconv.ParseFloat(text, 64)
+		if err == nil && math.Abs(secs) < maxUnixSeconds {
+			whole := math.Trunc(secs)
+			*t = Time{Time: time.Unix(int64(whole), int64((secs-whole)*1e9)).UTC()}
+			return nil
 		}
-		whole := int64(secs)
-		*t = Time{Time: time.Unix(whole, int64((secs-float64(whole))*1e9)).UTC()}
-		return nil
+	case kindString:
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		if v, err := ParseTime(text); err == nil {
+			*t = v
+			return nil
+		}
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("%w: %s where a timestamp belongs", ErrType, kind(b))
-	}
-	if strings.TrimSpace(s) == "" {
-		*t = Time{}
-		return nil
-	}
-	v, err := ParseTime(s)
-	if err != nil {
-		*t = Time{Unparsed: s}
-		return nil
-	}
-	*t = v
+	t.Unparsed = text
 	return nil
 }
 
 // MarshalJSON writes RFC 3339, without a zone when Zoneless; the Unparsed
-// text when there is one; or null when zero.
+// text as a JSON string when there is one; or null when zero.
 func (t Time) MarshalJSON() ([]byte, error) {
-	if t.IsZero() && t.Unparsed != "" {
+	switch {
+	case t.Unparsed != "":
 		return json.Marshal(t.Unparsed)
-	}
-	if t.IsZero() {
+	case t.Time.IsZero():
 		return null, nil
-	}
-	if t.Zoneless {
+	case t.Zoneless:
 		return []byte(`"` + t.Time.Format("2006-01-02T15:04:05.999999999") + `"`), nil
 	}
 	return []byte(`"` + t.Time.Format(time.RFC3339Nano) + `"`), nil
 }
 
+// IsZero reports whether t is the zero Time: no timestamp was given. An
+// unparsed Time is not zero, though its time.Time is; t.Time.IsZero reports
+// whether there is a timestamp to read.
+func (t Time) IsZero() bool { return t.Time.IsZero() && t.Unparsed == "" }
+
+// IsUnparsed reports whether t was given but is no timestamp; Unparsed then
+// holds what was sent and the time.Time is zero.
+func (t Time) IsUnparsed() bool { return t.Unparsed != "" }
+
 // In returns the instant t names: itself when it has a zone, otherwise its
-// clock reading placed in loc.
+// clock reading placed in loc. It is the zero time.Time when t holds no
+// timestamp.
 func (t Time) In(loc *time.Location) time.Time {
-	if !t.Zoneless || t.IsZero() {
+	if t.Time.IsZero() {
+		return time.Time{}
+	}
+	if !t.Zoneless {
 		return t.Time.In(loc)
 	}
 	y, mo, d := t.Date()
@@ -261,7 +378,8 @@ func (t Time) In(loc *time.Location) time.Time {
 }
 
 // Instant returns t.Time when t has a zone, and the zero time.Time when it is
-// Zoneless: a clock reading without a zone names no instant.
+// Zoneless or holds no timestamp: a clock reading without a zone names no
+// instant.
 func (t Time) Instant() time.Time {
 	if t.Zoneless {
 		return time.Time{}
@@ -269,36 +387,68 @@ func (t Time) Instant() time.Time {
 	return t.Time
 }
 
-// scalar returns the text of a JSON string or number, false for null, and an
-// error for objects, arrays and booleans.
-func scalar(b []byte) (string, bool, error) {
+// jsonKind is the kind of a JSON value as scalar sees it.
+type jsonKind uint8
+
+const (
+	kindNull jsonKind = iota
+	kindString
+	kindNumber
+	kindBool
+	kindOther // object, array, or not JSON at all
+)
+
+// scalar returns the kind of the JSON value b and its text: the unquoted
+// text of a string, the literal of a number or boolean, "" for null, and the
+// raw text, cut to MaxUnparsed bytes, of anything else.
+func scalar(b []byte) (string, jsonKind) {
 	b = bytes.TrimSpace(b)
 	switch {
 	case bytes.Equal(b, null):
-		return "", false, nil
+		return "", kindNull
 	case len(b) > 0 && b[0] == '"':
-		s, err := unquote(b)
-		if err != nil {
-			return "", false, err
+		if s, ok := unquote(b); ok {
+			return s, kindString
 		}
-		return s, true, nil
+	case string(b) == "true" || string(b) == "false":
+		return string(b), kindBool
 	case isNumber(b):
-		return string(b), true, nil
+		return string(b), kindNumber
 	}
-	return "", false, fmt.Errorf("%w: %s where a number belongs", ErrType, kind(b))
+	return UnparsedText(b), kindOther
 }
 
-// unquote returns the text of the JSON string b. Strings without escapes,
-// the common case, are sliced without running the JSON decoder.
-func unquote(b []byte) (string, error) {
+// UnparsedText returns b, a JSON value of a kind its field cannot hold, as the text
+// an Unparsed field keeps: trimmed, cut to at most MaxUnparsed bytes on a
+// character boundary, and with invalid UTF-8 replaced, so that it survives
+// being written back as a JSON string.
+func UnparsedText(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > MaxUnparsed {
+		cut := MaxUnparsed
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		b = b[:cut]
+	}
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+// unquote returns the text of the JSON string b, and false when b is not a
+// valid JSON string. Strings without escapes, the common case, are sliced
+// without running the JSON decoder.
+func unquote(b []byte) (string, bool) {
 	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b) {
-		return string(b[1 : len(b)-1]), nil
+		return string(b[1 : len(b)-1]), true
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return "", fmt.Errorf("%w: an invalid JSON string", ErrType)
+		return "", false
 	}
-	return s, nil
+	return s, true
 }
 
 // isNumber reports whether b is a JSON number (RFC 8259 section 6).
@@ -337,22 +487,4 @@ func isNumber(b []byte) bool {
 		}
 	}
 	return i == len(b)
-}
-
-// kind names the JSON kind of b for error messages, without quoting it.
-func kind(b []byte) string {
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "an invalid value"
 }

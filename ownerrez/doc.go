@@ -108,6 +108,17 @@
 // flags as 1/"true", money as JSON numbers whose exact text is kept
 // ("830.00"), never a float64.
 //
+// # Malformed deliveries
+//
+// Only a body that is not OwnerRez's envelope at all is malformed (400): not
+// JSON, not a JSON object, no action, or an action or entity_type that is
+// not a JSON string (see Parse). Any value inside it that a field cannot
+// read is kept in the field's Unparsed text (lenient.Int.IsUnparsed,
+// event.Date.IsUnparsed, ...), and an entity of the wrong shape sets
+// Webhook.EntityError, so that an authentic delivery is never lost over one
+// field. A normalized Booking carries an unparsed date as it is and invents
+// none; an unreadable amount gives no Total.
+//
 // # API client
 //
 // NewClient authenticates with a personal access token (PersonalToken:

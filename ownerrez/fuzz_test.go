@@ -1,6 +1,7 @@
 package ownerrez
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -29,6 +30,9 @@ func FuzzParse(f *testing.F) {
 			if w != nil {
 				t.Fatal("Parse returned a Webhook with an error")
 			}
+			if isEnvelope(body) {
+				t.Fatalf("Parse rejected an envelope: %v", err)
+			}
 			return
 		}
 		if w.Action == "" {
@@ -41,6 +45,25 @@ func FuzzParse(f *testing.F) {
 		event.BookingOf(e)
 		event.MessageOf(e)
 	})
+}
+
+// isEnvelope is FuzzParse's oracle for what Parse must accept: a JSON
+// object whose action is a non-empty JSON string and whose entity_type is
+// absent, null or a JSON string.
+func isEnvelope(body []byte) bool {
+	var env struct {
+		Action     json.RawMessage `json:"action"`
+		EntityType json.RawMessage `json:"entity_type"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return false
+	}
+	var action string
+	if json.Unmarshal(env.Action, &action) != nil || action == "" {
+		return false
+	}
+	var kind *string
+	return len(env.EntityType) == 0 || json.Unmarshal(env.EntityType, &kind) == nil
 }
 
 func FuzzVerify(f *testing.F) {

@@ -54,7 +54,7 @@ func typeOf(w *Webhook, draft event.Type) event.Type {
 	switch {
 	case t == event.BookingUpdated && w.Booking != nil && strings.EqualFold(string(w.Booking.Status), string(BookingCanceled)):
 		return event.BookingCancelled
-	case t == event.MessageReceived && w.ThreadMessage != nil && bool(w.ThreadMessage.IsDraft):
+	case t == event.MessageReceived && w.ThreadMessage != nil && w.ThreadMessage.IsDraft.Value:
 		return draft
 	}
 	return t
@@ -95,7 +95,7 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 		Type:     typeOf(w, draft),
 		Name:     w.EventName(),
 		ID:       string(w.ID),
-		Account:  idText(int64(w.UserID)),
+		Account:  idText(w.UserID.Int64()),
 		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(w.entityID())},
 		Time:     w.occurredAt(),
 		Raw:      w.Raw,
@@ -117,24 +117,24 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 
 // entityID is the envelope's entity_id, else the id inside the entity.
 func (w *Webhook) entityID() int64 {
-	if w.EntityID != 0 {
-		return int64(w.EntityID)
+	if w.EntityID.Value != 0 {
+		return w.EntityID.Int64()
 	}
 	switch {
 	case w.Booking != nil:
-		return int64(w.Booking.ID)
+		return w.Booking.ID.Int64()
 	case w.Guest != nil:
-		return int64(w.Guest.ID)
+		return w.Guest.ID.Int64()
 	case w.Property != nil:
-		return int64(w.Property.ID)
+		return w.Property.ID.Int64()
 	case w.Inquiry != nil:
-		return int64(w.Inquiry.ID)
+		return w.Inquiry.ID.Int64()
 	case w.Quote != nil:
-		return int64(w.Quote.ID)
+		return w.Quote.ID.Int64()
 	case w.ThreadMessage != nil:
-		return int64(w.ThreadMessage.ID)
+		return w.ThreadMessage.ID.Int64()
 	case w.APIApplication != nil:
-		return int64(w.APIApplication.ID)
+		return w.APIApplication.ID.Int64()
 	}
 	return 0
 }
@@ -160,13 +160,13 @@ func (w *Webhook) occurredAt() time.Time {
 // bookingOf normalizes the booking of w.
 func bookingOf(w *Webhook) event.Booking {
 	b := w.Booking
-	id := int64(b.ID)
+	id := b.ID.Int64()
 	if id == 0 {
-		id = int64(w.EntityID)
+		id = w.EntityID.Int64()
 	}
-	propertyID := int64(b.PropertyID)
+	propertyID := b.PropertyID.Int64()
 	if propertyID == 0 && b.Property != nil {
-		propertyID = int64(b.Property.ID)
+		propertyID = b.Property.ID.Int64()
 	}
 	return event.Booking{
 		ID:         idText(id),
@@ -175,10 +175,10 @@ func bookingOf(w *Webhook) event.Booking {
 		Arrival:    b.Arrival,
 		Departure:  b.Departure,
 		Guest:      event.Guest{Name: b.Guest.Name()},
-		Adults:     int(b.Adults),
-		Children:   int(b.Children),
-		Channel:    event.NormalizeChannel(b.ListingSite),
-		Total:      event.Money{Amount: string(b.TotalAmount), Currency: strings.ToUpper(strings.TrimSpace(b.CurrencyCode))},
+		Adults:     b.Adults.Int(),
+		Children:   b.Children.Int(),
+		Channel:    event.NormalizeChannel(string(b.ListingSite)),
+		Total:      event.Money{Amount: b.TotalAmount.Value, Currency: strings.ToUpper(strings.TrimSpace(string(b.CurrencyCode)))},
 		UpdatedAt:  b.UpdatedUTC.Instant(),
 	}
 }
@@ -191,7 +191,7 @@ func bookingStatus(b *Booking) event.BookingStatus {
 	switch {
 	case status == BookingCanceled:
 		return event.StatusCancelled
-	case bool(b.IsBlock) || strings.EqualFold(string(b.Type), string(BookingTypeBlock)):
+	case b.IsBlock.Value || strings.EqualFold(string(b.Type), string(BookingTypeBlock)):
 		return event.StatusBlocked
 	case status == BookingActive:
 		return event.StatusConfirmed
@@ -205,15 +205,15 @@ func bookingStatus(b *Booking) event.BookingStatus {
 // sent it yet.
 func messageOf(m *ThreadMessage) event.Message {
 	out := event.Message{
-		ID:       idText(int64(m.ID)),
-		Body:     m.Body,
-		Incoming: m.FromGuest() && !bool(m.IsDraft),
+		ID:       idText(m.ID.Int64()),
+		Body:     string(m.Body),
+		Incoming: m.FromGuest() && !m.IsDraft.Value,
 		SentAt:   m.DateUTC.Instant(),
 	}
 	if t := m.Thread; t != nil {
-		out.ConversationID = idText(int64(t.ID))
-		out.BookingID = idText(int64(t.BookingID))
-		out.PropertyID = idText(int64(t.PropertyID))
+		out.ConversationID = idText(t.ID.Int64())
+		out.BookingID = idText(t.BookingID.Int64())
+		out.PropertyID = idText(t.PropertyID.Int64())
 	}
 	return out
 }

@@ -92,7 +92,7 @@ func TestNormalize_everyPair(t *testing.T) {
 			assert.Equal(t, tt.name, e.Name())
 			assert.Equal(t, tt.typ, e.Type())
 			assert.Equal(t, tt.subject, e.Subject())
-			assert.Equal(t, "347482730", e.Account())
+			assert.EqualValues(t, "347482730", e.Account())
 			w, ok := e.Data().(*Webhook)
 			require.True(t, ok)
 			assert.Equal(t, string(w.ID), e.ID())

@@ -82,11 +82,11 @@ type Token struct {
 	Scope string `json:"scope,omitempty"`
 	// UserID is the OwnerRez account that granted access: the UserID of
 	// that account's webhook deliveries.
-	UserID lenient.Int `json:"user_id,omitempty"`
+	UserID lenient.Int `json:"user_id,omitzero"`
 	// RefreshToken is "" unless OwnerRez sends one.
 	RefreshToken string `json:"refresh_token,omitempty"`
 	// ExpiresIn is the token's lifetime in seconds; zero when not sent.
-	ExpiresIn lenient.Int `json:"expires_in,omitempty"`
+	ExpiresIn lenient.Int `json:"expires_in,omitzero"`
 	// Expiry is when the token expires, from ExpiresIn and the time of the
 	// request; the zero Time when OwnerRez does not say.
 	Expiry time.Time `json:"-"`
@@ -98,7 +98,7 @@ func (t Token) Auth() Auth { return AccessToken(t.AccessToken) }
 // String describes t without its tokens.
 func (t Token) String() string {
 	return fmt.Sprintf("ownerrez.Token{AccessToken: redacted, UserID: %d, Scope: %q, Expiry: %s}",
-		int64(t.UserID), t.Scope, t.Expiry.Format(time.RFC3339))
+		t.UserID.Int64(), t.Scope, t.Expiry.Format(time.RFC3339))
 }
 
 // GoString is String, so that %#v cannot print the tokens either.
@@ -141,8 +141,8 @@ func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*
 	case tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "bearer"):
 		return nil, fmt.Errorf("ownerrez: exchange code: unsupported token_type %q", tok.TokenType)
 	}
-	if tok.ExpiresIn > 0 {
-		tok.Expiry = issued.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	if tok.ExpiresIn.Value > 0 {
+		tok.Expiry = issued.Add(time.Duration(tok.ExpiresIn.Value) * time.Second)
 	}
 	return &tok, nil
 }

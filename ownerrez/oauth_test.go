@@ -16,6 +16,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pmshooks/pmshooks/lenient"
 )
 
 const (
@@ -100,15 +102,15 @@ func TestOAuthClient_Exchange(t *testing.T) {
 		{
 			name:   "documented response",
 			answer: `{ "access_token": "at_xxxxxxxx", "token_type": "bearer", "scope": "all", "user_id": 123456 }`,
-			want:   &Token{AccessToken: "at_xxxxxxxx", TokenType: "bearer", Scope: "all", UserID: 123456},
+			want:   &Token{AccessToken: "at_xxxxxxxx", TokenType: "bearer", Scope: "all", UserID: lenient.Int{Value: 123456}},
 		},
 		{
 			name:     "with redirect, refresh token and lifetime",
 			redirect: "https://acme.example/cb",
 			answer:   `{"access_token":"at_y","token_type":"Bearer","user_id":"347482730","refresh_token":"rt_y","expires_in":"2592000","user_display_name":"Dana"}`,
 			want: &Token{
-				AccessToken: "at_y", TokenType: "Bearer", UserID: 347482730, RefreshToken: "rt_y",
-				ExpiresIn: 2592000, Expiry: now.Add(30 * 24 * time.Hour),
+				AccessToken: "at_y", TokenType: "Bearer", UserID: lenient.Int{Value: 347482730}, RefreshToken: "rt_y",
+				ExpiresIn: lenient.Int{Value: 2592000}, Expiry: now.Add(30 * 24 * time.Hour),
 			},
 		},
 	}
@@ -268,7 +270,7 @@ func TestOAuthClient_Revoke_transportError(t *testing.T) {
 
 func TestToken_String(t *testing.T) {
 	t.Parallel()
-	tok := &Token{AccessToken: "at_secret1", RefreshToken: "rt_secret2", UserID: 42, Scope: "all"}
+	tok := &Token{AccessToken: "at_secret1", RefreshToken: "rt_secret2", UserID: lenient.Int{Value: 42}, Scope: "all"}
 	for _, s := range []string{tok.String(), fmt.Sprint(tok), fmt.Sprint(*tok), fmt.Sprintf("%#v", tok), fmt.Sprintf("%+v", *tok)} {
 		assert.NotContains(t, s, "secret")
 		assert.Contains(t, s, "42")

@@ -113,6 +113,16 @@ type Webhook struct {
 	ThreadMessage *ThreadMessage `json:"-"`
 	// APIApplication is Entity decoded, for entity type api_application.
 	APIApplication *APIApplication `json:"-"`
+	// EntityError is set when part of the delivery besides its naming
+	// members has a JSON kind its field cannot hold: an entity of a known
+	// type that is not a JSON object (its typed field is then nil), a nested
+	// object or list of the wrong kind inside the entity, or categories that
+	// are not a list of text (that part is left zero, the rest decoded). The
+	// delivery is not rejected for it: Entity and Raw keep everything as
+	// sent. It wraps event.ErrMalformed and names the field, never a value.
+	// Scalar fields never set it: a value they cannot read is kept in its
+	// Unparsed field (see package lenient).
+	EntityError error `json:"-"`
 
 	// Raw is the exact body of the delivery. It is the slice given to
 	// Parse, not a copy: do not modify it.
@@ -150,15 +160,25 @@ func EventNames() []string {
 // Parse decodes one delivery body into a Webhook. It does not authenticate:
 // call it only on a body a Verifier accepted, or use a Receiver.
 //
-// Unknown keys are ignored, ids and numbers are read leniently (number or
-// string), and an unknown action or entity type parses with its entity kept
-// raw. Parse fails, with an error wrapping event.ErrMalformed, when the body
-// is not a JSON object, has no action, or carries an entity of a known type
-// that does not decode. The error text never quotes the body.
+// Only a body that is not OwnerRez's envelope at all fails, with an error
+// wrapping event.ErrMalformed whose text never quotes the body: a body that
+// is not JSON or not a JSON object, whose action is missing or not a
+// non-empty JSON string, or whose entity_type is present but not a JSON
+// string. Everything else decodes leniently so that an authentic delivery
+// is never lost over one field: unknown keys are ignored, ids and numbers
+// are read as number or string, a value a field cannot read is kept in its
+// Unparsed text, an entity of the wrong shape sets EntityError, and an
+// unknown action or entity type parses with its entity kept raw.
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
 	if err := json.Unmarshal(body, w); err != nil {
-		return nil, malformed("envelope", err)
+		// encoding/json skips a member of the wrong kind and decodes the
+		// rest; only the naming members and the body itself are fatal.
+		var typ *json.UnmarshalTypeError
+		if !errors.As(err, &typ) || typ.Field == "" || typ.Field == "action" || typ.Field == "entity_type" {
+			return nil, malformed("envelope", err)
+		}
+		w.EntityError = malformed("envelope", err)
 	}
 	if w.Action == "" {
 		return nil, malformed("envelope has no action", nil)
@@ -166,43 +186,51 @@ func Parse(body []byte) (*Webhook, error) {
 	if bytes.Equal(bytes.TrimSpace(w.Entity), []byte("null")) {
 		w.Entity = nil
 	}
-	if err := w.decodeEntity(); err != nil {
-		return nil, err
+	if err := w.decodeEntity(); err != nil && w.EntityError == nil {
+		w.EntityError = err
 	}
 	return w, nil
 }
 
-// decodeEntity decodes w.Entity into the typed field of w.EntityType.
+// decodeEntity decodes w.Entity into the typed field of w.EntityType. An
+// entity that is not an object leaves the field nil; one with a nested part
+// of the wrong kind is decoded but for that part. Either is returned as an
+// error for EntityError.
 func (w *Webhook) decodeEntity() error {
 	if w.Entity == nil {
 		return nil
 	}
 	var dst any
+	var set func()
 	switch w.EntityType {
 	case EntityBooking:
-		w.Booking = new(Booking)
-		dst = w.Booking
+		v := new(Booking)
+		dst, set = v, func() { w.Booking = v }
 	case EntityGuest:
-		w.Guest = new(Guest)
-		dst = w.Guest
+		v := new(Guest)
+		dst, set = v, func() { w.Guest = v }
 	case EntityProperty:
-		w.Property = new(Property)
-		dst = w.Property
+		v := new(Property)
+		dst, set = v, func() { w.Property = v }
 	case EntityInquiry:
-		w.Inquiry = new(Inquiry)
-		dst = w.Inquiry
+		v := new(Inquiry)
+		dst, set = v, func() { w.Inquiry = v }
 	case EntityQuote:
-		w.Quote = new(Quote)
-		dst = w.Quote
+		v := new(Quote)
+		dst, set = v, func() { w.Quote = v }
 	case EntityThreadMessage:
-		w.ThreadMessage = new(ThreadMessage)
-		dst = w.ThreadMessage
+		v := new(ThreadMessage)
+		dst, set = v, func() { w.ThreadMessage = v }
 	case EntityAPIApplication:
-		w.APIApplication = new(APIApplication)
-		dst = w.APIApplication
+		v := new(APIApplication)
+		dst, set = v, func() { w.APIApplication = v }
 	default:
 		return nil
 	}
+	if e := bytes.TrimSpace(w.Entity); len(e) == 0 || e[0] != '{' {
+		return malformed(string(w.EntityType)+" entity is not a JSON object", nil)
+	}
+	set()
 	if err := json.Unmarshal(w.Entity, dst); err != nil {
 		return malformed(string(w.EntityType)+" entity", err)
 	}
@@ -236,8 +264,6 @@ func (e *parseError) Error() string {
 		} else {
 			msg += ": not a JSON object but a JSON " + kind
 		}
-	case errors.Is(e.cause, lenient.ErrType), errors.Is(e.cause, event.ErrInvalidDate):
-		msg += ": a field holds a value of the wrong kind"
 	default:
 		msg += ": does not decode"
 	}

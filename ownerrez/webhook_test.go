@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -55,33 +56,33 @@ func TestParse_envelope(t *testing.T) {
 			name: "real capture, block created",
 			body: sample(t, "booking.entity_create"),
 			want: &Webhook{
-				ID: "17e9b27d-2d93-42ef-835c-1201c28ebe90", UserID: 347482730,
-				Action: ActionEntityCreate, EntityType: EntityBooking, EntityID: 16879744,
+				ID: "17e9b27d-2d93-42ef-835c-1201c28ebe90", UserID: lenient.Int{Value: 347482730},
+				Action: ActionEntityCreate, EntityType: EntityBooking, EntityID: lenient.Int{Value: 16879744},
 			},
 		},
 		{
 			name: "real capture, update with categories",
 			body: sample(t, "booking.entity_update"),
 			want: &Webhook{
-				ID: "47af00f8-44c9-42ba-ae66-0e4b4cc658eb", UserID: 347482730,
-				Action: ActionEntityUpdate, EntityType: EntityBooking, EntityID: 16879744,
+				ID: "47af00f8-44c9-42ba-ae66-0e4b4cc658eb", UserID: lenient.Int{Value: 347482730},
+				Action: ActionEntityUpdate, EntityType: EntityBooking, EntityID: lenient.Int{Value: 16879744},
 				Categories: []string{"availability", "charge", "financial"},
 			},
 		},
 		{
 			name: "legacy integer id, no entity",
 			body: []byte(`{ "id": 12345, "user_id": 56789, "action": "entity_update", "entity_type": "booking", "entity_id": 6703607 }`),
-			want: &Webhook{ID: "12345", UserID: 56789, Action: ActionEntityUpdate, EntityType: EntityBooking, EntityID: 6703607},
+			want: &Webhook{ID: "12345", UserID: lenient.Int{Value: 56789}, Action: ActionEntityUpdate, EntityType: EntityBooking, EntityID: lenient.Int{Value: 6703607}},
 		},
 		{
 			name: "test ping without user",
 			body: []byte(`{"id":"x-1","action":"webhook_test","entity_type":"api_application","entity_id":7}`),
-			want: &Webhook{ID: "x-1", Action: ActionWebhookTest, EntityType: EntityAPIApplication, EntityID: 7},
+			want: &Webhook{ID: "x-1", Action: ActionWebhookTest, EntityType: EntityAPIApplication, EntityID: lenient.Int{Value: 7}},
 		},
 		{
 			name: "ids as strings, entity null",
 			body: []byte(`{"id":"9","user_id":"56789","action":"entity_delete","entity_type":"guest","entity_id":"31","entity":null}`),
-			want: &Webhook{ID: "9", UserID: 56789, Action: ActionEntityDelete, EntityType: EntityGuest, EntityID: 31},
+			want: &Webhook{ID: "9", UserID: lenient.Int{Value: 56789}, Action: ActionEntityDelete, EntityType: EntityGuest, EntityID: lenient.Int{Value: 31}},
 		},
 		{
 			name: "unknown keys ignored",
@@ -129,28 +130,21 @@ func TestParse_unknownEntityKeptRaw(t *testing.T) {
 	assert.JSONEq(t, `[1,"a"]`, string(w.Entity))
 }
 
+// TestParse_malformed: only a body that is not OwnerRez's envelope at all
+// fails.
 func TestParse_malformed(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		"empty":                     ``,
-		"not json":                  `guest Dana Whitfield`,
-		"truncated":                 `{"action":"entity_create","entity_type":"guest","entity":{"first_name":"Dana"`,
-		"array":                     `[{"action":"entity_create"}]`,
-		"string":                    `"entity_create"`,
-		"null":                      `null`,
-		"no action":                 `{"id":"1","entity_type":"booking","entity_id":1}`,
-		"action not a string":       `{"action":7,"entity_type":"booking"}`,
-		"categories not strings":    `{"action":"entity_update","entity_type":"booking","categories":[{"a":"secret-dana"}]}`,
-		"booking entity not object": `{"action":"entity_update","entity_type":"booking","entity":"secret-dana"}`,
-		"bad booking date":          `{"action":"entity_update","entity_type":"booking","entity":{"arrival":"secret-dana"}}`,
-		"bad booking amount":        `{"action":"entity_update","entity_type":"booking","entity":{"total_amount":"secret-dana"}}`,
-		"bad guest id":              `{"action":"entity_update","entity_type":"guest","entity":{"id":"secret-dana"}}`,
-		"guest name a number":       `{"action":"entity_update","entity_type":"guest","entity":{"first_name":123456789}}`,
-		"bad property flag":         `{"action":"entity_create","entity_type":"property","entity":{"active":"secret-dana"}}`,
-		"bad inquiry":               `{"action":"entity_create","entity_type":"inquiry","entity":{"arrival":12}}`,
-		"bad quote":                 `{"action":"entity_create","entity_type":"quote","entity":{"total_amount":[1]}}`,
-		"bad application":           `{"action":"webhook_test","entity_type":"api_application","entity":{"id":{}}}`,
-		"user id with fraction":     `{"action":"webhook_test","user_id":12.5}`,
+		"empty":                    ``,
+		"not json":                 `guest Dana Whitfield`,
+		"truncated":                `{"action":"entity_create","entity_type":"guest","entity":{"first_name":"Dana"`,
+		"array":                    `[{"action":"entity_create"}]`,
+		"string":                   `"entity_create"`,
+		"null":                     `null`,
+		"no action":                `{"id":"1","entity_type":"booking","entity_id":1}`,
+		"action not a string":      `{"action":7,"entity_type":"booking"}`,
+		"action an object":         `{"action":{"a":"secret-dana"},"entity_type":"booking"}`,
+		"entity type not a string": `{"action":"entity_update","entity_type":["secret-dana"]}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -168,16 +162,86 @@ func TestParse_malformed(t *testing.T) {
 	}
 }
 
+// TestParse_toleratesValues: values inside the envelope never fail an
+// authentic delivery; what cannot be read is kept and flagged.
+func TestParse_toleratesValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		check      func(t *testing.T, w *Webhook)
+	}{
+		{"categories not strings", `{"action":"entity_update","entity_type":"booking","categories":[{"a":"secret-dana"}]}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.EntityError, event.ErrMalformed, "flagged, not rejected")
+			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+		}},
+		{"categories an object", `{"action":"entity_update","entity_type":"booking","categories":{"a":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.EntityError, event.ErrMalformed)
+			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			assert.Nil(t, w.Categories)
+		}},
+		{"booking entity not object", `{"action":"entity_update","entity_type":"booking","entity":"secret-dana"}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.EntityError, event.ErrMalformed)
+			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			assert.Nil(t, w.Booking)
+			assert.Equal(t, `"secret-dana"`, string(w.Entity))
+		}},
+		{"bad booking date", `{"action":"entity_update","entity_type":"booking","entity":{"arrival":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, event.Date{Unparsed: "secret-dana"}, w.Booking.Arrival)
+		}},
+		{"bad booking amount", `{"action":"entity_update","entity_type":"booking","entity":{"total_amount":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Decimal{Unparsed: "secret-dana"}, w.Booking.TotalAmount)
+		}},
+		{"adults a word", `{"action":"entity_update","entity_type":"booking","entity":{"adults":"two"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Int{Unparsed: "two"}, w.Booking.Adults)
+		}},
+		{"booking status a number", `{"action":"entity_update","entity_type":"booking","entity":{"status":3}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, BookingStatus("3"), w.Booking.Status)
+		}},
+		{"bad guest id", `{"action":"entity_update","entity_type":"guest","entity":{"id":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Int{Unparsed: "secret-dana"}, w.Guest.ID)
+		}},
+		{"guest name a number", `{"action":"entity_update","entity_type":"guest","entity":{"first_name":123456789}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.String("123456789"), w.Guest.FirstName)
+		}},
+		{"bad property flag", `{"action":"entity_create","entity_type":"property","entity":{"active":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Bool{Unparsed: "secret-dana"}, w.Property.Active)
+		}},
+		{"bad inquiry", `{"action":"entity_create","entity_type":"inquiry","entity":{"arrival":12}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, event.Date{Unparsed: "12"}, w.Inquiry.Arrival)
+		}},
+		{"bad quote", `{"action":"entity_create","entity_type":"quote","entity":{"total_amount":[1]}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Decimal{Unparsed: "[1]"}, w.Quote.TotalAmount)
+		}},
+		{"bad application", `{"action":"webhook_test","entity_type":"api_application","entity":{"id":{}}}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Int{Unparsed: "{}"}, w.APIApplication.ID)
+		}},
+		{"user id with fraction", `{"action":"webhook_test","user_id":12.5}`, func(t *testing.T, w *Webhook) {
+			assert.Equal(t, lenient.Int{Unparsed: "12.5"}, w.UserID)
+		}},
+		{"guest ref a string", `{"action":"entity_update","entity_type":"booking","entity":{"id":5,"guest":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
+			require.ErrorIs(t, w.EntityError, event.ErrMalformed)
+			assert.Contains(t, w.EntityError.Error(), "guest")
+			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			assert.Equal(t, lenient.Int{Value: 5}, w.Booking.ID)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse([]byte(tc.body))
+			require.NoError(t, err)
+			tc.check(t, w)
+		})
+	}
+}
+
 func TestParse_malformedKeepsCause(t *testing.T) {
 	t.Parallel()
-	_, err := Parse([]byte(`{"action":"entity_update","entity_type":"guest","entity":{"first_name":1}}`))
+	w, err := Parse([]byte(`{"action":"entity_update","entity_type":"guest","entity":{"phones":1}}`))
+	require.NoError(t, err)
 	var typeErr *json.UnmarshalTypeError
-	require.ErrorAs(t, err, &typeErr)
-	assert.Contains(t, err.Error(), "guest entity")
-
-	_, err = Parse([]byte(`{"action":"entity_update","entity_type":"booking","entity":{"adults":"two"}}`))
-	require.ErrorIs(t, err, lenient.ErrType)
-	require.ErrorIs(t, err, event.ErrMalformed)
+	require.ErrorAs(t, w.EntityError, &typeErr)
+	assert.Contains(t, w.EntityError.Error(), "guest entity")
 
 	_, err = Parse([]byte(`{"action":`))
 	var syntaxErr *json.SyntaxError
@@ -225,5 +289,35 @@ func TestEventNames(t *testing.T) {
 			continue
 		}
 		assert.Equal(t, name, EventName(Action(action), EntityType(entity)))
+	}
+}
+
+// TestParse_garbageValues replaces every scalar value of every sample and
+// fixture, in turn, by a value of every other JSON kind: Parse never fails,
+// and the event keeps its name and type. Exempt are the envelope's naming
+// members (action, entity_type), whose change makes another delivery, and
+// the members that refine the type by design (a booking's status, a
+// message's is_draft).
+func TestParse_garbageValues(t *testing.T) {
+	t.Parallel()
+	for _, d := range deliveries(t) {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse(d.body)
+			require.NoError(t, err)
+			want := normalize(w, event.MessageReceived)
+			for _, m := range testutil.Mutations(t, d.body) {
+				if m.Depth == 1 && (m.Key == "action" || m.Key == "entity_type") {
+					continue
+				}
+				w, err := Parse(m.Body)
+				require.NoError(t, err, "%s = %s", m.Path, m.Value)
+				got := normalize(w, event.MessageReceived)
+				require.Equal(t, want.Name(), got.Name(), "%s = %s", m.Path, m.Value)
+				if m.Key != "status" && m.Key != "is_draft" {
+					require.Equal(t, want.Type(), got.Type(), "%s = %s", m.Path, m.Value)
+				}
+			}
+		})
 	}
 }

@@ -78,7 +78,7 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Subscription{
-		ID:         int64(w.ID),
+		ID:         w.ID.Int64(),
 		Type:       SubscriptionType(w.Type),
 		Action:     Action(w.Action),
 		WebhookURL: string(w.WebhookURL),
@@ -167,9 +167,9 @@ func (s *WebhooksService) List(ctx context.Context, opts *ListOptions) (*Subscri
 	}
 	return &SubscriptionPage{
 		Items:       page.Items,
-		Count:       int(page.Count),
-		Limit:       int(page.Limit),
-		Offset:      int(page.Offset),
+		Count:       page.Count.Int(),
+		Limit:       page.Limit.Int(),
+		Offset:      page.Offset.Int(),
 		NextPageURL: strings.TrimSpace(string(page.NextPageURL)),
 	}, nil
 }

@@ -326,5 +326,5 @@ func TestSubscription_UnmarshalJSON(t *testing.T) {
 	assert.Equal(t, SubscriptionType("1"), s.Type)
 	assert.Equal(t, ActionEntityDelete, s.Action)
 	assert.JSONEq(t, `{"id":"9","type":1,"action":"entity_delete","webhook_url":"https://x.example","extra":{}}`, string(s.Raw))
-	require.Error(t, json.Unmarshal([]byte(`{"id":[1]}`), &s))
+	require.Error(t, json.Unmarshal([]byte(`[{"id":1}]`), &s))
 }

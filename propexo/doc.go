@@ -49,6 +49,14 @@
 // JOB_SUCCESS; an unknown trigger parses, with its data kept raw, and
 // normalizes to event.TypeUnknown.
 //
+// Only a body that is not the envelope at all is malformed (400): not JSON,
+// not a JSON object, a "data" that is neither an object nor null, or no
+// trigger given as a non-empty JSON string (see Parse). A value a field
+// cannot read is kept as text or in its Unparsed field
+// (lenient.Int.IsUnparsed, ...), and a member of the wrong shape (meta,
+// diff, a list) sets Webhook.DataError, so an authentic delivery is never
+// lost over one field.
+//
 // Propexo does not send:
 //
 //   - an event id or delivery id: Event.ID is event.HashID of the body, the

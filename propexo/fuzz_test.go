@@ -2,6 +2,7 @@ package propexo_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -39,6 +40,41 @@ func seedBodies(f *testing.F) [][]byte {
 	return bodies
 }
 
+// isEnvelope is FuzzParse's oracle for what Parse must accept: a JSON
+// object whose data is an object or absent, and whose trigger (else its
+// data's event) is a non-empty JSON string.
+func isEnvelope(body []byte) bool {
+	var env struct {
+		Trigger json.RawMessage `json:"trigger"`
+		Event   json.RawMessage `json:"event"`
+		Data    json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return false
+	}
+	event := env.Event
+	if d := bytes.TrimSpace(env.Data); len(d) > 0 && string(d) != "null" {
+		var inner struct {
+			Event json.RawMessage `json:"event"`
+		}
+		if d[0] != '{' || json.Unmarshal(d, &inner) != nil {
+			return false
+		}
+		event = inner.Event
+	}
+	var name *string
+	if len(env.Trigger) > 0 {
+		if json.Unmarshal(env.Trigger, &name) != nil {
+			return false
+		}
+		if name != nil && *name != "" {
+			return true
+		}
+	}
+	name = nil
+	return json.Unmarshal(event, &name) == nil && name != nil && *name != ""
+}
+
 func FuzzParse(f *testing.F) {
 	for _, b := range seedBodies(f) {
 		f.Add(b)
@@ -51,6 +87,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if w != nil {
 				t.Fatal("a Webhook with an error")
+			}
+			if isEnvelope(body) {
+				t.Fatalf("Parse rejected an envelope: %v", err)
 			}
 			return
 		}

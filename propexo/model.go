@@ -3,11 +3,8 @@ package propexo
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/pmshooks/pmshooks/lenient"
 )
 
 // Model names a kind of record that Propexo caches from the property
@@ -291,19 +288,17 @@ func (m Model) Known() bool {
 }
 
 // UnmarshalJSON decodes a JSON string in either spelling, converted by
-// NormalizeModel. null is the empty Model; any other JSON value is an error
-// wrapping lenient.ErrType.
+// NormalizeModel. null is the empty Model. Any other JSON value is kept as
+// the text a lenient.String reads (a number's digits, an object's raw
+// JSON), unnormalized: it never fails a delivery.
 func (m *Model) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*m = ""
+	var s string
+	if len(b) > 0 && b[0] == '"' && json.Unmarshal(b, &s) == nil {
+		*m = NormalizeModel(s)
 		return nil
 	}
-	var s string
-	if len(b) == 0 || b[0] != '"' || json.Unmarshal(b, &s) != nil {
-		return fmt.Errorf("%w: a model name must be a JSON string", lenient.ErrType)
-	}
-	*m = NormalizeModel(s)
+	*m = Model(lenientText(b))
 	return nil
 }
 

@@ -119,8 +119,8 @@ func TestModel_UnmarshalJSON(t *testing.T) {
 		"kebab":   {json: `"service-request-vendors"`, want: propexo.ModelServiceRequestVendors},
 		"snake":   {json: `"service_request_vendors"`, want: propexo.ModelServiceRequestVendors},
 		"null":    {json: `null`, want: ""},
-		"number":  {json: `12`, wantErr: true},
-		"object":  {json: `{"model":"leases"}`, wantErr: true},
+		"number":  {json: `12`, want: "12"},
+		"object":  {json: `{"model":"leases"}`, want: `{"model":"leases"}`},
 		"escaped": {json: `"lease\u0073"`, want: propexo.ModelLeases},
 	}
 	for name, tc := range tests {

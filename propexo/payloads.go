@@ -22,6 +22,13 @@ import (
 // an unknown vendor is kept as sent.
 type Vendor string
 
+// UnmarshalJSON implements json.Unmarshaler: any JSON value decodes, as a
+// lenient.String does, so that an odd spelling never fails a delivery.
+func (v *Vendor) UnmarshalJSON(b []byte) error {
+	*v = Vendor(lenientText(b))
+	return nil
+}
+
 // The vendors Propexo documents: the current API reference lists all but
 // VendorInternal (2024 only) and the two sample vendors of the data-diffs
 // endpoint.
@@ -57,6 +64,13 @@ const (
 // sent.
 type JobType string
 
+// UnmarshalJSON implements json.Unmarshaler: any JSON value decodes, as a
+// lenient.String does, so that an odd spelling never fails a delivery.
+func (v *JobType) UnmarshalJSON(b []byte) error {
+	*v = JobType(lenientText(b))
+	return nil
+}
+
 // The job types seen in Propexo's documentation.
 const (
 	// JobTypeReadLeadEvents reads the events of leads (DATA_NEW example).
@@ -70,6 +84,13 @@ const (
 // management system. WRITE_OPERATION_FAILURE carries PARTIAL_SUCCESS or
 // FAILURE; the write-status endpoint also answers SUCCESS and PENDING.
 type WriteStatus string
+
+// UnmarshalJSON implements json.Unmarshaler: any JSON value decodes, as a
+// lenient.String does, so that an odd spelling never fails a delivery.
+func (v *WriteStatus) UnmarshalJSON(b []byte) error {
+	*v = WriteStatus(lenientText(b))
+	return nil
+}
 
 // The write statuses Propexo documents.
 const (
@@ -293,10 +314,17 @@ type WriteOperationFailure struct {
 	WriteStatus WriteStatus `json:"write_status"`
 	// Errors are Propexo's descriptions of what failed. They may quote data
 	// from the write; log them with care.
-	Errors []string `json:"errors,omitempty"`
+	Errors []lenient.String `json:"errors,omitempty"`
 }
 
 // isNull reports whether raw is absent or the JSON null.
+// lenientText is the text of any JSON value, as a lenient.String reads it.
+func lenientText(b []byte) string {
+	var s lenient.String
+	_ = s.UnmarshalJSON(b) // never fails
+	return string(s)
+}
+
 func isNull(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || bytes.Equal(t, []byte("null"))

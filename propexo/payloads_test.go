@@ -38,13 +38,13 @@ func TestPayloads_jsonTagsMatchParse(t *testing.T) {
 			Context: ctx,
 		}, func(w *Webhook) any { return w.DataUpdate }},
 		{TriggerSyncComplete, &SyncComplete{
-			Event: TriggerSyncComplete, IntegrationID: "i-1", Vendor: VendorMRI, SuccessfulJobCount: 3,
-			FailedJobCount: 1, IsSyncFinished: true, IsBacksync: true, JobScheduleID: &schedule,
+			Event: TriggerSyncComplete, IntegrationID: "i-1", Vendor: VendorMRI, SuccessfulJobCount: lenient.Int{Value: 3},
+			FailedJobCount: lenient.Int{Value: 1}, IsSyncFinished: lenient.Bool{Value: true}, IsBacksync: lenient.Bool{Value: true}, JobScheduleID: &schedule,
 			ModelsSynced: []Model{ModelUnits},
 		}, func(w *Webhook) any { return w.SyncComplete }},
 		{TriggerFirstSyncComplete, &FirstSyncComplete{
-			Event: TriggerFirstSyncComplete, IntegrationID: "i-1", Vendor: VendorMRI, SuccessfulJobCount: 3,
-			FailedJobCount: 1, IsSyncFinished: true, JobScheduleID: &schedule, IsBacksync: true,
+			Event: TriggerFirstSyncComplete, IntegrationID: "i-1", Vendor: VendorMRI, SuccessfulJobCount: lenient.Int{Value: 3},
+			FailedJobCount: lenient.Int{Value: 1}, IsSyncFinished: lenient.Bool{Value: true}, JobScheduleID: &schedule, IsBacksync: lenient.Bool{Value: true},
 			ModelsSynced: []Model{ModelUnits},
 		}, func(w *Webhook) any { return w.FirstSyncComplete }},
 		{TriggerJobFailure, &JobFailure{
@@ -57,7 +57,7 @@ func TestPayloads_jsonTagsMatchParse(t *testing.T) {
 		}, func(w *Webhook) any { return w.JobSuccess }},
 		{TriggerWriteOperationFailure, &WriteOperationFailure{
 			Event: TriggerWriteOperationFailure, IntegrationID: "i-1", Vendor: VendorResMan, RootJobID: "r-1",
-			WriteStatus: WriteStatusFailure, Errors: []string{"e1", "e2"},
+			WriteStatus: WriteStatusFailure, Errors: []lenient.String{"e1", "e2"},
 		}, func(w *Webhook) any { return w.WriteOperationFailure }},
 	}
 	require.Len(t, tests, len(eventTypes), "one case per known trigger")

@@ -29,6 +29,14 @@ const RetryPeriod = 150 * time.Minute
 // parses and normalizes to event.TypeUnknown.
 type Trigger string
 
+// UnmarshalJSON implements json.Unmarshaler: any JSON value decodes, as a
+// lenient.String does. (Parse requires the trigger that names a delivery to
+// be a JSON string; the copy in a payload's Event may be anything.)
+func (t *Trigger) UnmarshalJSON(b []byte) error {
+	*t = Trigger(lenientText(b))
+	return nil
+}
+
 // The triggers Propexo documents.
 const (
 	// TriggerDataNew reports a record new in Propexo's cache (DataNew). It
@@ -101,6 +109,14 @@ type Webhook struct {
 	// WriteOperationFailure is Data decoded, for
 	// TriggerWriteOperationFailure.
 	WriteOperationFailure *WriteOperationFailure
+	// DataError is set when a member of the data or meta has a JSON kind
+	// its field cannot hold: meta, diff or a list that is not the object or
+	// array its type needs (that member is left zero, the others decoded).
+	// The delivery is not rejected for it: Data and Raw keep everything as
+	// sent. It wraps event.ErrMalformed and names the member, never a value.
+	// Scalar fields never set it: a value they cannot read is kept as text
+	// or in its Unparsed field (see package lenient).
+	DataError error
 
 	// Raw is the exact body of the delivery. It is the slice given to
 	// Parse, not a copy: do not modify it.
@@ -160,14 +176,18 @@ type envelope struct {
 // does not authenticate: call it only on a body a Verifier accepted, or use
 // a Receiver.
 //
-// Unknown keys are ignored and fields are read leniently (ids as text or
-// number, counts as integers or doubles, flags as booleans, "1" or "true").
-// A trigger this package does not know parses with its data kept raw in
-// Data. Parse fails, with an error wrapping event.ErrMalformed, when the
-// body is not a JSON object, its "data" is neither an object nor null, it
-// names no trigger (neither "trigger" nor "event"), or a field of a known
-// trigger has a JSON type that cannot hold it. The error names the field
-// but never quotes the body.
+// Only a body that is not Propexo's envelope at all fails, with an error
+// wrapping event.ErrMalformed that names the part but never quotes the
+// body: a body that is not JSON or not a JSON object, whose "data" is
+// neither an object nor null (the data decides the shape), whose
+// "trigger" (or, without one, the data's "event") is not a JSON string, or
+// that names no trigger. Everything else decodes leniently so that an
+// authentic delivery is never lost over one field: unknown keys are
+// ignored, ids are text or number, counts integers or doubles, flags
+// booleans, "1" or "true"; a value a field cannot read is kept as text or
+// in its Unparsed field; a member of the wrong shape sets DataError. A
+// trigger this package does not know parses with its data kept raw in
+// Data.
 //
 // The body is decoded once: the top level into raw members, then, in the
 // enveloped shape, the data object into raw members, then each member of
@@ -195,14 +215,18 @@ func Parse(body []byte) (*Webhook, error) {
 	}
 
 	if !isNull(env.Trigger) {
-		if err := json.Unmarshal(env.Trigger, &w.Trigger); err != nil {
+		name, err := triggerName(env.Trigger)
+		if err != nil {
 			return nil, malformed("trigger", err)
 		}
+		w.Trigger = name
 	}
 	if w.Trigger == "" && !isNull(m.Event) {
-		if err := json.Unmarshal(m.Event, &w.Trigger); err != nil {
+		name, err := triggerName(m.Event)
+		if err != nil {
 			return nil, malformed("event", err)
 		}
+		w.Trigger = name
 	}
 	if w.Trigger == "" {
 		return nil, malformed("body", errNoTrigger)
@@ -211,13 +235,23 @@ func Parse(body []byte) (*Webhook, error) {
 	_, known := eventTypes[w.Trigger]
 	if err := w.decodeCommon(m, env.Meta); err != nil && known {
 		// An unknown trigger may use these fields differently; only a
-		// documented one must follow the documented shape.
-		return nil, err
+		// documented one is expected to follow the documented shape.
+		w.DataError = err
 	}
-	if err := w.decodeTyped(m); err != nil {
-		return nil, err
+	if err := w.decodeTyped(m); err != nil && w.DataError == nil {
+		w.DataError = err
 	}
 	return w, nil
+}
+
+// triggerName returns the text of a JSON string naming a trigger.
+func triggerName(raw json.RawMessage) (Trigger, error) {
+	raw = bytes.TrimSpace(raw)
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", errNotString
+	}
+	return Trigger(s), nil
 }
 
 // decodeCommon fills the fields every trigger carries: IntegrationID,
@@ -263,20 +297,20 @@ func (w *Webhook) decodeTyped(m *members) error {
 	case TriggerDataUpdate:
 		d := &DataUpdate{Context: rawOrNil(m.Context)}
 		w.DataUpdate = d
+		var diffErr error
 		if !isNull(m.Diff) {
-			if !isObject(m.Diff) {
-				return malformed("diff", errNotObject)
-			}
 			var sides struct {
 				New      json.RawMessage `json:"new"`
 				Previous json.RawMessage `json:"previous"`
 			}
-			if err := json.Unmarshal(m.Diff, &sides); err != nil {
-				return malformed("diff", err)
+			if !isObject(m.Diff) {
+				diffErr = malformed("diff", errNotObject)
+			} else if err := json.Unmarshal(m.Diff, &sides); err != nil {
+				diffErr = malformed("diff", err)
 			}
 			d.Diff = Diff{New: rawOrNil(sides.New), Previous: rawOrNil(sides.Previous)}
 		}
-		return decodeMembers(
+		if err := decodeMembers(
 			member{"event", m.Event, &d.Event},
 			member{"integration_id", m.IntegrationID, &d.IntegrationID},
 			member{"vendor", m.Vendor, &d.Vendor},
@@ -285,7 +319,10 @@ func (w *Webhook) decodeTyped(m *members) error {
 			member{"job_type", m.JobType, &d.JobType},
 			member{"record_id", m.RecordID, &d.RecordID},
 			member{"object", m.Object, &d.Object},
-		)
+		); err != nil {
+			return err
+		}
+		return diffErr
 	case TriggerSyncComplete:
 		d := &SyncComplete{}
 		w.SyncComplete = d
@@ -362,22 +399,26 @@ type member struct {
 // decodeMembers decodes each present member into its destination. An
 // absent member leaves its destination at the zero value; so does null,
 // because every destination treats null as zero (encoding/json leaves
-// pointers nil, the lenient types and Model read it as empty).
+// pointers nil, the lenient types and Model read it as empty). A member of
+// the wrong kind (an object where a list belongs) is left zero too; the
+// others are decoded, and the first such error is returned for DataError.
 func decodeMembers(ms ...member) error {
+	var first error
 	for _, m := range ms {
 		if len(m.raw) == 0 {
 			continue
 		}
-		if err := json.Unmarshal(m.raw, m.dst); err != nil {
-			return malformed(m.name, err)
+		if err := json.Unmarshal(m.raw, m.dst); err != nil && first == nil {
+			first = malformed(m.name, err)
 		}
 	}
-	return nil
+	return first
 }
 
 var (
 	errNotObject = errors.New("is not a JSON object")
 	errNoTrigger = errors.New(`names no trigger: neither "trigger" nor "event" is set`)
+	errNotString = errors.New("is not a JSON string")
 )
 
 // malformed returns the error of Parse for the part named what: it wraps
@@ -390,7 +431,7 @@ func malformed(what string, cause error) error {
 		typeErr *json.UnmarshalTypeError
 	)
 	switch {
-	case errors.Is(cause, errNotObject), errors.Is(cause, errNoTrigger):
+	case errors.Is(cause, errNotObject), errors.Is(cause, errNoTrigger), errors.Is(cause, errNotString):
 		return fmt.Errorf("propexo: parse: %w: %s %w", event.ErrMalformed, what, cause)
 	case errors.As(cause, &syntax):
 		return fmt.Errorf("propexo: parse: %w: %s: invalid JSON at byte %d", event.ErrMalformed, what, syntax.Offset)

@@ -17,6 +17,7 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 	"github.com/pmshooks/pmshooks/propexo"
 	"github.com/pmshooks/pmshooks/propexo/propexotest"
+	"github.com/pmshooks/pmshooks/verify"
 )
 
 // sample returns the canonical sample of a trigger.
@@ -140,8 +141,8 @@ func TestParse_values(t *testing.T) {
 					Event:              propexo.TriggerSyncComplete,
 					IntegrationID:      "cly301lrc000009jvbp6vaz7i",
 					Vendor:             propexo.VendorYardi,
-					SuccessfulJobCount: 49,
-					IsSyncFinished:     true,
+					SuccessfulJobCount: lenient.Int{Value: 49},
+					IsSyncFinished:     lenient.Bool{Value: true},
 					JobScheduleID:      ptr("cm0ab12cd000108l2e3f4g5h6"),
 					ModelsSynced:       []propexo.Model{propexo.ModelResidents, propexo.ModelLeases},
 				},
@@ -157,9 +158,9 @@ func TestParse_values(t *testing.T) {
 					Event:              propexo.TriggerSyncComplete,
 					IntegrationID:      "cly301lrc000009jvbp6vaz7i",
 					Vendor:             propexo.VendorEntrata,
-					SuccessfulJobCount: 47,
-					FailedJobCount:     2,
-					IsBacksync:         true,
+					SuccessfulJobCount: lenient.Int{Value: 47},
+					FailedJobCount:     lenient.Int{Value: 2},
+					IsBacksync:         lenient.Bool{Value: true},
 					ModelsSynced:       []propexo.Model{propexo.ModelResidentsToLeases, propexo.ModelLeases, propexo.ModelServiceRequests},
 				},
 			},
@@ -175,8 +176,8 @@ func TestParse_values(t *testing.T) {
 					Event:              propexo.TriggerFirstSyncComplete,
 					IntegrationID:      "INTEGRATION_ID_003",
 					Vendor:             propexo.VendorYardi,
-					SuccessfulJobCount: 49,
-					IsSyncFinished:     true,
+					SuccessfulJobCount: lenient.Int{Value: 49},
+					IsSyncFinished:     lenient.Bool{Value: true},
 					JobScheduleID:      ptr("JOB_SCHEDULE_ID_001"),
 				},
 			},
@@ -226,7 +227,7 @@ func TestParse_values(t *testing.T) {
 					Vendor:        propexo.VendorResMan,
 					RootJobID:     "ROOT_OPERATION_ID_002",
 					WriteStatus:   propexo.WriteStatusPartialSuccess,
-					Errors:        []string{"Failed to write resident transaction: Duplicate transaction ID"},
+					Errors:        []lenient.String{"Failed to write resident transaction: Duplicate transaction ID"},
 				},
 			},
 		},
@@ -309,7 +310,7 @@ func TestParse_values(t *testing.T) {
 		},
 		"unknown trigger with odd meta": {
 			body: []byte(`{"trigger":"SOMETHING_NEW","data":{"integration_id":{"nested":true}},"meta":"text"}`),
-			want: &propexo.Webhook{Trigger: "SOMETHING_NEW"},
+			want: &propexo.Webhook{Trigger: "SOMETHING_NEW", IntegrationID: `{"nested":true}`},
 		},
 	}
 	for name, tc := range tests {
@@ -340,29 +341,20 @@ func TestParse_malformed(t *testing.T) {
 	t.Parallel()
 	const marker = "SECRET-MARKER-123456789"
 	tests := map[string][]byte{
-		"empty":                     []byte(``),
-		"not JSON":                  []byte(`trigger=DATA_NEW`),
-		"null":                      []byte(`null`),
-		"array":                     []byte(`[{"trigger":"DATA_NEW"}]`),
-		"string":                    []byte(`"` + marker + `"`),
-		"number":                    []byte(`123456789`),
-		"truncated":                 []byte(`{"trigger":"DATA_NEW","data":{"event":"DA`),
-		"empty object":              []byte(`{}`),
-		"empty trigger, no event":   []byte(`{"trigger":"","data":{}}`),
-		"trigger is a number":       []byte(`{"trigger":123456789,"data":{}}`),
-		"event is an object":        []byte(`{"event":{"name":"` + marker + `"}}`),
-		"data is an array":          []byte(`{"trigger":"DATA_NEW","data":["` + marker + `"]}`),
-		"data is a string":          []byte(`{"trigger":"DATA_NEW","data":"` + marker + `"}`),
-		"model is a number":         []byte(`{"trigger":"DATA_NEW","data":{"object":123456789}}`),
-		"record id is an object":    []byte(`{"trigger":"DATA_NEW","data":{"record_id":{"v":"` + marker + `"}}}`),
-		"count is text":             []byte(`{"trigger":"SYNC_COMPLETE","data":{"successful_job_count":"` + marker + `"}}`),
-		"count has a fraction":      []byte(`{"trigger":"SYNC_COMPLETE","data":{"failed_job_count":123456789.5}}`),
-		"flag is text":              []byte(`{"trigger":"FIRST_SYNC_COMPLETE","data":{"is_sync_finished":"` + marker + `"}}`),
-		"models synced is a string": []byte(`{"trigger":"SYNC_COMPLETE","data":{"models_synced":"` + marker + `"}}`),
-		"errors holds numbers":      []byte(`{"trigger":"WRITE_OPERATION_FAILURE","data":{"errors":[123456789]}}`),
-		"diff is a string":          []byte(`{"trigger":"DATA_UPDATE","data":{"diff":"` + marker + `"}}`),
-		"meta is a string":          []byte(`{"trigger":"DATA_NEW","data":{},"meta":"` + marker + `"}`),
-		"vendor is an array":        []byte(`{"trigger":"JOB_FAILURE","data":{"vendor":["` + marker + `"]}}`),
+		"empty":                   []byte(``),
+		"not JSON":                []byte(`trigger=DATA_NEW`),
+		"null":                    []byte(`null`),
+		"array":                   []byte(`[{"trigger":"DATA_NEW"}]`),
+		"string":                  []byte(`"` + marker + `"`),
+		"number":                  []byte(`123456789`),
+		"truncated":               []byte(`{"trigger":"DATA_NEW","data":{"event":"DA`),
+		"empty object":            []byte(`{}`),
+		"empty trigger, no event": []byte(`{"trigger":"","data":{}}`),
+		"trigger is a number":     []byte(`{"trigger":123456789,"data":{}}`),
+		"event is an object":      []byte(`{"event":{"name":"` + marker + `"}}`),
+		"data is an array":        []byte(`{"trigger":"DATA_NEW","data":["` + marker + `"]}`),
+		"data is a string":        []byte(`{"trigger":"DATA_NEW","data":"` + marker + `"}`),
+		"trigger is an object":    []byte(`{"trigger":{"v":"` + marker + `"},"data":{}}`),
 	}
 	for _, name := range testutil.Fixtures(t, "malformed/*.json") {
 		tests["fixture "+name] = testutil.Fixture(t, filepath.Join("malformed", name))
@@ -381,6 +373,47 @@ func TestParse_malformed(t *testing.T) {
 	}
 }
 
+// TestParse_toleratesValues: values and members inside the envelope never
+// fail an authentic delivery; what cannot be read is kept, and flagged.
+func TestParse_toleratesValues(t *testing.T) {
+	t.Parallel()
+	const marker = "SECRET-MARKER-123456789"
+	tests := map[string]struct {
+		body      []byte
+		dataError bool
+	}{
+		"model is a number":         {[]byte(`{"trigger":"DATA_NEW","data":{"object":123456789}}`), false},
+		"record id is an object":    {[]byte(`{"trigger":"DATA_NEW","data":{"record_id":{"v":"` + marker + `"}}}`), false},
+		"count is text":             {[]byte(`{"trigger":"SYNC_COMPLETE","data":{"successful_job_count":"` + marker + `"}}`), false},
+		"count has a fraction":      {[]byte(`{"trigger":"SYNC_COMPLETE","data":{"failed_job_count":123456789.5}}`), false},
+		"flag is text":              {[]byte(`{"trigger":"FIRST_SYNC_COMPLETE","data":{"is_sync_finished":"` + marker + `"}}`), false},
+		"errors holds numbers":      {[]byte(`{"trigger":"WRITE_OPERATION_FAILURE","data":{"errors":[123456789]}}`), false},
+		"vendor is an array":        {[]byte(`{"trigger":"JOB_FAILURE","data":{"vendor":["` + marker + `"]}}`), false},
+		"models synced is a string": {[]byte(`{"trigger":"SYNC_COMPLETE","data":{"models_synced":"` + marker + `"}}`), true},
+		"diff is a string":          {[]byte(`{"trigger":"DATA_UPDATE","data":{"diff":"` + marker + `"}}`), true},
+		"meta is a string":          {[]byte(`{"trigger":"DATA_NEW","data":{},"meta":"` + marker + `"}`), true},
+		"fixture errors-not-list":   {testutil.Fixture(t, "tolerated/errors-not-list.json"), true},
+		"fixture fractional-count":  {testutil.Fixture(t, "tolerated/fractional-count.json"), false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w, err := propexo.Parse(tc.body)
+			require.NoError(t, err)
+			if !tc.dataError {
+				assert.NoError(t, w.DataError)
+				return
+			}
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.NotContains(t, w.DataError.Error(), marker)
+		})
+	}
+	w, err := propexo.Parse(testutil.Fixture(t, "tolerated/fractional-count.json"))
+	require.NoError(t, err)
+	assert.Equal(t, lenient.Int{Unparsed: "48.5"}, w.SyncComplete.SuccessfulJobCount)
+	assert.True(t, w.SyncComplete.IsSyncFinished.Value, "the other members are decoded")
+}
+
 func TestEventNames(t *testing.T) {
 	t.Parallel()
 	want := []string{
@@ -391,4 +424,42 @@ func TestEventNames(t *testing.T) {
 	assert.Equal(t, want, got)
 	got[0] = "changed"
 	assert.Equal(t, want, propexo.EventNames(), "a new slice on each call")
+}
+
+// TestParse_garbageValues replaces every scalar value of every sample and
+// fixture, in turn, by a value of every other JSON kind: Parse never fails,
+// and the event keeps its name and type. Exempt are the members that name
+// the trigger ("trigger", and the data's "event", which names it when
+// there is no "trigger"), whose change makes another delivery.
+func TestParse_garbageValues(t *testing.T) {
+	t.Parallel()
+	r, err := propexo.NewReceiver(verify.Unverified())
+	require.NoError(t, err)
+	bodies := map[string][]byte{}
+	for _, name := range propexotest.Names() {
+		b, ok := propexotest.Sample(name)
+		require.True(t, ok)
+		bodies[name] = b
+	}
+	for _, dir := range []string{"flat", "variants", "tolerated"} {
+		for _, f := range testutil.Fixtures(t, dir+"/*.json") {
+			bodies[dir+"/"+f] = testutil.Fixture(t, filepath.Join(dir, f))
+		}
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			want, err := r.Decode(nil, body)
+			require.NoError(t, err)
+			for _, m := range testutil.Mutations(t, body) {
+				if m.Key == "trigger" || m.Key == "event" && m.Depth <= 2 {
+					continue
+				}
+				got, err := r.Decode(nil, m.Body)
+				require.NoError(t, err, "%s = %s", m.Path, m.Value)
+				require.Equal(t, want.Name(), got.Name(), "%s = %s", m.Path, m.Value)
+				require.Equal(t, want.Type(), got.Type(), "%s = %s", m.Path, m.Value)
+			}
+		})
+	}
 }

@@ -239,12 +239,6 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeStatus(w, http.StatusOK)
 }
 
-// headerVerifier is verify.HeaderVerifier: the credentials a Receiver can
-// check from the headers alone, before the body is read.
-type headerVerifier interface {
-	VerifyHeader(h http.Header) error
-}
-
 // receiveRequest reads, bounds, authenticates and decodes the delivery in r.
 // It returns the event and the exact body. When it fails it has answered w
 // and returns false.
@@ -260,7 +254,7 @@ func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *ht
 		writeStatus(w, http.StatusMethodNotAllowed)
 		return nil, nil, false
 	}
-	if hv, ok := As[headerVerifier](rc); ok {
+	if hv, ok := As[verify.HeaderVerifier](rc); ok {
 		if err := hv.VerifyHeader(r.Header); err != nil {
 			log.WarnContext(ctx, "delivery rejected: authentication failed", "err", err, "remote", r.RemoteAddr)
 			writeStatus(w, http.StatusUnauthorized)

@@ -125,6 +125,21 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	return r.Decode(h, body)
 }
 
+// VerifyHeader checks what r.Verifier can check from the headers alone,
+// implementing verify.HeaderVerifier: the whole credential for a token or
+// Basic verifier, the presence of a signature for HMAC. It returns nil when
+// r.Verifier is no verify.HeaderVerifier, and an error wrapping
+// verify.ErrUnauthorized when r has no Verifier.
+func (r *Receiver) VerifyHeader(h http.Header) error {
+	if r.Verifier == nil {
+		return fmt.Errorf("eventtest: Receiver has no Verifier: %w", verify.ErrUnauthorized)
+	}
+	if hv, ok := r.Verifier.(verify.HeaderVerifier); ok {
+		return hv.VerifyHeader(h)
+	}
+	return nil
+}
+
 // Decode decodes body without verifying it, implementing event.Decoder.
 func (r *Receiver) Decode(_ http.Header, body []byte) (event.Event, error) {
 	if r.DecodeFunc == nil {

@@ -3,6 +3,8 @@ package registry_test
 import (
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -163,5 +165,38 @@ func TestMux_OnName_everyEventName(t *testing.T) {
 			require.NoError(t, m.HandleEvent(context.Background(), e))
 			assert.Equal(t, string(p.Name)+" "+name, got)
 		}
+	}
+}
+
+// tripwire is a request body that records being read.
+type tripwire struct{ read bool }
+
+func (b *tripwire) Read([]byte) (int, error) { b.read = true; return 0, io.EOF }
+func (b *tripwire) Close() error             { return nil }
+
+// TestAll_unauthenticatedBodyNeverRead sends each provider's handler a
+// request without credentials or signature that declares an almost 5 MiB
+// body: it is refused from its headers, before a byte of the body is read,
+// so such requests cost no memory whatever their number.
+func TestAll_unauthenticatedBodyNeverRead(t *testing.T) {
+	t.Parallel()
+	for _, p := range registry.All() {
+		t.Run(string(p.Name), func(t *testing.T) {
+			t.Parallel()
+			v, err := p.NewVerifier(p.DevCredentials())
+			require.NoError(t, err)
+			rc, err := p.NewReceiver(v)
+			require.NoError(t, err)
+			h := event.NewHTTPHandler(rc, event.HandlerFunc(func(context.Context, event.Event) error { return nil }))
+			name := p.Events()[0]
+			r, err := p.NewRequest("http://127.0.0.1/hooks", name, nil)
+			require.NoError(t, err)
+			body := &tripwire{}
+			r.Body, r.ContentLength = body, 5<<20-1
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			assert.Equal(t, http.StatusUnauthorized, w.Code)
+			assert.False(t, body.read, "the body was read before the credentials were checked")
+		})
 	}
 }

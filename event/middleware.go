@@ -11,7 +11,8 @@ type contextKey struct{}
 
 // Middleware returns net/http middleware for services that already have a
 // router: it reads, bounds, authenticates and decodes the delivery with r,
-// answering 405, 413, 401 and 400 itself exactly as NewHTTPHandler does, and
+// answering 405, 413, 401, 503 (no free read slot) and 400 (or what
+// WithMalformed says) itself exactly as NewHTTPHandler does, and
 // then calls next with the Event in the request context (see FromContext) and
 // the exact body restored in the request, so next can read it again.
 //

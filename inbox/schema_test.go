@@ -48,6 +48,16 @@ func TestParseSchema(t *testing.T) {
 		{name: "version out of sequence", src: "-- version 2\nSELECT 1;\n", wantErr: "out of sequence"},
 		{name: "marker inside a statement", src: "-- version 1\nCREATE TABLE a (\n-- version 2\n);\n", wantErr: "inside a statement"},
 		{name: "unterminated statement", src: "-- version 1\nCREATE TABLE a (x INT)\n", wantErr: "ends inside a statement"},
+		{name: "unknown step", src: "-- version 1\n-- step: nope\n", wantErr: `unknown step "nope"`},
+		{name: "step outside a version", src: "-- step: keys\n-- version 1\nSELECT 1;\n", wantErr: "outside a version section"},
+		{name: "step inside a statement", src: "-- version 1\nCREATE TABLE a (\n-- step: keys\n);\n", wantErr: "step inside a statement"},
+		{
+			name: "a step between statements",
+			src:  "-- version 1\nCREATE TABLE a (x INT);\n-- step: keys\nCREATE INDEX i ON a (x);\n",
+			want: &schema{migrations: []migration{{version: 1, statements: []string{
+				"CREATE TABLE a (x INT);", stepPrefix + "keys", "CREATE INDEX i ON a (x);",
+			}}}},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,12 +13,13 @@ import (
 
 func providerNames() []string { return registry.Names() }
 
-// lookupProvider returns the provider called name, or a failure that lists
-// the known ones.
+// lookupProvider returns the provider called name, or a usage error that
+// lists the known ones: a provider name is part of the command line, as an
+// action is.
 func lookupProvider(c *cli, name string) (registry.Provider, error) {
 	p, err := registry.Lookup(name)
 	if err != nil {
-		return p, c.fail(err)
+		return p, c.usagef("%v", err)
 	}
 	return p, nil
 }

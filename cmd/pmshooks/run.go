@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -25,12 +27,17 @@ type app struct {
 	stderr io.Writer
 	// getenv reads an environment variable; "" means unset.
 	getenv func(string) string
+	// self is how a user runs this command again, such as "pmshooks" or
+	// "go run ./cmd/pmshooks": the start of every command line it prints
+	// for the user to paste. "" means "pmshooks".
+	self string
 }
 
-// run runs the command with args (without the program name) and returns its
-// exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+// run runs the command with args (without the program name). It returns
+// nil on success and for --help; otherwise an error that report prints and
+// turns into the exit status (a *usageError: 2; anything else: 1).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	a := &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, self: selfCommand(os.Args[0])}
 	return a.run(ctx, args)
 }
 
@@ -81,30 +88,30 @@ func (a *app) writeTopHelp(w io.Writer) {
 	fmt.Fprintf(w, topTrailer, strings.Join(providerNames(), ", "))
 }
 
-func (a *app) run(ctx context.Context, args []string) int {
+func (a *app) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		a.writeTopHelp(a.stderr)
-		return exitUsage
+		return &usageError{cmd: "pmshooks", msg: "missing COMMAND", helped: true}
 	}
 	name, rest := args[0], args[1:]
 	switch name {
 	case "-h", "-help", "--help":
 		a.writeTopHelp(a.stdout)
-		return exitOK
+		return nil
 	case "help":
 		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
 			a.writeTopHelp(a.stdout)
-			return exitOK
+			return nil
 		}
 		// "pmshooks help webhooks channex" shows "pmshooks webhooks channex --help".
 		name, rest = rest[0], append(rest[1:len(rest):len(rest)], "--help")
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return a.exit(c.run(a, ctx, rest))
+			return a.hinted(c.run(a, ctx, rest))
 		}
 	}
-	return a.exit(usagef("pmshooks", "unknown command %q (commands: %s)", name, strings.Join(commandNames(), ", ")))
+	return a.hinted(usagef("pmshooks", "unknown command %q (commands: %s)", name, strings.Join(commandNames(), ", ")))
 }
 
 func commandNames() []string {
@@ -115,8 +122,9 @@ func commandNames() []string {
 	return names
 }
 
-// exit reports err on stderr and returns the exit status it means.
-func (a *app) exit(err error) int {
+// report prints err on w, as run's caller does, and returns the exit status
+// it means.
+func report(w io.Writer, err error) int {
 	var ue *usageError
 	var fe *failure
 	switch {
@@ -124,14 +132,16 @@ func (a *app) exit(err error) int {
 		return exitOK
 	case errors.Is(err, flag.ErrHelp): // the help was printed
 		return exitOK
+	case errors.As(err, &ue) && ue.helped:
+		return exitUsage
 	case errors.As(err, &ue):
-		fmt.Fprintf(a.stderr, "%s: %s\nRun '%s --help' for usage.\n", ue.cmd, ue.msg, ue.cmd)
+		fmt.Fprintf(w, "%s: %s\nRun '%s --help' for usage.\n", ue.cmd, ue.msg, ue.hint())
 		return exitUsage
 	case errors.As(err, &fe):
-		fmt.Fprintf(a.stderr, "%s: %v\n", fe.cmd, fe.err)
+		fmt.Fprintf(w, "%s: %v\n", fe.cmd, fe.err)
 		return exitFailure
 	default:
-		fmt.Fprintf(a.stderr, "pmshooks: %v\n", err)
+		fmt.Fprintf(w, "pmshooks: %v\n", err)
 		return exitFailure
 	}
 }
@@ -140,6 +150,29 @@ func (a *app) exit(err error) int {
 type usageError struct {
 	cmd string // such as "pmshooks send"
 	msg string
+	// self, when set, replaces "pmshooks" at the start of cmd in the hint
+	// to run --help: how the user runs the command (see app.self).
+	self string
+	// helped is set when the help was printed instead of a message.
+	helped bool
+}
+
+// hinted returns err with the usage hint of a usage error pointing at the
+// command as the user runs it.
+func (a *app) hinted(err error) error {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		ue.self = a.self
+	}
+	return err
+}
+
+// hint is the command line whose --help the usage error points to.
+func (e *usageError) hint() string {
+	if e.self == "" {
+		return e.cmd
+	}
+	return e.self + strings.TrimPrefix(e.cmd, "pmshooks")
 }
 
 func (e *usageError) Error() string { return e.cmd + ": " + e.msg }
@@ -159,4 +192,39 @@ func (e *failure) Unwrap() error { return e.err }
 
 func failf(cmd, format string, args ...any) error {
 	return &failure{cmd: cmd, err: fmt.Errorf(format, args...)}
+}
+
+// selfCommand returns how the user runs this program, judged from arg0
+// (os.Args[0]): "go run ./cmd/pmshooks" for a binary that go run built in a
+// temporary directory, the path as given (quoted for a shell) for one run by
+// path that is not the pmshooks found in PATH, else "pmshooks".
+func selfCommand(arg0 string) string {
+	if strings.Contains(filepath.ToSlash(arg0), "/go-build") {
+		return "go run ./cmd/pmshooks"
+	}
+	if !strings.ContainsRune(arg0, filepath.Separator) && !strings.ContainsRune(arg0, '/') {
+		return "pmshooks"
+	}
+	if found, err := exec.LookPath("pmshooks"); err == nil && sameFile(found, arg0) {
+		return "pmshooks"
+	}
+	return shellQuote(arg0)
+}
+
+// sameFile reports whether the paths a and b name the same existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// selfName is a.self, or "pmshooks" when unset.
+func (a *app) selfName() string {
+	if a.self == "" {
+		return "pmshooks"
+	}
+	return a.self
 }

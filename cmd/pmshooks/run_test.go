@@ -55,7 +55,7 @@ func (ct cmdTest) app(stdout, stderr io.Writer) *app {
 func (ct cmdTest) run(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errOut syncBuffer
-	code := ct.app(&out, &errOut).run(t.Context(), args)
+	code := report(&errOut, ct.app(&out, &errOut).run(t.Context(), args))
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
@@ -67,8 +67,8 @@ func runCmd(t *testing.T, args ...string) result {
 
 func TestRun_realStreams(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"--help"}, &out, &errOut)
-	assert.Equal(t, exitOK, code)
+	err := run(context.Background(), []string{"--help"}, &out, &errOut)
+	require.NoError(t, err)
 	assert.Contains(t, out.String(), "Commands:")
 	assert.Empty(t, errOut.String())
 }
@@ -126,7 +126,7 @@ func TestRun_usageErrors(t *testing.T) {
 		"send bad flag":         {[]string{"send", "hostaway", "test", "--bogus"}, "flag provided but not defined: -bogus"},
 		"send bad duration":     {[]string{"send", "hostaway", "test", "--timeout", "soon"}, "invalid value"},
 		"send no provider":      {[]string{"send"}, "missing PROVIDER"},
-		"send no event":         {[]string{"send", "hostaway"}, "want PROVIDER EVENT"},
+		"send no event":         {[]string{"send", "hostaway"}, "missing EVENT: 'pmshooks send hostaway --list' lists hostaway's events"},
 		"send too many":         {[]string{"send", "hostaway", "test", "extra"}, "want PROVIDER EVENT"},
 		"send list and event":   {[]string{"send", "hostaway", "test", "--list"}, "--list takes no EVENT"},
 		"send foreign cred":     {[]string{"send", "hostaway", "test", "--webhook-secret", "x"}, "--webhook-secret is not a credential of hostaway"},
@@ -164,18 +164,75 @@ func TestRun_usageErrors(t *testing.T) {
 
 func TestRun_unknownProvider(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{
-		{"send", "airbnb", "booking"},
-		{"send", "airbnb", "--list"},
-		{"inspect", "airbnb", "-"},
-		{"webhooks", "airbnb", "list"},
-		{"inbox", "list", "--db", "x", "--provider", "airbnb"},
-	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
+	// An unknown provider is a usage error, as an unknown action is: exit
+	// status 2, the known names and the hint to --help.
+	tests := []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"send", "airbnb", "booking"}, "pmshooks send"},
+		{[]string{"send", "airbnb", "--list"}, "pmshooks send"},
+		{[]string{"inspect", "airbnb", "-"}, "pmshooks inspect"},
+		{[]string{"webhooks", "airbnb", "list"}, "pmshooks webhooks"},
+		{[]string{"inbox", "list", "--db", "x", "--provider", "airbnb"}, "pmshooks inbox list"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
-			r := cmdTest{stdin: strings.NewReader("{}")}.run(t, args...)
-			assert.Equal(t, exitFailure, r.code)
+			r := cmdTest{stdin: strings.NewReader("{}")}.run(t, tt.args...)
+			assert.Equal(t, exitUsage, r.code)
 			assert.Contains(t, r.stderr, `unknown provider "airbnb" (known: bookingsync, channex, hostaway, ownerrez, propexo)`)
+			assert.Contains(t, r.stderr, "Run '"+tt.hint+" --help' for usage.")
+			assert.Empty(t, r.stdout)
+		})
+	}
+}
+
+func TestRun_unknownAction(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		want, hint string
+	}{
+		{[]string{"webhooks", "channex", "update"}, `unknown action "update" (actions: list, create, delete, test)`, "pmshooks webhooks channex"},
+		{[]string{"webhooks", "hostaway", "test"}, "hostaway has no test call", "pmshooks webhooks hostaway"},
+		{[]string{"inbox", "vacuum"}, `unknown action "vacuum" (actions: list, retry, purge)`, "pmshooks inbox"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`, "pmshooks"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			r := runCmd(t, tt.args...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Contains(t, r.stderr, tt.want)
+			assert.Contains(t, r.stderr, "Run '"+tt.hint+" --help' for usage.")
+		})
+	}
+}
+
+func TestRun_usageHintSelf(t *testing.T) {
+	t.Parallel()
+	// The hint names the command as the user runs it.
+	var out, errOut bytes.Buffer
+	a := &app{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }, self: "go run ./cmd/pmshooks"}
+	code := report(&errOut, a.run(t.Context(), []string{"send", "hostaway"}))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut.String(), "'go run ./cmd/pmshooks send hostaway --list'")
+	assert.Contains(t, errOut.String(), "Run 'go run ./cmd/pmshooks send --help' for usage.")
+}
+
+func TestSelfCommand(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct{ arg0, want string }{
+		"in PATH":  {"pmshooks", "pmshooks"},
+		"go run":   {"/tmp/go-build1234/b001/exe/pmshooks", "go run ./cmd/pmshooks"},
+		"by path":  {"./bin/pmshooks", "./bin/pmshooks"},
+		"odd path": {"/home/me/my tools/pmshooks", "'/home/me/my tools/pmshooks'"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, selfCommand(tt.arg0))
 		})
 	}
 }

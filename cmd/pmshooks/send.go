@@ -69,7 +69,11 @@ func (a *app) send(ctx context.Context, args []string) error {
 		}
 		return a.listEvents(p)
 	}
-	if len(pos) != 2 {
+	switch len(pos) {
+	case 1:
+		return c.usagef("missing EVENT: '%s send %s --list' lists %s's events", a.selfName(), p.Name, p.Name)
+	case 2:
+	default:
 		return c.usagef("want PROVIDER EVENT, got %d arguments", len(pos))
 	}
 	name := pos[1]

@@ -98,7 +98,7 @@ func (a *app) webhooks(ctx context.Context, args []string) error {
 		}
 	}
 	if action == "test" {
-		return pc.failf("%s has no test call; 'pmshooks send %s EVENT --url URL' posts a signed sample to your receiver", s.provider, s.provider)
+		return pc.usagef("%s has no test call; '%s send %s EVENT --url URL' posts a signed sample to your receiver", s.provider, a.selfName(), s.provider)
 	}
 	return pc.usagef("unknown action %q (actions: %s)", action, strings.Join(names, ", "))
 }

@@ -109,9 +109,12 @@ func TestWebhooks_missingKeys(t *testing.T) {
 
 func TestWebhooks_noTestCall(t *testing.T) {
 	t.Parallel()
+	// test is an action these providers lack: a usage error that says
+	// what to do instead.
 	for _, p := range []string{"hostaway", "ownerrez", "propexo"} {
 		r := runCmd(t, "webhooks", p, "test")
-		assert.Equal(t, exitFailure, r.code)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "Run 'pmshooks webhooks "+p+" --help' for usage.")
 		assert.Contains(t, r.stderr, p+" has no test call; 'pmshooks send "+p+" EVENT --url URL' posts a signed sample")
 	}
 }

@@ -18,7 +18,8 @@ const inspectUsage = `Usage:
 Inspect parses a captured delivery body (from FILE, or standard input when FILE
 is "-" or missing) the way the provider's receiver does, and prints the
 normalized event (provider, name, type, id, account, subject, time, booking or
-message) and the provider's typed payload as indented JSON.
+message) and the provider's typed payload as indented JSON. A body that is not
+PROVIDER's envelope (such as another provider's delivery) fails.
 
 It verifies nothing unless credentials are given: with a credential flag, or
 with --verify to read them from the environment, it authenticates the body as
@@ -85,7 +86,7 @@ func (a *app) inspect(_ context.Context, args []string) error {
 		e, err = rc.Receive(headers.header(), body)
 		switch {
 		case errors.Is(err, event.ErrMalformed):
-			return c.failf("authentic, but not a %s delivery: %w", p.Name, err)
+			return c.failf("authentic, but not %s: %w", aDelivery(p.Name), err)
 		case err != nil:
 			return c.failf("verification failed: %w", err)
 		}
@@ -95,8 +96,16 @@ func (a *app) inspect(_ context.Context, args []string) error {
 			return c.fail(err)
 		}
 		if e, err = rc.Decode(headers.header(), body); err != nil {
-			return c.failf("not a %s delivery: %w", p.Name, err)
+			return c.failf("not %s: %w", aDelivery(p.Name), err)
 		}
+	}
+	// The receiver decodes any object that names an event, as it must once
+	// the verifier vouched for the body; a file vouches for nothing.
+	if err := checkEnvelope(p.Name, body); err != nil {
+		if verified {
+			return c.failf("authentic, but not %s: %w", aDelivery(p.Name), err)
+		}
+		return c.failf("not %s: %w", aDelivery(p.Name), err)
 	}
 	return writeEventJSON(a.stdout, e, verified)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/registry"
 	"github.com/pmshooks/pmshooks/verify"
 )
@@ -157,7 +158,7 @@ func TestInspect_failures(t *testing.T) {
 		stdin string
 		want  string
 	}{
-		"not JSON":     {[]string{"inspect", "ownerrez", "-"}, "this is not json", "pmshooks inspect: not a ownerrez delivery: "},
+		"not JSON":     {[]string{"inspect", "ownerrez", "-"}, "this is not json", "pmshooks inspect: not an ownerrez delivery: "},
 		"missing file": {[]string{"inspect", "ownerrez", filepath.Join(dir, "nope.json")}, "", "no such file"},
 		"too large":    {[]string{"inspect", "ownerrez", big, "--limit", "50"}, "", "larger than 50 bytes"},
 		"foreign cred": {[]string{"inspect", "ownerrez", big, "--client-secret", "x"}, "", "not a credential of ownerrez"},
@@ -190,4 +191,103 @@ func propexoSignature(secret, body string) string {
 	h := http.Header{}
 	v.Sign(h, []byte(body))
 	return h.Get("Propexo-Signature")
+}
+
+func TestInspect_foreignBody(t *testing.T) {
+	t.Parallel()
+	// Every provider refuses the others' bodies, though its receiver
+	// decodes some of them (any object naming an event), unverified and
+	// verified alike.
+	for _, p := range registry.All() {
+		for _, src := range registry.All() {
+			if src.Name == p.Name {
+				continue
+			}
+			t.Run(string(src.Name)+" to "+string(p.Name), func(t *testing.T) {
+				t.Parallel()
+				body, _ := signedSample(t, src, src.DemoEvents()[0], nil)
+				r := cmdTest{stdin: strings.NewReader(string(body))}.run(t, "inspect", string(p.Name), "-")
+				assert.Equal(t, exitFailure, r.code)
+				assert.Contains(t, r.stderr, "pmshooks inspect: not "+aDelivery(p.Name)+": ")
+				assert.Empty(t, r.stdout)
+
+				// Signed with p's credentials, as a misrouted delivery is.
+				values := p.DevCredentials()
+				v, err := p.NewVerifier(values)
+				require.NoError(t, err)
+				h := http.Header{}
+				v.Sign(h, body)
+				args := []string{"inspect", string(p.Name), "-"}
+				for k := range h {
+					args = append(args, "-H", k+": "+h.Get(k))
+				}
+				r = cmdTest{stdin: strings.NewReader(string(body))}.run(t, append(args, credentialArgs(p, values)...)...)
+				assert.Equal(t, exitFailure, r.code)
+				assert.Contains(t, r.stderr, "pmshooks inspect: authentic, but not "+aDelivery(p.Name)+": ")
+				assert.Empty(t, r.stdout)
+			})
+		}
+	}
+}
+
+func TestCheckEnvelope(t *testing.T) {
+	t.Parallel()
+	// Every sample is its provider's envelope and no other's.
+	for _, src := range registry.All() {
+		t.Run(string(src.Name), func(t *testing.T) {
+			t.Parallel()
+			for _, name := range src.Events() {
+				body, err := src.Sample(name)
+				require.NoError(t, err)
+				for _, p := range registry.All() {
+					err := checkEnvelope(p.Name, body)
+					if p.Name == src.Name {
+						assert.NoError(t, err, name)
+						continue
+					}
+					require.Error(t, err, "%s sample %s as %s", src.Name, name, p.Name)
+					assert.ErrorIs(t, err, event.ErrMalformed)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckEnvelope_bodies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		provider event.Provider
+		body     string
+		ok       bool
+	}{
+		{"bookingsync", `{"account_id":1,"event":"booking_created","resource":{}}`, true},
+		{"bookingsync", `{"event":"booking_new","property_id":"p","payload":{}}`, false},
+		{"bookingsync", `{"event":"future_thing_happened","account_id":1}`, true},
+		{"channex", `{"event":"booking_new","property_id":"p","user_id":null}`, true},
+		{"channex", `{"account_id":1,"event":"booking_updated","resource":{}}`, false},
+		{"channex", `{"event":"reservation.created","payload":{"data":{}}}`, false},
+		{"hostaway", `{"object":"reservation","event":"reservation.created","accountId":1,"data":{}}`, true},
+		{"hostaway", `{"event":"reservation.created","payload":{"data":{}}}`, true},
+		{"hostaway", `{"data":"test"}`, true},
+		{"hostaway", `{"event":"booking_new","property_id":"p","payload":{}}`, false},
+		{"ownerrez", `{"id":"u","action":"entity_update","entity_type":"booking","entity_id":1}`, true},
+		{"ownerrez", `{"action":"entity_update"}`, false},
+		{"propexo", `{"trigger":"DATA_NEW","data":{},"meta":{}}`, true},
+		{"propexo", `{"event":"SYNC_COMPLETE","integration_id":"i"}`, true},
+		{"propexo", `{"event":"booking_updated","account_id":1,"resource":{}}`, false},
+		{"channex", `{"event":"s3cr3t.v4lue","property_id":"p"}`, false},
+		{"ownerrez", `{"action":"S3CR3T_V4LUE","entity_id":1}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.provider)+" "+tt.body, func(t *testing.T) {
+			t.Parallel()
+			err := checkEnvelope(tt.provider, []byte(tt.body))
+			if tt.ok {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, event.ErrMalformed)
+				assert.NotContains(t, strings.ToLower(err.Error()), "v4lue", "the body is never quoted")
+			}
+		})
+	}
 }

@@ -29,7 +29,9 @@ func startListen(t *testing.T, ct cmdTest, args ...string) (*listening, context.
 	ctx, cancel := context.WithCancel(t.Context())
 	l := &listening{out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan int, 1)}
 	a := ct.app(l.out, l.errOut)
-	go func() { l.done <- report(l.errOut, a.run(ctx, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...))) }()
+	go func() {
+		l.done <- report(l.errOut, a.run(ctx, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)))
+	}()
 	t.Cleanup(func() {
 		cancel()
 		<-l.done

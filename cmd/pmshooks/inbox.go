@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,7 +32,8 @@ again, and delete the handled ones.
 
 DSN is a postgres:// or postgresql:// URL for PostgreSQL, anything else the
 path of a SQLite file (which must exist). The inbox's schema must have been
-migrated (inbox.Migrate) by the receiver.
+migrated (inbox.Migrate) by the receiver. Every action reads DSN from --db,
+else from the environment variable PMSHOOKS_DB.
 
 Run 'pmshooks inbox ACTION --help' for the flags of an action.
 `
@@ -54,17 +56,24 @@ func (a *app) inbox(ctx context.Context, args []string) error {
 	return run(ctx, rest)
 }
 
+// dbEnv is the environment variable that gives --db its default.
+const dbEnv = "PMSHOOKS_DB"
+
 // inboxCLI is the command line of one inbox action, with its --db flag.
 func inboxCLI(action, usage string) (*cli, *string) {
 	c := newCLI("pmshooks inbox "+action, usage)
-	db := c.String("db", "", "the inbox database: a postgres:// `DSN` or a SQLite file path (required)")
+	db := c.String("db", "", "the inbox database: a postgres:// `DSN` or a SQLite file path (default $"+dbEnv+"; required)")
 	return c, db
 }
 
-// openInbox opens the inbox at dsn. The caller calls close.
-func openInbox(c *cli, dsn string) (ib *inbox.Inbox, close func(), err error) {
+// openInbox opens the inbox at dsn, the --db flag, else $PMSHOOKS_DB read
+// with getenv. The caller calls close.
+func openInbox(c *cli, dsn string, getenv func(string) string) (ib *inbox.Inbox, close func(), err error) {
 	if dsn == "" {
-		return nil, nil, c.usagef("missing --db DSN")
+		dsn = getenv(dbEnv)
+	}
+	if dsn == "" {
+		return nil, nil, c.usagef("missing --db DSN (or set %s)", dbEnv)
 	}
 	if inbox.DialectOf(dsn) == inbox.SQLite && !strings.HasPrefix(dsn, "file:") && !strings.HasPrefix(dsn, ":memory:") {
 		// OpenDB creates a missing file; a mistyped path must not list an
@@ -95,15 +104,17 @@ const inboxListUsage = `Usage:
 
 List prints the stored deliveries, oldest first, with their state, attempts,
 next attempt (or when they finished) and last error, then the counts of each
-state. STATE is pending, in_flight, done or dead. When a page is full, it
-prints the --after flag that gives the next one.
+state. STATE is pending, in_flight, done or dead. --limit N caps the
+deliveries listed, as it does everywhere in pmshooks (bodies are capped by
+--max-body). When a page is full, it prints the command that lists the next
+one (--after).
 `
 
 func (a *app) inboxList(ctx context.Context, args []string) error {
 	c, dsn := inboxCLI("list", inboxListUsage)
 	state := c.String("state", "", "only deliveries in this `state`: pending, in_flight, done or dead")
 	provider := c.String("provider", "", "only deliveries of this `provider`")
-	limit := c.Int("limit", inbox.DefaultListLimit, fmt.Sprintf("at most `N` deliveries (up to %d)", inbox.MaxListLimit))
+	limit := c.Int("limit", inbox.DefaultListLimit, fmt.Sprintf("list at most `N` deliveries (up to %d)", inbox.MaxListLimit))
 	after := c.Int64("after", 0, "only deliveries whose inbox `ID` is greater: the next page")
 	asJSON := c.Bool("json", false, "print the deliveries as JSON, bodies and headers included")
 	pos, err := c.parse(a.stdout, args)
@@ -125,7 +136,7 @@ func (a *app) inboxList(ctx context.Context, args []string) error {
 		}
 		*provider = string(p.Name)
 	}
-	ib, closeDB, err := openInbox(c, *dsn)
+	ib, closeDB, err := openInbox(c, *dsn, a.getenv)
 	if err != nil {
 		return err
 	}
@@ -154,9 +165,44 @@ func (a *app) inboxList(ctx context.Context, args []string) error {
 		page = inbox.DefaultListLimit
 	}
 	if n := len(ds); n > 0 && n >= min(page, inbox.MaxListLimit) {
-		fmt.Fprintf(a.stdout, "more may follow: --after %d\n", ds[n-1].ID)
+		args := []string{"inbox", "list"}
+		var note string
+		switch {
+		case *dsn == "": // from PMSHOOKS_DB, which the next command reads too
+		case hasPassword(*dsn):
+			args = append(args, "--db", "$"+dbEnv)
+			note = fmt.Sprintf(" (with %s set to your DSN: its password is not printed)", dbEnv)
+		default:
+			args = append(args, "--db", *dsn)
+		}
+		if *state != "" {
+			args = append(args, "--state", *state)
+		}
+		if *provider != "" {
+			args = append(args, "--provider", *provider)
+		}
+		if *limit != inbox.DefaultListLimit {
+			args = append(args, "--limit", strconv.Itoa(*limit))
+		}
+		args = append(args, "--after", strconv.FormatInt(ds[n-1].ID, 10))
+		line := a.commandLine(args...)
+		if note != "" {
+			line = strings.Replace(line, "'$"+dbEnv+"'", `"$`+dbEnv+`"`, 1) + note
+		}
+		fmt.Fprintf(a.stdout, "more may follow; the next page:\n  %s\n", line)
 	}
 	return nil
+}
+
+// hasPassword reports whether the DSN holds a password: a URL's, or a
+// key=value password.
+func hasPassword(dsn string) bool {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return true
+		}
+	}
+	return strings.Contains(dsn, "password=")
 }
 
 func writeDeliveries(w io.Writer, ds []inbox.Delivery) {
@@ -178,27 +224,51 @@ func writeDeliveries(w io.Writer, ds []inbox.Delivery) {
 	_ = tw.Flush()
 }
 
-// deliveryView is a Delivery as list --json prints it: the body as JSON
-// when it is JSON, else as text.
+// deliveryView is a Delivery as list --json prints it: snake_case keys, as
+// every --json output of the command; the body as JSON when it is JSON, else
+// as text; secret headers redacted.
 type deliveryView struct {
-	inbox.Delivery
-	Body any `json:"Body"`
+	ID            int64          `json:"id"`
+	Provider      event.Provider `json:"provider"`
+	EventID       string         `json:"event_id"`
+	Type          event.Type     `json:"type"`
+	Name          string         `json:"name"`
+	Account       string         `json:"account,omitempty"`
+	Subject       *event.Subject `json:"subject,omitempty"`
+	Time          time.Time      `json:"time,omitzero"`
+	ReceivedAt    time.Time      `json:"received_at"`
+	State         inbox.State    `json:"state"`
+	Attempts      int            `json:"attempts"`
+	NextAttemptAt time.Time      `json:"next_attempt_at,omitzero"`
+	LastError     string         `json:"last_error,omitempty"`
+	FinishedAt    time.Time      `json:"finished_at,omitzero"`
+	Header        http.Header    `json:"header"`
+	Body          any            `json:"body"`
+}
+
+func newDeliveryView(d inbox.Delivery) deliveryView {
+	var body any = string(d.Body)
+	if json.Valid(d.Body) {
+		body = json.RawMessage(d.Body)
+	}
+	v := deliveryView{
+		ID: d.ID, Provider: d.Provider, EventID: d.EventID, Type: d.Type, Name: d.Name, Account: d.Account,
+		Time: d.Time, ReceivedAt: d.ReceivedAt, State: d.State, Attempts: d.Attempts,
+		NextAttemptAt: d.NextAttemptAt, LastError: d.LastError, FinishedAt: d.FinishedAt,
+		Header: redactHeader(d.Header), Body: body,
+	}
+	if !d.Subject.IsZero() {
+		v.Subject = &d.Subject
+	}
+	return v
 }
 
 func writeDeliveriesJSON(w io.Writer, ds []inbox.Delivery) error {
 	views := make([]deliveryView, 0, len(ds))
 	for _, d := range ds {
-		var body any = string(d.Body)
-		if json.Valid(d.Body) {
-			body = json.RawMessage(d.Body)
-		}
-		d.Header = redactHeader(d.Header)
-		views = append(views, deliveryView{Delivery: d, Body: body})
+		views = append(views, newDeliveryView(d))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(views)
+	return writeJSON(w, views)
 }
 
 const inboxRetryUsage = `Usage:
@@ -226,7 +296,7 @@ func (a *app) inboxRetry(ctx context.Context, args []string) error {
 		}
 		ids = append(ids, id)
 	}
-	ib, closeDB, err := openInbox(c, *dsn)
+	ib, closeDB, err := openInbox(c, *dsn, a.getenv)
 	if err != nil {
 		return err
 	}
@@ -270,7 +340,7 @@ func (a *app) inboxPurge(ctx context.Context, args []string) error {
 	if *olderThan < 0 {
 		return c.usagef("--older-than %s is negative", *olderThan)
 	}
-	ib, closeDB, err := openInbox(c, *dsn)
+	ib, closeDB, err := openInbox(c, *dsn, a.getenv)
 	if err != nil {
 		return err
 	}

@@ -83,31 +83,31 @@ func TestInbox(t *testing.T) {
 	assert.Regexp(t, `^3 +done +ownerrez +booking.entity_update `, lines[3])
 	assert.Equal(t, "pending 0, in flight 0, dead 1, done 2", lines[len(lines)-1])
 
-	// Only the dead, as JSON.
+	// Only the dead, as JSON, in snake_case.
 	r = runCmd(t, "inbox", "list", "--db", path, "--state", "dead", "--json")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	var dead []struct {
-		ID        int64
-		Provider  string
-		State     string
-		LastError string
-		Body      map[string]any
-	}
+	var dead []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &dead), r.stdout)
 	require.Len(t, dead, 1)
-	assert.Equal(t, int64(2), dead[0].ID)
-	assert.Equal(t, "propexo", dead[0].Provider)
-	assert.Equal(t, "crm down", dead[0].LastError)
-	assert.NotEmpty(t, dead[0].Body, "the body is JSON, not base64")
+	assertKeys(t, dead[0], "id", "provider", "event_id", "type", "name", "account", "subject", "received_at",
+		"state", "attempts", "next_attempt_at", "last_error", "finished_at", "header", "body")
+	assert.EqualValues(t, 2, dead[0]["id"])
+	assert.Equal(t, "propexo", dead[0]["provider"])
+	assert.Equal(t, "crm down", dead[0]["last_error"])
+	assert.IsType(t, map[string]any{}, dead[0]["body"], "the body is JSON, not base64")
 
 	// One provider; pages.
 	r = runCmd(t, "inbox", "list", "--db", path, "--provider", "OwnerRez")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "ownerrez")
 	assert.NotContains(t, r.stdout, "hostaway")
-	r = runCmd(t, "inbox", "list", "--db", path, "--limit", "1")
+	r = runCmd(t, "inbox", "list", "--db", path, "--limit", "1", "--state", "done")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Contains(t, r.stdout, "more may follow: --after 1")
+	next := nextPageCommand(t, r.stdout)
+	assert.Equal(t, []string{"inbox", "list", "--db", path, "--state", "done", "--limit", "1", "--after", "1"}, next)
+	r = runCmd(t, next...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^3 +done +ownerrez `, r.stdout)
 	r = runCmd(t, "inbox", "list", "--db", path, "--after", "3")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "no deliveries")
@@ -178,4 +178,77 @@ func TestRedactHeader(t *testing.T) {
 		"Content-Type":             {"application/json"},
 	}, redactHeader(h))
 	assert.Equal(t, "t0ken", h.Get("X-Channex-Webhook-Secret"), "h is not modified")
+}
+
+// assertKeys checks that the JSON object m has exactly the keys want.
+func assertKeys(t *testing.T, m map[string]any, want ...string) {
+	t.Helper()
+	var got []string
+	for k := range m {
+		got = append(got, k)
+	}
+	assert.ElementsMatch(t, want, got)
+	for _, k := range got {
+		assert.Regexp(t, `^[a-z][a-z0-9_]*$`, k, "snake_case")
+	}
+}
+
+// nextPageCommand returns the arguments of the next-page command that
+// inbox list printed.
+func nextPageCommand(t *testing.T, out string) []string {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, "more may follow; the next page:\n")
+	require.True(t, ok, out)
+	line, _, _ := strings.Cut(rest, "\n")
+	return pasted(t, line)
+}
+
+func TestInbox_dbFromEnvironment(t *testing.T) {
+	t.Parallel()
+	path := newInboxFile(t)
+	env := map[string]string{"PMSHOOKS_DB": path}
+	// Every action reads PMSHOOKS_DB.
+	for _, args := range [][]string{
+		{"inbox", "list"},
+		{"inbox", "retry", "2"},
+		{"inbox", "purge", "--older-than", "1000h"},
+	} {
+		r := cmdTest{env: env}.run(t, args...)
+		assert.Equal(t, exitOK, r.code, "%v: %s", args, r.stderr)
+	}
+	// The flag wins.
+	r := cmdTest{env: env}.run(t, "inbox", "list", "--db", filepath.Join(t.TempDir(), "other.db"))
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "no inbox database")
+	r = cmdTest{env: map[string]string{"PMSHOOKS_DB": filepath.Join(t.TempDir(), "other.db")}}.run(t, "inbox", "list", "--db", path)
+	assert.Equal(t, exitOK, r.code, r.stderr)
+
+	// The next page's command leaves --db to the environment.
+	r = cmdTest{env: env}.run(t, "inbox", "list", "--limit", "1")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"inbox", "list", "--limit", "1", "--after", "1"}, nextPageCommand(t, r.stdout))
+
+	// Neither: a usage error naming both.
+	r = runCmd(t, "inbox", "list")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "missing --db DSN (or set PMSHOOKS_DB)")
+
+	// --help documents it.
+	for _, action := range []string{"list", "retry", "purge"} {
+		r = runCmd(t, "inbox", action, "--help")
+		assert.Contains(t, r.stdout, "$PMSHOOKS_DB", action)
+	}
+}
+
+func TestHasPassword(t *testing.T) {
+	t.Parallel()
+	for dsn, want := range map[string]bool{
+		"inbox.db":                                 false,
+		"postgres://app@db/app":                    false,
+		"postgres://app:s3cr3t@db/app":             true,
+		"host=db user=app password=s3cr3t":         true,
+		"file:inbox.db?_pragma=busy_timeout(5000)": false,
+	} {
+		assert.Equal(t, want, hasPassword(dsn), dsn)
+	}
 }

@@ -39,7 +39,7 @@ func (a *app) inspect(_ context.Context, args []string) error {
 	var headers headerFlag
 	c.Var(&headers, "H", "a request header `'Name: value'` of the delivery (repeatable)")
 	verifyEnv := c.Bool("verify", false, "verify with the credentials of the environment (implied by a credential flag)")
-	limit := c.Int64("limit", event.DefaultBodyLimit, "the largest body read, in `bytes`")
+	maxBody := c.Int64("max-body", event.DefaultBodyLimit, "the largest body read, in `bytes`")
 	creds := addCredentialFlags(c)
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
@@ -63,7 +63,7 @@ func (a *app) inspect(_ context.Context, args []string) error {
 	if len(pos) == 2 {
 		file = pos[1]
 	}
-	body, err := a.readBody(file, *limit)
+	body, err := a.readBody(file, *maxBody)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -129,7 +129,7 @@ func (a *app) readBody(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("%s: body larger than %d bytes (see --limit)", name, limit)
+		return nil, fmt.Errorf("%s: body larger than %d bytes (see --max-body)", name, limit)
 	}
 	return body, nil
 }

@@ -160,7 +160,7 @@ func TestInspect_failures(t *testing.T) {
 	}{
 		"not JSON":     {[]string{"inspect", "ownerrez", "-"}, "this is not json", "pmshooks inspect: not an ownerrez delivery: "},
 		"missing file": {[]string{"inspect", "ownerrez", filepath.Join(dir, "nope.json")}, "", "no such file"},
-		"too large":    {[]string{"inspect", "ownerrez", big, "--limit", "50"}, "", "larger than 50 bytes"},
+		"too large":    {[]string{"inspect", "ownerrez", big, "--max-body", "50"}, "", "larger than 50 bytes"},
 		"foreign cred": {[]string{"inspect", "ownerrez", big, "--client-secret", "x"}, "", "not a credential of ownerrez"},
 		"not decodable, verified": {
 			[]string{"inspect", "propexo", "-", "--webhook-secret", "0123456789abcdef", "-H", "propexo-signature: " + propexoSignature("0123456789abcdef", "[1,2]")},

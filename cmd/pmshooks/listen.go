@@ -49,7 +49,7 @@ func (a *app) listen(ctx context.Context, args []string) error {
 	c.extra = func(w io.Writer) { fmt.Fprint(w, listenExamples) }
 	addr := c.String("addr", defaultListenAddr, "listen on `host:port` (port 0 picks a free port)")
 	verbose := c.Bool("v", false, "also print each event and its typed payload as JSON")
-	limit := c.Int64("limit", event.DefaultBodyLimit, "the largest body accepted, in `bytes`")
+	maxBody := c.Int64("max-body", event.DefaultBodyLimit, "the largest body accepted, in `bytes`; larger ones are answered 413")
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (a *app) listen(ctx context.Context, args []string) error {
 			return c.failf("%s: %w", p.Name, err)
 		}
 		l.routes[string(p.Name)] = event.NewHTTPHandler(rc, event.HandlerFunc(noteEvent),
-			event.WithLogger(slog.New(noteHandler{})), event.WithBodyLimit(*limit))
+			event.WithLogger(slog.New(noteHandler{})), event.WithBodyLimit(*maxBody))
 		setups = append(setups, s)
 	}
 	mux := http.NewServeMux()

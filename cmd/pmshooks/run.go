@@ -228,3 +228,15 @@ func (a *app) selfName() string {
 	}
 	return a.self
 }
+
+// commandLine is a command line the user can paste into a POSIX shell: the
+// command as they run it (a.self), then args, each quoted as it needs.
+func (a *app) commandLine(args ...string) string {
+	var b strings.Builder
+	b.WriteString(a.selfName())
+	for _, arg := range args {
+		b.WriteByte(' ')
+		b.WriteString(shellQuote(arg))
+	}
+	return b.String()
+}

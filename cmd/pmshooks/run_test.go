@@ -236,3 +236,65 @@ func TestSelfCommand(t *testing.T) {
 		})
 	}
 }
+
+// shellWords splits a command line as a POSIX shell does, for the quoting
+// shellQuote and commandLine produce: single quotes, double quotes without
+// expansions, backslash escapes. It fails on what it does not know.
+func shellWords(t *testing.T, line string) []string {
+	t.Helper()
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			j := strings.IndexByte(line[i+1:], '\'')
+			require.GreaterOrEqual(t, j, 0, "unterminated quote in %s", line)
+			cur.WriteString(line[i+1 : i+1+j])
+			i += j + 1
+			inWord = true
+		case c == '"':
+			j := strings.IndexByte(line[i+1:], '"')
+			require.GreaterOrEqual(t, j, 0, "unterminated quote in %s", line)
+			cur.WriteString(line[i+1 : i+1+j])
+			i += j + 1
+			inWord = true
+		case c == '\\' && i+1 < len(line):
+			cur.WriteByte(line[i+1])
+			i++
+			inWord = true
+		default:
+			require.False(t, strings.ContainsRune("|&;<>()`*?[]{}#~", rune(c)), "unquoted %q in %s", c, line)
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// pasted checks that line is a pmshooks command line and returns its
+// arguments, as the shell would give them.
+func pasted(t *testing.T, line string) []string {
+	t.Helper()
+	words := shellWords(t, strings.TrimSpace(line))
+	require.NotEmpty(t, words)
+	require.Equal(t, "pmshooks", words[0], line)
+	return words[1:]
+}
+
+func TestShellQuote_roundTrip(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"plain", "", "with space", "it's", "a'b'c", "$HOME", "x;y", "http://[::1]:8080/hooks/x", "*"} {
+		words := shellWords(t, "cmd "+shellQuote(s))
+		assert.Equal(t, []string{"cmd", s}, words, s)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +23,7 @@ import (
 )
 
 const listenUsage = `Usage:
-  pmshooks listen [--addr HOST:PORT] [-v]
+  pmshooks listen [--addr HOST:PORT] [--save DIR] [--max-body BYTES] [-v]
 
 Listen runs one webhook receiver for all five providers, on
 POST /hooks/{provider}, and prints each delivery as it arrives: the status it
@@ -35,12 +37,16 @@ send --help'). A provider whose variables are not set runs in development mode:
 its secrets are generated at random for this run. Listen prints them at start,
 with the exact 'pmshooks send' command that posts that provider a signed sample.
 
+With --save DIR, it writes the body of each authenticated delivery to DIR as
+PROVIDER-TIME-ID.json and prints the 'pmshooks inspect' command that reads it.
+
 It stops, after the deliveries in progress, on Ctrl-C (SIGINT) or SIGTERM.
 `
 
 const listenExamples = `Examples:
   pmshooks listen
   pmshooks listen --addr :9000 -v
+  pmshooks listen --save captured
   PROPEXO_WEBHOOK_SECRET=s3cr3t pmshooks listen
 `
 
@@ -49,6 +55,7 @@ func (a *app) listen(ctx context.Context, args []string) error {
 	c.extra = func(w io.Writer) { fmt.Fprint(w, listenExamples) }
 	addr := c.String("addr", defaultListenAddr, "listen on `host:port` (port 0 picks a free port)")
 	verbose := c.Bool("v", false, "also print each event and its typed payload as JSON")
+	save := c.String("save", "", "write each authenticated body to a file in `DIR` (created if missing), for inspect")
 	maxBody := c.Int64("max-body", event.DefaultBodyLimit, "the largest body accepted, in `bytes`; larger ones are answered 413")
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
@@ -58,7 +65,12 @@ func (a *app) listen(ctx context.Context, args []string) error {
 		return c.usagef("unexpected argument %q", pos[0])
 	}
 
-	l := &listener{out: a.stdout, verbose: *verbose, routes: map[string]http.Handler{}}
+	if *save != "" {
+		if err := os.MkdirAll(*save, 0o700); err != nil {
+			return c.fail(err)
+		}
+	}
+	l := &listener{out: a.stdout, verbose: *verbose, routes: map[string]http.Handler{}, saveDir: *save, cmdline: a.commandLine}
 	var setups []listenSetup
 	for _, p := range registry.All() {
 		s := listenCredentials(p, a.getenv)
@@ -83,7 +95,7 @@ func (a *app) listen(ctx context.Context, args []string) error {
 		return c.fail(err)
 	}
 	base := "http://" + urlHost(ln.Addr())
-	l.write(banner(base, setups))
+	l.write(banner(base, setups, a.commandLine))
 
 	srv := &http.Server{
 		Handler:           mux,
@@ -145,8 +157,8 @@ func listenCredentials(p registry.Provider, getenv func(string) string) listenSe
 }
 
 // banner is what listen prints at start: each provider's endpoint,
-// credentials and send command.
-func banner(base string, setups []listenSetup) string {
+// credentials and send command, made by cmdline (app.commandLine).
+func banner(base string, setups []listenSetup, cmdline func(...string) string) string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "pmshooks listen: receiving webhooks on %s/hooks/{provider}\n\n", base)
 	dev := false
@@ -154,7 +166,7 @@ func banner(base string, setups []listenSetup) string {
 		url := base + "/hooks/" + string(s.p.Name)
 		fmt.Fprintf(&b, "%s  %s\n", s.p.Name, url)
 		tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
-		cmd := []string{"pmshooks", "send", string(s.p.Name), tryEvent(s.p), "--url", url}
+		cmd := []string{"send", string(s.p.Name), tryEvent(s.p), "--url", url}
 		for _, cr := range s.p.Credentials {
 			switch o := s.origin[cr.Env]; o {
 			case "environment":
@@ -163,12 +175,12 @@ func banner(base string, setups []listenSetup) string {
 				fmt.Fprintf(tw, "  %s=%s\t(%s)\n", cr.Env, shellQuote(s.values[cr.Env]), o)
 				if o == "generated" {
 					dev = true
-					cmd = append(cmd, "--"+credFlagName(s.p, cr.Env), shellQuote(s.values[cr.Env]))
+					cmd = append(cmd, "--"+credFlagName(s.p, cr.Env), s.values[cr.Env])
 				}
 			}
 		}
 		_ = tw.Flush()
-		fmt.Fprintf(&b, "  try: %s\n", strings.Join(cmd, " "))
+		fmt.Fprintf(&b, "  try: %s\n", cmdline(cmd...))
 	}
 	if dev {
 		fmt.Fprintln(&b, "\nDEVELOPMENT MODE: the credentials marked (generated) are random, for this run")
@@ -196,6 +208,10 @@ func tryEvent(p registry.Provider) string {
 type listener struct {
 	routes  map[string]http.Handler // event.NewHTTPHandler, by provider
 	verbose bool
+	// saveDir, when set, is where each authenticated body is written.
+	saveDir string
+	// cmdline makes the command lines printed (app.commandLine).
+	cmdline func(...string) string
 
 	mu  sync.Mutex // serializes out
 	out io.Writer
@@ -219,7 +235,42 @@ func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := &note{}
 	rec := &statusRecorder{ResponseWriter: w}
 	h.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), noteKey{}, n)))
-	l.write(n.report(stamp, rec.status(), name, l.verbose))
+	report := n.report(stamp, rec.status(), name, l.verbose)
+	if n.event != nil && l.saveDir != "" {
+		report += l.saveBody(name, n.event)
+	}
+	l.write(report)
+}
+
+// saveBody writes the body of e, which the receiver authenticated, to
+// saveDir, and returns the line that tells where and how to inspect it.
+func (l *listener) saveBody(provider string, e event.Event) string {
+	file := filepath.Join(l.saveDir, savedName(provider, time.Now(), e.ID()))
+	// 0600: a delivery holds guests' personal data.
+	if err := os.WriteFile(file, e.Raw(), 0o600); err != nil {
+		return fmt.Sprintf("         not saved: %v\n", err)
+	}
+	return fmt.Sprintf("         saved: %s\n", l.cmdline("inspect", provider, file))
+}
+
+// savedName is the file name listen --save gives a body: the provider, the
+// time received and the start of the delivery's id, in characters safe in
+// any file system and shell.
+func savedName(provider string, at time.Time, id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	id = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, id)
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	if id == "" {
+		id = "noid"
+	}
+	return provider + "-" + at.UTC().Format("20060102T150405.000Z") + "-" + id + ".json"
 }
 
 // note is what one request tells about its delivery: the event the handler

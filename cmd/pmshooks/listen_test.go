@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -48,12 +51,12 @@ func startListen(t *testing.T, ct cmdTest, args ...string) (*listening, context.
 }
 
 // tryCommand returns the arguments of the send command the banner printed
-// for provider.
+// for provider, split as the shell would split them.
 func (l *listening) tryCommand(t *testing.T, provider string) []string {
 	t.Helper()
 	for _, line := range strings.Split(l.out.String(), "\n") {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "try: pmshooks send "+provider+" "); ok {
-			return append([]string{"send", provider}, strings.Fields(rest)...)
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "try: "); ok && strings.HasPrefix(rest, "pmshooks send "+provider+" ") {
+			return pasted(t, rest)
 		}
 	}
 	t.Fatalf("no send command for %s in:\n%s", provider, l.out.String())
@@ -200,4 +203,85 @@ func mustReceiver(t *testing.T, p registry.Provider) registry.Receiver {
 	rc, err := p.NewReceiver(verify.Unverified())
 	require.NoError(t, err)
 	return rc
+}
+
+func TestListen_save(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "captured dir") // a space: the printed command quotes it
+	l, _ := startListen(t, cmdTest{}, "--save", dir)
+	for _, p := range registry.All() {
+		name := string(p.Name)
+		r := runCmd(t, l.tryCommand(t, name)...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		line := l.waitLine(t, `         saved: pmshooks inspect `+name+` .*`)
+
+		// The printed command inspects the saved body.
+		args := pasted(t, strings.TrimPrefix(line, "         saved: "))
+		require.Len(t, args, 3, line)
+		assert.Equal(t, dir, filepath.Dir(args[2]))
+		assert.Regexp(t, `^`+name+`-\d{8}T\d{6}\.\d{3}Z-[A-Za-z0-9-]{1,12}\.json$`, filepath.Base(args[2]))
+		r = runCmd(t, args...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, name, decodeInspected(t, r.stdout).Provider)
+		info, err := os.Stat(args[2])
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	}
+
+	// A refused delivery is not saved.
+	r := runCmd(t, "send", "hostaway", "reservation.created", "--url", l.base+"/hooks/hostaway", "--unsigned")
+	assert.Equal(t, exitFailure, r.code)
+	l.waitLine(t, `\d\d:\d\d:\d\d 401 hostaway .*`)
+	files, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, files, len(registry.All()))
+}
+
+func TestSavedName(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 1, 12, 30, 45, 123e6, time.UTC)
+	tests := map[string]struct{ id, want string }{
+		"hash":  {"sha256:667e157179bd0123456789", "hostaway-20260301T123045.123Z-667e157179bd.json"},
+		"uuid":  {"0f8fad5b-d9cb-469f-a165-70867728950e", "hostaway-20260301T123045.123Z-0f8fad5b-d9c.json"},
+		"slash": {"../../etc/x", "hostaway-20260301T123045.123Z-------etc-x.json"},
+		"empty": {"", "hostaway-20260301T123045.123Z-noid.json"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, savedName("hostaway", at, tt.id))
+		})
+	}
+}
+
+func TestBanner_pasteable(t *testing.T) {
+	t.Parallel()
+	// Values that need quoting are quoted; the command is the one the user
+	// runs.
+	p, err := registry.Lookup("hostaway")
+	require.NoError(t, err)
+	s := listenSetup{p: p,
+		values: map[string]string{"HOSTAWAY_WEBHOOK_LOGIN": "pmshooks", "HOSTAWAY_WEBHOOK_PASSWORD": "it's a $ecret"},
+		origin: map[string]string{"HOSTAWAY_WEBHOOK_LOGIN": "default", "HOSTAWAY_WEBHOOK_PASSWORD": "generated"}}
+	a := &app{self: "go run ./cmd/pmshooks"}
+	out := banner("http://[::1]:8080", []listenSetup{s}, a.commandLine)
+	_, line, ok := strings.Cut(out, "try: ")
+	require.True(t, ok, out)
+	line, _, _ = strings.Cut(line, "\n")
+	words := shellWords(t, line)
+	require.Equal(t, []string{"go", "run", "./cmd/pmshooks"}, words[:3])
+	assert.Equal(t, []string{"send", "hostaway", "reservation.created", "--url", "http://[::1]:8080/hooks/hostaway",
+		"--webhook-password", "it's a $ecret"}, words[3:])
+
+	// The send command's own flag parsing reads them back.
+	c := newCLI("pmshooks send", sendUsage)
+	url := c.String("url", "", "")
+	creds := addCredentialFlags(c)
+	pos, err := c.parse(io.Discard, words[4:])
+	require.NoError(t, err)
+	assert.Equal(t, []string{"hostaway", "reservation.created"}, pos)
+	assert.Equal(t, "http://[::1]:8080/hooks/hostaway", *url)
+	values, err := creds.resolve(p, func(string) string { return "" })
+	require.NoError(t, err)
+	assert.Equal(t, "it's a $ecret", values["HOSTAWAY_WEBHOOK_PASSWORD"])
 }

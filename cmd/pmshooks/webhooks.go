@@ -139,7 +139,7 @@ func newAPICLI(provider, action, usage, defaultURL string, withJSON bool) *apiCL
 	c := &apiCLI{cli: newCLI("pmshooks webhooks "+provider+" "+action, usage)}
 	c.baseURL = c.String("base-url", "", "the API root `URL`, for a staging API or a fake (default "+defaultURL+")")
 	if withJSON {
-		c.asJSON = c.Bool("json", false, "print the API's objects as JSON")
+		c.asJSON = c.Bool("json", false, "print the webhooks as JSON, with snake_case keys (id, url, enabled, ...); secrets redacted")
 	}
 	return c
 }

@@ -75,7 +75,11 @@ func (a *app) channexList(ctx context.Context, args []string) error {
 		subs = append(subs, s)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, redactChannex(subs))
+		views := make([]channexView, 0, len(subs))
+		for _, s := range subs {
+			views = append(views, newChannexView(s))
+		}
+		return writeJSON(a.stdout, views)
 	}
 	rows := make([][]string, 0, len(subs))
 	for _, s := range subs {
@@ -95,21 +99,30 @@ func channexRow(s channex.Subscription) []string {
 	return []string{s.ID, yesNo(s.IsActive), prop, s.EventMask, yesNo(s.SendData), s.CallbackURL}
 }
 
-// redactChannex hides the header values of subs: they are the webhooks'
-// secrets.
-func redactChannex(subs []channex.Subscription) []channex.Subscription {
-	out := make([]channex.Subscription, len(subs))
-	for i, s := range subs {
-		if len(s.Headers) > 0 {
-			h := make(map[string]string, len(s.Headers))
-			for k := range s.Headers {
-				h[k] = "(redacted)"
-			}
-			s.Headers = h
+// channexView is a webhook as --json prints it, in snake_case as every
+// --json output of the command; the header values, the webhook's secrets,
+// are redacted.
+type channexView struct {
+	ID         string            `json:"id"`
+	URL        string            `json:"url"`
+	Enabled    bool              `json:"enabled"`
+	Events     string            `json:"events"`
+	PropertyID string            `json:"property_id,omitempty"`
+	IsGlobal   bool              `json:"is_global"`
+	SendData   bool              `json:"send_data"`
+	Headers    map[string]string `json:"headers,omitempty"`
+}
+
+func newChannexView(s channex.Subscription) channexView {
+	v := channexView{ID: s.ID, URL: s.CallbackURL, Enabled: s.IsActive, Events: s.EventMask,
+		PropertyID: s.PropertyID, IsGlobal: s.IsGlobal, SendData: s.SendData}
+	if len(s.Headers) > 0 {
+		v.Headers = make(map[string]string, len(s.Headers))
+		for k := range s.Headers {
+			v.Headers[k] = "(redacted)"
 		}
-		out[i] = s
 	}
-	return out
+	return v
 }
 
 const channexCreateUsage = `Usage:
@@ -196,7 +209,7 @@ func (a *app) channexCreate(ctx context.Context, args []string) error {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, redactChannex([]channex.Subscription{*created})[0])
+		return writeJSON(a.stdout, newChannexView(*created))
 	}
 	fmt.Fprintf(a.stdout, "created webhook %s\n", created.ID)
 	table(a.stdout, channexHeader, [][]string{channexRow(*created)})

@@ -39,7 +39,7 @@ func TestWebhooks_channex(t *testing.T) {
 
 		r = cmdTest{env: env}.run(t, "webhooks", "channex", "list", "--json", "--base-url", f.URL+"/api/v1")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.Contains(t, r.stdout, `"callback_url": "https://acme.example/hooks/channex"`)
+		assert.Contains(t, r.stdout, `"url": "https://acme.example/hooks/channex"`)
 		assert.NotContains(t, r.stdout, "t0ken-secret", "header values are secrets")
 	})
 

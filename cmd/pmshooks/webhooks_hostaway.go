@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -65,14 +64,19 @@ func hostawayRow(w hostaway.UnifiedWebhook) []string {
 	return []string{strconv.FormatInt(w.ID, 10), yesNo(w.IsEnabled), w.Login, w.AlertingEmailAddress, w.URL}
 }
 
-// hostawayJSON is what --json prints: the objects exactly as Hostaway
-// returned them (it masks passwords itself).
-func hostawayJSON(ws []hostaway.UnifiedWebhook) []json.RawMessage {
-	out := make([]json.RawMessage, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, w.Raw)
-	}
-	return out
+// hostawayView is a unified webhook as --json prints it, in snake_case as
+// every --json output of the command (Hostaway's API is camelCase). The
+// password is left out.
+type hostawayView struct {
+	ID                   int64  `json:"id"`
+	URL                  string `json:"url"`
+	Enabled              bool   `json:"enabled"`
+	Login                string `json:"login,omitempty"`
+	AlertingEmailAddress string `json:"alerting_email_address,omitempty"`
+}
+
+func newHostawayView(w hostaway.UnifiedWebhook) hostawayView {
+	return hostawayView{ID: w.ID, URL: w.URL, Enabled: w.IsEnabled, Login: w.Login, AlertingEmailAddress: w.AlertingEmailAddress}
 }
 
 const hostawayListUsage = `Usage:
@@ -99,7 +103,11 @@ func (a *app) hostawayList(ctx context.Context, args []string) error {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, hostawayJSON(ws))
+		views := make([]hostawayView, 0, len(ws))
+		for _, w := range ws {
+			views = append(views, newHostawayView(w))
+		}
+		return writeJSON(a.stdout, views)
 	}
 	rows := make([][]string, 0, len(ws))
 	for _, w := range ws {
@@ -157,7 +165,7 @@ func (a *app) hostawayCreate(ctx context.Context, args []string) error {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, w.Raw)
+		return writeJSON(a.stdout, newHostawayView(*w))
 	}
 	fmt.Fprintf(a.stdout, "created unified webhook %d\n", w.ID)
 	table(a.stdout, hostawayHeader, [][]string{hostawayRow(*w)})

@@ -65,6 +65,20 @@ func ownerrezRow(s ownerrez.Subscription) []string {
 	return []string{strconv.FormatInt(s.ID, 10), string(s.Type), string(s.Action), s.Category, s.WebhookURL}
 }
 
+// ownerrezView is a subscription as --json prints it, in snake_case as
+// every --json output of the command.
+type ownerrezView struct {
+	ID       int64  `json:"id"`
+	URL      string `json:"url"`
+	Type     string `json:"type"`
+	Action   string `json:"action,omitempty"`
+	Category string `json:"category,omitempty"`
+}
+
+func newOwnerrezView(s ownerrez.Subscription) ownerrezView {
+	return ownerrezView{ID: s.ID, URL: s.WebhookURL, Type: string(s.Type), Action: string(s.Action), Category: s.Category}
+}
+
 const ownerrezListUsage = `Usage:
   pmshooks webhooks ownerrez list [--json] [--base-url URL]
 
@@ -93,7 +107,11 @@ func (a *app) ownerrezList(ctx context.Context, args []string) error {
 		subs = append(subs, s)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, subs)
+		views := make([]ownerrezView, 0, len(subs))
+		for _, s := range subs {
+			views = append(views, newOwnerrezView(s))
+		}
+		return writeJSON(a.stdout, views)
 	}
 	rows := make([][]string, 0, len(subs))
 	for _, s := range subs {
@@ -144,7 +162,7 @@ func (a *app) ownerrezCreate(ctx context.Context, args []string) error {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, s)
+		return writeJSON(a.stdout, newOwnerrezView(*s))
 	}
 	fmt.Fprintf(a.stdout, "created subscription %d\n", s.ID)
 	table(a.stdout, ownerrezHeader, [][]string{ownerrezRow(*s)})

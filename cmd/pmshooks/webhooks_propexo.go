@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pmshooks/pmshooks/propexo"
 )
@@ -73,6 +74,40 @@ func redactPropexo(w *propexo.WebhookConfig) *propexo.WebhookConfig {
 	return &cp
 }
 
+// propexoView is a webhook as --json prints it, in snake_case as every
+// --json output of the command; the secret is left out and the header values
+// are redacted.
+type propexoView struct {
+	ID        string               `json:"id"`
+	URL       string               `json:"url"`
+	Enabled   bool                 `json:"enabled"`
+	Triggers  []propexoTriggerView `json:"triggers"`
+	Headers   map[string]string    `json:"headers,omitempty"`
+	System    string               `json:"system,omitempty"`
+	CreatedAt time.Time            `json:"created_at,omitzero"`
+	UpdatedAt time.Time            `json:"updated_at,omitzero"`
+}
+
+type propexoTriggerView struct {
+	Trigger string `json:"trigger"`
+	Model   string `json:"model,omitempty"`
+}
+
+func newPropexoView(w *propexo.WebhookConfig) propexoView {
+	v := propexoView{ID: w.ID, URL: w.URL, Enabled: w.Active, Triggers: []propexoTriggerView{},
+		System: string(w.System), CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	for _, t := range w.Triggers {
+		v.Triggers = append(v.Triggers, propexoTriggerView{Trigger: string(t.Trigger), Model: string(t.Model)})
+	}
+	if len(w.Headers) > 0 {
+		v.Headers = make(map[string]string, len(w.Headers))
+		for _, h := range w.Headers {
+			v.Headers[h.Header] = "(redacted)"
+		}
+	}
+	return v
+}
+
 const propexoListUsage = `Usage:
   pmshooks webhooks propexo list [--inactive] [--json] [--base-url URL]
 
@@ -102,7 +137,11 @@ func (a *app) propexoList(ctx context.Context, args []string) error {
 		ws = append(ws, redactPropexo(w))
 	}
 	if c.json() {
-		return writeJSON(a.stdout, ws)
+		views := make([]propexoView, 0, len(ws))
+		for _, w := range ws {
+			views = append(views, newPropexoView(w))
+		}
+		return writeJSON(a.stdout, views)
 	}
 	rows := make([][]string, 0, len(ws))
 	for _, w := range ws {
@@ -165,7 +204,7 @@ func (a *app) propexoCreate(ctx context.Context, args []string) error {
 	}
 	out := a.stdout
 	if c.json() {
-		if err := writeJSON(a.stdout, redactPropexo(w)); err != nil {
+		if err := writeJSON(a.stdout, newPropexoView(w)); err != nil {
 			return err
 		}
 		out = a.stderr

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -129,4 +130,55 @@ func TestWebhooks_apiError(t *testing.T) {
 	assert.Contains(t, r.stderr, "pmshooks webhooks propexo list: ")
 	assert.Contains(t, r.stderr, "401")
 	assert.NotContains(t, r.stderr, "bad-key", "the key is never printed")
+}
+
+func TestWebhooks_jsonKeys(t *testing.T) {
+	t.Parallel()
+	// Every --json output has the same casing, snake_case, and names the
+	// shared fields alike: id, url, enabled.
+	tests := []struct {
+		name string
+		fake func(*testing.T) *fakeAPI
+		root string // appended to the fake's URL
+		env  map[string]string
+		args []string
+		keys []string
+	}{
+		{"channex list", channexFake, "/api/v1", map[string]string{"CHANNEX_API_KEY": "k", "CHANNEX_WEBHOOK_TOKEN": "t0ken-secret"},
+			[]string{"webhooks", "channex", "list"}, []string{"id", "url", "enabled", "events", "is_global", "send_data", "headers"}},
+		{"channex create", channexFake, "/api/v1", map[string]string{"CHANNEX_API_KEY": "k", "CHANNEX_WEBHOOK_TOKEN": "t0ken-secret"},
+			[]string{"webhooks", "channex", "create", "--url", "https://acme.example/hooks/channex"}, []string{"id", "url", "enabled", "events", "is_global", "send_data", "headers"}},
+		{"hostaway list", hostawayFake, "/v1", map[string]string{"HOSTAWAY_ACCESS_TOKEN": "t"},
+			[]string{"webhooks", "hostaway", "list"}, []string{"id", "url", "enabled", "login", "alerting_email_address"}},
+		{"hostaway create", hostawayFake, "/v1", map[string]string{"HOSTAWAY_ACCESS_TOKEN": "t", "HOSTAWAY_WEBHOOK_PASSWORD": "pw"},
+			[]string{"webhooks", "hostaway", "create", "--url", "https://acme.example/hooks/hostaway"}, []string{"id", "url", "enabled", "login", "alerting_email_address"}},
+		{"ownerrez list", ownerrezFake, "", map[string]string{"OWNERREZ_TOKEN": "at_1"},
+			[]string{"webhooks", "ownerrez", "list"}, []string{"id", "url", "type", "action", "category"}},
+		{"ownerrez create", ownerrezFake, "", map[string]string{"OWNERREZ_TOKEN": "at_1"},
+			[]string{"webhooks", "ownerrez", "create", "--url", "https://acme.example/hooks/ownerrez"}, []string{"id", "url", "type", "action", "category"}},
+		{"propexo list", propexoFake, "", map[string]string{"PROPEXO_API_KEY": "k"},
+			[]string{"webhooks", "propexo", "list"}, []string{"id", "url", "enabled", "triggers", "headers", "system", "created_at", "updated_at"}},
+		{"propexo create", propexoFake, "", map[string]string{"PROPEXO_API_KEY": "k", "PROPEXO_WEBHOOK_SECRET": "s"},
+			[]string{"webhooks", "propexo", "create", "--url", "https://acme.example/hooks/propexo", "--trigger", "SYNC_COMPLETE"},
+			[]string{"id", "url", "enabled", "triggers", "headers", "system", "created_at", "updated_at"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := tt.fake(t)
+			r := cmdTest{env: tt.env}.run(t, append(tt.args, "--json", "--base-url", f.URL+tt.root)...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			var obj map[string]any
+			if strings.HasSuffix(tt.name, " list") {
+				var list []map[string]any
+				require.NoError(t, json.Unmarshal([]byte(r.stdout), &list), r.stdout)
+				require.NotEmpty(t, list)
+				obj = list[0]
+			} else {
+				require.NoError(t, json.Unmarshal([]byte(r.stdout), &obj), r.stdout)
+			}
+			assertKeys(t, obj, tt.keys...)
+			assert.NotContains(t, r.stdout, "secret", "secrets are redacted")
+		})
+	}
 }

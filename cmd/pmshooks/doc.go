@@ -16,9 +16,17 @@
 //
 // Every command and subcommand takes -h or --help. Flags and arguments may
 // come in any order; "--" ends the flags. The exit status is 0 on success,
-// 1 when the command failed (an unknown provider or event, a missing
-// credential, a refused delivery, an API error) and 2 for a usage error (an
-// unknown flag, a missing argument).
+// 1 when the command failed (an unknown event, a missing credential, a
+// refused delivery, a body that is not the provider's, an API error) and 2
+// for a usage error (an unknown flag, provider or action, a missing
+// argument), which ends with the hint to run --help.
+//
+// The flags mean the same in every command: --limit N caps the number of
+// items listed, --max-body BYTES the size of a body, --json prints JSON with
+// snake_case keys, and --db defaults to $PMSHOOKS_DB. Every command line
+// printed for you to paste (listen's send commands, its saved bodies'
+// inspect commands, inbox list's next page) is quoted for a POSIX shell and
+// starts with the command as you ran it: pmshooks, or go run ./cmd/pmshooks.
 //
 // # send
 //
@@ -55,13 +63,19 @@
 //
 // # listen
 //
-//	pmshooks listen [--addr 127.0.0.1:8080] [-v]
+//	pmshooks listen [--addr 127.0.0.1:8080] [--save DIR] [--max-body BYTES] [-v]
 //
 // Listen runs one receiver for all five providers on POST /hooks/{provider}
 // and prints a line for each delivery: the time, the status it answered, the
 // provider, the event name, the normalized type, the subject and "verified";
 // or why it was refused (401 authentication failed, 400 not decodable, 413
 // too large), or that it was a duplicate. -v adds the event as JSON.
+//
+// With --save DIR, listen writes the body of each authenticated delivery to
+// DIR as PROVIDER-TIME-ID.json and prints the inspect command that reads it:
+//
+//	12:21:59 200 hostaway reservation.created -> booking.created booking/13 (verified, id sha256:667e157179bd...)
+//	         saved: pmshooks inspect hostaway captured/hostaway-20260301T122159.042Z-667e157179bd.json
 //
 // A provider whose credentials are not all in the environment runs in
 // development mode: its secrets are random for this run. At start, listen
@@ -82,14 +96,17 @@
 //
 // # inspect
 //
-//	pmshooks inspect PROVIDER [FILE|-] [-H 'Name: value']... [CREDENTIAL FLAGS] [--verify]
+//	pmshooks inspect PROVIDER [FILE|-] [-H 'Name: value']... [CREDENTIAL FLAGS] [--verify] [--max-body BYTES]
 //
 // Inspect parses a captured body (FILE, or standard input) as the provider's
 // receiver does and prints, as indented JSON, the normalized event (provider,
 // name, type, id, account, subject, time, booking or message) and the
 // provider's typed payload. It verifies nothing unless credentials are given,
 // by a credential flag or by --verify (from the environment); it then checks
-// the body against the headers given with -H.
+// the body against the headers given with -H. A body that is not the
+// provider's envelope (such as another provider's delivery, which the
+// lenient receivers of some providers would decode) fails. listen --save
+// captures bodies to inspect.
 //
 //	pmshooks inspect ownerrez booking.json
 //	pbpaste | pmshooks inspect channex
@@ -115,7 +132,8 @@
 // signing secret), from the same variables as listen. --base-url points the
 // client at a staging API or a fake. BookingSync has no subscription API:
 // the command says so and fails. Secrets are never printed, except the
-// signing secret Propexo generates on create.
+// signing secret Propexo generates on create. --json prints the webhooks
+// with snake_case keys, the shared ones named alike (id, url, enabled).
 //
 //	CHANNEX_API_KEY=... pmshooks webhooks channex list --base-url https://staging.channex.io/api/v1
 //	CHANNEX_API_KEY=... CHANNEX_WEBHOOK_TOKEN=t0ken pmshooks webhooks channex create --url https://acme.example/hooks/channex --events 'booking_new;booking_cancellation'
@@ -132,7 +150,8 @@
 // them (state, attempts, next attempt, last error, and the counts of each
 // state), make dead ones pending again, delete the handled ones. DSN is a
 // postgres:// or postgresql:// URL for PostgreSQL, anything else the path of an
-// existing SQLite file.
+// existing SQLite file; --db defaults to $PMSHOOKS_DB. When a page is full,
+// list prints the command that lists the next one.
 //
 //	pmshooks inbox list --db inbox.db --state dead
 //	pmshooks inbox retry --db inbox.db 42 43

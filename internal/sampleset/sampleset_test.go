@@ -122,12 +122,15 @@ func TestSet_Derive_keepsHTML(t *testing.T) {
 	assert.Contains(t, string(b), `"<b>&</b>"`, "no HTML escaping: bodies read as a provider writes them")
 }
 
+// ctxKey keys the context value that tells the request's context apart.
+type ctxKey struct{}
+
 func TestNewRequest(t *testing.T) {
 	t.Parallel()
 	tok, err := verify.NewToken("X-Token", "secret")
 	require.NoError(t, err)
 	body := []byte(`{"any":"body"}`)
-	ctx := context.WithValue(t.Context(), struct{}{}, "mine")
+	ctx := context.WithValue(t.Context(), ctxKey{}, "mine")
 	r, err := NewRequest(ctx, "http://127.0.0.1/hooks", body, tok)
 	require.NoError(t, err)
 	assert.Same(t, ctx, r.Context())
@@ -143,7 +146,8 @@ func TestNewRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Error(t, tok.Verify(unsigned.Header, got))
 
-	_, err = NewRequest(nil, "http://127.0.0.1/hooks", got, tok) //nolint:staticcheck // a nil context is refused
+	//lint:ignore SA1012 a nil context is refused
+	_, err = NewRequest(nil, "http://127.0.0.1/hooks", got, tok)
 	require.Error(t, err)
 	_, err = NewRequest(t.Context(), "://bad", got, tok)
 	require.Error(t, err)

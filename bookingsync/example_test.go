@@ -30,7 +30,8 @@ func Example() {
 	h := event.NewHTTPHandler(rcv, mux)
 
 	// A delivery as BookingSync sends it, signed with the same secret.
-	req, err := bookingsynctest.NewRequest("http://127.0.0.1/hooks/bookingsync", "booking_created", v)
+	body, _ := bookingsynctest.Sample("booking_created")
+	req, err := bookingsynctest.NewRequest(context.Background(), "http://127.0.0.1/hooks/bookingsync", body, v)
 	if err != nil {
 		panic(err)
 	}
@@ -39,7 +40,7 @@ func Example() {
 	fmt.Println(rec.Code)
 
 	// The same delivery without its signature.
-	req, _ = bookingsynctest.NewRequest("http://127.0.0.1/hooks/bookingsync", "booking_created", nil)
+	req, _ = bookingsynctest.NewRequest(context.Background(), "http://127.0.0.1/hooks/bookingsync", body, nil)
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	fmt.Println(rec.Code)

@@ -234,12 +234,12 @@ func TestReceiver_HTTPHandler(t *testing.T) {
 		status int
 	}{
 		{"signed sample", func() *http.Request {
-			req, err := bookingsynctest.NewRequest("http://127.0.0.1/hooks", "inbox_message_created", v)
+			req, err := bookingsynctest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "inbox_message_created", nil, v)
 			require.NoError(t, err)
 			return req
 		}, http.StatusOK},
 		{"unsigned sample", func() *http.Request {
-			req, err := bookingsynctest.NewRequest("http://127.0.0.1/hooks", "inbox_message_created", nil)
+			req, err := bookingsynctest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "inbox_message_created", nil, nil)
 			require.NoError(t, err)
 			return req
 		}, http.StatusUnauthorized},

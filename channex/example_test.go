@@ -94,7 +94,7 @@ func ExampleNewReceiver() {
 	}))
 	handler := event.NewHTTPHandler(rc, mux)
 
-	req, err := channextest.NewRequest("https://pms.example.com/hooks/channex", channex.EventBookingNew, v)
+	req, err := channextest.NewSampleRequest(context.Background(), "https://pms.example.com/hooks/channex", channex.EventBookingNew, nil, v)
 	if err != nil {
 		panic(err)
 	}

@@ -42,7 +42,7 @@ func Example() {
 	h := event.NewHTTPHandler(r, mux)
 
 	for _, name := range []string{"reservation.created", "message.received", "test"} {
-		req, err := hostawaytest.NewRequest("https://example.com/hooks/hostaway", name, v)
+		req, err := hostawaytest.NewSampleRequest(context.Background(), "https://example.com/hooks/hostaway", name, nil, v)
 		if err != nil {
 			panic(err)
 		}

@@ -214,7 +214,7 @@ func TestReceiver_httpHandler(t *testing.T) {
 		return w.Code
 	}
 	for _, name := range hostawaytest.Names() {
-		req, err := hostawaytest.NewRequest("http://127.0.0.1/hooks/hostaway", name, v)
+		req, err := hostawaytest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks/hostaway", name, nil, v)
 		require.NoError(t, err)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)

@@ -29,7 +29,7 @@ func TestInbox_HTTPHandler_dropsReceiverSecretHeaders(t *testing.T) {
 	require.NoError(t, err)
 	rc, err := channex.NewReceiver(v)
 	require.NoError(t, err)
-	req, err := channextest.NewRequest("/hooks/channex", "booking_new", v)
+	req, err := channextest.NewSampleRequest(t.Context(), "/hooks/channex", "booking_new", nil, v)
 	require.NoError(t, err)
 	w := httptest.NewRecorder()
 	ib.HTTPHandler(rc).ServeHTTP(w, req)

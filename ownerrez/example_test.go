@@ -37,7 +37,7 @@ func Example() {
 	handler := event.NewHTTPHandler(rc, mux)
 
 	for _, name := range []string{"booking.entity_create", "application_authorization_revoked"} {
-		req, err := ownerreztest.NewRequest("http://127.0.0.1/hooks/ownerrez", name, v)
+		req, err := ownerreztest.NewSampleRequest(context.Background(), "http://127.0.0.1/hooks/ownerrez", name, nil, v)
 		if err != nil {
 			panic(err)
 		}

@@ -43,7 +43,8 @@ func Example() {
 	h := event.NewHTTPHandler(r, mux)
 
 	for _, name := range []string{"DATA_UPDATE", "SYNC_COMPLETE", "DATA_UPDATE"} {
-		req, err := propexotest.NewRequest("http://example.test/hooks/propexo", name, v)
+		body, _ := propexotest.Sample(name) // the canonical body: the second DATA_UPDATE is a retry
+		req, err := propexotest.NewRequest(context.Background(), "http://example.test/hooks/propexo", body, v)
 		if err != nil {
 			panic(err)
 		}

@@ -162,15 +162,16 @@ func TestReceiver_httpHandler(t *testing.T) {
 		return rec.Code
 	}
 
-	req, err := propexotest.NewRequest("http://example.test/hooks", "DATA_NEW", v)
+	body, _ := propexotest.Sample("DATA_NEW") // the same body twice: the second is a retry
+	req, err := propexotest.NewRequest(t.Context(), "http://example.test/hooks", body, v)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, post(req))
-	req, err = propexotest.NewRequest("http://example.test/hooks", "DATA_NEW", v)
+	req, err = propexotest.NewRequest(t.Context(), "http://example.test/hooks", body, v)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, post(req), "Propexo's retry is acknowledged")
 	assert.Equal(t, int32(1), calls.Load(), "and not handled twice")
 
-	req, err = propexotest.NewRequest("http://example.test/hooks", "SYNC_COMPLETE", nil)
+	req, err = propexotest.NewSampleRequest(t.Context(), "http://example.test/hooks", "SYNC_COMPLETE", nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, post(req))
 

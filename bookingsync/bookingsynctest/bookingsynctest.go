@@ -7,11 +7,24 @@
 // from the API v3 reference's sample responses (kinds without a documented
 // shape carry an id, links and timestamps).
 //
+// # Testing your handler
+//
+// The *bookingsync.Verifier that checks deliveries is the signer of test
+// requests. NewSampleRequest posts a new delivery of a sample in one call;
+// a cancellation is the sample CancelledBooking:
+//
 //	v, _ := bookingsync.NewVerifier("client-secret")
-//	req, err := bookingsynctest.NewRequest(srv.URL+"/hooks/bookingsync", "booking_created", v)
+//	req, err := bookingsynctest.NewSampleRequest(ctx, srv.URL+"/hooks/bookingsync", bookingsynctest.CancelledBooking, nil, v)
+//
+// BookingSync sends no delivery id: Event.ID is a hash of the body, so
+// Derive makes each delivery new by a changed body. The record's members
+// are under "resource.<kind>": "resource.booking.id",
+// "resource.booking.status", "resource.booking.start_at",
+// "resource.booking.final_price", ...
 package bookingsynctest
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"net/http"
@@ -19,6 +32,13 @@ import (
 	"github.com/pmshooks/pmshooks/internal/sampleset"
 	"github.com/pmshooks/pmshooks/verify"
 )
+
+// CancelledBooking is the name of the sample of a cancelled booking:
+// BookingSync reports a cancellation as booking_updated with status
+// "Canceled" and a canceled_at, which the bookingsync package normalizes to
+// event.BookingCancelled. It is not an event name: Names does not list it,
+// and the delivery's Event.Name is "booking_updated".
+const CancelledBooking = "booking_updated:cancelled"
 
 //go:embed samples/*.json
 var samples embed.FS
@@ -28,24 +48,80 @@ var samples embed.FS
 // package's own tests use this one).
 const userAgent = "BookingSync Webhook Delivery"
 
-func set() *sampleset.Set { return sampleset.New(samples, "samples") }
+// set returns the embedded set, built on each call so that the package
+// holds no state beyond the embedded files.
+func set() *sampleset.Set {
+	return sampleset.New(samples, sampleset.Spec{
+		Dir: "samples",
+		Variants: []sampleset.Variant{{
+			Name:  CancelledBooking,
+			Event: "booking_updated",
+			Changes: map[string]any{
+				"resource.booking.status":      "Canceled",
+				"resource.booking.canceled_at": "2025-05-10T08:15:02Z",
+				"resource.booking.updated_at":  "2025-05-10T08:15:02Z",
+			},
+		}},
+	})
+}
 
-// Names returns the event names that have a sample, sorted.
+// Names returns the event names that have a canonical sample, sorted; the
+// slice is new on each call. They are the names bookingsync.EventNames
+// returns; CancelledBooking is not among them.
 func Names() []string { return set().Names() }
 
-// Sample returns a copy of the canonical sample body for the event name, and
-// false when there is none.
+// Sample returns a copy of the canonical sample body for name, an event
+// name of Names or CancelledBooking, and false when there is none. Posting the
+// same sample twice to one handler is one delivery and its retry: the
+// second is deduplicated. Use Derive or NewSampleRequest for new
+// deliveries.
 func Sample(name string) ([]byte, bool) { return set().Sample(name) }
 
-// NewRequest returns a POST to url carrying the sample for the event name, as
-// BookingSync sends it (Content-Type application/json, User-Agent
-// "BookingSync Webhook Delivery"), signed by s: a *bookingsync.Verifier signs
-// it as BookingSync does. A nil s leaves it unsigned.
-func NewRequest(url, name string, s verify.Signer) (*http.Request, error) {
-	r, err := set().NewRequest(url, name, s)
+// Derive returns the sample for name (an event name or CancelledBooking) as
+// a new delivery, with changes applied: two derived bodies never share an
+// Event.ID, so a handler behind event.NewHTTPHandler's deduplication runs
+// for each. BookingSync sends no delivery id and its Event.ID hashes the
+// body, so the body is made new: it gains a member "pmshooks_nonce" with a
+// random value, which the bookingsync package ignores.
+//
+// A change's key is a path of JSON members separated by dots, such as
+// "resource.booking.status", with a number selecting an array element; its
+// value replaces what is there, marshalled by encoding/json (nil is null).
+// Every path must name a member that exists in the sample, so that a
+// misspelt path is an error rather than a new member; to add members, set
+// their parent object whole. The body is indented JSON, members in sorted
+// order, numbers as written. It fails when name has no sample or a path
+// names nothing.
+func Derive(name string, changes map[string]any) ([]byte, error) {
+	b, err := set().Derive(name, changes)
 	if err != nil {
-		return nil, fmt.Errorf("bookingsynctest: %w", err)
+		return nil, fmt.Errorf("bookingsynctest: derive: %w", err)
+	}
+	return b, nil
+}
+
+// NewRequest returns a POST request to url with ctx that carries body (any
+// body: a sample, a derived sample or one of your own) as BookingSync sends
+// it (Content-Type application/json, User-Agent "BookingSync Webhook
+// Delivery"), authenticated by s: a *bookingsync.Verifier signs it as
+// BookingSync does, so the verifier that checks deliveries is the signer of
+// test requests. A nil s leaves the request unauthenticated. It fails when
+// ctx is nil or url is not valid.
+func NewRequest(ctx context.Context, url string, body []byte, s verify.Signer) (*http.Request, error) {
+	r, err := sampleset.NewRequest(ctx, url, body, s)
+	if err != nil {
+		return nil, fmt.Errorf("bookingsynctest: new request: %w", err)
 	}
 	r.Header.Set("User-Agent", userAgent)
 	return r, nil
+}
+
+// NewSampleRequest is NewRequest of Derive(name, changes): a new delivery
+// of the sample for name, changed by changes (nil for none), in one call.
+func NewSampleRequest(ctx context.Context, url, name string, changes map[string]any, s verify.Signer) (*http.Request, error) {
+	body, err := Derive(name, changes)
+	if err != nil {
+		return nil, err
+	}
+	return NewRequest(ctx, url, body, s)
 }

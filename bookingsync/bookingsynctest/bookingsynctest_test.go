@@ -11,6 +11,7 @@ import (
 
 	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
+	"github.com/pmshooks/pmshooks/event"
 )
 
 func TestNames(t *testing.T) {
@@ -42,25 +43,105 @@ func TestSample(t *testing.T) {
 	assert.Equal(t, byte('{'), b[0], "Sample returns a copy")
 }
 
-func TestNewRequest(t *testing.T) {
-	t.Parallel()
+// newVerifier returns the verifier that checks deliveries and signs the
+// test requests.
+func newVerifier(t *testing.T) *bookingsync.Verifier {
+	t.Helper()
 	v, err := bookingsync.NewVerifier("client-secret")
 	require.NoError(t, err)
-	req, err := bookingsynctest.NewRequest("http://127.0.0.1:8080/hooks", "payment_created", v)
+	return v
+}
+
+// receive authenticates and normalizes body, signed by s, as the provider's
+// receiver does for a delivery.
+func receive(t *testing.T, v *bookingsync.Verifier, body []byte) event.Event {
+	t.Helper()
+	rc, err := bookingsync.NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	e, err := rc.Receive(h, body)
+	require.NoError(t, err)
+	return e
+}
+
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	body := []byte(`{"any":"body, not only a sample"}`)
+	req, err := bookingsynctest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, v)
 	require.NoError(t, err)
 	assert.Equal(t, http.MethodPost, req.Method)
 	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-	assert.Equal(t, bookingsync.UserAgent, req.Header.Get("User-Agent"))
+	got, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	assert.Equal(t, body, got)
+	require.NoError(t, v.Verify(req.Header, got), "the verifier is the signer")
+
+	unsigned, err := bookingsynctest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, nil)
+	require.NoError(t, err)
+	require.Error(t, v.Verify(unsigned.Header, body))
+
+	_, err = bookingsynctest.NewRequest(t.Context(), "://bad", body, v)
+	require.ErrorContains(t, err, "bookingsynctest: new request: ")
+}
+
+// TestDerive receives the canonical sample and two derivations of every
+// sample: no two share an Event.ID, and each is the same event otherwise.
+func TestDerive(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	for _, name := range append(bookingsynctest.Names(), bookingsynctest.CancelledBooking) {
+		canonical, ok := bookingsynctest.Sample(name)
+		require.True(t, ok, name)
+		c := receive(t, v, canonical)
+		seen := map[string]bool{c.ID(): true}
+		for range 2 {
+			b, err := bookingsynctest.Derive(name, nil)
+			require.NoError(t, err, name)
+			e := receive(t, v, b)
+			assert.False(t, seen[e.ID()], "%s: a derived sample is a new delivery", name)
+			seen[e.ID()] = true
+			assert.Equal(t, c.Type(), e.Type(), name)
+			assert.Equal(t, c.Name(), e.Name(), name)
+			assert.Equal(t, c.Subject(), e.Subject(), name)
+		}
+	}
+	_, err := bookingsynctest.Derive("no-such-sample", nil)
+	require.ErrorContains(t, err, "bookingsynctest: derive: ")
+	_, err = bookingsynctest.Derive(bookingsynctest.Names()[0], map[string]any{"no.such.member": 1})
+	require.ErrorContains(t, err, `"no.such.member"`)
+}
+
+func TestNewSampleRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	req, err := bookingsynctest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", bookingsynctest.CancelledBooking, map[string]any{"resource.booking.id": 90001, "resource.booking.final_price": "999.5"}, v)
+	require.NoError(t, err)
 	body, err := io.ReadAll(req.Body)
 	require.NoError(t, err)
-	want, _ := bookingsynctest.Sample("payment_created")
-	assert.Equal(t, want, body)
 	require.NoError(t, v.Verify(req.Header, body))
+	e := receive(t, v, body)
+	assert.Equal(t, bookingsync.UserAgent, req.Header.Get("User-Agent"))
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, "90001", b.ID, "the changed fields show in the Booking")
+	assert.Equal(t, "999.5", b.Total.Amount)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	_, err = bookingsynctest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "no-such-sample", nil, v)
+	require.ErrorContains(t, err, "bookingsynctest: derive: ")
+}
 
-	req, err = bookingsynctest.NewRequest("http://127.0.0.1:8080/hooks", "payment_created", nil)
-	require.NoError(t, err)
-	assert.Empty(t, req.Header.Get(bookingsync.SignatureHeader))
-
-	_, err = bookingsynctest.NewRequest("http://127.0.0.1:8080/hooks", "payment_archived", v)
-	require.ErrorContains(t, err, "bookingsynctest: ")
+func TestCancelledBooking(t *testing.T) {
+	t.Parallel()
+	body, ok := bookingsynctest.Sample(bookingsynctest.CancelledBooking)
+	require.True(t, ok)
+	e := receive(t, newVerifier(t), body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	assert.Equal(t, "booking_updated", e.Name())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	assert.NotContains(t, bookingsynctest.Names(), bookingsynctest.CancelledBooking, "a variant, not an event name")
 }

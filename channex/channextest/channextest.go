@@ -15,16 +15,26 @@
 // disconnect_listing) carry the payload shape package channex assumes for
 // them.
 //
-// A sample is named by its event name, such as "booking_new". NewRequest
-// builds the POST Channex would send, carrying the secret header of any
-// verify.Signer, such as a *channex.Verifier:
+// A sample is named by its event name, such as "booking_new".
+//
+// # Testing your handler
+//
+// The *channex.Verifier that checks deliveries is the signer of test
+// requests: it sets the secret header. NewSampleRequest posts a new
+// delivery of a sample in one call; a cancellation is the sample
+// CancelledBooking:
 //
 //	v, _ := channex.NewVerifier(channex.SuggestedHeader, "s3cret")
-//	req, _ := channextest.NewRequest("http://127.0.0.1/hooks/channex", "booking_new", v)
-//	handler.ServeHTTP(recorder, req)
+//	req, err := channextest.NewSampleRequest(ctx, srv.URL+"/hooks/channex", channextest.CancelledBooking, nil, v)
+//
+// Channex sends no delivery id: Event.ID is a hash of the body, so Derive
+// makes each delivery new by a changed body. The booking's members are
+// under "payload": "payload.booking_id", "payload.arrival_date",
+// "payload.customer_name", "payload.amount", ...
 package channextest
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"net/http"
@@ -33,27 +43,72 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+// CancelledBooking is the name of the sample of a cancelled booking:
+// Channex has an event for it, booking_cancellation, which the channex
+// package normalizes to event.BookingCancelled.
+const CancelledBooking = "booking_cancellation"
+
 //go:embed samples/*.json
 var files embed.FS
 
-func set() *sampleset.Set { return sampleset.New(files, "samples") }
+// set returns the embedded set, built on each call so that the package
+// holds no state beyond the embedded files.
+func set() *sampleset.Set { return sampleset.New(files, sampleset.Spec{Dir: "samples"}) }
 
-// Names returns the event names that have a sample, sorted. The slice is
-// new on each call.
+// Names returns the event names that have a canonical sample, sorted; the
+// slice is new on each call. CancelledBooking is one of them.
 func Names() []string { return set().Names() }
 
-// Sample returns a copy of the canonical sample body for the event name,
-// and false when there is none.
+// Sample returns a copy of the canonical sample body for name, an event
+// name of Names, and false when there is none. Posting the
+// same sample twice to one handler is one delivery and its retry: the
+// second is deduplicated. Use Derive or NewSampleRequest for new
+// deliveries.
 func Sample(name string) ([]byte, bool) { return set().Sample(name) }
 
-// NewRequest returns a POST request to url carrying the sample for name as
-// application/json, authenticated by s as Channex would authenticate it (s
-// sets the secret header). A nil s leaves the request unauthenticated. It
-// fails when there is no sample for name or url is not valid.
-func NewRequest(url, name string, s verify.Signer) (*http.Request, error) {
-	r, err := set().NewRequest(url, name, s)
+// Derive returns the sample for name (an event name) as a new delivery, with
+// changes applied: two derived bodies never share an Event.ID, so a handler
+// behind event.NewHTTPHandler's deduplication runs for each. Channex sends
+// no delivery id and its Event.ID hashes the body, so the body is made new:
+// it gains a member "pmshooks_nonce" with a random value, which the channex
+// package ignores.
+//
+// A change's key is a path of JSON members separated by dots, such as
+// "payload.customer_name", with a number selecting an array element; its value
+// replaces what is there, marshalled by encoding/json (nil is null). Every
+// path must name a member that exists in the sample, so that a misspelt
+// path is an error rather than a new member; to add members, set their
+// parent object whole. The body is indented JSON, members in sorted order,
+// numbers as written. It fails when name has no sample or a path names
+// nothing.
+func Derive(name string, changes map[string]any) ([]byte, error) {
+	b, err := set().Derive(name, changes)
 	if err != nil {
-		return nil, fmt.Errorf("channextest: %w", err)
+		return nil, fmt.Errorf("channextest: derive: %w", err)
+	}
+	return b, nil
+}
+
+// NewRequest returns a POST request to url with ctx that carries body (any
+// body: a sample, a derived sample or one of your own) as application/json,
+// as Channex sends it, authenticated by s: a *channex.Verifier sets the
+// secret header Channex would send, so the verifier that checks deliveries
+// is the signer of test requests. A nil s leaves the request
+// unauthenticated. It fails when ctx is nil or url is not valid.
+func NewRequest(ctx context.Context, url string, body []byte, s verify.Signer) (*http.Request, error) {
+	r, err := sampleset.NewRequest(ctx, url, body, s)
+	if err != nil {
+		return nil, fmt.Errorf("channextest: new request: %w", err)
 	}
 	return r, nil
+}
+
+// NewSampleRequest is NewRequest of Derive(name, changes): a new delivery
+// of the sample for name, changed by changes (nil for none), in one call.
+func NewSampleRequest(ctx context.Context, url, name string, changes map[string]any, s verify.Signer) (*http.Request, error) {
+	body, err := Derive(name, changes)
+	if err != nil {
+		return nil, err
+	}
+	return NewRequest(ctx, url, body, s)
 }

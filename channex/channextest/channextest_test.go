@@ -1,6 +1,7 @@
 package channextest_test
 
 import (
+	"io"
 	"net/http"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/channex/channextest"
+	"github.com/pmshooks/pmshooks/event"
 )
 
 func TestNames_matchEventNames(t *testing.T) {
@@ -30,23 +32,104 @@ func TestSample(t *testing.T) {
 	assert.False(t, ok)
 }
 
-func TestNewRequest(t *testing.T) {
-	t.Parallel()
+// newVerifier returns the verifier that checks deliveries and signs the
+// test requests.
+func newVerifier(t *testing.T) *channex.Verifier {
+	t.Helper()
 	v, err := channex.NewVerifier("X-Hook-Token", "tok")
 	require.NoError(t, err)
+	return v
+}
 
-	req, err := channextest.NewRequest("http://127.0.0.1/hooks", "ari", v)
+// receive authenticates and normalizes body, signed by s, as the provider's
+// receiver does for a delivery.
+func receive(t *testing.T, v *channex.Verifier, body []byte) event.Event {
+	t.Helper()
+	rc, err := channex.NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	e, err := rc.Receive(h, body)
+	require.NoError(t, err)
+	return e
+}
+
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	body := []byte(`{"any":"body, not only a sample"}`)
+	req, err := channextest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, v)
 	require.NoError(t, err)
 	assert.Equal(t, http.MethodPost, req.Method)
 	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-	assert.Equal(t, "tok", req.Header.Get("X-Hook-Token"))
-
-	unsigned, err := channextest.NewRequest("http://127.0.0.1/hooks", "ari", nil)
+	got, err := io.ReadAll(req.Body)
 	require.NoError(t, err)
-	assert.Empty(t, unsigned.Header.Get("X-Hook-Token"))
+	assert.Equal(t, body, got)
+	require.NoError(t, v.Verify(req.Header, got), "the verifier is the signer")
 
-	_, err = channextest.NewRequest("http://127.0.0.1/hooks", "no_such_event", v)
-	require.ErrorContains(t, err, "channextest:")
-	_, err = channextest.NewRequest("://bad", "ari", v)
-	require.Error(t, err)
+	unsigned, err := channextest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, nil)
+	require.NoError(t, err)
+	require.Error(t, v.Verify(unsigned.Header, body))
+
+	_, err = channextest.NewRequest(t.Context(), "://bad", body, v)
+	require.ErrorContains(t, err, "channextest: new request: ")
+}
+
+// TestDerive receives the canonical sample and two derivations of every
+// sample: no two share an Event.ID, and each is the same event otherwise.
+func TestDerive(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	for _, name := range channextest.Names() {
+		canonical, ok := channextest.Sample(name)
+		require.True(t, ok, name)
+		c := receive(t, v, canonical)
+		seen := map[string]bool{c.ID(): true}
+		for range 2 {
+			b, err := channextest.Derive(name, nil)
+			require.NoError(t, err, name)
+			e := receive(t, v, b)
+			assert.False(t, seen[e.ID()], "%s: a derived sample is a new delivery", name)
+			seen[e.ID()] = true
+			assert.Equal(t, c.Type(), e.Type(), name)
+			assert.Equal(t, c.Name(), e.Name(), name)
+			assert.Equal(t, c.Subject(), e.Subject(), name)
+		}
+	}
+	_, err := channextest.Derive("no-such-sample", nil)
+	require.ErrorContains(t, err, "channextest: derive: ")
+	_, err = channextest.Derive(channextest.Names()[0], map[string]any{"no.such.member": 1})
+	require.ErrorContains(t, err, `"no.such.member"`)
+}
+
+func TestNewSampleRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	req, err := channextest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", channextest.CancelledBooking, map[string]any{"payload.booking_id": "b-90001", "payload.customer_name": "Ada Lovelace"}, v)
+	require.NoError(t, err)
+	body, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	require.NoError(t, v.Verify(req.Header, body))
+	e := receive(t, v, body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, "b-90001", b.ID, "the changed fields show in the Booking")
+	assert.Equal(t, "Ada Lovelace", b.Guest.Name)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	_, err = channextest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "no-such-sample", nil, v)
+	require.ErrorContains(t, err, "channextest: derive: ")
+}
+
+func TestCancelledBooking(t *testing.T) {
+	t.Parallel()
+	body, ok := channextest.Sample(channextest.CancelledBooking)
+	require.True(t, ok)
+	e := receive(t, newVerifier(t), body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	assert.Equal(t, channex.EventBookingCancellation, e.Name())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	assert.Contains(t, channextest.Names(), channextest.CancelledBooking, "Channex has an event for it")
 }

@@ -27,7 +27,7 @@ func Example() {
 		return nil
 	}))
 
-	req, err := channextest.NewRequest("http://127.0.0.1/hooks/channex", "booking_new", v)
+	req, err := channextest.NewSampleRequest(context.Background(), "http://127.0.0.1/hooks/channex", "booking_new", nil, v)
 	if err != nil {
 		panic(err)
 	}
@@ -52,4 +52,38 @@ func ExampleNames() {
 	// booking_new
 	// booking_unmapped_rate
 	// booking_unmapped_room
+}
+
+// Example_cancellation tests a handler's cancellation path with one call per
+// delivery. Each NewSampleRequest is a new delivery (a fresh Event.ID), so
+// the handler's deduplication lets the same sample through twice; changes
+// set the booking's fields.
+func Example_cancellation() {
+	v, _ := channex.NewVerifier(channex.SuggestedHeader, "s3cret")
+	rc, _ := channex.NewReceiver(v)
+	mux := event.NewMux()
+	mux.On(event.BookingCancelled, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		b, _ := event.BookingOf(e)
+		fmt.Println(e.Name(), "->", e.Type(), b.ID, b.Status)
+		return nil
+	}))
+	h := event.NewHTTPHandler(rc, mux)
+
+	ctx := context.Background()
+	for _, changes := range []map[string]any{nil, nil, {"payload.booking_id": "b-90001"}} {
+		req, err := channextest.NewSampleRequest(ctx, "http://127.0.0.1/hooks/channex", channextest.CancelledBooking, changes, v)
+		if err != nil {
+			panic(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code)
+	}
+	// Output:
+	// booking_cancellation -> booking.cancelled 4e390174-75a9-4989-bd43-b96fac279e8e cancelled
+	// 200
+	// booking_cancellation -> booking.cancelled 4e390174-75a9-4989-bd43-b96fac279e8e cancelled
+	// 200
+	// booking_cancellation -> booking.cancelled b-90001 cancelled
+	// 200
 }

@@ -92,9 +92,10 @@ func (r *Recorder) Reset() {
 	r.events = nil
 }
 
-// Receiver is an event.Receiver for tests: it checks deliveries with Verifier
-// and turns every authentic body into an event with DecodeFunc. Its zero value is
-// not usable: Verifier is required (verify.Unverified() accepts anything).
+// Receiver is an event.Receiver for tests: it checks deliveries with
+// Verifier and turns every authentic body into an event with DecodeFunc. Its
+// zero value is not usable: Verifier is required (verify.Unverified()
+// accepts anything).
 type Receiver struct {
 	// Name is the provider the events come from; "test" when empty.
 	Name event.Provider

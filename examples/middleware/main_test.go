@@ -31,11 +31,11 @@ func TestService_routes(t *testing.T) {
 		h.ServeHTTP(w, r)
 		return w
 	}
-	r, err := hostawaytest.NewRequest("/webhooks/hostaway", "reservation.created", signer)
+	r, err := hostawaytest.NewSampleRequest(t.Context(), "/webhooks/hostaway", "reservation.created", nil, signer)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, send(r).Code)
 
-	r, err = hostawaytest.NewRequest("/webhooks/hostaway", "reservation.created", nil)
+	r, err = hostawaytest.NewSampleRequest(t.Context(), "/webhooks/hostaway", "reservation.created", nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, send(r).Code)
 

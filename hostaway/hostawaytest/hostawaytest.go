@@ -3,18 +3,29 @@
 // those the hostaway package documents, and NewRequest authenticates them the
 // way Hostaway does, with the Basic credentials set on the unified webhook.
 //
-//	v, _ := hostaway.NewVerifier(verify.Credentials{User: "login", Password: "password"})
-//	req, _ := hostawaytest.NewRequest(srv.URL+"/hooks/hostaway", "reservation.created", v)
-//	resp, _ := http.DefaultClient.Do(req)
-//
 // Hostaway does not publish delivery samples. reservation.created,
 // reservation.updated and message.received are the envelope
 // {object, event, accountId, data} that live receivers observe, around the
 // reservation and conversation-message objects of Hostaway's API reference;
 // "test" is the body of a test delivery, whose data is the string "test".
+//
+// # Testing your handler
+//
+// The *hostaway.Verifier that checks deliveries is the signer of test
+// requests. NewSampleRequest posts a new delivery of a sample in one call;
+// a cancellation is the sample CancelledBooking:
+//
+//	v, _ := hostaway.NewVerifier(verify.Credentials{User: "login", Password: "password"})
+//	req, err := hostawaytest.NewSampleRequest(ctx, srv.URL+"/hooks/hostaway", hostawaytest.CancelledBooking, nil, v)
+//
+// Hostaway sends no delivery id: Event.ID is a hash of the body, so Derive
+// makes each delivery new by a changed body. The reservation's members are
+// under "data": "data.id", "data.status", "data.guestName",
+// "data.arrivalDate", "data.departureDate", "data.totalPrice", ...
 package hostawaytest
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"net/http"
@@ -23,30 +34,91 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+// CancelledBooking is the name of the sample of a cancelled reservation:
+// Hostaway reports a cancellation as reservation.updated with status
+// "cancelled" (and a cancellationDate), which the hostaway package
+// normalizes to event.BookingCancelled. It is not an event name: Names does
+// not list it, and the delivery's Event.Name is "reservation.updated".
+const CancelledBooking = "reservation.updated:cancelled"
+
 //go:embed samples/*.json
 var samplesFS embed.FS
 
-// samples returns the embedded set. It is built on each call, which costs one
+// set returns the embedded set. It is built on each call, which costs one
 // directory read, so that the package holds no state beyond the embedded files.
-func samples() *sampleset.Set { return sampleset.New(samplesFS, "samples") }
+func set() *sampleset.Set {
+	return sampleset.New(samplesFS, sampleset.Spec{
+		Dir: "samples",
+		Variants: []sampleset.Variant{{
+			Name:  CancelledBooking,
+			Event: "reservation.updated",
+			Changes: map[string]any{
+				"data.status":           "cancelled",
+				"data.cancellationDate": "2025-09-21 09:12:40",
+				"data.cancelledBy":      "guest",
+				"data.updatedOn":        "2025-09-21 09:12:40",
+				"data.latestActivityOn": "2025-09-21 09:12:40",
+				"data.hostNote":         "Guest cancelled: plans changed.",
+			},
+		}},
+	})
+}
 
-// Names returns the event names that have a sample, sorted. They are the
-// names hostaway.EventNames returns.
-func Names() []string { return samples().Names() }
+// Names returns the event names that have a canonical sample, sorted; the
+// slice is new on each call. They are the names hostaway.EventNames returns;
+// CancelledBooking is not among them.
+func Names() []string { return set().Names() }
 
-// Sample returns a copy of the canonical sample body for the event name, and
-// false when there is none.
-func Sample(name string) ([]byte, bool) { return samples().Sample(name) }
+// Sample returns a copy of the canonical sample body for name, an event
+// name of Names or CancelledBooking, and false when there is none. Posting the
+// same sample twice to one handler is one delivery and its retry: the
+// second is deduplicated. Use Derive or NewSampleRequest for new
+// deliveries.
+func Sample(name string) ([]byte, bool) { return set().Sample(name) }
 
-// NewRequest returns a POST to url carrying the sample for the event name as
-// application/json, authenticated by s (a *hostaway.Verifier sets the Basic
-// credentials Hostaway would send). A nil s sends no credentials, as Hostaway
-// does for a webhook without login and password. It fails when there is no
-// sample for name.
-func NewRequest(url, name string, s verify.Signer) (*http.Request, error) {
-	r, err := samples().NewRequest(url, name, s)
+// Derive returns the sample for name (an event name or CancelledBooking) as
+// a new delivery, with changes applied: two derived bodies never share an
+// Event.ID, so a handler behind event.NewHTTPHandler's deduplication runs
+// for each. Hostaway sends no delivery id and its Event.ID hashes the body,
+// so the body is made new: it gains a member "pmshooks_nonce" with a random
+// value, which the hostaway package ignores.
+//
+// A change's key is a path of JSON members separated by dots, such as
+// "data.guestName", with a number selecting an array element; its value
+// replaces what is there, marshalled by encoding/json (nil is null). Every
+// path must name a member that exists in the sample, so that a misspelt
+// path is an error rather than a new member; to add members, set their
+// parent object whole. The body is indented JSON, members in sorted order,
+// numbers as written. It fails when name has no sample or a path names
+// nothing.
+func Derive(name string, changes map[string]any) ([]byte, error) {
+	b, err := set().Derive(name, changes)
 	if err != nil {
-		return nil, fmt.Errorf("hostawaytest: %w", err)
+		return nil, fmt.Errorf("hostawaytest: derive: %w", err)
+	}
+	return b, nil
+}
+
+// NewRequest returns a POST request to url with ctx that carries body (any
+// body: a sample, a derived sample or one of your own) as application/json,
+// as Hostaway sends it, authenticated by s: a *hostaway.Verifier sets the
+// Basic credentials Hostaway would send, so the verifier that checks
+// deliveries is the signer of test requests. A nil s leaves the request
+// unauthenticated. It fails when ctx is nil or url is not valid.
+func NewRequest(ctx context.Context, url string, body []byte, s verify.Signer) (*http.Request, error) {
+	r, err := sampleset.NewRequest(ctx, url, body, s)
+	if err != nil {
+		return nil, fmt.Errorf("hostawaytest: new request: %w", err)
 	}
 	return r, nil
+}
+
+// NewSampleRequest is NewRequest of Derive(name, changes): a new delivery
+// of the sample for name, changed by changes (nil for none), in one call.
+func NewSampleRequest(ctx context.Context, url, name string, changes map[string]any, s verify.Signer) (*http.Request, error) {
+	body, err := Derive(name, changes)
+	if err != nil {
+		return nil, err
+	}
+	return NewRequest(ctx, url, body, s)
 }

@@ -1,4 +1,4 @@
-package hostawaytest
+package hostawaytest_test
 
 import (
 	"encoding/json"
@@ -9,18 +9,21 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/hostaway"
+	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
 func TestNames(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, []string{"message.received", "reservation.created", "reservation.updated", "test"}, Names())
+	assert.Equal(t, []string{"message.received", "reservation.created", "reservation.updated", "test"}, hostawaytest.Names())
 }
 
 func TestSample(t *testing.T) {
 	t.Parallel()
-	for _, name := range Names() {
-		b, ok := Sample(name)
+	for _, name := range hostawaytest.Names() {
+		b, ok := hostawaytest.Sample(name)
 		require.True(t, ok, name)
 		var env struct {
 			Event string          `json:"event"`
@@ -32,35 +35,116 @@ func TestSample(t *testing.T) {
 			assert.Equal(t, name, env.Event, "a sample is named after its event")
 		}
 	}
-	b, _ := Sample("test")
+	b, _ := hostawaytest.Sample("test")
 	assert.JSONEq(t, `{"data":"test"}`, string(b))
 
 	b[0] = 'x'
-	again, _ := Sample("test")
+	again, _ := hostawaytest.Sample("test")
 	assert.Equal(t, byte('{'), again[0], "Sample returns a copy")
 
-	_, ok := Sample("reservation.deleted")
+	_, ok := hostawaytest.Sample("reservation.deleted")
 	assert.False(t, ok)
+}
+
+// newVerifier returns the verifier that checks deliveries and signs the
+// test requests.
+func newVerifier(t *testing.T) *hostaway.Verifier {
+	t.Helper()
+	v, err := hostaway.NewVerifier(verify.Credentials{User: "login", Password: "password"})
+	require.NoError(t, err)
+	return v
+}
+
+// receive authenticates and normalizes body, signed by s, as the provider's
+// receiver does for a delivery.
+func receive(t *testing.T, v *hostaway.Verifier, body []byte) event.Event {
+	t.Helper()
+	rc, err := hostaway.NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	e, err := rc.Receive(h, body)
+	require.NoError(t, err)
+	return e
 }
 
 func TestNewRequest(t *testing.T) {
 	t.Parallel()
-	v, err := verify.NewBasic(verify.Credentials{User: "login", Password: "password"})
+	v := newVerifier(t)
+	body := []byte(`{"any":"body, not only a sample"}`)
+	req, err := hostawaytest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, v)
 	require.NoError(t, err)
-	r, err := NewRequest("http://127.0.0.1/hooks", "reservation.created", v)
+	assert.Equal(t, http.MethodPost, req.Method)
+	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	got, err := io.ReadAll(req.Body)
 	require.NoError(t, err)
-	assert.Equal(t, http.MethodPost, r.Method)
-	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
-	body, err := io.ReadAll(r.Body)
-	require.NoError(t, err)
-	want, _ := Sample("reservation.created")
-	assert.Equal(t, want, body)
-	require.NoError(t, v.Verify(r.Header, body))
+	assert.Equal(t, body, got)
+	require.NoError(t, v.Verify(req.Header, got), "the verifier is the signer")
 
-	unsigned, err := NewRequest("http://127.0.0.1/hooks", "test", nil)
+	unsigned, err := hostawaytest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, nil)
 	require.NoError(t, err)
-	assert.Empty(t, unsigned.Header.Get("Authorization"))
+	require.Error(t, v.Verify(unsigned.Header, body))
 
-	_, err = NewRequest("http://127.0.0.1/hooks", "nope", v)
-	require.ErrorContains(t, err, "hostawaytest: ")
+	_, err = hostawaytest.NewRequest(t.Context(), "://bad", body, v)
+	require.ErrorContains(t, err, "hostawaytest: new request: ")
+}
+
+// TestDerive receives the canonical sample and two derivations of every
+// sample: no two share an Event.ID, and each is the same event otherwise.
+func TestDerive(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	for _, name := range append(hostawaytest.Names(), hostawaytest.CancelledBooking) {
+		canonical, ok := hostawaytest.Sample(name)
+		require.True(t, ok, name)
+		c := receive(t, v, canonical)
+		seen := map[string]bool{c.ID(): true}
+		for range 2 {
+			b, err := hostawaytest.Derive(name, nil)
+			require.NoError(t, err, name)
+			e := receive(t, v, b)
+			assert.False(t, seen[e.ID()], "%s: a derived sample is a new delivery", name)
+			seen[e.ID()] = true
+			assert.Equal(t, c.Type(), e.Type(), name)
+			assert.Equal(t, c.Name(), e.Name(), name)
+			assert.Equal(t, c.Subject(), e.Subject(), name)
+		}
+	}
+	_, err := hostawaytest.Derive("no-such-sample", nil)
+	require.ErrorContains(t, err, "hostawaytest: derive: ")
+	_, err = hostawaytest.Derive(hostawaytest.Names()[0], map[string]any{"no.such.member": 1})
+	require.ErrorContains(t, err, `"no.such.member"`)
+}
+
+func TestNewSampleRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	req, err := hostawaytest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", hostawaytest.CancelledBooking, map[string]any{"data.id": 90001, "data.guestName": "Ada Lovelace", "data.totalPrice": 999.5}, v)
+	require.NoError(t, err)
+	body, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	require.NoError(t, v.Verify(req.Header, body))
+	e := receive(t, v, body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, "90001", b.ID, "the changed fields show in the Booking")
+	assert.Equal(t, "Ada Lovelace", b.Guest.Name)
+	assert.Equal(t, "999.5", b.Total.Amount)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	_, err = hostawaytest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "no-such-sample", nil, v)
+	require.ErrorContains(t, err, "hostawaytest: derive: ")
+}
+
+func TestCancelledBooking(t *testing.T) {
+	t.Parallel()
+	body, ok := hostawaytest.Sample(hostawaytest.CancelledBooking)
+	require.True(t, ok)
+	e := receive(t, newVerifier(t), body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	assert.Equal(t, "reservation.updated", e.Name())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	assert.NotContains(t, hostawaytest.Names(), hostawaytest.CancelledBooking, "a variant, not an event name")
 }

@@ -4,11 +4,11 @@
 package registry
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/pmshooks/pmshooks/bookingsync"
@@ -58,7 +58,7 @@ type Provider struct {
 	newReceiver func(v verify.Verifier) (Receiver, error)
 	names       func() []string
 	sample      func(name string) ([]byte, bool)
-	newRequest  func(url, name string, s verify.Signer) (*http.Request, error)
+	newRequest  func(ctx context.Context, url string, body []byte, s verify.Signer) (*http.Request, error)
 }
 
 // All returns the five providers, sorted by name.
@@ -152,7 +152,8 @@ func Lookup(name string) (Provider, error) {
 // Events returns the event names that have a sample delivery, sorted.
 func (p Provider) Events() []string { return p.names() }
 
-// Sample returns the sample body of the event name.
+// Sample returns the canonical sample body of name: an event name of Events,
+// or a named variant such as the provider's <provider>test.CancelledBooking.
 func (p Provider) Sample(name string) ([]byte, error) {
 	b, ok := p.sample(name)
 	if !ok {
@@ -161,13 +162,16 @@ func (p Provider) Sample(name string) ([]byte, error) {
 	return b, nil
 }
 
-// NewRequest returns a POST of the sample of the event name to url, signed
-// by s (nil: unsigned).
+// NewRequest returns a POST of the canonical sample of name (an event name,
+// or a named variant such as the provider's <provider>test.CancelledBooking)
+// to url, signed by s (nil: unsigned), with the provider's headers. The
+// request's context is context.Background; set another with WithContext.
 func (p Provider) NewRequest(url, name string, s verify.Signer) (*http.Request, error) {
-	if !slices.Contains(p.names(), name) {
-		return nil, fmt.Errorf("%s has no event %q (see the list of events)", p.Name, name)
+	body, err := p.Sample(name)
+	if err != nil {
+		return nil, err
 	}
-	return p.newRequest(url, name, s)
+	return p.newRequest(context.Background(), url, body, s)
 }
 
 // NewVerifier builds the provider's verifier from credential values keyed by

@@ -62,6 +62,30 @@ func TestAll_everySampleReceives(t *testing.T) {
 	}
 }
 
+// TestProvider_NewRequest_cancelledBooking sends each provider's
+// cancelled-booking sample, a named variant that is not an event name.
+func TestProvider_NewRequest_cancelledBooking(t *testing.T) {
+	t.Parallel()
+	for name, sample := range map[string]string{
+		"channex": "booking_cancellation", "hostaway": "reservation.updated:cancelled",
+		"ownerrez": "booking.entity_update:cancelled", "bookingsync": "booking_updated:cancelled",
+	} {
+		p, err := registry.Lookup(name)
+		require.NoError(t, err)
+		v, err := p.NewVerifier(p.DevCredentials())
+		require.NoError(t, err)
+		rc, err := p.NewReceiver(v)
+		require.NoError(t, err)
+		r, err := p.NewRequest("http://127.0.0.1/hooks", sample, v)
+		require.NoError(t, err, name)
+		body, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		e, err := rc.Receive(r.Header, body)
+		require.NoError(t, err, name)
+		assert.Equal(t, event.BookingCancelled, e.Type(), name)
+	}
+}
+
 func TestLookup(t *testing.T) {
 	t.Parallel()
 	p, err := registry.Lookup("Channex")

@@ -29,7 +29,7 @@ func Example() {
 		return nil
 	}))
 
-	req, err := ownerreztest.NewRequest("http://127.0.0.1/hooks/ownerrez", "booking.entity_update", v)
+	req, err := ownerreztest.NewSampleRequest(context.Background(), "http://127.0.0.1/hooks/ownerrez", "booking.entity_update", nil, v)
 	if err != nil {
 		panic(err)
 	}
@@ -51,4 +51,38 @@ func ExampleNames() {
 	// Output:
 	// application_authorization_revoked
 	// webhook_test
+}
+
+// Example_cancellation tests a handler's cancellation path with one call per
+// delivery. Each NewSampleRequest is a new delivery (a fresh Event.ID), so
+// the handler's deduplication lets the same sample through twice; changes
+// set the booking's fields.
+func Example_cancellation() {
+	v, _ := ownerrez.NewVerifier(verify.Credentials{User: "hooks", Password: "s3cret"})
+	rc, _ := ownerrez.NewReceiver(v)
+	mux := event.NewMux()
+	mux.On(event.BookingCancelled, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		b, _ := event.BookingOf(e)
+		fmt.Println(e.Name(), "->", e.Type(), b.ID, b.Status)
+		return nil
+	}))
+	h := event.NewHTTPHandler(rc, mux)
+
+	ctx := context.Background()
+	for _, changes := range []map[string]any{nil, nil, {"entity.id": 90001, "entity_id": 90001}} {
+		req, err := ownerreztest.NewSampleRequest(ctx, "http://127.0.0.1/hooks/ownerrez", ownerreztest.CancelledBooking, changes, v)
+		if err != nil {
+			panic(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code)
+	}
+	// Output:
+	// booking.entity_update -> booking.cancelled 16879744 cancelled
+	// 200
+	// booking.entity_update -> booking.cancelled 16879744 cancelled
+	// 200
+	// booking.entity_update -> booking.cancelled 90001 cancelled
+	// 200
 }

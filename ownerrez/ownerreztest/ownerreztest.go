@@ -4,16 +4,26 @@
 // some, otherwise bodies built faithfully from the documented shape.
 //
 // A sample is named by its event name (ownerrez.EventName), such as
-// "booking.entity_update" or "webhook_test". NewRequest builds the POST
-// OwnerRez would send, authenticated by any verify.Signer, such as an
-// *ownerrez.Verifier:
+// "booking.entity_update" or "webhook_test".
+//
+// # Testing your handler
+//
+// The *ownerrez.Verifier that checks deliveries is the signer of test
+// requests. NewSampleRequest posts a new delivery of a sample in one call;
+// a cancellation is the sample CancelledBooking:
 //
 //	v, _ := ownerrez.NewVerifier(verify.Credentials{User: "hooks", Password: "s3cret"})
-//	req, _ := ownerreztest.NewRequest("http://127.0.0.1/hooks/ownerrez", "booking.entity_update", v)
-//	handler.ServeHTTP(recorder, req)
+//	req, err := ownerreztest.NewSampleRequest(ctx, srv.URL+"/hooks/ownerrez", ownerreztest.CancelledBooking, nil, v)
+//
+// OwnerRez gives each delivery an id (the envelope's "id"), which is its
+// Event.ID and what deduplication keys on: Derive gives every delivery a
+// fresh one. The booking's members are under "entity": "entity.id" (and the
+// envelope's "entity_id"), "entity.status", "entity.arrival",
+// "entity.departure", "entity.total_amount", ...
 package ownerreztest
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"net/http"
@@ -22,28 +32,87 @@ import (
 	"github.com/pmshooks/pmshooks/verify"
 )
 
+// CancelledBooking is the name of the sample of a cancelled booking:
+// OwnerRez reports a cancellation as booking.entity_update with status
+// "canceled" and a canceled_utc, which the ownerrez package normalizes to
+// event.BookingCancelled. It is not an event name: Names does not list it,
+// and the delivery's Event.Name is "booking.entity_update".
+const CancelledBooking = "booking.entity_update:cancelled"
+
 //go:embed samples/*.json
 var files embed.FS
 
-func set() *sampleset.Set { return sampleset.New(files, "samples") }
+// set returns the embedded set, built on each call so that the package
+// holds no state beyond the embedded files.
+func set() *sampleset.Set {
+	return sampleset.New(files, sampleset.Spec{
+		Dir:        "samples",
+		DeliveryID: "id",
+		Variants: []sampleset.Variant{{
+			Name:  CancelledBooking,
+			Event: "booking.entity_update",
+			Changes: map[string]any{
+				"entity.status":       "canceled",
+				"entity.canceled_utc": "2026-03-09T08:15:02Z",
+				"entity.updated_utc":  "2026-03-09T08:15:02Z",
+			},
+		}},
+	})
+}
 
-// Names returns the event names that have a sample, sorted. The slice is
-// new on each call.
+// Names returns the event names that have a canonical sample, sorted; the
+// slice is new on each call. CancelledBooking is not among them.
 func Names() []string { return set().Names() }
 
-// Sample returns a copy of the canonical sample body for the event name,
-// and false when there is none.
+// Sample returns a copy of the canonical sample body for name, an event
+// name of Names or CancelledBooking, and false when there is none. Posting the
+// same sample twice to one handler is one delivery and its retry: the
+// second is deduplicated. Use Derive or NewSampleRequest for new
+// deliveries.
 func Sample(name string) ([]byte, bool) { return set().Sample(name) }
 
-// NewRequest returns a POST request to url carrying the sample for name as
-// application/json, authenticated by s as OwnerRez would authenticate it (s
-// sets the Authorization header). A nil s leaves the request
-// unauthenticated. It fails when there is no sample for name or url is not
-// valid.
-func NewRequest(url, name string, s verify.Signer) (*http.Request, error) {
-	r, err := set().NewRequest(url, name, s)
+// Derive returns the sample for name (an event name or CancelledBooking) as
+// a new delivery, with changes applied: two derived bodies never share an
+// Event.ID, so a handler behind event.NewHTTPHandler's deduplication runs
+// for each. The delivery id, the envelope's "id", is a new random UUID
+// unless changes set it.
+//
+// A change's key is a path of JSON members separated by dots, such as
+// "entity.status", with a number selecting an array element; its value
+// replaces what is there, marshalled by encoding/json (nil is null). Every
+// path must name a member that exists in the sample, so that a misspelt
+// path is an error rather than a new member; to add members, set their
+// parent object whole. The body is indented JSON, members in sorted order,
+// numbers as written. It fails when name has no sample or a path names
+// nothing.
+func Derive(name string, changes map[string]any) ([]byte, error) {
+	b, err := set().Derive(name, changes)
 	if err != nil {
-		return nil, fmt.Errorf("ownerreztest: %w", err)
+		return nil, fmt.Errorf("ownerreztest: derive: %w", err)
+	}
+	return b, nil
+}
+
+// NewRequest returns a POST request to url with ctx that carries body (any
+// body: a sample, a derived sample or one of your own) as application/json,
+// as OwnerRez sends it, authenticated by s: an *ownerrez.Verifier sets the
+// Authorization header OwnerRez would send, so the verifier that checks
+// deliveries is the signer of test requests. A nil s leaves the request
+// unauthenticated. It fails when ctx is nil or url is not valid.
+func NewRequest(ctx context.Context, url string, body []byte, s verify.Signer) (*http.Request, error) {
+	r, err := sampleset.NewRequest(ctx, url, body, s)
+	if err != nil {
+		return nil, fmt.Errorf("ownerreztest: new request: %w", err)
 	}
 	return r, nil
+}
+
+// NewSampleRequest is NewRequest of Derive(name, changes): a new delivery
+// of the sample for name, changed by changes (nil for none), in one call.
+func NewSampleRequest(ctx context.Context, url, name string, changes map[string]any, s verify.Signer) (*http.Request, error) {
+	body, err := Derive(name, changes)
+	if err != nil {
+		return nil, err
+	}
+	return NewRequest(ctx, url, body, s)
 }

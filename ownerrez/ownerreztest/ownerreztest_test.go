@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/ownerrez"
 	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
 	"github.com/pmshooks/pmshooks/verify"
@@ -41,24 +42,107 @@ func TestSample(t *testing.T) {
 	assert.False(t, ok)
 }
 
-func TestNewRequest(t *testing.T) {
-	t.Parallel()
+// newVerifier returns the verifier that checks deliveries and signs the
+// test requests.
+func newVerifier(t *testing.T) *ownerrez.Verifier {
+	t.Helper()
 	v, err := ownerrez.NewVerifier(verify.Credentials{User: "u", Password: "p"})
 	require.NoError(t, err)
-	r, err := ownerreztest.NewRequest("http://127.0.0.1/hooks", "guest.entity_create", v)
-	require.NoError(t, err)
-	assert.Equal(t, http.MethodPost, r.Method)
-	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
-	body, err := io.ReadAll(r.Body)
-	require.NoError(t, err)
-	want, _ := ownerreztest.Sample("guest.entity_create")
-	assert.Equal(t, want, body)
-	require.NoError(t, v.Verify(r.Header, body))
+	return v
+}
 
-	r, err = ownerreztest.NewRequest("http://127.0.0.1/hooks", "webhook_test", nil)
+// receive authenticates and normalizes body, signed by s, as the provider's
+// receiver does for a delivery.
+func receive(t *testing.T, v *ownerrez.Verifier, body []byte) event.Event {
+	t.Helper()
+	rc, err := ownerrez.NewReceiver(v)
 	require.NoError(t, err)
-	assert.Empty(t, r.Header.Get("Authorization"))
+	h := http.Header{}
+	v.Sign(h, body)
+	e, err := rc.Receive(h, body)
+	require.NoError(t, err)
+	return e
+}
 
-	_, err = ownerreztest.NewRequest("http://127.0.0.1/hooks", "nope", v)
-	require.ErrorContains(t, err, "ownerreztest: ")
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	body := []byte(`{"any":"body, not only a sample"}`)
+	req, err := ownerreztest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, v)
+	require.NoError(t, err)
+	assert.Equal(t, http.MethodPost, req.Method)
+	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	got, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	assert.Equal(t, body, got)
+	require.NoError(t, v.Verify(req.Header, got), "the verifier is the signer")
+
+	unsigned, err := ownerreztest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, nil)
+	require.NoError(t, err)
+	require.Error(t, v.Verify(unsigned.Header, body))
+
+	_, err = ownerreztest.NewRequest(t.Context(), "://bad", body, v)
+	require.ErrorContains(t, err, "ownerreztest: new request: ")
+}
+
+// TestDerive receives the canonical sample and two derivations of every
+// sample: no two share an Event.ID, and each is the same event otherwise.
+func TestDerive(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	for _, name := range append(ownerreztest.Names(), ownerreztest.CancelledBooking) {
+		canonical, ok := ownerreztest.Sample(name)
+		require.True(t, ok, name)
+		c := receive(t, v, canonical)
+		seen := map[string]bool{c.ID(): true}
+		for range 2 {
+			b, err := ownerreztest.Derive(name, nil)
+			require.NoError(t, err, name)
+			e := receive(t, v, b)
+			assert.False(t, seen[e.ID()], "%s: a derived sample is a new delivery", name)
+			seen[e.ID()] = true
+			assert.Equal(t, c.Type(), e.Type(), name)
+			assert.Equal(t, c.Name(), e.Name(), name)
+			assert.Equal(t, c.Subject(), e.Subject(), name)
+		}
+	}
+	_, err := ownerreztest.Derive("no-such-sample", nil)
+	require.ErrorContains(t, err, "ownerreztest: derive: ")
+	_, err = ownerreztest.Derive(ownerreztest.Names()[0], map[string]any{"no.such.member": 1})
+	require.ErrorContains(t, err, `"no.such.member"`)
+}
+
+func TestNewSampleRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	req, err := ownerreztest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", ownerreztest.CancelledBooking, map[string]any{"entity_id": 90001, "entity.id": 90001, "entity.guest.first_name": "Ada", "entity.guest.last_name": "Lovelace"}, v)
+	require.NoError(t, err)
+	body, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	require.NoError(t, v.Verify(req.Header, body))
+	e := receive(t, v, body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	assert.Equal(t, event.Subject{Kind: "booking", ID: "90001"}, e.Subject())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, "90001", b.ID, "the changed fields show in the Booking")
+	assert.Equal(t, "Ada Lovelace", b.Guest.Name)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	canonical, _ := ownerreztest.Sample(ownerreztest.CancelledBooking)
+	assert.NotEqual(t, receive(t, v, canonical).ID(), e.ID(), "a fresh delivery id")
+	_, err = ownerreztest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "no-such-sample", nil, v)
+	require.ErrorContains(t, err, "ownerreztest: derive: ")
+}
+
+func TestCancelledBooking(t *testing.T) {
+	t.Parallel()
+	body, ok := ownerreztest.Sample(ownerreztest.CancelledBooking)
+	require.True(t, ok)
+	e := receive(t, newVerifier(t), body)
+	assert.Equal(t, event.BookingCancelled, e.Type())
+	assert.Equal(t, "booking.entity_update", e.Name())
+	b, ok := event.BookingOf(e)
+	require.True(t, ok)
+	assert.Equal(t, event.StatusCancelled, b.Status)
+	assert.NotContains(t, ownerreztest.Names(), ownerreztest.CancelledBooking, "a variant, not an event name")
 }

@@ -26,7 +26,7 @@ func Example() {
 	}))
 
 	fmt.Println(propexotest.Names())
-	req, err := propexotest.NewRequest("http://example.test/hooks/propexo", "DATA_NEW", v)
+	req, err := propexotest.NewSampleRequest(context.Background(), "http://example.test/hooks/propexo", "DATA_NEW", nil, v)
 	if err != nil {
 		panic(err)
 	}
@@ -36,5 +36,36 @@ func Example() {
 	// Output:
 	// [DATA_NEW DATA_UPDATE FIRST_SYNC_COMPLETE JOB_FAILURE JOB_SUCCESS SYNC_COMPLETE WRITE_OPERATION_FAILURE]
 	// DATA_NEW record.created events/cm2kq8a4b000608l4hx2m3n9p
+	// 200
+}
+
+// Example_derive tests a handler with one call per delivery. Each
+// NewSampleRequest is a new delivery (a fresh Event.ID), so the handler's
+// deduplication lets the same sample through twice; changes set the
+// record's fields. Propexo has no bookings, hence no cancellation sample.
+func Example_derive() {
+	v, _ := propexo.NewVerifier("example-webhook-secret")
+	rc, _ := propexo.NewReceiver(v)
+	h := event.NewHTTPHandler(rc, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		fmt.Println(e.Name(), "->", e.Type(), e.Subject().ID)
+		return nil
+	}))
+
+	ctx := context.Background()
+	for _, changes := range []map[string]any{nil, nil, {"data.record_id": "lease-90001"}} {
+		req, err := propexotest.NewSampleRequest(ctx, "http://127.0.0.1/hooks/propexo", "DATA_UPDATE", changes, v)
+		if err != nil {
+			panic(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code)
+	}
+	// Output:
+	// DATA_UPDATE -> record.updated clx9m2v4t000508jq1b7c3d8e
+	// 200
+	// DATA_UPDATE -> record.updated clx9m2v4t000508jq1b7c3d8e
+	// 200
+	// DATA_UPDATE -> record.updated lease-90001
 	// 200
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/propexo"
 	"github.com/pmshooks/pmshooks/propexo/propexotest"
 )
@@ -41,26 +42,87 @@ func TestSample(t *testing.T) {
 	assert.False(t, ok)
 }
 
-func TestNewRequest(t *testing.T) {
-	t.Parallel()
+// newVerifier returns the verifier that checks deliveries and signs the
+// test requests.
+func newVerifier(t *testing.T) *propexo.Verifier {
+	t.Helper()
 	v, err := propexo.NewVerifier("propexotest-secret")
 	require.NoError(t, err)
-	req, err := propexotest.NewRequest("http://127.0.0.1/hooks", "WRITE_OPERATION_FAILURE", v)
+	return v
+}
+
+// receive authenticates and normalizes body, signed by s, as the provider's
+// receiver does for a delivery.
+func receive(t *testing.T, v *propexo.Verifier, body []byte) event.Event {
+	t.Helper()
+	rc, err := propexo.NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	e, err := rc.Receive(h, body)
+	require.NoError(t, err)
+	return e
+}
+
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	body := []byte(`{"any":"body, not only a sample"}`)
+	req, err := propexotest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, v)
 	require.NoError(t, err)
 	assert.Equal(t, http.MethodPost, req.Method)
 	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	got, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	assert.Equal(t, body, got)
+	require.NoError(t, v.Verify(req.Header, got), "the verifier is the signer")
+
+	unsigned, err := propexotest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, nil)
+	require.NoError(t, err)
+	require.Error(t, v.Verify(unsigned.Header, body))
+
+	_, err = propexotest.NewRequest(t.Context(), "://bad", body, v)
+	require.ErrorContains(t, err, "propexotest: new request: ")
+}
+
+// TestDerive receives the canonical sample and two derivations of every
+// sample: no two share an Event.ID, and each is the same event otherwise.
+func TestDerive(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	for _, name := range propexotest.Names() {
+		canonical, ok := propexotest.Sample(name)
+		require.True(t, ok, name)
+		c := receive(t, v, canonical)
+		seen := map[string]bool{c.ID(): true}
+		for range 2 {
+			b, err := propexotest.Derive(name, nil)
+			require.NoError(t, err, name)
+			e := receive(t, v, b)
+			assert.False(t, seen[e.ID()], "%s: a derived sample is a new delivery", name)
+			seen[e.ID()] = true
+			assert.Equal(t, c.Type(), e.Type(), name)
+			assert.Equal(t, c.Name(), e.Name(), name)
+			assert.Equal(t, c.Subject(), e.Subject(), name)
+		}
+	}
+	_, err := propexotest.Derive("no-such-sample", nil)
+	require.ErrorContains(t, err, "propexotest: derive: ")
+	_, err = propexotest.Derive(propexotest.Names()[0], map[string]any{"no.such.member": 1})
+	require.ErrorContains(t, err, `"no.such.member"`)
+}
+
+func TestNewSampleRequest(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t)
+	req, err := propexotest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "DATA_UPDATE", map[string]any{"data.record_id": "lease-90001"}, v)
+	require.NoError(t, err)
 	body, err := io.ReadAll(req.Body)
 	require.NoError(t, err)
-	want, _ := propexotest.Sample("WRITE_OPERATION_FAILURE")
-	assert.Equal(t, want, body)
 	require.NoError(t, v.Verify(req.Header, body))
-
-	unsigned, err := propexotest.NewRequest("http://127.0.0.1/hooks", "DATA_NEW", nil)
-	require.NoError(t, err)
-	assert.Empty(t, unsigned.Header.Get(propexo.SignatureHeader))
-
-	_, err = propexotest.NewRequest("http://127.0.0.1/hooks", "NOT_A_TRIGGER", v)
-	assert.ErrorContains(t, err, "propexotest: ")
-	_, err = propexotest.NewRequest("://bad url", "DATA_NEW", v)
-	assert.Error(t, err)
+	e := receive(t, v, body)
+	assert.Equal(t, "DATA_UPDATE", e.Name())
+	assert.Equal(t, "lease-90001", e.Subject().ID, "the changed fields show in the event")
+	_, err = propexotest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks", "no-such-sample", nil, v)
+	require.ErrorContains(t, err, "propexotest: derive: ")
 }

@@ -75,11 +75,7 @@ func Parse(body []byte) (*Webhook, error) {
 	if !json.Valid(body) {
 		var v json.RawMessage
 		err := json.Unmarshal(body, &v)
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
-			return nil, malformed(fmt.Sprintf("body is not JSON (offset %d)", syntax.Offset), err)
-		}
-		return nil, malformed("body is not JSON", err)
+		return nil, malformed("body", err)
 	}
 	var eventRaw, accountRaw, resourceRaw []byte
 	if !eachMember(body, func(key, value []byte) bool {
@@ -101,7 +97,7 @@ func Parse(body []byte) (*Webhook, error) {
 		return nil, malformed("event is missing", nil)
 	}
 	if jsonKind(eventRaw) != '"' {
-		return nil, malformed("event is not a string", nil)
+		return nil, malformed("event is not a JSON string", nil)
 	}
 	if err := json.Unmarshal(eventRaw, &w.Event); err != nil {
 		return nil, malformed("event", err)
@@ -257,7 +253,7 @@ func (e *parseError) Error() string {
 	if d := describe(e.err); d != "" {
 		msg += ": " + d
 	}
-	return msg + " (" + event.ErrMalformed.Error() + ")"
+	return msg
 }
 
 func (e *parseError) Unwrap() []error {
@@ -278,12 +274,12 @@ func describe(err error) string {
 	case err == nil:
 		return ""
 	case errors.As(err, &syntax):
-		return fmt.Sprintf("invalid JSON at offset %d", syntax.Offset)
+		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
 			return "a value of the wrong JSON type for " + typ.Type.String()
 		}
 		return fmt.Sprintf("field %s has the wrong JSON type for %s", typ.Field, typ.Type)
 	}
-	return "undecodable value"
+	return "does not decode"
 }

@@ -303,7 +303,7 @@ func TestParse_malformedCause(t *testing.T) {
 	_, err := bookingsync.Parse(testutil.Fixture(t, "malformed/client_created_published.json"))
 	var syntax *json.SyntaxError
 	require.ErrorAs(t, err, &syntax)
-	assert.Contains(t, err.Error(), fmt.Sprintf("offset %d", syntax.Offset))
+	assert.Contains(t, err.Error(), fmt.Sprintf("byte %d", syntax.Offset))
 
 	w, err := bookingsync.Parse(testutil.Fixture(t, "tolerated/booking_price_object.json"))
 	require.NoError(t, err)

@@ -377,7 +377,7 @@ func (e *parseError) Error() string {
 	default:
 		msg += ": does not decode"
 	}
-	return msg + ": " + event.ErrMalformed.Error()
+	return msg
 }
 
 // Unwrap returns event.ErrMalformed and the decoder's error, if any.

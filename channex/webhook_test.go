@@ -308,11 +308,11 @@ func TestParseError_unwrap(t *testing.T) {
 	t.Parallel()
 	err := malformed("x", nil)
 	assert.ErrorIs(t, err, event.ErrMalformed)
-	assert.EqualValues(t, "channex: parse: x: event: malformed delivery", err.Error())
+	assert.EqualValues(t, "channex: parse: x", err.Error())
 	cause := errors.New("boom")
 	err = malformed("y", cause)
 	assert.ErrorIs(t, err, cause)
-	assert.EqualValues(t, "channex: parse: y: does not decode: event: malformed delivery", err.Error())
+	assert.EqualValues(t, "channex: parse: y: does not decode", err.Error())
 }
 
 // TestParse_garbageValues replaces every scalar value of every sample and

@@ -128,11 +128,11 @@ func Parse(body []byte) (*Webhook, error) {
 	}
 	object, err := name(env.Object)
 	if err != nil {
-		return nil, fmt.Errorf("hostaway: parse envelope: %w: object is not a JSON string", event.ErrMalformed)
+		return nil, malformed("object is not a JSON string", nil)
 	}
 	evt, err := name(env.Event)
 	if err != nil {
-		return nil, fmt.Errorf("hostaway: parse envelope: %w: event is not a JSON string", event.ErrMalformed)
+		return nil, malformed("event is not a JSON string", nil)
 	}
 	w := &Webhook{
 		Object:    object,
@@ -154,7 +154,7 @@ func Parse(body []byte) (*Webhook, error) {
 		return w, nil
 	}
 	if w.Event == "" && w.Object == "" {
-		return nil, fmt.Errorf("hostaway: parse envelope: %w: no event, object or test data", event.ErrMalformed)
+		return nil, malformed("envelope has no event, object or test data", nil)
 	}
 	if w.Data == nil {
 		return w, nil
@@ -220,11 +220,28 @@ func trimNull(raw json.RawMessage) json.RawMessage {
 	return raw
 }
 
-// malformed wraps a decoding error in event.ErrMalformed. It names what could
-// not be decoded and where, but never quotes a value (see describeJSONError).
+// malformed returns a Parse error: "hostaway: parse: <what>[: <why>]". It
+// wraps event.ErrMalformed and, when there is one, the decoding error err
+// (for errors.As), but its text names what could not be decoded and where
+// without quoting a value (see describeJSONError).
 func malformed(what string, err error) error {
-	return fmt.Errorf("hostaway: parse %s: %w: %s", what, event.ErrMalformed, describeJSONError(err))
+	text := "hostaway: parse: " + what
+	if err == nil {
+		return &parseError{text: text, errs: []error{event.ErrMalformed}}
+	}
+	return &parseError{text: text + ": " + describeJSONError(err), errs: []error{event.ErrMalformed, err}}
 }
+
+// parseError is an error of Parse; see malformed.
+type parseError struct {
+	text string
+	errs []error
+}
+
+func (e *parseError) Error() string { return e.text }
+
+// Unwrap returns event.ErrMalformed and the decoding error, if any.
+func (e *parseError) Unwrap() []error { return e.errs }
 
 // describeJSONError says why JSON did not decode without quoting the input:
 // the errors of encoding/json and of the lenient types carry input text, which

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -101,10 +102,7 @@ func (r *Receiver) DedupeWindow() time.Duration { return RetryPeriod + 30*time.M
 // copy.
 func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	if err := r.verifier.Verify(h, body); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return nil, err // already names the package and the operation
-		}
-		return nil, fmt.Errorf("propexo: verify: %w", err)
+		return nil, operr.Wrap("propexo", "verify", err)
 	}
 	return r.Decode(h, body)
 }
@@ -119,17 +117,14 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // verify.ErrUnauthorized.
 func (r *Receiver) VerifyHeader(h http.Header) error {
 	if r == nil || r.verifier == nil {
-		return fmt.Errorf("propexo: verify: %w: receiver has no verifier", verify.ErrUnauthorized)
+		return operr.Wrap("propexo", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
 	}
 	hv, ok := r.verifier.(verify.HeaderVerifier)
 	if !ok {
 		return nil
 	}
 	if err := hv.VerifyHeader(h); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return err // already names the package and the operation
-		}
-		return fmt.Errorf("propexo: verify: %w", err)
+		return operr.Wrap("propexo", "verify", err)
 	}
 	return nil
 }

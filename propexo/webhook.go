@@ -421,32 +421,47 @@ var (
 	errNotString = errors.New("is not a JSON string")
 )
 
-// malformed returns the error of Parse for the part named what: it wraps
-// event.ErrMalformed and, when cause comes from the lenient decoders,
-// lenient.ErrType, but it describes cause without its text, since
-// encoding/json and lenient quote the offending value from the body.
+// malformed returns the error of Parse for the part named what:
+// "propexo: parse: <what> <why>". It wraps event.ErrMalformed, cause and,
+// when cause comes from the lenient decoders, lenient.ErrType, but it
+// describes cause without its text, since encoding/json and lenient quote
+// the offending value from the body.
 func malformed(what string, cause error) error {
 	var (
 		syntax  *json.SyntaxError
 		typeErr *json.UnmarshalTypeError
+		text    string
 	)
 	switch {
 	case errors.Is(cause, errNotObject), errors.Is(cause, errNoTrigger), errors.Is(cause, errNotString):
-		return fmt.Errorf("propexo: parse: %w: %s %w", event.ErrMalformed, what, cause)
+		text = what + " " + cause.Error()
 	case errors.As(cause, &syntax):
-		return fmt.Errorf("propexo: parse: %w: %s: invalid JSON at byte %d", event.ErrMalformed, what, syntax.Offset)
+		text = fmt.Sprintf("%s: invalid JSON at byte %d", what, syntax.Offset)
 	case errors.As(cause, &typeErr):
 		kind, _, _ := strings.Cut(typeErr.Value, " ") // "number 1.5" quotes the body
 		if what == "body" && typeErr.Field == "" {
-			return fmt.Errorf("propexo: parse: %w: body is a JSON %s, not an object", event.ErrMalformed, kind)
+			text = fmt.Sprintf("body is a JSON %s, not an object", kind)
+		} else {
+			text = fmt.Sprintf("%s: a JSON %s cannot be a %s", what, kind, typeErr.Type)
 		}
-		return fmt.Errorf("propexo: parse: %w: %s: a JSON %s cannot be a %s", event.ErrMalformed, what, kind, typeErr.Type)
 	case errors.Is(cause, lenient.ErrType):
-		return fmt.Errorf("propexo: parse: %w: %s: %w", event.ErrMalformed, what, lenient.ErrType)
+		text = what + ": " + lenient.ErrType.Error()
 	default:
-		return fmt.Errorf("propexo: parse: %w: %s does not decode", event.ErrMalformed, what)
+		text = what + " does not decode"
 	}
+	return &parseError{text: "propexo: parse: " + text, errs: []error{event.ErrMalformed, cause}}
 }
+
+// parseError is an error of Parse; see malformed.
+type parseError struct {
+	text string
+	errs []error
+}
+
+func (e *parseError) Error() string { return e.text }
+
+// Unwrap returns event.ErrMalformed and the decoding error.
+func (e *parseError) Unwrap() []error { return e.errs }
 
 // isObject reports whether raw is a JSON object.
 func isObject(raw json.RawMessage) bool {

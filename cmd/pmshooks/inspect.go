@@ -85,7 +85,7 @@ func (a *app) inspect(_ context.Context, args []string) error {
 		e, err = rc.Receive(headers.header(), body)
 		switch {
 		case errors.Is(err, event.ErrMalformed):
-			return c.failf("authentic, but not a %s delivery: %w", p.Name, err)
+			return c.failf("authentic, but not %s delivery: %w", withArticle(string(p.Name)), err)
 		case err != nil:
 			return c.failf("verification failed: %w", err)
 		}
@@ -95,7 +95,7 @@ func (a *app) inspect(_ context.Context, args []string) error {
 			return c.fail(err)
 		}
 		if e, err = rc.Decode(headers.header(), body); err != nil {
-			return c.failf("not a %s delivery: %w", p.Name, err)
+			return c.failf("not %s delivery: %w", withArticle(string(p.Name)), err)
 		}
 	}
 	return writeEventJSON(a.stdout, e, verified)
@@ -123,4 +123,14 @@ func (a *app) readBody(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: body larger than %d bytes (see --limit)", name, limit)
 	}
 	return body, nil
+}
+
+// withArticle returns name after its indefinite article: "an ownerrez",
+// "a hostaway". Provider names are pronounced as written, so a vowel-initial
+// name takes "an".
+func withArticle(name string) string {
+	if name != "" && strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }

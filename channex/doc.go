@@ -62,7 +62,7 @@
 //	booking_unmapped_room, _rate                sync.failed            booking
 //	non_acked_booking                           sync.failed            booking
 //	message                                     message.received       message
-//	message_thread_booking_assigned             record.updated         message_thread
+//	message_thread_booking_assigned             record.updated         conversation (the thread)
 //	sync_error, sync_warning, rate_error        sync.failed            channel
 //	reservation_request, alteration_request     inquiry.created        booking
 //	accepted_reservation, declined_reservation  inquiry.updated        booking

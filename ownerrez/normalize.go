@@ -82,8 +82,17 @@ func recordType(w *Webhook) event.Type {
 // where there is one ("message" for thread_message, as the event package's
 // Message), else OwnerRez's own entity type.
 func subjectKind(t EntityType) string {
-	if t == EntityThreadMessage {
-		return "message"
+	switch t {
+	case EntityBooking:
+		return event.KindBooking
+	case EntityGuest:
+		return event.KindGuest
+	case EntityProperty:
+		return event.KindProperty
+	case EntityInquiry:
+		return event.KindInquiry
+	case EntityThreadMessage:
+		return event.KindMessage
 	}
 	return string(t)
 }

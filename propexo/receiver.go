@@ -27,10 +27,11 @@ var _ verify.HeaderVerifier = (*Receiver)(nil)
 //   - Name: the trigger, such as "DATA_NEW";
 //   - ID: event.HashID of the body, since Propexo sends no delivery id;
 //   - Account: the integration id;
-//   - Subject: {model, record_id} for DATA_* (the model in snake_case, such
-//     as "residents_to_leases"), {KindIntegration, integration_id} for the
-//     sync triggers, {KindJob, job_id} for the job triggers and
-//     {KindJob, root_job_id} for WRITE_OPERATION_FAILURE;
+//   - Subject: {Model.Kind, record_id} for DATA_* (the model in singular
+//     snake_case, such as "lease" for leases and "resident_to_lease" for
+//     residents_to_leases), {event.KindIntegration, integration_id} for the
+//     sync triggers, {event.KindJob, job_id} for the job triggers and
+//     {event.KindJob, root_job_id} for WRITE_OPERATION_FAILURE;
 //   - Time: zero, since Propexo sends no timestamp;
 //   - Data: the *Webhook.
 //

@@ -19,7 +19,7 @@
 //
 // Handlers that need BookingSync's own fields read the *[Webhook] from
 // Event.Data and type-switch on its Resource (*[Booking], *[Rental],
-// *[Client], ...). [Parse] decodes a body without verifying it.
+// *[Guest], ...). [Parse] decodes a body without verifying it.
 //
 // # Authentication
 //

@@ -34,7 +34,7 @@ type Webhook struct {
 	// Event is the event name, such as "booking_created"; see EventNames.
 	Event string
 	// Resource is the record the delivery carries: *Booking for booking_*
-	// events, *Rental for rental_*, *Client for client_*, *Payment,
+	// events, *Rental for rental_*, *Guest for client_*, *Payment,
 	// *Inquiry, *Availability, *Review, *HostReview, *ReviewReply,
 	// *InboxConversation, *InboxMessage, *Account, *Amenity,
 	// *RentalsAmenity, *BookingComment, *DiscountCode, *DiscountCodeUsage,

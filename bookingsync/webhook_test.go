@@ -48,7 +48,7 @@ var resourceTypes = map[string]any{
 	"booking_discount_code_usage": &bookingsync.DiscountCodeUsage{},
 	"bookings_fee":                &bookingsync.BookingsFee{},
 	"bookings_tags_item":          &bookingsync.Record{},
-	"client":                      &bookingsync.Client{},
+	"client":                      &bookingsync.Guest{},
 	"fee":                         &bookingsync.Fee{},
 	"host_review":                 &bookingsync.HostReview{},
 	"inbox_conversation":          &bookingsync.InboxConversation{},
@@ -137,11 +137,11 @@ func TestParse_client(t *testing.T) {
 	t.Parallel()
 	w, err := bookingsync.Parse(sample(t, "client_created"))
 	require.NoError(t, err)
-	c, ok := w.Resource.(*bookingsync.Client)
+	c, ok := w.Resource.(*bookingsync.Guest)
 	require.True(t, ok)
 	assert.EqualValues(t, "995923932", c.ID.String())
 	assert.EqualValues(t, "Robt Braun", c.Fullname)
-	assert.Equal(t, []bookingsync.ClientEmail{{Label: "default", Email: "client_5@example.com"}}, c.Emails)
+	assert.Equal(t, []bookingsync.GuestEmail{{Label: "default", Email: "client_5@example.com"}}, c.Emails)
 	assert.Empty(t, c.Phones)
 	assert.Empty(t, c.Notes, "null")
 	assert.EqualValues(t, "1059638630", c.Links.ID("account"))

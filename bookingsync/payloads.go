@@ -222,19 +222,19 @@ type Rental struct {
 // its JSON key is "client").
 type Guest struct {
 	Record
-	Fullname               lenient.String  `json:"fullname"`
-	Firstname              lenient.String  `json:"firstname"`
-	Lastname               lenient.String  `json:"lastname"`
-	Company                lenient.String  `json:"company"`
-	VATNumber              lenient.String  `json:"vat_number"`
-	Passport               lenient.String  `json:"passport"`
-	PreferredLocale        lenient.String  `json:"preferred_locale"`
-	Notes                  lenient.String  `json:"notes"`
+	Fullname               lenient.String `json:"fullname"`
+	Firstname              lenient.String `json:"firstname"`
+	Lastname               lenient.String `json:"lastname"`
+	Company                lenient.String `json:"company"`
+	VATNumber              lenient.String `json:"vat_number"`
+	Passport               lenient.String `json:"passport"`
+	PreferredLocale        lenient.String `json:"preferred_locale"`
+	Notes                  lenient.String `json:"notes"`
 	Emails                 []GuestEmail   `json:"emails"`
 	Phones                 []GuestPhone   `json:"phones"`
 	Addresses              []GuestAddress `json:"addresses"`
-	ForgetMeAt             lenient.Time    `json:"forget_me_at"`
-	ProcessingRestrictedAt lenient.Time    `json:"processing_restricted_at"`
+	ForgetMeAt             lenient.Time   `json:"forget_me_at"`
+	ProcessingRestrictedAt lenient.Time   `json:"processing_restricted_at"`
 }
 
 // GuestEmail is one e-mail address of a Guest.

@@ -47,7 +47,7 @@ var eventTypes = map[string]event.Type{
 // typeOf returns the normalized type of w; draft is the type of a draft
 // message.
 func typeOf(w *Webhook, draft event.Type) event.Type {
-	t, ok := eventTypes[w.EventName()]
+	t, ok := eventTypes[w.Name()]
 	if !ok {
 		return recordType(w)
 	}
@@ -102,7 +102,7 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 	f := event.Fields{
 		Provider: Provider,
 		Type:     typeOf(w, draft),
-		Name:     w.EventName(),
+		Name:     w.Name(),
 		ID:       string(w.ID),
 		Account:  idText(w.UserID.Int64()),
 		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(w.entityID())},

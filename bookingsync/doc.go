@@ -19,7 +19,7 @@
 //
 // Handlers that need BookingSync's own fields read the *[Webhook] from
 // Event.Data and type-switch on its Resource (*[Booking], *[Rental],
-// *[Client], ...). [Parse] decodes a body without verifying it.
+// *[Guest], ...). [Parse] decodes a body without verifying it.
 //
 // # Authentication
 //
@@ -60,7 +60,7 @@
 // not a JSON object, or without a non-blank string event (see Parse). A
 // value a record field cannot read is kept in its Unparsed text
 // (lenient.Int.IsUnparsed, ...), and a resource of the wrong shape sets
-// Webhook.ResourceError, so an authentic delivery is never lost over one
+// Webhook.DataError, so an authentic delivery is never lost over one
 // field. A booking whose start_at or end_at cannot be read normalizes to
 // an unparsed event.Date carrying the text; no date is invented.
 //

@@ -7,7 +7,7 @@ import (
 
 // The functions in this file walk the members of a JSON object without
 // decoding or copying them, so that Parse can hand out sub-slices of the body
-// (Webhook.RawResource, Record.Raw) and decode each part once, straight into
+// (Webhook.Data, Record.Raw) and decode each part once, straight into
 // its typed destination. They expect input that json.Valid accepted; on
 // anything else they stop early and report false, and they never panic.
 

@@ -38,15 +38,15 @@ var eventTable = map[string]route{
 
 	// Subject is the rental (kind "property") when the availability links
 	// one, else the availability itself.
-	"availability_updated": {event.AvailabilityUpdated, "availability"},
+	"availability_updated": {event.AvailabilityUpdated, event.KindAvailability},
 
 	"booking_comment_created":   {event.RecordCreated, "booking_comment"},
 	"booking_comment_destroyed": {event.RecordDeleted, "booking_comment"},
 	"booking_comment_updated":   {event.RecordUpdated, "booking_comment"},
 
-	"booking_created":   {event.BookingCreated, "booking"},
-	"booking_destroyed": {event.BookingDeleted, "booking"},
-	"booking_updated":   {event.BookingUpdated, "booking"},
+	"booking_created":   {event.BookingCreated, event.KindBooking},
+	"booking_destroyed": {event.BookingDeleted, event.KindBooking},
+	"booking_updated":   {event.BookingUpdated, event.KindBooking},
 
 	"booking_discount_code_created":   {event.RecordCreated, "booking_discount_code"},
 	"booking_discount_code_destroyed": {event.RecordDeleted, "booking_discount_code"},
@@ -63,9 +63,9 @@ var eventTable = map[string]route{
 	"bookings_tags_item_created":   {event.RecordCreated, "bookings_tags_item"},
 	"bookings_tags_item_destroyed": {event.RecordDeleted, "bookings_tags_item"},
 
-	"client_created":   {event.GuestCreated, "guest"},
-	"client_destroyed": {event.GuestDeleted, "guest"},
-	"client_updated":   {event.GuestUpdated, "guest"},
+	"client_created":   {event.GuestCreated, event.KindGuest},
+	"client_destroyed": {event.GuestDeleted, event.KindGuest},
+	"client_updated":   {event.GuestUpdated, event.KindGuest},
 
 	"fee_created":   {event.RecordCreated, "fee"},
 	"fee_destroyed": {event.RecordDeleted, "fee"},
@@ -76,27 +76,27 @@ var eventTable = map[string]route{
 	"host_review_created": {event.RecordCreated, "host_review"},
 	"host_review_updated": {event.RecordUpdated, "host_review"},
 
-	"inbox_conversation_created": {event.RecordCreated, "conversation"},
-	"inbox_conversation_updated": {event.RecordUpdated, "conversation"},
+	"inbox_conversation_created": {event.RecordCreated, event.KindConversation},
+	"inbox_conversation_updated": {event.RecordUpdated, event.KindConversation},
 
-	"inbox_message_created": {event.MessageReceived, "message"},
-	"inbox_message_updated": {event.RecordUpdated, "message"},
+	"inbox_message_created": {event.MessageReceived, event.KindMessage},
+	"inbox_message_updated": {event.RecordUpdated, event.KindMessage},
 
-	"inquiry_created":   {event.InquiryCreated, "inquiry"},
-	"inquiry_destroyed": {event.RecordDeleted, "inquiry"}, // there is no inquiry.deleted
-	"inquiry_updated":   {event.InquiryUpdated, "inquiry"},
+	"inquiry_created":   {event.InquiryCreated, event.KindInquiry},
+	"inquiry_destroyed": {event.RecordDeleted, event.KindInquiry}, // there is no inquiry.deleted
+	"inquiry_updated":   {event.InquiryUpdated, event.KindInquiry},
 
-	"payment_created":   {event.PaymentCreated, "payment"},
-	"payment_destroyed": {event.PaymentDeleted, "payment"},
-	"payment_updated":   {event.PaymentUpdated, "payment"},
+	"payment_created":   {event.PaymentCreated, event.KindPayment},
+	"payment_destroyed": {event.PaymentDeleted, event.KindPayment},
+	"payment_updated":   {event.PaymentUpdated, event.KindPayment},
 
 	"photo_created":   {event.RecordCreated, "photo"},
 	"photo_destroyed": {event.RecordDeleted, "photo"},
 	"photo_updated":   {event.RecordUpdated, "photo"},
 
-	"rental_created":   {event.PropertyCreated, "property"},
-	"rental_destroyed": {event.PropertyDeleted, "property"},
-	"rental_updated":   {event.PropertyUpdated, "property"},
+	"rental_created":   {event.PropertyCreated, event.KindProperty},
+	"rental_destroyed": {event.PropertyDeleted, event.KindProperty},
+	"rental_updated":   {event.PropertyUpdated, event.KindProperty},
 
 	"rental_exposure_exception_created":   {event.RecordCreated, "rental_exposure_exception"},
 	"rental_exposure_exception_destroyed": {event.RecordDeleted, "rental_exposure_exception"},
@@ -105,8 +105,8 @@ var eventTable = map[string]route{
 	"rentals_amenity_destroyed": {event.RecordDeleted, "rentals_amenity"},
 	"rentals_amenity_updated":   {event.RecordUpdated, "rentals_amenity"},
 
-	"review_created":       {event.ReviewCreated, "review"},
-	"review_updated":       {event.ReviewUpdated, "review"},
+	"review_created":       {event.ReviewCreated, event.KindReview},
+	"review_updated":       {event.ReviewUpdated, event.KindReview},
 	"review_reply_created": {event.ReviewUpdated, "review_reply"}, // a reply changes the review
 
 	"user_created":   {event.RecordCreated, "user"},
@@ -162,7 +162,7 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 		f.Message = &m
 	case *Availability:
 		if rental := res.Links.ID("rental"); rental != "" {
-			f.Subject = event.Subject{Kind: "property", ID: rental}
+			f.Subject = event.Subject{Kind: event.KindProperty, ID: rental}
 		}
 	}
 	return event.New(f)

@@ -218,34 +218,35 @@ type Rental struct {
 	PublishedAt                   lenient.Time    `json:"published_at"`
 }
 
-// Client is a guest (client_* events).
-type Client struct {
+// Guest is a guest, the record BookingSync calls a client (client_* events;
+// its JSON key is "client").
+type Guest struct {
 	Record
-	Fullname               lenient.String  `json:"fullname"`
-	Firstname              lenient.String  `json:"firstname"`
-	Lastname               lenient.String  `json:"lastname"`
-	Company                lenient.String  `json:"company"`
-	VATNumber              lenient.String  `json:"vat_number"`
-	Passport               lenient.String  `json:"passport"`
-	PreferredLocale        lenient.String  `json:"preferred_locale"`
-	Notes                  lenient.String  `json:"notes"`
-	Emails                 []ClientEmail   `json:"emails"`
-	Phones                 []ClientPhone   `json:"phones"`
-	Addresses              []ClientAddress `json:"addresses"`
-	ForgetMeAt             lenient.Time    `json:"forget_me_at"`
-	ProcessingRestrictedAt lenient.Time    `json:"processing_restricted_at"`
+	Fullname               lenient.String `json:"fullname"`
+	Firstname              lenient.String `json:"firstname"`
+	Lastname               lenient.String `json:"lastname"`
+	Company                lenient.String `json:"company"`
+	VATNumber              lenient.String `json:"vat_number"`
+	Passport               lenient.String `json:"passport"`
+	PreferredLocale        lenient.String `json:"preferred_locale"`
+	Notes                  lenient.String `json:"notes"`
+	Emails                 []GuestEmail   `json:"emails"`
+	Phones                 []GuestPhone   `json:"phones"`
+	Addresses              []GuestAddress `json:"addresses"`
+	ForgetMeAt             lenient.Time   `json:"forget_me_at"`
+	ProcessingRestrictedAt lenient.Time   `json:"processing_restricted_at"`
 }
 
-// ClientEmail is one e-mail address of a Client.
-type ClientEmail struct {
+// GuestEmail is one e-mail address of a Guest.
+type GuestEmail struct {
 	ID      lenient.String `json:"id"`
 	Label   lenient.String `json:"label"`
 	Email   lenient.String `json:"email"`
 	Primary lenient.Bool   `json:"primary"`
 }
 
-// ClientPhone is one phone number of a Client.
-type ClientPhone struct {
+// GuestPhone is one phone number of a Guest.
+type GuestPhone struct {
 	ID          lenient.String `json:"id"`
 	Label       lenient.String `json:"label"`
 	Number      lenient.String `json:"number"`
@@ -253,8 +254,8 @@ type ClientPhone struct {
 	Primary     lenient.Bool   `json:"primary"`
 }
 
-// ClientAddress is one postal address of a Client.
-type ClientAddress struct {
+// GuestAddress is one postal address of a Guest.
+type GuestAddress struct {
 	ID          lenient.String `json:"id"`
 	Label       lenient.String `json:"label"`
 	Address1    lenient.String `json:"address1"`
@@ -509,7 +510,7 @@ func newRecord(kind string) recorder {
 	case "rental":
 		return new(Rental)
 	case "client":
-		return new(Client)
+		return new(Guest)
 	case "payment":
 		return new(Payment)
 	case "inquiry":

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -86,10 +87,7 @@ func (r *Receiver) Provider() event.Provider { return Provider }
 // error wrapping event.ErrMalformed. body must be the exact bytes received.
 func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	if err := r.verifier.Verify(h, body); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return nil, err // already "bookingsync: verify: ..."
-		}
-		return nil, fmt.Errorf("bookingsync: receive: %w", err)
+		return nil, operr.Wrap("bookingsync", "verify", err)
 	}
 	return r.Decode(h, body)
 }
@@ -104,17 +102,14 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // verify.ErrUnauthorized.
 func (r *Receiver) VerifyHeader(h http.Header) error {
 	if r == nil || r.verifier == nil {
-		return fmt.Errorf("bookingsync: receive: %w: receiver has no verifier", verify.ErrUnauthorized)
+		return operr.Wrap("bookingsync", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
 	}
 	hv, ok := r.verifier.(verify.HeaderVerifier)
 	if !ok {
 		return nil
 	}
 	if err := hv.VerifyHeader(h); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return err // already names the package and the operation
-		}
-		return fmt.Errorf("bookingsync: receive: %w", err)
+		return operr.Wrap("bookingsync", "verify", err)
 	}
 	return nil
 }

@@ -146,7 +146,7 @@ func TestReceiver_Receive_foreignVerifier(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Receive(http.Header{}, sample(t, "booking_created"))
 	require.ErrorIs(t, err, verify.ErrUnauthorized)
-	assert.True(t, strings.HasPrefix(err.Error(), "bookingsync: receive: "), err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "bookingsync: verify: "), err.Error())
 }
 
 // TestReceiver_Decode checks that Decode gives what Receive gives, without a
@@ -345,7 +345,7 @@ func TestReceiver_VerifyHeader(t *testing.T) {
 		{"missing", own, http.Header{}, verify.ErrMissingSignature, ""},
 		{"malformed signature", own, http.Header{bookingsync.SignatureHeader: {"not-hex"}}, verify.ErrInvalidSignature, ""},
 		{"SHA-256 length", own, http.Header{bookingsync.SignatureHeader: {strings.Repeat("ab", 32)}}, verify.ErrInvalidSignature, ""},
-		{"foreign header verifier", receiverWith(t, headerStub{err: cause}), right, cause, "bookingsync: receive: ip not allowed"},
+		{"foreign header verifier", receiverWith(t, headerStub{err: cause}), right, cause, "bookingsync: verify: ip not allowed"},
 		{"foreign body-only verifier", receiverWith(t, bodyStub{err: cause}), http.Header{}, nil, ""},
 		{"unverified", receiverWith(t, verify.Unverified()), http.Header{}, nil, ""},
 		{"zero receiver", &bookingsync.Receiver{}, right, verify.ErrUnauthorized, ""},

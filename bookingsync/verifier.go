@@ -3,9 +3,9 @@ package bookingsync
 import (
 	"crypto/sha1"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -57,7 +57,7 @@ func NewVerifier(secrets ...string) (*Verifier, error) {
 		Secrets:    secrets,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bookingsync: new verifier: %w", err)
+		return nil, operr.Wrap("bookingsync", "new verifier", err)
 	}
 	return &Verifier{hmac: h}, nil
 }
@@ -69,10 +69,10 @@ func NewVerifier(secrets ...string) (*Verifier, error) {
 // received.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if v == nil || v.hmac == nil {
-		return fmt.Errorf("bookingsync: verify: %w", verify.ErrNoSecret)
+		return operr.Wrap("bookingsync", "verify", verify.ErrNoSecret)
 	}
 	if err := v.hmac.Verify(h, body); err != nil {
-		return fmt.Errorf("bookingsync: %w", err)
+		return operr.Wrap("bookingsync", "verify", err)
 	}
 	return nil
 }
@@ -85,10 +85,10 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 // mean the delivery is authentic: Verify must still check the body.
 func (v *Verifier) VerifyHeader(h http.Header) error {
 	if v == nil || v.hmac == nil {
-		return fmt.Errorf("bookingsync: verify: %w", verify.ErrNoSecret)
+		return operr.Wrap("bookingsync", "verify", verify.ErrNoSecret)
 	}
 	if err := v.hmac.VerifyHeader(h); err != nil {
-		return fmt.Errorf("bookingsync: %w", err)
+		return operr.Wrap("bookingsync", "verify", err)
 	}
 	return nil
 }

@@ -23,43 +23,53 @@ const Provider event.Provider = "bookingsync"
 // under the singular name of its kind ("client" for client_created, the one
 // shape BookingSync publishes). Parse also finds it under the plural name
 // holding an array (the REST API's form; the first element is decoded, the
-// others are only in RawResource), under the single other key of the
+// others are only in Data), under the single other key of the
 // resource, or as the resource itself when the resource has an "id"; a record
 // sent as a bare id gives a typed record with only ID set, so id-only
 // *_destroyed deliveries parse.
+//
+// A Webhook marshals to JSON as the documented envelope, under the wire's
+// snake_case keys, with the resource as sent; the decoded Resource and
+// Links, which only repeat Data, are left out. Parse reads that JSON back.
 type Webhook struct {
 	// AccountID is account_id as text: the account the event happened in;
 	// "" when absent.
-	AccountID string
+	AccountID string `json:"account_id,omitempty"`
 	// Event is the event name, such as "booking_created"; see EventNames.
-	Event string
-	// Resource is the record the delivery carries: *Booking for booking_*
-	// events, *Rental for rental_*, *Client for client_*, *Payment,
-	// *Inquiry, *Availability, *Review, *HostReview, *ReviewReply,
+	Event string `json:"event"`
+	// Data is the resource exactly as sent, a part of Raw; nil when the body
+	// has none. For unknown event names it is all there is.
+	Data json.RawMessage `json:"resource,omitempty"`
+
+	// Resource is Data's record decoded: *Booking for booking_* events,
+	// *Rental for rental_*, *Guest for client_*, *Payment, *Inquiry,
+	// *Availability, *Review, *HostReview, *ReviewReply,
 	// *InboxConversation, *InboxMessage, *Account, *Amenity,
 	// *RentalsAmenity, *BookingComment, *DiscountCode, *DiscountCodeUsage,
 	// *BookingsFee, *Fee, *Photo, and *Record for the kinds without a
 	// documented shape. It is nil when the event name is unknown or the
 	// resource holds no record.
-	Resource any
+	Resource any `json:"-"`
 	// Links are the URL templates of resource.links, such as
 	// "bookings.rental": "https://www.bookingsync.com/api/v3/rentals/{bookings.rental}";
 	// nil when the resource has none or they are not all strings.
-	Links map[string]string
-	// RawResource is the resource exactly as sent, a part of Raw; nil when
-	// the body has none. For unknown event names it is all there is.
-	RawResource json.RawMessage
-	// ResourceError is set when the resource of a known event is not what
-	// its record type holds: neither an object nor an id (Resource is then
-	// nil), or a record with a nested part of the wrong JSON kind (that part
-	// is left zero, the rest decoded). The delivery is not rejected for it:
-	// RawResource keeps everything as sent. It wraps event.ErrMalformed and
-	// names the field, never a value. Scalar fields never set it: a value
-	// they cannot read is kept in its Unparsed field (see package lenient).
-	ResourceError error
+	Links map[string]string `json:"-"`
+	// DataError is set when the resource of a known event is not what its
+	// record type holds: neither an object nor an id (Resource is then nil),
+	// or a record with a nested part of the wrong JSON kind (that part is
+	// left zero, the rest decoded). The delivery is not rejected for it: Data
+	// keeps everything as sent. It wraps event.ErrMalformed and names the
+	// field, never a value. Scalar fields never set it: a value they cannot
+	// read is kept in its Unparsed field (see package lenient).
+	DataError error `json:"-"`
 	// Raw is the exact body. Parse does not copy it: do not modify it.
 	Raw []byte `json:"-"`
 }
+
+// Name returns the provider's event name of the delivery, its Event, such
+// as "booking_created": the name Event.Name returns and event.Mux.OnName
+// matches.
+func (w *Webhook) Name() string { return w.Event }
 
 // Parse decodes one delivery body. It does not authenticate: pass only
 // bodies that a Verifier accepted.
@@ -70,16 +80,12 @@ type Webhook struct {
 // string. Everything else decodes leniently so that an authentic delivery
 // is never lost over one field: a value a field cannot read is kept in its
 // Unparsed text (see package lenient), and a resource of the wrong shape
-// sets ResourceError.
+// sets DataError.
 func Parse(body []byte) (*Webhook, error) {
 	if !json.Valid(body) {
 		var v json.RawMessage
 		err := json.Unmarshal(body, &v)
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
-			return nil, malformed(fmt.Sprintf("body is not JSON (offset %d)", syntax.Offset), err)
-		}
-		return nil, malformed("body is not JSON", err)
+		return nil, malformed("body", err)
 	}
 	var eventRaw, accountRaw, resourceRaw []byte
 	if !eachMember(body, func(key, value []byte) bool {
@@ -101,7 +107,7 @@ func Parse(body []byte) (*Webhook, error) {
 		return nil, malformed("event is missing", nil)
 	}
 	if jsonKind(eventRaw) != '"' {
-		return nil, malformed("event is not a string", nil)
+		return nil, malformed("event is not a JSON string", nil)
 	}
 	if err := json.Unmarshal(eventRaw, &w.Event); err != nil {
 		return nil, malformed("event", err)
@@ -117,21 +123,21 @@ func Parse(body []byte) (*Webhook, error) {
 		w.AccountID = id.String()
 	}
 	if resourceRaw != nil && !isNull(resourceRaw) {
-		w.RawResource = resourceRaw
+		w.Data = resourceRaw
 	}
 
-	if _, known := eventTable[w.Event]; !known || w.RawResource == nil {
+	if _, known := eventTable[w.Event]; !known || w.Data == nil {
 		return w, nil
 	}
 	kind, _ := splitName(w.Event)
-	w.ResourceError = w.decodeResource(kind)
+	w.DataError = w.decodeResource(kind)
 	return w, nil
 }
 
-// decodeResource finds the record in w.RawResource and decodes it, with the
-// resource's URL templates, into w. Its error is the ResourceError of w.
+// decodeResource finds the record in w.Data and decodes it, with the
+// resource's URL templates, into w. Its error is the DataError of w.
 func (w *Webhook) decodeResource(kind string) error {
-	res := w.RawResource
+	res := w.Data
 	var record []byte
 	switch jsonKind(res) {
 	case '{':
@@ -171,7 +177,7 @@ func (w *Webhook) decodeResource(kind string) error {
 			record = other
 		}
 		// A record's own links map to ids; only the resource's are templates.
-		// They are only an aid (RawResource keeps them), so templates that are
+		// They are only an aid (Data keeps them), so templates that are
 		// not all strings are dropped rather than failing the delivery.
 		if !itself && links != nil && !isNull(links) {
 			if json.Unmarshal(links, &w.Links) != nil {
@@ -257,7 +263,7 @@ func (e *parseError) Error() string {
 	if d := describe(e.err); d != "" {
 		msg += ": " + d
 	}
-	return msg + " (" + event.ErrMalformed.Error() + ")"
+	return msg
 }
 
 func (e *parseError) Unwrap() []error {
@@ -278,12 +284,12 @@ func describe(err error) string {
 	case err == nil:
 		return ""
 	case errors.As(err, &syntax):
-		return fmt.Sprintf("invalid JSON at offset %d", syntax.Offset)
+		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
 			return "a value of the wrong JSON type for " + typ.Type.String()
 		}
 		return fmt.Sprintf("field %s has the wrong JSON type for %s", typ.Field, typ.Type)
 	}
-	return "undecodable value"
+	return "does not decode"
 }

@@ -48,7 +48,7 @@ var resourceTypes = map[string]any{
 	"booking_discount_code_usage": &bookingsync.DiscountCodeUsage{},
 	"bookings_fee":                &bookingsync.BookingsFee{},
 	"bookings_tags_item":          &bookingsync.Record{},
-	"client":                      &bookingsync.Client{},
+	"client":                      &bookingsync.Guest{},
 	"fee":                         &bookingsync.Fee{},
 	"host_review":                 &bookingsync.HostReview{},
 	"inbox_conversation":          &bookingsync.InboxConversation{},
@@ -86,7 +86,7 @@ func TestParse_samples(t *testing.T) {
 			assert.Equal(t, name, w.Event)
 			assert.EqualValues(t, "1059638630", w.AccountID)
 			assert.Same(t, unsafe.SliceData(body), unsafe.SliceData(w.Raw), "Raw is the body, not a copy")
-			assert.True(t, within(w.RawResource, body), "RawResource is a part of the body")
+			assert.True(t, within(w.Data, body), "Data is a part of the body")
 			want, ok := resourceTypes[kindOf(name)]
 			require.True(t, ok, "no expected type for kind %q", kindOf(name))
 			require.IsType(t, want, w.Resource)
@@ -137,11 +137,11 @@ func TestParse_client(t *testing.T) {
 	t.Parallel()
 	w, err := bookingsync.Parse(sample(t, "client_created"))
 	require.NoError(t, err)
-	c, ok := w.Resource.(*bookingsync.Client)
+	c, ok := w.Resource.(*bookingsync.Guest)
 	require.True(t, ok)
 	assert.EqualValues(t, "995923932", c.ID.String())
 	assert.EqualValues(t, "Robt Braun", c.Fullname)
-	assert.Equal(t, []bookingsync.ClientEmail{{Label: "default", Email: "client_5@example.com"}}, c.Emails)
+	assert.Equal(t, []bookingsync.GuestEmail{{Label: "default", Email: "client_5@example.com"}}, c.Emails)
 	assert.Empty(t, c.Phones)
 	assert.Empty(t, c.Notes, "null")
 	assert.EqualValues(t, "1059638630", c.Links.ID("account"))
@@ -190,9 +190,9 @@ func TestParse_variants(t *testing.T) {
 			}},
 		{file: "rental_destroyed_resource_id.json", event: "rental_destroyed", resource: &bookingsync.Rental{}, id: "16"},
 		{file: "booking_destroyed_no_resource.json", event: "booking_destroyed",
-			check: func(t *testing.T, w *bookingsync.Webhook) { assert.Nil(t, w.RawResource) }},
+			check: func(t *testing.T, w *bookingsync.Webhook) { assert.Nil(t, w.Data) }},
 		{file: "booking_destroyed_empty_plural.json", event: "booking_destroyed",
-			check: func(t *testing.T, w *bookingsync.Webhook) { assert.NotNil(t, w.RawResource) }},
+			check: func(t *testing.T, w *bookingsync.Webhook) { assert.NotNil(t, w.Data) }},
 		{file: "rental_updated_other_key.json", event: "rental_updated", resource: &bookingsync.Rental{}, id: "16",
 			check: func(t *testing.T, w *bookingsync.Webhook) {
 				assert.EqualValues(t, "Cottage 2", w.Resource.(*bookingsync.Rental).Name)
@@ -201,7 +201,7 @@ func TestParse_variants(t *testing.T) {
 		{file: "unknown_event.json", event: "bookings_tag_created",
 			check: func(t *testing.T, w *bookingsync.Webhook) {
 				assert.Nil(t, w.Links, "unknown events keep the resource raw")
-				assert.Contains(t, string(w.RawResource), `"bookings_tag"`)
+				assert.Contains(t, string(w.Data), `"bookings_tag"`)
 			}},
 	}
 	for _, tt := range tests {
@@ -303,7 +303,7 @@ func TestParse_malformedCause(t *testing.T) {
 	_, err := bookingsync.Parse(testutil.Fixture(t, "malformed/client_created_published.json"))
 	var syntax *json.SyntaxError
 	require.ErrorAs(t, err, &syntax)
-	assert.Contains(t, err.Error(), fmt.Sprintf("offset %d", syntax.Offset))
+	assert.Contains(t, err.Error(), fmt.Sprintf("byte %d", syntax.Offset))
 
 	w, err := bookingsync.Parse(testutil.Fixture(t, "tolerated/booking_price_object.json"))
 	require.NoError(t, err)
@@ -311,8 +311,8 @@ func TestParse_malformedCause(t *testing.T) {
 	w, err = bookingsync.Parse([]byte(`{"event":"client_created","resource":{"client":{"id":3,"emails":{}}}}`))
 	require.NoError(t, err)
 	var typ *json.UnmarshalTypeError
-	require.ErrorAs(t, w.ResourceError, &typ)
-	assert.Contains(t, w.ResourceError.Error(), "client record")
+	require.ErrorAs(t, w.DataError, &typ)
+	assert.Contains(t, w.DataError.Error(), "client record")
 }
 
 func TestEventNames(t *testing.T) {
@@ -344,9 +344,9 @@ func TestParse_toleratesValues(t *testing.T) {
 			t.Parallel()
 			w, err := bookingsync.Parse(body)
 			require.NoError(t, err)
-			if w.ResourceError != nil {
-				require.ErrorIs(t, w.ResourceError, event.ErrMalformed)
-				assert.NotContains(t, w.ResourceError.Error(), "SECRETVALUE")
+			if w.DataError != nil {
+				require.ErrorIs(t, w.DataError, event.ErrMalformed)
+				assert.NotContains(t, w.DataError.Error(), "SECRETVALUE")
 			}
 		})
 	}
@@ -357,7 +357,7 @@ func TestParse_toleratesValues(t *testing.T) {
 	assert.Equal(t, lenient.Decimal{Value: "2700.0"}, b.FinalPrice)
 	w, err = bookingsync.Parse(testutil.Fixture(t, "tolerated/availability_bad_date.json"))
 	require.NoError(t, err)
-	assert.NoError(t, w.ResourceError)
+	assert.NoError(t, w.DataError)
 	e, err := (&bookingsync.Receiver{}).Decode(nil, []byte(`{"event":"booking_created","resource":{"booking":{"id":4,"start_at":"soon","end_at":"2026-05-03T10:00:00Z","final_price":{"a":1}}}}`))
 	require.NoError(t, err)
 	bk, ok := event.BookingOf(e)

@@ -62,7 +62,7 @@
 //	booking_unmapped_room, _rate                sync.failed            booking
 //	non_acked_booking                           sync.failed            booking
 //	message                                     message.received       message
-//	message_thread_booking_assigned             record.updated         message_thread
+//	message_thread_booking_assigned             record.updated         conversation (the thread)
 //	sync_error, sync_warning, rate_error        sync.failed            channel
 //	reservation_request, alteration_request     inquiry.created        booking
 //	accepted_reservation, declined_reservation  inquiry.updated        booking
@@ -125,7 +125,7 @@
 // non-empty string event (see Parse). A value a payload field cannot read
 // is kept in its Unparsed text (lenient.Int.IsUnparsed,
 // event.Date.IsUnparsed, ...), and a payload of the wrong shape sets
-// Webhook.PayloadError, so an authentic delivery is never lost over one
+// Webhook.DataError, so an authentic delivery is never lost over one
 // field. A text field given an object keeps its raw JSON text.
 //
 // # Channex documentation
@@ -145,7 +145,7 @@
 //     disconnect_listing, and, officially, of booking_new and its two
 //     siblings (their shape here comes from deliveries seen in the field).
 //     These decode into the assumed type when they fit; when they do not,
-//     the delivery still succeeds, with Webhook.PayloadError set and the
+//     the delivery still succeeds, with Webhook.DataError set and the
 //     payload kept raw.
 //   - Which of disconnect_channel and disconnected_channel is on the wire:
 //     both are accepted.

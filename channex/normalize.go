@@ -38,7 +38,7 @@ import (
 //     happened, and no normalized type means "will be removed". Route them
 //     by name (event.Mux.OnName).
 //   - message_thread_booking_assigned is record.updated of kind
-//     "message_thread".
+//     "conversation" (event.KindConversation), the message thread.
 var eventTypes = map[string]event.Type{
 	EventARI: event.AvailabilityUpdated,
 
@@ -77,18 +77,6 @@ var eventTypes = map[string]event.Type{
 	EventChannelRemovalWarning:  event.TypeUnknown, // see above
 	EventPropertyRemovalWarning: event.TypeUnknown, // see above
 }
-
-// Subject kinds this package uses besides the normalized nouns.
-const (
-	kindBooking         = "booking"
-	kindBookingRevision = "booking_revision"
-	kindChannel         = "channel"
-	kindInquiry         = "inquiry"
-	kindMessage         = "message"
-	kindMessageThread   = "message_thread"
-	kindProperty        = "property"
-	kindReview          = "review"
-)
 
 // typeOf returns the normalized type of w; generic is the type of the
 // generic booking event.
@@ -157,78 +145,78 @@ func (w *Webhook) propertyID() string {
 func subjectOf(w *Webhook, t event.Type) event.Subject {
 	switch w.Event {
 	case EventARI:
-		return event.Subject{Kind: kindProperty, ID: w.propertyID()}
+		return event.Subject{Kind: event.KindProperty, ID: w.propertyID()}
 	case EventPropertyRemovalWarning:
 		id := w.propertyID()
 		if p := w.PropertyRemovalWarning; p != nil && p.PropertyID != "" {
 			id = string(p.PropertyID)
 		}
-		return event.Subject{Kind: kindProperty, ID: id}
+		return event.Subject{Kind: event.KindProperty, ID: id}
 	case EventBooking:
-		s := event.Subject{Kind: kindBookingRevision}
+		s := event.Subject{Kind: event.KindBookingRevision}
 		if isBookingType(t) {
-			s.Kind = kindBooking
+			s.Kind = event.KindBooking
 		}
 		if p := w.Booking; p != nil {
 			s.ID = p.Revision()
-			if s.Kind == kindBooking {
+			if s.Kind == event.KindBooking {
 				s.ID = string(p.BookingID)
 			}
 		}
 		return s
 	case EventBookingNew, EventBookingModification, EventBookingCancellation,
 		EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking:
-		s := event.Subject{Kind: kindBooking}
+		s := event.Subject{Kind: event.KindBooking}
 		if p := w.Booking; p != nil {
 			s.ID = string(p.BookingID)
 		}
 		return s
 	case EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation:
-		s := event.Subject{Kind: kindBooking}
+		s := event.Subject{Kind: event.KindBooking}
 		if p := w.ReservationRequest; p != nil && p.BMS != nil {
 			s.ID = string(p.BMS.BookingID)
 		}
 		return s
 	case EventMessage:
-		s := event.Subject{Kind: kindMessage}
+		s := event.Subject{Kind: event.KindMessage}
 		if p := w.Message; p != nil {
 			s.ID = string(p.ID)
 		}
 		return s
 	case EventMessageThreadBookingAssigned:
-		s := event.Subject{Kind: kindMessageThread}
+		s := event.Subject{Kind: event.KindConversation}
 		if p := w.ThreadBookingAssigned; p != nil {
 			s.ID = string(p.MessageThreadID)
 		}
 		return s
 	case EventInquiry:
 		// Channex identifies an inquiry by its conversation.
-		s := event.Subject{Kind: kindInquiry}
+		s := event.Subject{Kind: event.KindInquiry}
 		if p := w.Inquiry; p != nil {
 			s.ID = string(p.MessageThreadID)
 		}
 		return s
 	case EventReview, EventUpdatedReview:
-		s := event.Subject{Kind: kindReview}
+		s := event.Subject{Kind: event.KindReview}
 		if p := w.Review; p != nil {
 			s.ID = string(p.ID)
 		}
 		return s
 	case EventSyncError, EventSyncWarning, EventRateError:
-		s := event.Subject{Kind: kindChannel}
+		s := event.Subject{Kind: event.KindChannel}
 		if p := w.SyncError; p != nil {
 			s.ID = string(p.ChannelID)
 		}
 		return s
 	case EventActivateChannel, EventDeactivateChannel, EventNewChannel, EventUpdatedChannel,
 		EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing:
-		s := event.Subject{Kind: kindChannel}
+		s := event.Subject{Kind: event.KindChannel}
 		if p := w.Channel; p != nil {
 			s.ID = string(p.ChannelID)
 		}
 		return s
 	case EventChannelRemovalWarning:
-		s := event.Subject{Kind: kindChannel}
+		s := event.Subject{Kind: event.KindChannel}
 		if p := w.ChannelRemovalWarning; p != nil {
 			s.ID = string(p.ChannelID)
 		}

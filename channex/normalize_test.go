@@ -67,16 +67,16 @@ func newTestReceiver(t testing.TB, opts ...Option) *Receiver {
 
 // goldenEvent is the normalized view of a delivery kept in testdata/*.golden.
 type goldenEvent struct {
-	Provider     event.Provider `json:"provider"`
-	Type         event.Type     `json:"type"`
-	Name         string         `json:"name"`
-	ID           string         `json:"id"`
-	Account      string         `json:"account"`
-	Subject      event.Subject  `json:"subject"`
-	Time         time.Time      `json:"time,omitzero"`
-	Booking      *event.Booking `json:"booking,omitempty"`
-	Message      *event.Message `json:"message,omitempty"`
-	PayloadError string         `json:"payload_error,omitempty"`
+	Provider  event.Provider `json:"provider"`
+	Type      event.Type     `json:"type"`
+	Name      string         `json:"name"`
+	ID        string         `json:"id"`
+	Account   string         `json:"account"`
+	Subject   event.Subject  `json:"subject"`
+	Time      time.Time      `json:"time,omitzero"`
+	Booking   *event.Booking `json:"booking,omitempty"`
+	Message   *event.Message `json:"message,omitempty"`
+	DataError string         `json:"data_error,omitempty"`
 }
 
 func goldenOf(e event.Event) goldenEvent {
@@ -90,8 +90,8 @@ func goldenOf(e event.Event) goldenEvent {
 	if m, ok := event.MessageOf(e); ok {
 		g.Message = &m
 	}
-	if w := e.Data().(*Webhook); w.PayloadError != nil {
-		g.PayloadError = w.PayloadError.Error()
+	if w := e.Data().(*Webhook); w.DataError != nil {
+		g.DataError = w.DataError.Error()
 	}
 	return g
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -79,10 +80,7 @@ func (r *Receiver) SecretHeaders() []string {
 // its Raw is body itself, not a copy.
 func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	if err := r.verifier.Verify(h, body); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return nil, err // already names the package and the operation
-		}
-		return nil, fmt.Errorf("channex: verify: %w", err)
+		return nil, operr.Wrap("channex", "verify", err)
 	}
 	return r.Decode(h, body)
 }
@@ -97,17 +95,14 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // verify.ErrUnauthorized.
 func (r *Receiver) VerifyHeader(h http.Header) error {
 	if r == nil || r.verifier == nil {
-		return fmt.Errorf("channex: verify: %w: receiver has no verifier", verify.ErrUnauthorized)
+		return operr.Wrap("channex", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
 	}
 	hv, ok := r.verifier.(verify.HeaderVerifier)
 	if !ok {
 		return nil
 	}
 	if err := hv.VerifyHeader(h); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return err // already names the package and the operation
-		}
-		return fmt.Errorf("channex: verify: %w", err)
+		return operr.Wrap("channex", "verify", err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -52,7 +53,7 @@ func NewVerifier(header string, tokens ...string) (*Verifier, error) {
 	}
 	t, err := verify.NewToken(header, tokens...)
 	if err != nil {
-		return nil, fmt.Errorf("channex: new verifier: %w", err)
+		return nil, operr.Wrap("channex", "new verifier", err)
 	}
 	return &Verifier{token: t}, nil
 }
@@ -71,10 +72,10 @@ func (v *Verifier) Header() string {
 // the header is missing, empty or matches no token. The body is not used.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if v == nil || v.token == nil {
-		return fmt.Errorf("channex: %w: no token configured", verify.ErrUnauthorized)
+		return operr.Wrap("channex", "verify", fmt.Errorf("%w: no token configured", verify.ErrUnauthorized))
 	}
 	if err := v.token.Verify(h, body); err != nil {
-		return fmt.Errorf("channex: %w", err) // "channex: verify: unauthorized: ..."
+		return operr.Wrap("channex", "verify", err)
 	}
 	return nil
 }

@@ -122,7 +122,11 @@ const (
 // whose delivery carries data, the payload decoded into the matching typed
 // field. At most one typed field is set. A webhook created with send_data
 // false sends no payload: every typed field is then nil, and so is
-// Payload.
+// Data.
+//
+// A Webhook marshals to JSON as the envelope it was parsed from, under the
+// wire's snake_case keys, with the payload as sent; the typed fields, which
+// only repeat Data, are left out. Parse reads that JSON back.
 type Webhook struct {
 	// Event is the event name, such as "booking_new" (see the Event
 	// constants).
@@ -139,59 +143,64 @@ type Webhook struct {
 	// deliveries carry none); a text in no known layout is kept in its
 	// Unparsed field rather than failing the delivery.
 	Timestamp lenient.Time `json:"timestamp"`
-	// Payload is the event's data exactly as sent: an array for ari, an
-	// object otherwise. Nil when the webhook sends no data (send_data
+	// Data is the event's data, the envelope's "payload", exactly as sent:
+	// an array for ari, an object otherwise. Nil when the webhook sends no data (send_data
 	// false) or the payload is null.
-	Payload json.RawMessage `json:"payload,omitempty"`
+	Data json.RawMessage `json:"payload,omitempty"`
 
-	// ARI is Payload decoded, for ari.
+	// ARI is Data decoded, for ari.
 	ARI []ARIChange `json:"-"`
-	// Booking is Payload decoded, for booking, booking_new,
+	// Booking is Data decoded, for booking, booking_new,
 	// booking_modification, booking_cancellation, booking_unmapped_room,
 	// booking_unmapped_rate and non_acked_booking.
 	Booking *BookingPayload `json:"-"`
-	// Message is Payload decoded, for message.
+	// Message is Data decoded, for message.
 	Message *MessagePayload `json:"-"`
-	// SyncError is Payload decoded, for sync_error, sync_warning and
+	// SyncError is Data decoded, for sync_error, sync_warning and
 	// rate_error.
 	SyncError *SyncErrorPayload `json:"-"`
-	// ReservationRequest is Payload decoded, for reservation_request,
+	// ReservationRequest is Data decoded, for reservation_request,
 	// alteration_request, accepted_reservation and declined_reservation.
 	ReservationRequest *ReservationRequestPayload `json:"-"`
-	// Inquiry is Payload decoded, for inquiry.
+	// Inquiry is Data decoded, for inquiry.
 	Inquiry *InquiryPayload `json:"-"`
-	// Review is Payload decoded, for review and updated_review.
+	// Review is Data decoded, for review and updated_review.
 	Review *ReviewPayload `json:"-"`
-	// Channel is Payload decoded, for activate_channel,
+	// Channel is Data decoded, for activate_channel,
 	// deactivate_channel, new_channel, updated_channel,
 	// disconnect_channel, disconnected_channel and disconnect_listing.
 	Channel *ChannelPayload `json:"-"`
-	// ChannelRemovalWarning is Payload decoded, for
+	// ChannelRemovalWarning is Data decoded, for
 	// channel_removal_warning.
 	ChannelRemovalWarning *ChannelRemovalWarningPayload `json:"-"`
-	// PropertyRemovalWarning is Payload decoded, for
+	// PropertyRemovalWarning is Data decoded, for
 	// property_removal_warning.
 	PropertyRemovalWarning *PropertyRemovalWarningPayload `json:"-"`
-	// ThreadBookingAssigned is Payload decoded, for
+	// ThreadBookingAssigned is Data decoded, for
 	// message_thread_booking_assigned.
 	ThreadBookingAssigned *ThreadBookingAssignedPayload `json:"-"`
 
-	// PayloadError is set when the payload of a known event is not what its
+	// DataError is set when the payload of a known event is not what its
 	// type holds: not of the JSON kind the type needs (the typed field is
 	// then nil), or with a nested part of the wrong JSON kind (that part is
-	// left zero, the rest decoded). The delivery is still valid: Payload
+	// left zero, the rest decoded). The delivery is still valid: Data
 	// holds the data as sent. Payloads of the shapes this package only
 	// assumes (see the Event constants: booking_new and its two siblings,
 	// seen only in the field, and every "not documented" one) are the
 	// likeliest to set it. It wraps event.ErrMalformed and never quotes the
 	// body. Scalar fields never set it: a value they cannot read is kept in
 	// its Unparsed field (see package lenient).
-	PayloadError error `json:"-"`
+	DataError error `json:"-"`
 
 	// Raw is the exact body of the delivery. It is the slice given to
 	// Parse, not a copy: do not modify it.
 	Raw []byte `json:"-"`
 }
+
+// Name returns the provider's event name of the delivery, its Event, such
+// as "booking_new": the name Event.Name returns and event.Mux.OnName
+// matches.
+func (w *Webhook) Name() string { return w.Event }
 
 // EventNames returns a sorted list of every event name this package knows.
 // The slice is new on each call.
@@ -216,7 +225,7 @@ func EventNames() []string {
 // fractional seconds or none, and a zone or none; a value a field cannot
 // read is kept in its Unparsed text; a payload that is absent or null
 // (send_data false) is fine for every event; an unknown event name parses
-// with its payload kept raw; a payload of the wrong shape sets PayloadError.
+// with its payload kept raw; a payload of the wrong shape sets DataError.
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
 	if err := json.Unmarshal(body, w); err != nil {
@@ -227,18 +236,18 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Event == "" {
 		return nil, malformed("envelope has no event", nil)
 	}
-	if bytes.Equal(bytes.TrimSpace(w.Payload), []byte("null")) {
-		w.Payload = nil
+	if bytes.Equal(bytes.TrimSpace(w.Data), []byte("null")) {
+		w.Data = nil
 	}
-	w.PayloadError = w.decodePayload()
+	w.DataError = w.decodePayload()
 	return w, nil
 }
 
-// decodePayload decodes w.Payload into the typed field of w.Event. Its
-// error is the PayloadError of w; guessed marks the shapes this package only
+// decodePayload decodes w.Data into the typed field of w.Event. Its
+// error is the DataError of w; guessed marks the shapes this package only
 // assumes, so that the error says so.
 func (w *Webhook) decodePayload() error {
-	if w.Payload == nil {
+	if w.Data == nil {
 		return nil
 	}
 	var (
@@ -293,12 +302,12 @@ func (w *Webhook) decodePayload() error {
 	if guessed {
 		what += " (shape assumed, not documented)"
 	}
-	if !isObject(w.Payload) {
+	if !isObject(w.Data) {
 		return malformed(what+" is not a JSON object", nil)
 	}
 	// encoding/json skips a nested part of the wrong kind and decodes the
 	// rest: the payload is kept, and the error flags it.
-	err := json.Unmarshal(w.Payload, dst)
+	err := json.Unmarshal(w.Data, dst)
 	if c, ok := dst.(interface{ dropNulls() }); ok {
 		c.dropNulls()
 	}
@@ -312,20 +321,20 @@ func (w *Webhook) decodePayload() error {
 // decodeARI decodes an ari payload: an array of records, or, leniently, a
 // single record object.
 func (w *Webhook) decodeARI() error {
-	if isObject(w.Payload) {
+	if isObject(w.Data) {
 		var one ARIChange
-		err := json.Unmarshal(w.Payload, &one)
+		err := json.Unmarshal(w.Data, &one)
 		w.ARI = []ARIChange{one}
 		if err != nil {
 			return malformed("ari payload", err)
 		}
 		return nil
 	}
-	if p := bytes.TrimSpace(w.Payload); len(p) == 0 || p[0] != '[' {
+	if p := bytes.TrimSpace(w.Data); len(p) == 0 || p[0] != '[' {
 		return malformed("ari payload is neither an array nor an object", nil)
 	}
 	// A record of the wrong kind is left zero; the others are decoded.
-	if err := json.Unmarshal(w.Payload, &w.ARI); err != nil {
+	if err := json.Unmarshal(w.Data, &w.ARI); err != nil {
 		return malformed("ari payload", err)
 	}
 	return nil
@@ -377,7 +386,7 @@ func (e *parseError) Error() string {
 	default:
 		msg += ": does not decode"
 	}
-	return msg + ": " + event.ErrMalformed.Error()
+	return msg
 }
 
 // Unwrap returns event.ErrMalformed and the decoder's error, if any.

@@ -31,11 +31,11 @@ func TestParse_everyDelivery(t *testing.T) {
 			}
 			typed := w.typedFields()
 			switch {
-			case w.Payload == nil:
+			case w.Data == nil:
 				assert.Empty(t, typed, "no payload, no typed field")
-			case w.PayloadError != nil:
+			case w.DataError != nil:
 				assert.Empty(t, typed, "a payload that failed to decode sets no typed field")
-				assert.ErrorIs(t, w.PayloadError, event.ErrMalformed)
+				assert.ErrorIs(t, w.DataError, event.ErrMalformed)
 			case d.event == "":
 				assert.Empty(t, typed, "unknown events keep the payload raw")
 			default:
@@ -86,7 +86,7 @@ func TestParse_typedField(t *testing.T) {
 	for _, name := range EventNames() {
 		w, err := Parse(sample(t, name))
 		require.NoError(t, err, name)
-		require.NoError(t, w.PayloadError, name)
+		require.NoError(t, w.DataError, name)
 		assert.Equal(t, []string{want[name]}, w.typedFields(), name)
 	}
 }
@@ -100,7 +100,7 @@ func TestParse_withoutData(t *testing.T) {
 			body := []byte(`{"event": "` + name + `", ` + payload + ` "property_id": "p-1", "user_id": null, "timestamp": "2021-12-24T00:00:00.0000Z"}`)
 			w, err := Parse(body)
 			require.NoError(t, err, "%s %q", name, payload)
-			assert.Nil(t, w.Payload)
+			assert.Nil(t, w.Data)
 			assert.Empty(t, w.typedFields(), name)
 			assert.Equal(t, lenient.String("p-1"), w.PropertyID)
 		}
@@ -157,7 +157,7 @@ func TestParse_envelope(t *testing.T) {
 			w, err := Parse([]byte(tt.body))
 			require.NoError(t, err)
 			got := *w
-			got.Raw, got.Payload = nil, nil
+			got.Raw, got.Data = nil, nil
 			opts := cmp.Comparer(func(a, b lenient.Time) bool {
 				return a.Equal(b.Time) && a.Zoneless == b.Zoneless && a.Unparsed == b.Unparsed
 			})
@@ -225,11 +225,11 @@ func TestParse_toleratesValues(t *testing.T) {
 			w, err := Parse([]byte(tt.body))
 			require.NoError(t, err)
 			if !tt.payloadErr {
-				assert.NoError(t, w.PayloadError)
+				assert.NoError(t, w.DataError)
 				return
 			}
-			require.ErrorIs(t, w.PayloadError, event.ErrMalformed)
-			assert.NotContains(t, w.PayloadError.Error(), "secret guest data")
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.NotContains(t, w.DataError.Error(), "secret guest data")
 		})
 	}
 }
@@ -242,8 +242,8 @@ func TestParse_malformedKeepsCause(t *testing.T) {
 	assert.Equal(t, &lenient.Int{Unparsed: "many"}, w.ARI[0].Availability)
 	assert.Equal(t, event.Date{Unparsed: "[]"}, w.ARI[1].Date)
 	var typ *json.UnmarshalTypeError
-	require.ErrorAs(t, w.PayloadError, &typ, "the record of the wrong kind is flagged")
-	assert.ErrorIs(t, w.PayloadError, event.ErrMalformed)
+	require.ErrorAs(t, w.DataError, &typ, "the record of the wrong kind is flagged")
+	assert.ErrorIs(t, w.DataError, event.ErrMalformed)
 
 	_, err = Parse([]byte(`{"event":`))
 	var syn *json.SyntaxError
@@ -251,7 +251,7 @@ func TestParse_malformedKeepsCause(t *testing.T) {
 }
 
 // TestParse_assumedShapes: payloads whose shape Channex does not document
-// never fail the delivery; they set PayloadError.
+// never fail the delivery; they set DataError.
 func TestParse_assumedShapes(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{
@@ -263,21 +263,21 @@ func TestParse_assumedShapes(t *testing.T) {
 	} {
 		w, err := Parse([]byte(`{"event":"` + name + `","payload":"guest name here","property_id":"p"}`))
 		require.NoError(t, err, name)
-		require.Error(t, w.PayloadError, name)
-		assert.ErrorIs(t, w.PayloadError, event.ErrMalformed)
-		assert.NotContains(t, w.PayloadError.Error(), "guest name here")
-		assert.Contains(t, w.PayloadError.Error(), "shape assumed")
+		require.Error(t, w.DataError, name)
+		assert.ErrorIs(t, w.DataError, event.ErrMalformed)
+		assert.NotContains(t, w.DataError.Error(), "guest name here")
+		assert.Contains(t, w.DataError.Error(), "shape assumed")
 		assert.Empty(t, w.typedFields())
-		assert.JSONEq(t, `"guest name here"`, string(w.Payload))
+		assert.JSONEq(t, `"guest name here"`, string(w.Data))
 	}
-	// A documented shape of the wrong kind sets PayloadError too: the
+	// A documented shape of the wrong kind sets DataError too: the
 	// delivery is authentic, and rejecting it would lose it.
 	for _, name := range []string{EventBooking, EventNonAckedBooking, EventSyncError, EventReservationRequest,
 		EventReview, EventActivateChannel, EventMessageThreadBookingAssigned} {
 		w, err := Parse([]byte(`{"event":"` + name + `","payload":"x"}`))
 		require.NoError(t, err, name)
-		require.ErrorIs(t, w.PayloadError, event.ErrMalformed, name)
-		assert.NotContains(t, w.PayloadError.Error(), "shape assumed")
+		require.ErrorIs(t, w.DataError, event.ErrMalformed, name)
+		assert.NotContains(t, w.DataError.Error(), "shape assumed")
 		assert.Empty(t, w.typedFields())
 	}
 }
@@ -288,9 +288,9 @@ func TestParse_unknownEvent(t *testing.T) {
 	w, err := Parse(body)
 	require.NoError(t, err)
 	assert.EqualValues(t, "booking_request_expired", w.Event)
-	assert.JSONEq(t, `{"booking_id":"b"}`, string(w.Payload))
+	assert.JSONEq(t, `{"booking_id":"b"}`, string(w.Data))
 	assert.Empty(t, w.typedFields())
-	assert.NoError(t, w.PayloadError)
+	assert.NoError(t, w.DataError)
 }
 
 func TestEventNames(t *testing.T) {
@@ -308,11 +308,11 @@ func TestParseError_unwrap(t *testing.T) {
 	t.Parallel()
 	err := malformed("x", nil)
 	assert.ErrorIs(t, err, event.ErrMalformed)
-	assert.EqualValues(t, "channex: parse: x: event: malformed delivery", err.Error())
+	assert.EqualValues(t, "channex: parse: x", err.Error())
 	cause := errors.New("boom")
 	err = malformed("y", cause)
 	assert.ErrorIs(t, err, cause)
-	assert.EqualValues(t, "channex: parse: y: does not decode: event: malformed delivery", err.Error())
+	assert.EqualValues(t, "channex: parse: y: does not decode", err.Error())
 }
 
 // TestParse_garbageValues replaces every scalar value of every sample and

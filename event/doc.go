@@ -26,6 +26,13 @@
 // carries. Ids are always text; dates are calendar Dates with no invented time
 // zone; money is exact decimal text.
 //
+// A Subject's Kind is a singular, lowercase, snake_case noun: one of the Kind
+// constants (KindBooking, KindGuest, KindProperty, KindMessage,
+// KindConversation, KindReview, KindPayment, KindInquiry, KindAvailability,
+// KindChannel, KindBookingRevision, KindIntegration, KindJob) wherever one
+// fits, in every provider, else the provider's own name for the record in the
+// same form ("quote", "rentals_amenity", "lease").
+//
 // # Routing
 //
 // Mux routes by the provider's own event name (OnName), then by normalized type

@@ -42,10 +42,11 @@ type Event interface {
 	Data() any
 }
 
-// Subject names the record an event is about: Kind is a lowercase noun such as
-// "booking", "guest", "property" or "lease" (for record.* types, the provider's
-// own kind), and ID is the provider's id for it as text. Both are "" when the
-// delivery is about no particular record.
+// Subject names the record an event is about: Kind is a singular, lowercase,
+// snake_case noun, one of the Kind constants (KindBooking, KindGuest,
+// KindProperty, ...) or, for record.* types, the provider's own kind in the
+// same form (such as "lease"); ID is the provider's id for it as text. Both
+// are "" when the delivery is about no particular record.
 type Subject struct {
 	Kind string `json:"kind,omitempty"`
 	ID   string `json:"id,omitempty"`

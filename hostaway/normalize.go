@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/lenient"
@@ -136,7 +137,7 @@ func normalize(w *Webhook, loc *time.Location) event.Event {
 		r := w.Reservation
 		b := bookingOf(r, loc)
 		f.Booking = &b
-		f.Subject = event.Subject{Kind: "booking", ID: b.ID}
+		f.Subject = event.Subject{Kind: event.KindBooking, ID: b.ID}
 		if w.Event == EventReservationCreated {
 			f.Time = instant(loc, r.InsertedOn, r.ReservationDate, r.UpdatedOn)
 		} else {
@@ -145,7 +146,7 @@ func normalize(w *Webhook, loc *time.Location) event.Event {
 	case w.Message != nil:
 		m := messageOf(w.Message, loc)
 		f.Message = &m
-		f.Subject = event.Subject{Kind: "message", ID: m.ID}
+		f.Subject = event.Subject{Kind: event.KindMessage, ID: m.ID}
 		f.Time = instant(loc, w.Message.InsertedOn, w.Message.Date)
 		if f.Account == "" {
 			f.Account = idText(w.Message.AccountID)
@@ -210,20 +211,20 @@ func messageOf(m *ConversationMessage, loc *time.Location) event.Message {
 }
 
 // subjectOf names the record of a delivery the package has no type for: its
-// object kind (or, without one, the event name up to its first dot),
-// lowercased, and the id in its data when there is one.
+// object kind (or, without one, the event name up to its first dot), in
+// snake_case as every Subject.Kind is ("listingUnit" gives "listing_unit"), and the id in its data when there is one.
 func subjectOf(w *Webhook) event.Subject {
 	var s event.Subject
 	switch w.Object {
 	case ObjectReservation:
-		s.Kind = "booking"
+		s.Kind = event.KindBooking
 	case ObjectConversationMessage:
-		s.Kind = "message"
+		s.Kind = event.KindMessage
 	case "":
 		kind, _, _ := strings.Cut(w.Event, ".")
-		s.Kind = strings.ToLower(kind)
+		s.Kind = snakeCase(kind)
 	default:
-		s.Kind = strings.ToLower(w.Object)
+		s.Kind = snakeCase(w.Object)
 	}
 	if len(w.Data) > 0 && w.Data[0] == '{' {
 		var d struct {
@@ -261,4 +262,20 @@ func instant(loc *time.Location, ts ...lenient.Time) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// snakeCase returns the camelCase name s in lowercase snake_case:
+// "conversationMessage" gives "conversation_message", "ID" gives "id".
+func snakeCase(s string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range s {
+		isUpper := r >= 'A' && r <= 'Z'
+		if isUpper && prevLower {
+			b.WriteByte('_')
+		}
+		prevLower = (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9')
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }

@@ -419,3 +419,25 @@ func TestNormalize_golden(t *testing.T) {
 		assert.True(t, ok, "golden file %s has no sample or fixture", g)
 	}
 }
+
+// TestNormalize_unknownObjectKind checks that the Subject kind of an object
+// the package has no type for is snake_case, as every Subject.Kind is.
+func TestNormalize_unknownObjectKind(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		body string
+		want event.Subject
+	}{
+		"camelCase object": {`{"object":"listingUnit","event":"listingUnit.created","data":{"id":5}}`, event.Subject{Kind: "listing_unit", ID: "5"}},
+		"no object":        {`{"event":"guestReview.created","data":{"id":"r1"}}`, event.Subject{Kind: "guest_review", ID: "r1"}},
+		"reservation":      {`{"object":"reservation","event":"reservation.deleted","data":{"id":7}}`, event.Subject{Kind: event.KindBooking, ID: "7"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Parse([]byte(tt.body))
+			require.NoError(t, err)
+			require.Equal(t, tt.want, normalize(w, time.UTC).Subject())
+		})
+	}
+}

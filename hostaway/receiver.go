@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -16,7 +17,7 @@ import (
 // and a delivery belongs to another Hostaway account or names none. It is an
 // authentication failure, not a malformed delivery, so event.NewHTTPHandler
 // answers 401.
-var ErrForeignAccount = errors.New("hostaway: delivery is for another account")
+var ErrForeignAccount = errors.New("hostaway: verify: delivery is for another account")
 
 // Receiver is a verify.HeaderVerifier, so that an HTTP handler can check a
 // delivery's header before it reads the body.
@@ -123,10 +124,10 @@ func (r *Receiver) Provider() event.Provider { return Provider }
 // A Receiver not made by NewReceiver rejects every delivery.
 func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	if r == nil || r.verifier == nil {
-		return nil, fmt.Errorf("hostaway: receive: %w: receiver has no verifier", verify.ErrUnauthorized)
+		return nil, operr.Wrap("hostaway", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
 	}
 	if err := r.verifier.Verify(h, body); err != nil {
-		return nil, fmt.Errorf("hostaway: receive: %w", err)
+		return nil, operr.Wrap("hostaway", "verify", err)
 	}
 	w, err := Parse(body)
 	if err != nil {
@@ -134,7 +135,7 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	}
 	e := normalize(w, r.location())
 	if r.accounts != nil && !w.IsTest() && !slices.Contains(r.accounts, e.Account()) {
-		return nil, fmt.Errorf("hostaway: receive %s: %w", w.Name(), ErrForeignAccount)
+		return nil, fmt.Errorf("%w: event %s", ErrForeignAccount, w.Name())
 	}
 	return e, nil
 }
@@ -150,14 +151,14 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // is not checked.
 func (r *Receiver) VerifyHeader(h http.Header) error {
 	if r == nil || r.verifier == nil {
-		return fmt.Errorf("hostaway: receive: %w: receiver has no verifier", verify.ErrUnauthorized)
+		return operr.Wrap("hostaway", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
 	}
 	hv, ok := r.verifier.(verify.HeaderVerifier)
 	if !ok {
 		return nil
 	}
 	if err := hv.VerifyHeader(h); err != nil {
-		return fmt.Errorf("hostaway: receive: %w", err)
+		return operr.Wrap("hostaway", "verify", err)
 	}
 	return nil
 }

@@ -313,7 +313,7 @@ func TestReceiver_VerifyHeader(t *testing.T) {
 		{"right credentials", own, right, nil, ""},
 		{"wrong credentials", own, basicAuth("my_login", "wrong-pass"), verify.ErrUnauthorized, ""},
 		{"missing", own, http.Header{}, verify.ErrUnauthorized, ""},
-		{"foreign header verifier", receiverWith(t, headerStub{err: cause}), right, cause, "hostaway: receive: ip not allowed"},
+		{"foreign header verifier", receiverWith(t, headerStub{err: cause}), right, cause, "hostaway: verify: ip not allowed"},
 		{"foreign body-only verifier", receiverWith(t, bodyStub{err: cause}), http.Header{}, nil, ""},
 		{"unverified", receiverWith(t, verify.Unverified()), http.Header{}, nil, ""},
 		{"zero receiver", &Receiver{}, right, verify.ErrUnauthorized, ""},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -38,7 +39,7 @@ type Verifier struct {
 func NewVerifier(creds ...verify.Credentials) (*Verifier, error) {
 	b, err := verify.NewBasic(creds...)
 	if err != nil {
-		return nil, fmt.Errorf("hostaway: new verifier: %w", err)
+		return nil, operr.Wrap("hostaway", "new verifier", err)
 	}
 	return &Verifier{basic: b}, nil
 }
@@ -49,10 +50,10 @@ func NewVerifier(creds ...verify.Credentials) (*Verifier, error) {
 // made by NewVerifier.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if v == nil || v.basic == nil {
-		return fmt.Errorf("hostaway: %w: verifier has no credentials", verify.ErrUnauthorized)
+		return operr.Wrap("hostaway", "verify", fmt.Errorf("%w: verifier has no credentials", verify.ErrUnauthorized))
 	}
 	if err := v.basic.Verify(h, body); err != nil {
-		return fmt.Errorf("hostaway: %w", err)
+		return operr.Wrap("hostaway", "verify", err)
 	}
 	return nil
 }

@@ -47,25 +47,29 @@ const (
 // Hostaway does not document the delivered body; this shape is the one live
 // receivers agree on. A body that nests the data as {"payload": {"data": ...}}
 // is accepted as well.
+//
+// A Webhook marshals to JSON as the flat envelope, under the wire's camelCase
+// keys, with the data as sent; the typed fields, which only repeat Data, are
+// left out. Parse reads that JSON back.
 type Webhook struct {
 	// Object is the kind of Data, such as ObjectReservation; "" when absent.
-	Object string
+	Object string `json:"object,omitempty"`
 	// Event is the event name as sent, such as EventReservationUpdated;
 	// "" when absent.
-	Event string
+	Event string `json:"event,omitempty"`
 	// AccountID is the Hostaway account the delivery belongs to (the OAuth
 	// client_id); "" when absent.
-	AccountID string
+	AccountID string `json:"accountId,omitempty"`
 	// Data is the entity exactly as sent, taken from "data" or, when that is
 	// absent, from "payload.data"; nil when neither is present.
-	Data json.RawMessage
+	Data json.RawMessage `json:"data,omitempty"`
 
 	// Reservation is the decoded Data of the reservation events; nil
 	// otherwise, and when the delivery has no data.
-	Reservation *Reservation
+	Reservation *Reservation `json:"-"`
 	// Message is the decoded Data of message.received; nil otherwise, and
 	// when the delivery has no data.
-	Message *ConversationMessage
+	Message *ConversationMessage `json:"-"`
 	// DataError is set when the Data of a known event is not what its type
 	// holds: not a JSON object (Reservation or Message is then nil), or an
 	// object with a nested part of the wrong JSON kind (such as a string
@@ -74,14 +78,15 @@ type Webhook struct {
 	// everything as sent. It wraps event.ErrMalformed and names the field,
 	// never a value. Scalar fields never set it: a value they cannot read
 	// is kept in its Unparsed field (see package lenient).
-	DataError error
+	DataError error `json:"-"`
 
 	// Raw is the exact body as received. It is not a copy: do not modify it.
 	Raw []byte `json:"-"`
 }
 
-// Name returns the name under which the delivery is routed: EventTest for a
-// test delivery, else Event, else Object when Event is absent.
+// Name returns the provider's event name of the delivery, the name
+// Event.Name returns and event.Mux.OnName matches: EventTest for a test
+// delivery, else Event, else Object when Event is absent.
 func (w *Webhook) Name() string {
 	switch {
 	case w.IsTest():
@@ -128,11 +133,11 @@ func Parse(body []byte) (*Webhook, error) {
 	}
 	object, err := name(env.Object)
 	if err != nil {
-		return nil, fmt.Errorf("hostaway: parse envelope: %w: object is not a JSON string", event.ErrMalformed)
+		return nil, malformed("object is not a JSON string", nil)
 	}
 	evt, err := name(env.Event)
 	if err != nil {
-		return nil, fmt.Errorf("hostaway: parse envelope: %w: event is not a JSON string", event.ErrMalformed)
+		return nil, malformed("event is not a JSON string", nil)
 	}
 	w := &Webhook{
 		Object:    object,
@@ -154,7 +159,7 @@ func Parse(body []byte) (*Webhook, error) {
 		return w, nil
 	}
 	if w.Event == "" && w.Object == "" {
-		return nil, fmt.Errorf("hostaway: parse envelope: %w: no event, object or test data", event.ErrMalformed)
+		return nil, malformed("envelope has no event, object or test data", nil)
 	}
 	if w.Data == nil {
 		return w, nil
@@ -220,11 +225,28 @@ func trimNull(raw json.RawMessage) json.RawMessage {
 	return raw
 }
 
-// malformed wraps a decoding error in event.ErrMalformed. It names what could
-// not be decoded and where, but never quotes a value (see describeJSONError).
+// malformed returns a Parse error: "hostaway: parse: <what>[: <why>]". It
+// wraps event.ErrMalformed and, when there is one, the decoding error err
+// (for errors.As), but its text names what could not be decoded and where
+// without quoting a value (see describeJSONError).
 func malformed(what string, err error) error {
-	return fmt.Errorf("hostaway: parse %s: %w: %s", what, event.ErrMalformed, describeJSONError(err))
+	text := "hostaway: parse: " + what
+	if err == nil {
+		return &parseError{text: text, errs: []error{event.ErrMalformed}}
+	}
+	return &parseError{text: text + ": " + describeJSONError(err), errs: []error{event.ErrMalformed, err}}
 }
+
+// parseError is an error of Parse; see malformed.
+type parseError struct {
+	text string
+	errs []error
+}
+
+func (e *parseError) Error() string { return e.text }
+
+// Unwrap returns event.ErrMalformed and the decoding error, if any.
+func (e *parseError) Unwrap() []error { return e.errs }
 
 // describeJSONError says why JSON did not decode without quoting the input:
 // the errors of encoding/json and of the lenient types carry input text, which

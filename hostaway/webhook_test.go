@@ -107,7 +107,7 @@ func TestParse_malformed(t *testing.T) {
 			w, err := Parse([]byte(body))
 			require.ErrorIs(t, err, event.ErrMalformed)
 			assert.Nil(t, w)
-			assert.Regexp(t, `^hostaway: parse `, err.Error())
+			assert.Regexp(t, `^hostaway: parse: `, err.Error())
 			assert.NotContains(t, err.Error(), secretish, "errors never quote the body")
 		})
 	}

@@ -115,7 +115,7 @@
 // not a JSON string (see Parse). Any value inside it that a field cannot
 // read is kept in the field's Unparsed text (lenient.Int.IsUnparsed,
 // event.Date.IsUnparsed, ...), and an entity of the wrong shape sets
-// Webhook.EntityError, so that an authentic delivery is never lost over one
+// Webhook.DataError, so that an authentic delivery is never lost over one
 // field. A normalized Booking carries an unparsed date as it is and invents
 // none; an unreadable amount gives no Total.
 //
@@ -162,7 +162,7 @@
 //     subscriptions exist.
 //   - The schemas of inquiries, quotes and the api_application entity:
 //     Inquiry and Quote hold the fields they share with Booking; the rest
-//     stays in Webhook.Entity.
+//     stays in Webhook.Data.
 //   - The fields of a subscription beyond id, type and webhook_url
 //     (Subscription.Raw keeps the rest).
 //   - Whether tokens come with refresh_token and expires_in (Token reads

@@ -60,7 +60,7 @@ func ExampleParse() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(w.EventName(), w.ID, w.Categories)
+	fmt.Println(w.Name(), w.ID, w.Categories)
 	b := w.Booking
 	fmt.Println(b.Status, b.Guest.Name(), b.TotalAmount, b.CurrencyCode)
 	// Output:

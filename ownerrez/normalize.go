@@ -47,7 +47,7 @@ var eventTypes = map[string]event.Type{
 // typeOf returns the normalized type of w; draft is the type of a draft
 // message.
 func typeOf(w *Webhook, draft event.Type) event.Type {
-	t, ok := eventTypes[w.EventName()]
+	t, ok := eventTypes[w.Name()]
 	if !ok {
 		return recordType(w)
 	}
@@ -82,8 +82,17 @@ func recordType(w *Webhook) event.Type {
 // where there is one ("message" for thread_message, as the event package's
 // Message), else OwnerRez's own entity type.
 func subjectKind(t EntityType) string {
-	if t == EntityThreadMessage {
-		return "message"
+	switch t {
+	case EntityBooking:
+		return event.KindBooking
+	case EntityGuest:
+		return event.KindGuest
+	case EntityProperty:
+		return event.KindProperty
+	case EntityInquiry:
+		return event.KindInquiry
+	case EntityThreadMessage:
+		return event.KindMessage
 	}
 	return string(t)
 }
@@ -93,7 +102,7 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 	f := event.Fields{
 		Provider: Provider,
 		Type:     typeOf(w, draft),
-		Name:     w.EventName(),
+		Name:     w.Name(),
 		ID:       string(w.ID),
 		Account:  idText(w.UserID.Int64()),
 		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(w.entityID())},

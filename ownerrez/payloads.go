@@ -15,8 +15,8 @@ import (
 // ("YYYY-MM-DD"), and text, including times of day ("HH:MM"),
 // lenient.String. No value fails decoding: one a field cannot read is kept
 // in its Unparsed text (see package lenient), and a nested object of the
-// wrong kind sets Webhook.EntityError. Keys this package does not know are
-// kept only in Webhook.Entity.
+// wrong kind sets Webhook.DataError. Keys this package does not know are
+// kept only in Webhook.Data.
 
 // BookingType says whether a Booking is a guest's stay or a block of the
 // calendar.
@@ -280,7 +280,7 @@ type Property struct {
 // OwnerRez documents no inquiry schema. These fields are the ones an
 // inquiry shares with a Booking under the same keys (its list endpoint
 // filters by property and includes the guest); anything else is in
-// Webhook.Entity.
+// Webhook.Data.
 type Inquiry struct {
 	ID         lenient.Int    `json:"id"`
 	Status     lenient.String `json:"status,omitempty"`
@@ -300,7 +300,7 @@ type Inquiry struct {
 //
 // OwnerRez documents no quote schema. These fields are the ones a quote
 // shares with a Booking under the same keys; anything else is in
-// Webhook.Entity.
+// Webhook.Data.
 type Quote struct {
 	ID           lenient.Int     `json:"id"`
 	Status       lenient.String  `json:"status,omitempty"`

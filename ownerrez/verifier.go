@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -41,7 +42,7 @@ type Verifier struct {
 func NewVerifier(creds ...verify.Credentials) (*Verifier, error) {
 	b, err := verify.NewBasic(creds...)
 	if err != nil {
-		return nil, fmt.Errorf("ownerrez: new verifier: %w", err)
+		return nil, operr.Wrap("ownerrez", "new verifier", err)
 	}
 	return &Verifier{basic: b}, nil
 }
@@ -52,10 +53,10 @@ func NewVerifier(creds ...verify.Credentials) (*Verifier, error) {
 // The body is not used.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if v == nil || v.basic == nil {
-		return fmt.Errorf("ownerrez: verify: %w: no credentials configured", verify.ErrUnauthorized)
+		return operr.Wrap("ownerrez", "verify", fmt.Errorf("%w: no credentials configured", verify.ErrUnauthorized))
 	}
 	if err := v.basic.Verify(h, body); err != nil {
-		return fmt.Errorf("ownerrez: %w", err)
+		return operr.Wrap("ownerrez", "verify", err)
 	}
 	return nil
 }

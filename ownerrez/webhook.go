@@ -74,7 +74,11 @@ const (
 // the entity is present and of a known type, the entity decoded into the
 // matching typed field. At most one typed field is set, the one of
 // EntityType; an unknown entity type leaves them all nil and keeps only
-// Entity.
+// Data.
+//
+// A Webhook marshals to JSON as the envelope it was parsed from, under the
+// wire's snake_case keys, with the entity as sent; the typed fields, which
+// only repeat Data, are left out. Parse reads that JSON back.
 type Webhook struct {
 	// ID identifies the delivery, and is the key to deduplicate on. It is a
 	// UUID string in current deliveries and a number in older ones; both
@@ -94,35 +98,35 @@ type Webhook struct {
 	// "availability", "charge" or "financial". OwnerRez sends it on updates
 	// only; nil when absent.
 	Categories []string `json:"categories,omitempty"`
-	// Entity is the record as the API would return it, exactly as sent.
-	// Nil when the delivery carries none (webhook_test,
+	// Data is the record, the envelope's "entity", as the API would return
+	// it, exactly as sent. Nil when the delivery carries none (webhook_test,
 	// application_authorization_revoked, often entity_delete) or null.
-	Entity json.RawMessage `json:"entity,omitempty"`
+	Data json.RawMessage `json:"entity,omitempty"`
 
-	// Booking is Entity decoded, for entity type booking.
+	// Booking is Data decoded, for entity type booking.
 	Booking *Booking `json:"-"`
-	// Guest is Entity decoded, for entity type guest.
+	// Guest is Data decoded, for entity type guest.
 	Guest *Guest `json:"-"`
-	// Property is Entity decoded, for entity type property.
+	// Property is Data decoded, for entity type property.
 	Property *Property `json:"-"`
-	// Inquiry is Entity decoded, for entity type inquiry.
+	// Inquiry is Data decoded, for entity type inquiry.
 	Inquiry *Inquiry `json:"-"`
-	// Quote is Entity decoded, for entity type quote.
+	// Quote is Data decoded, for entity type quote.
 	Quote *Quote `json:"-"`
-	// ThreadMessage is Entity decoded, for entity type thread_message.
+	// ThreadMessage is Data decoded, for entity type thread_message.
 	ThreadMessage *ThreadMessage `json:"-"`
-	// APIApplication is Entity decoded, for entity type api_application.
+	// APIApplication is Data decoded, for entity type api_application.
 	APIApplication *APIApplication `json:"-"`
-	// EntityError is set when part of the delivery besides its naming
+	// DataError is set when part of the delivery besides its naming
 	// members has a JSON kind its field cannot hold: an entity of a known
 	// type that is not a JSON object (its typed field is then nil), a nested
 	// object or list of the wrong kind inside the entity, or categories that
 	// are not a list of text (that part is left zero, the rest decoded). The
-	// delivery is not rejected for it: Entity and Raw keep everything as
+	// delivery is not rejected for it: Data and Raw keep everything as
 	// sent. It wraps event.ErrMalformed and names the field, never a value.
 	// Scalar fields never set it: a value they cannot read is kept in its
 	// Unparsed field (see package lenient).
-	EntityError error `json:"-"`
+	DataError error `json:"-"`
 
 	// Raw is the exact body of the delivery. It is the slice given to
 	// Parse, not a copy: do not modify it.
@@ -142,8 +146,10 @@ func EventName(action Action, entityType EntityType) string {
 	return string(action)
 }
 
-// EventName returns EventName(w.Action, w.EntityType).
-func (w *Webhook) EventName() string { return EventName(w.Action, w.EntityType) }
+// Name returns the provider's event name of the delivery,
+// EventName(w.Action, w.EntityType), such as "booking.entity_update": the
+// name Event.Name returns and event.Mux.OnName matches.
+func (w *Webhook) Name() string { return EventName(w.Action, w.EntityType) }
 
 // EventNames returns a sorted list of every event name this package knows:
 // each documented (entity type, action) pair and the two connection-level
@@ -167,7 +173,7 @@ func EventNames() []string {
 // string. Everything else decodes leniently so that an authentic delivery
 // is never lost over one field: unknown keys are ignored, ids and numbers
 // are read as number or string, a value a field cannot read is kept in its
-// Unparsed text, an entity of the wrong shape sets EntityError, and an
+// Unparsed text, an entity of the wrong shape sets DataError, and an
 // unknown action or entity type parses with its entity kept raw.
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
@@ -178,26 +184,26 @@ func Parse(body []byte) (*Webhook, error) {
 		if !errors.As(err, &typ) || typ.Field == "" || typ.Field == "action" || typ.Field == "entity_type" {
 			return nil, malformed("envelope", err)
 		}
-		w.EntityError = malformed("envelope", err)
+		w.DataError = malformed("envelope", err)
 	}
 	if w.Action == "" {
 		return nil, malformed("envelope has no action", nil)
 	}
-	if bytes.Equal(bytes.TrimSpace(w.Entity), []byte("null")) {
-		w.Entity = nil
+	if bytes.Equal(bytes.TrimSpace(w.Data), []byte("null")) {
+		w.Data = nil
 	}
-	if err := w.decodeEntity(); err != nil && w.EntityError == nil {
-		w.EntityError = err
+	if err := w.decodeEntity(); err != nil && w.DataError == nil {
+		w.DataError = err
 	}
 	return w, nil
 }
 
-// decodeEntity decodes w.Entity into the typed field of w.EntityType. An
+// decodeEntity decodes w.Data into the typed field of w.EntityType. An
 // entity that is not an object leaves the field nil; one with a nested part
 // of the wrong kind is decoded but for that part. Either is returned as an
-// error for EntityError.
+// error for DataError.
 func (w *Webhook) decodeEntity() error {
-	if w.Entity == nil {
+	if w.Data == nil {
 		return nil
 	}
 	var dst any
@@ -227,11 +233,11 @@ func (w *Webhook) decodeEntity() error {
 	default:
 		return nil
 	}
-	if e := bytes.TrimSpace(w.Entity); len(e) == 0 || e[0] != '{' {
+	if e := bytes.TrimSpace(w.Data); len(e) == 0 || e[0] != '{' {
 		return malformed(string(w.EntityType)+" entity is not a JSON object", nil)
 	}
 	set()
-	if err := json.Unmarshal(w.Entity, dst); err != nil {
+	if err := json.Unmarshal(w.Data, dst); err != nil {
 		return malformed(string(w.EntityType)+" entity", err)
 	}
 	return nil
@@ -267,7 +273,7 @@ func (e *parseError) Error() string {
 	default:
 		msg += ": does not decode"
 	}
-	return msg + ": " + event.ErrMalformed.Error()
+	return msg
 }
 
 // Unwrap returns event.ErrMalformed and the decoder's error, if any.

@@ -25,7 +25,7 @@ func TestParse_everyDelivery(t *testing.T) {
 			require.NotEmpty(t, w.Raw)
 			assert.Same(t, &d.body[0], &w.Raw[0], "Raw must be the body, not a copy")
 			if d.event != "" {
-				assert.Equal(t, d.event, w.EventName())
+				assert.Equal(t, d.event, w.Name())
 			}
 			// The typed field matches the entity type, and only it is set.
 			typed := map[EntityType]bool{
@@ -38,7 +38,7 @@ func TestParse_everyDelivery(t *testing.T) {
 				EntityAPIApplication: w.APIApplication != nil,
 			}
 			for et, set := range typed {
-				want := et == w.EntityType && w.Entity != nil
+				want := et == w.EntityType && w.Data != nil
 				assert.Equal(t, want, set, "typed field of %s", et)
 			}
 		})
@@ -107,7 +107,7 @@ func TestParse_envelope(t *testing.T) {
 func cmpIgnoreEntity() cmp.Option {
 	return cmp.FilterPath(func(p cmp.Path) bool {
 		switch p.Last().String() {
-		case ".Raw", ".Entity", ".Booking", ".Guest", ".Property", ".Inquiry", ".Quote", ".ThreadMessage", ".APIApplication":
+		case ".Raw", ".Data", ".Booking", ".Guest", ".Property", ".Inquiry", ".Quote", ".ThreadMessage", ".APIApplication":
 			return true
 		}
 		return false
@@ -120,14 +120,14 @@ func TestParse_unknownEntityKeptRaw(t *testing.T) {
 	w, err := Parse(body)
 	require.NoError(t, err)
 	assert.Equal(t, EntityType("owner"), w.EntityType)
-	assert.JSONEq(t, `{"id":5,"name":"Owner LLC","new":[1,2]}`, string(w.Entity))
+	assert.JSONEq(t, `{"id":5,"name":"Owner LLC","new":[1,2]}`, string(w.Data))
 	assert.Nil(t, w.Booking)
-	assert.Equal(t, "owner.entity_update", w.EventName())
+	assert.Equal(t, "owner.entity_update", w.Name())
 
 	// The entity of an unknown type is kept raw whatever its shape.
 	w, err = Parse([]byte(`{"action":"entity_create","entity_type":"listing","entity":[1,"a"]}`))
 	require.NoError(t, err)
-	assert.JSONEq(t, `[1,"a"]`, string(w.Entity))
+	assert.JSONEq(t, `[1,"a"]`, string(w.Data))
 }
 
 // TestParse_malformed: only a body that is not OwnerRez's envelope at all
@@ -171,19 +171,19 @@ func TestParse_toleratesValues(t *testing.T) {
 		check      func(t *testing.T, w *Webhook)
 	}{
 		{"categories not strings", `{"action":"entity_update","entity_type":"booking","categories":[{"a":"secret-dana"}]}`, func(t *testing.T, w *Webhook) {
-			require.ErrorIs(t, w.EntityError, event.ErrMalformed, "flagged, not rejected")
-			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			require.ErrorIs(t, w.DataError, event.ErrMalformed, "flagged, not rejected")
+			assert.NotContains(t, w.DataError.Error(), "secret-dana")
 		}},
 		{"categories an object", `{"action":"entity_update","entity_type":"booking","categories":{"a":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
-			require.ErrorIs(t, w.EntityError, event.ErrMalformed)
-			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.NotContains(t, w.DataError.Error(), "secret-dana")
 			assert.Nil(t, w.Categories)
 		}},
 		{"booking entity not object", `{"action":"entity_update","entity_type":"booking","entity":"secret-dana"}`, func(t *testing.T, w *Webhook) {
-			require.ErrorIs(t, w.EntityError, event.ErrMalformed)
-			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.NotContains(t, w.DataError.Error(), "secret-dana")
 			assert.Nil(t, w.Booking)
-			assert.Equal(t, `"secret-dana"`, string(w.Entity))
+			assert.Equal(t, `"secret-dana"`, string(w.Data))
 		}},
 		{"bad booking date", `{"action":"entity_update","entity_type":"booking","entity":{"arrival":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
 			assert.Equal(t, event.Date{Unparsed: "secret-dana"}, w.Booking.Arrival)
@@ -219,9 +219,9 @@ func TestParse_toleratesValues(t *testing.T) {
 			assert.Equal(t, lenient.Int{Unparsed: "12.5"}, w.UserID)
 		}},
 		{"guest ref a string", `{"action":"entity_update","entity_type":"booking","entity":{"id":5,"guest":"secret-dana"}}`, func(t *testing.T, w *Webhook) {
-			require.ErrorIs(t, w.EntityError, event.ErrMalformed)
-			assert.Contains(t, w.EntityError.Error(), "guest")
-			assert.NotContains(t, w.EntityError.Error(), "secret-dana")
+			require.ErrorIs(t, w.DataError, event.ErrMalformed)
+			assert.Contains(t, w.DataError.Error(), "guest")
+			assert.NotContains(t, w.DataError.Error(), "secret-dana")
 			assert.Equal(t, lenient.Int{Value: 5}, w.Booking.ID)
 		}},
 	}
@@ -240,8 +240,8 @@ func TestParse_malformedKeepsCause(t *testing.T) {
 	w, err := Parse([]byte(`{"action":"entity_update","entity_type":"guest","entity":{"phones":1}}`))
 	require.NoError(t, err)
 	var typeErr *json.UnmarshalTypeError
-	require.ErrorAs(t, w.EntityError, &typeErr)
-	assert.Contains(t, w.EntityError.Error(), "guest entity")
+	require.ErrorAs(t, w.DataError, &typeErr)
+	assert.Contains(t, w.DataError.Error(), "guest entity")
 
 	_, err = Parse([]byte(`{"action":`))
 	var syntaxErr *json.SyntaxError

@@ -97,7 +97,9 @@
 // # Normalization
 //
 // DATA_NEW is event.RecordCreated and DATA_UPDATE event.RecordUpdated, with
-// Subject {Kind: the model in snake_case, ID: record_id}, for every model:
+// Subject {Kind: the model in singular snake_case (Model.Kind: "lease" for
+// leases, "resident_to_lease" for residents_to_leases), ID: record_id}, for
+// every model:
 // Propexo's records are residential (a lease is a tenancy, not a stay; a
 // resident is a tenant, not a guest), and its payloads are partial, so no
 // event.Booking could be filled faithfully and booking handlers would be

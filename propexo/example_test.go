@@ -53,7 +53,7 @@ func Example() {
 		fmt.Println(rec.Code)
 	}
 	// Output:
-	// leases/clx9m2v4t000508jq1b7c3d8e changed [last_seen status] in integration cly301lrc000009jvbp6vaz7i
+	// lease/clx9m2v4t000508jq1b7c3d8e changed [last_seen status] in integration cly301lrc000009jvbp6vaz7i
 	// 200
 	// SYNC_COMPLETE for integration/cly301lrc000009jvbp6vaz7i
 	// 200

@@ -307,3 +307,39 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 func (m Model) MarshalJSON() ([]byte, error) {
 	return json.Marshal(string(NormalizeModel(string(m))))
 }
+
+// Kind returns the Subject.Kind of the events about a record of model m:
+// m in snake_case with each word made singular, since every Subject.Kind is a
+// singular noun (see event.Subject). A word ending in "ies" ends in "y"
+// instead (properties: property); one ending in "sses", "uses", "xes",
+// "ches" or "shes" loses its "es" (statuses: status); any other word ending
+// in "s", but not in "ss", "us" or "is", loses the "s" (leases: lease). Words
+// without a final "s" are kept (insurance, data, pricing). So ModelLeases is
+// "lease", ModelResidentsToLeases "resident_to_lease", ModelProperties
+// "property" and ModelServiceRequestVendorsInsurance
+// "service_request_vendor_insurance". An unknown model follows the same
+// rules, in whichever spelling it was built from.
+func (m Model) Kind() string {
+	words := strings.Split(string(NormalizeModel(string(m))), "_")
+	for i, w := range words {
+		words[i] = singular(w)
+	}
+	return strings.Join(words, "_")
+}
+
+// singular returns the lowercase English word w in the singular, by the rules
+// Model.Kind documents.
+func singular(w string) string {
+	switch {
+	case len(w) > 3 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "uses"), strings.HasSuffix(w, "xes"),
+		strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
+		return w
+	case len(w) > 1 && strings.HasSuffix(w, "s"):
+		return w[:len(w)-1]
+	}
+	return w
+}

@@ -143,3 +143,42 @@ func TestModel_UnmarshalJSON(t *testing.T) {
 		assert.JSONEq(t, `"residents_to_leases"`, string(b), "a Model encodes in the subscription spelling")
 	}
 }
+
+// TestModel_Kind checks that every model gives a singular snake_case kind,
+// that no two models share one, and the documented examples.
+func TestModel_Kind(t *testing.T) {
+	t.Parallel()
+	tests := map[propexo.Model]string{
+		propexo.ModelLeases:                           "lease",
+		propexo.ModelResidents:                        "resident",
+		propexo.ModelResidentsToLeases:                "resident_to_lease",
+		propexo.ModelProperties:                       "property",
+		propexo.ModelApplicationStatuses:              "application_status",
+		propexo.ModelServiceRequestVendorsInsurance:   "service_request_vendor_insurance",
+		propexo.ModelResidentInsurance:                "resident_insurance",
+		propexo.ModelIntegrationConfigurationMetaData: "integration_configuration_meta_data",
+		propexo.ModelUnitPricing:                      "unit_pricing",
+		propexo.ModelFees:                             "fee",
+		"residents-to-leases":                         "resident_to_lease",
+		"addresses":                                   "address",
+		"boxes":                                       "box",
+		"access":                                      "access",
+		"":                                            "",
+	}
+	for m, want := range tests {
+		assert.Equal(t, want, m.Kind(), "%q", m)
+	}
+	seen := map[string]propexo.Model{}
+	for _, m := range propexo.Models() {
+		k := m.Kind()
+		require.Regexp(t, `^[a-z0-9]+(_[a-z0-9]+)*$`, k, m)
+		for _, w := range strings.Split(k, "_") {
+			if strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") {
+				assert.Fail(t, "plural word in kind", "%s gives %s", m, k)
+			}
+		}
+		prev, dup := seen[k]
+		require.False(t, dup, "%s and %s share the kind %s", prev, m, k)
+		seen[k] = m
+	}
+}

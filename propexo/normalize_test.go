@@ -76,41 +76,41 @@ func TestNormalize_fields(t *testing.T) {
 	}{
 		"DATA_NEW": {
 			body: sample(t, "DATA_NEW"), typ: event.RecordCreated, account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: "events", ID: "cm2kq8a4b000608l4hx2m3n9p"},
+			subject: event.Subject{Kind: "event", ID: "cm2kq8a4b000608l4hx2m3n9p"},
 		},
 		"DATA_UPDATE": {
 			body: sample(t, "DATA_UPDATE"), typ: event.RecordUpdated, account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: "leases", ID: "clx9m2v4t000508jq1b7c3d8e"},
+			subject: event.Subject{Kind: "lease", ID: "clx9m2v4t000508jq1b7c3d8e"},
 		},
 		"kebab object becomes the snake_case kind": {
 			body: testutil.Fixture(t, "variants/data-new-residents-to-leases.json"), typ: event.RecordCreated,
 			account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: "residents_to_leases", ID: "cm2p0a5c6000g08lb5e6f7g8h"},
+			subject: event.Subject{Kind: "resident_to_lease", ID: "cm2p0a5c6000g08lb5e6f7g8h"},
 		},
 		"kind from meta when data has no object": {
 			body: testutil.Fixture(t, "variants/meta-only-integration.json"), typ: event.RecordUpdated,
 			account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: "leases", ID: "cm2kq8a4b000608l4hx2m3n9p"},
+			subject: event.Subject{Kind: "lease", ID: "cm2kq8a4b000608l4hx2m3n9p"},
 		},
 		"SYNC_COMPLETE": {
 			body: sample(t, "SYNC_COMPLETE"), typ: event.SyncCompleted, account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: propexo.KindIntegration, ID: "cly301lrc000009jvbp6vaz7i"},
+			subject: event.Subject{Kind: event.KindIntegration, ID: "cly301lrc000009jvbp6vaz7i"},
 		},
 		"FIRST_SYNC_COMPLETE flat": {
 			body: testutil.Fixture(t, "flat/FIRST_SYNC_COMPLETE.json"), typ: event.SyncCompleted, account: "INTEGRATION_ID_003",
-			subject: event.Subject{Kind: propexo.KindIntegration, ID: "INTEGRATION_ID_003"},
+			subject: event.Subject{Kind: event.KindIntegration, ID: "INTEGRATION_ID_003"},
 		},
 		"JOB_FAILURE": {
 			body: sample(t, "JOB_FAILURE"), typ: event.SyncFailed, account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: propexo.KindJob, ID: "cm2n4k8w1000c08ld5y9a2b3c"},
+			subject: event.Subject{Kind: event.KindJob, ID: "cm2n4k8w1000c08ld5y9a2b3c"},
 		},
 		"JOB_SUCCESS": {
 			body: sample(t, "JOB_SUCCESS"), typ: event.SyncCompleted, account: "cly301lrc000009jvbp6vaz7i",
-			subject: event.Subject{Kind: propexo.KindJob, ID: "cm2n4m1q2000e08ld9c4d5e6f"},
+			subject: event.Subject{Kind: event.KindJob, ID: "cm2n4m1q2000e08ld9c4d5e6f"},
 		},
 		"WRITE_OPERATION_FAILURE": {
 			body: sample(t, "WRITE_OPERATION_FAILURE"), typ: event.SyncFailed, account: "INTEGRATION_ID_002",
-			subject: event.Subject{Kind: propexo.KindJob, ID: "ROOT_OPERATION_ID_002"},
+			subject: event.Subject{Kind: event.KindJob, ID: "ROOT_OPERATION_ID_002"},
 		},
 		"unknown trigger": {
 			body: testutil.Fixture(t, "variants/unknown-trigger.json"), typ: event.TypeUnknown,
@@ -185,7 +185,7 @@ func TestWithModelTypes(t *testing.T) {
 			created, err := r.Decode(nil, []byte(`{"trigger":"DATA_NEW","data":{"object":"leases","record_id":"l-1"}}`))
 			require.NoError(t, err)
 			assert.Equal(t, tc.created, created.Type())
-			assert.Equal(t, event.Subject{Kind: "leases", ID: "l-1"}, created.Subject())
+			assert.Equal(t, event.Subject{Kind: "lease", ID: "l-1"}, created.Subject())
 			updated, err := r.Decode(nil, sample(t, "DATA_UPDATE"))
 			require.NoError(t, err)
 			assert.Equal(t, tc.updated, updated.Type())

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -26,10 +27,11 @@ var _ verify.HeaderVerifier = (*Receiver)(nil)
 //   - Name: the trigger, such as "DATA_NEW";
 //   - ID: event.HashID of the body, since Propexo sends no delivery id;
 //   - Account: the integration id;
-//   - Subject: {model, record_id} for DATA_* (the model in snake_case, such
-//     as "residents_to_leases"), {KindIntegration, integration_id} for the
-//     sync triggers, {KindJob, job_id} for the job triggers and
-//     {KindJob, root_job_id} for WRITE_OPERATION_FAILURE;
+//   - Subject: {Model.Kind, record_id} for DATA_* (the model in singular
+//     snake_case, such as "lease" for leases and "resident_to_lease" for
+//     residents_to_leases), {event.KindIntegration, integration_id} for the
+//     sync triggers, {event.KindJob, job_id} for the job triggers and
+//     {event.KindJob, root_job_id} for WRITE_OPERATION_FAILURE;
 //   - Time: zero, since Propexo sends no timestamp;
 //   - Data: the *Webhook.
 //
@@ -101,10 +103,7 @@ func (r *Receiver) DedupeWindow() time.Duration { return RetryPeriod + 30*time.M
 // copy.
 func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 	if err := r.verifier.Verify(h, body); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return nil, err // already names the package and the operation
-		}
-		return nil, fmt.Errorf("propexo: verify: %w", err)
+		return nil, operr.Wrap("propexo", "verify", err)
 	}
 	return r.Decode(h, body)
 }
@@ -119,17 +118,14 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // verify.ErrUnauthorized.
 func (r *Receiver) VerifyHeader(h http.Header) error {
 	if r == nil || r.verifier == nil {
-		return fmt.Errorf("propexo: verify: %w: receiver has no verifier", verify.ErrUnauthorized)
+		return operr.Wrap("propexo", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
 	}
 	hv, ok := r.verifier.(verify.HeaderVerifier)
 	if !ok {
 		return nil
 	}
 	if err := hv.VerifyHeader(h); err != nil {
-		if _, own := r.verifier.(*Verifier); own {
-			return err // already names the package and the operation
-		}
-		return fmt.Errorf("propexo: verify: %w", err)
+		return operr.Wrap("propexo", "verify", err)
 	}
 	return nil
 }

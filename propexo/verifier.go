@@ -2,9 +2,9 @@ package propexo
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"net/http"
 
+	"github.com/pmshooks/pmshooks/internal/operr"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -55,7 +55,7 @@ func NewVerifier(secrets ...string) (*Verifier, error) {
 		Secrets:  secrets,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("propexo: new verifier: %w", err)
+		return nil, operr.Wrap("propexo", "new verifier", err)
 	}
 	return &Verifier{hmac: h}, nil
 }
@@ -66,10 +66,10 @@ func NewVerifier(secrets ...string) (*Verifier, error) {
 // matches no secret. The error never contains a secret, a MAC or the body.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if v == nil || v.hmac == nil {
-		return fmt.Errorf("propexo: verify: %w", verify.ErrNoSecret)
+		return operr.Wrap("propexo", "verify", verify.ErrNoSecret)
 	}
 	if err := v.hmac.Verify(h, body); err != nil {
-		return fmt.Errorf("propexo: verify: %w", err)
+		return operr.Wrap("propexo", "verify", err)
 	}
 	return nil
 }
@@ -82,10 +82,10 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 // mean the delivery is authentic: Verify must still check the body.
 func (v *Verifier) VerifyHeader(h http.Header) error {
 	if v == nil || v.hmac == nil {
-		return fmt.Errorf("propexo: verify: %w", verify.ErrNoSecret)
+		return operr.Wrap("propexo", "verify", verify.ErrNoSecret)
 	}
 	if err := v.hmac.VerifyHeader(h); err != nil {
-		return fmt.Errorf("propexo: verify: %w", err)
+		return operr.Wrap("propexo", "verify", err)
 	}
 	return nil
 }

@@ -74,41 +74,46 @@ const (
 // At most one typed field (DataNew ... WriteOperationFailure) is set, the
 // one of Trigger; an unknown trigger leaves them all nil and keeps only
 // Data.
+//
+// A Webhook marshals to JSON in the enveloped shape, whichever shape it was
+// parsed from, under the wire's snake_case keys: {"trigger", "data" as
+// sent, "meta"}. The fields derived from the data (Flat, IntegrationID,
+// Vendor and the typed fields) are left out. Parse reads that JSON back.
 type Webhook struct {
 	// Trigger names the event: the envelope's "trigger", else the data's
 	// "event".
-	Trigger Trigger
+	Trigger Trigger `json:"trigger"`
 	// Flat reports whether the delivery used the flat shape (no "data"
 	// object).
-	Flat bool
+	Flat bool `json:"-"`
 	// IntegrationID is the integration the delivery is about: the data's
 	// integration_id, else meta.integration_id. "" when neither is sent.
-	IntegrationID lenient.String
+	IntegrationID lenient.String `json:"-"`
 	// Vendor is the property management system of the integration; "" when
 	// not sent.
-	Vendor Vendor
+	Vendor Vendor `json:"-"`
 	// Meta is the "meta" object (DATA_NEW and DATA_UPDATE); nil when
 	// absent.
-	Meta *Meta
+	Meta *Meta `json:"meta,omitempty"`
 	// Data is the data object exactly as sent: the "data" member, or in the
 	// flat shape the whole body (then Data and Raw are the same slice).
-	Data json.RawMessage
+	Data json.RawMessage `json:"data,omitempty"`
 
 	// DataNew is Data decoded, for TriggerDataNew.
-	DataNew *DataNew
+	DataNew *DataNew `json:"-"`
 	// DataUpdate is Data decoded, for TriggerDataUpdate.
-	DataUpdate *DataUpdate
+	DataUpdate *DataUpdate `json:"-"`
 	// SyncComplete is Data decoded, for TriggerSyncComplete.
-	SyncComplete *SyncComplete
+	SyncComplete *SyncComplete `json:"-"`
 	// FirstSyncComplete is Data decoded, for TriggerFirstSyncComplete.
-	FirstSyncComplete *FirstSyncComplete
+	FirstSyncComplete *FirstSyncComplete `json:"-"`
 	// JobFailure is Data decoded, for TriggerJobFailure.
-	JobFailure *JobFailure
+	JobFailure *JobFailure `json:"-"`
 	// JobSuccess is Data decoded, for TriggerJobSuccess.
-	JobSuccess *JobSuccess
+	JobSuccess *JobSuccess `json:"-"`
 	// WriteOperationFailure is Data decoded, for
 	// TriggerWriteOperationFailure.
-	WriteOperationFailure *WriteOperationFailure
+	WriteOperationFailure *WriteOperationFailure `json:"-"`
 	// DataError is set when a member of the data or meta has a JSON kind
 	// its field cannot hold: meta, diff or a list that is not the object or
 	// array its type needs (that member is left zero, the others decoded).
@@ -116,12 +121,17 @@ type Webhook struct {
 	// sent. It wraps event.ErrMalformed and names the member, never a value.
 	// Scalar fields never set it: a value they cannot read is kept as text
 	// or in its Unparsed field (see package lenient).
-	DataError error
+	DataError error `json:"-"`
 
 	// Raw is the exact body of the delivery. It is the slice given to
 	// Parse, not a copy: do not modify it.
 	Raw []byte `json:"-"`
 }
+
+// Name returns the provider's event name of the delivery, its Trigger as
+// a string, such as "DATA_NEW": the name Event.Name returns and
+// event.Mux.OnName matches.
+func (w *Webhook) Name() string { return string(w.Trigger) }
 
 // EventNames returns a sorted list of every trigger this package knows, as
 // strings: the names Event.Name returns and event.Mux.OnName matches. The
@@ -421,32 +431,47 @@ var (
 	errNotString = errors.New("is not a JSON string")
 )
 
-// malformed returns the error of Parse for the part named what: it wraps
-// event.ErrMalformed and, when cause comes from the lenient decoders,
-// lenient.ErrType, but it describes cause without its text, since
-// encoding/json and lenient quote the offending value from the body.
+// malformed returns the error of Parse for the part named what:
+// "propexo: parse: <what> <why>". It wraps event.ErrMalformed, cause and,
+// when cause comes from the lenient decoders, lenient.ErrType, but it
+// describes cause without its text, since encoding/json and lenient quote
+// the offending value from the body.
 func malformed(what string, cause error) error {
 	var (
 		syntax  *json.SyntaxError
 		typeErr *json.UnmarshalTypeError
+		text    string
 	)
 	switch {
 	case errors.Is(cause, errNotObject), errors.Is(cause, errNoTrigger), errors.Is(cause, errNotString):
-		return fmt.Errorf("propexo: parse: %w: %s %w", event.ErrMalformed, what, cause)
+		text = what + " " + cause.Error()
 	case errors.As(cause, &syntax):
-		return fmt.Errorf("propexo: parse: %w: %s: invalid JSON at byte %d", event.ErrMalformed, what, syntax.Offset)
+		text = fmt.Sprintf("%s: invalid JSON at byte %d", what, syntax.Offset)
 	case errors.As(cause, &typeErr):
 		kind, _, _ := strings.Cut(typeErr.Value, " ") // "number 1.5" quotes the body
 		if what == "body" && typeErr.Field == "" {
-			return fmt.Errorf("propexo: parse: %w: body is a JSON %s, not an object", event.ErrMalformed, kind)
+			text = fmt.Sprintf("body is a JSON %s, not an object", kind)
+		} else {
+			text = fmt.Sprintf("%s: a JSON %s cannot be a %s", what, kind, typeErr.Type)
 		}
-		return fmt.Errorf("propexo: parse: %w: %s: a JSON %s cannot be a %s", event.ErrMalformed, what, kind, typeErr.Type)
 	case errors.Is(cause, lenient.ErrType):
-		return fmt.Errorf("propexo: parse: %w: %s: %w", event.ErrMalformed, what, lenient.ErrType)
+		text = what + ": " + lenient.ErrType.Error()
 	default:
-		return fmt.Errorf("propexo: parse: %w: %s does not decode", event.ErrMalformed, what)
+		text = what + " does not decode"
 	}
+	return &parseError{text: "propexo: parse: " + text, errs: []error{event.ErrMalformed, cause}}
 }
+
+// parseError is an error of Parse; see malformed.
+type parseError struct {
+	text string
+	errs []error
+}
+
+func (e *parseError) Error() string { return e.text }
+
+// Unwrap returns event.ErrMalformed and the decoding error.
+func (e *parseError) Unwrap() []error { return e.errs }
 
 // isObject reports whether raw is a JSON object.
 func isObject(raw json.RawMessage) bool {

@@ -158,7 +158,7 @@ func TestInspect_failures(t *testing.T) {
 		stdin string
 		want  string
 	}{
-		"not JSON":     {[]string{"inspect", "ownerrez", "-"}, "this is not json", "pmshooks inspect: not an ownerrez delivery: "},
+		"not JSON":     {[]string{"inspect", "ownerrez", "-"}, "this is not json", "pmshooks inspect: not an ownerrez delivery: ownerrez: parse: envelope: invalid JSON at byte 2"},
 		"missing file": {[]string{"inspect", "ownerrez", filepath.Join(dir, "nope.json")}, "", "no such file"},
 		"too large":    {[]string{"inspect", "ownerrez", big, "--max-body", "50"}, "", "larger than 50 bytes"},
 		"foreign cred": {[]string{"inspect", "ownerrez", big, "--client-secret", "x"}, "", "not a credential of ownerrez"},

@@ -45,9 +45,9 @@ func New(f event.Fields) event.Event {
 	if f.Subject.IsZero() {
 		switch {
 		case f.Booking != nil:
-			f.Subject = event.Subject{Kind: "booking", ID: f.Booking.ID}
+			f.Subject = event.Subject{Kind: event.KindBooking, ID: f.Booking.ID}
 		case f.Message != nil:
-			f.Subject = event.Subject{Kind: "message", ID: f.Message.ID}
+			f.Subject = event.Subject{Kind: event.KindMessage, ID: f.Message.ID}
 		}
 	}
 	return event.New(f)

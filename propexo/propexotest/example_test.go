@@ -35,7 +35,7 @@ func Example() {
 	fmt.Println(rec.Code)
 	// Output:
 	// [DATA_NEW DATA_UPDATE FIRST_SYNC_COMPLETE JOB_FAILURE JOB_SUCCESS SYNC_COMPLETE WRITE_OPERATION_FAILURE]
-	// DATA_NEW record.created events/cm2kq8a4b000608l4hx2m3n9p
+	// DATA_NEW record.created event/cm2kq8a4b000608l4hx2m3n9p
 	// 200
 }
 

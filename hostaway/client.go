@@ -409,12 +409,12 @@ type paging struct {
 // envelope is Hostaway's standard response: {"status": "success" or "fail",
 // "result": ..., "message": ..., and the pagination fields}.
 type responseEnvelope struct {
-	Status     lenient.String  `json:"status"`
-	Result     json.RawMessage `json:"result"`
-	Message    lenient.String  `json:"message"`
-	Limit      lenient.Int     `json:"limit"`
-	Offset     lenient.Int     `json:"offset"`
-	Count      *lenient.Int    `json:"count"` // nil when absent or null
+	Status  lenient.String  `json:"status"`
+	Result  json.RawMessage `json:"result"`
+	Message lenient.String  `json:"message"`
+	Limit   lenient.Int     `json:"limit"`
+	Offset  lenient.Int     `json:"offset"`
+	Count   *lenient.Int    `json:"count"` // nil when absent or null
 }
 
 func (e *responseEnvelope) paging() paging {

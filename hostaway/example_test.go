@@ -164,10 +164,10 @@ func ExampleNewClient() {
 	}
 	creds := verify.Credentials{User: "pmshooks", Password: "long-random-password"}
 	hook, _, err := c.Webhooks.Create(context.Background(), &hostaway.SubscriptionParams{
-		Enabled: true,
-		URL:       "https://example.com/hooks/hostaway",
-		Login:     creds.User,
-		Password:  creds.Password,
+		Enabled:  true,
+		URL:      "https://example.com/hooks/hostaway",
+		Login:    creds.User,
+		Password: creds.Password,
 	})
 	if err != nil {
 		panic(err)

@@ -100,26 +100,17 @@ func TestWebhooksService_envelopes(t *testing.T) {
 		{
 			name:  "delete with an empty body",
 			reply: scripted{status: 200},
-			call: func(c *Client) error {
-				_, err := c.Webhooks.Delete(context.Background(), 5)
-				return err
-			},
+			call: deleteHook5,
 		},
 		{
 			name:  "delete with an empty result",
 			reply: scripted{status: 200, body: `{"status":"success","result":[]}`},
-			call: func(c *Client) error {
-				_, err := c.Webhooks.Delete(context.Background(), 5)
-				return err
-			},
+			call: deleteHook5,
 		},
 		{
 			name:  "delete answered fail",
 			reply: scripted{status: 200, body: `{"status":"fail","result":"Webhook not found"}`},
-			call: func(c *Client) error {
-				_, err := c.Webhooks.Delete(context.Background(), 5)
-				return err
-			},
+			call: deleteHook5,
 			status: 200, msg: "Webhook not found",
 		},
 	}

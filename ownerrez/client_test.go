@@ -46,7 +46,7 @@ func setupServer(t *testing.T, opts ...ClientOption) (*Client, *http.ServeMux, s
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	opts = append([]ClientOption{WithBaseURL(srv.URL+"/v2"), fastRetries()}, opts...)
+	opts = append([]ClientOption{WithBaseURL(srv.URL + "/v2"), fastRetries()}, opts...)
 	c, err := NewClient(AccessToken("at_test-token"), opts...)
 	require.NoError(t, err)
 	return c, mux, srv.URL
@@ -249,7 +249,7 @@ func TestClient_headers(t *testing.T) {
 				writeJSON(w, http.StatusOK, map[string]any{"Booking": []string{"availability"}})
 			}))
 			t.Cleanup(srv.Close)
-			c, err := NewClient(tt.auth, append([]ClientOption{WithBaseURL(srv.URL+"/v2")}, tt.opts...)...)
+			c, err := NewClient(tt.auth, append([]ClientOption{WithBaseURL(srv.URL + "/v2")}, tt.opts...)...)
 			require.NoError(t, err)
 			_, _, err = c.Webhooks.Categories(context.Background())
 			require.NoError(t, err)
@@ -389,7 +389,7 @@ func TestClient_retries(t *testing.T) {
 				}
 			}))
 			t.Cleanup(srv.Close)
-			c, err := NewClient(AccessToken("at_1"), append([]ClientOption{WithBaseURL(srv.URL+"/v2"), fastRetries()}, tt.opts...)...)
+			c, err := NewClient(AccessToken("at_1"), append([]ClientOption{WithBaseURL(srv.URL + "/v2"), fastRetries()}, tt.opts...)...)
 			require.NoError(t, err)
 
 			ctx := context.Background()

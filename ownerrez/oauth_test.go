@@ -32,7 +32,7 @@ func setupOAuth(t *testing.T, now time.Time, opts ...ClientOption) (*OAuthClient
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	opts = append([]ClientOption{WithBaseURL(srv.URL+"/v2"), fastRetries(), func(c *clientConfig) { c.now = func() time.Time { return now } }}, opts...)
+	opts = append([]ClientOption{WithBaseURL(srv.URL + "/v2"), fastRetries(), func(c *clientConfig) { c.now = func() time.Time { return now } }}, opts...)
 	o, err := NewOAuthClient(testClientID, testClientSecret, opts...)
 	require.NoError(t, err)
 	return o, mux

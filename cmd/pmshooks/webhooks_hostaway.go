@@ -41,18 +41,18 @@ func (a *app) hostawayClient(c *apiCLI) (*hostaway.Client, error) {
 	if *c.baseURL != "" {
 		opts = append(opts, hostaway.WithBaseURL(*c.baseURL))
 	}
-	var cl *hostaway.Client
-	var err error
+	var auth hostaway.Auth
 	if token := a.getenv(hostawayTokenEnv); token != "" {
-		cl, err = hostaway.NewClientWithToken(token, opts...)
+		auth = hostaway.AccessToken(token)
 	} else {
-		keys, kerr := c.requireEnv(a.getenv, "the Hostaway account ID and an API client secret (or "+hostawayTokenEnv+")",
+		keys, err := c.requireEnv(a.getenv, "the Hostaway account ID and an API client secret (or "+hostawayTokenEnv+")",
 			hostawayAccountEnv, hostawaySecretEnv)
-		if kerr != nil {
-			return nil, kerr
+		if err != nil {
+			return nil, err
 		}
-		cl, err = hostaway.NewClient(keys[0], keys[1], opts...)
+		auth = hostaway.ClientCredentials(keys[0], keys[1])
 	}
+	cl, err := hostaway.NewClient(auth, opts...)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -61,13 +61,13 @@ func (a *app) hostawayClient(c *apiCLI) (*hostaway.Client, error) {
 
 const hostawayHeader = "ID\tENABLED\tLOGIN\tALERT EMAIL\tURL"
 
-func hostawayRow(w hostaway.UnifiedWebhook) []string {
-	return []string{strconv.FormatInt(w.ID, 10), yesNo(w.IsEnabled), w.Login, w.AlertingEmailAddress, w.URL}
+func hostawayRow(w *hostaway.Subscription) []string {
+	return []string{strconv.FormatInt(w.ID, 10), yesNo(w.Enabled), w.Login, w.AlertingEmailAddress, w.URL}
 }
 
 // hostawayJSON is what --json prints: the objects exactly as Hostaway
 // returned them (it masks passwords itself).
-func hostawayJSON(ws []hostaway.UnifiedWebhook) []json.RawMessage {
+func hostawayJSON(ws []*hostaway.Subscription) []json.RawMessage {
 	out := make([]json.RawMessage, 0, len(ws))
 	for _, w := range ws {
 		out = append(out, w.Raw)
@@ -94,9 +94,12 @@ func (a *app) hostawayList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, err := cl.Webhooks.List(ctx)
-	if err != nil {
-		return c.fail(err)
+	var ws []*hostaway.Subscription
+	for w, err := range cl.Webhooks.All(ctx, nil) {
+		if err != nil {
+			return c.fail(err)
+		}
+		ws = append(ws, w)
 	}
 	if c.json() {
 		return writeJSON(a.stdout, hostawayJSON(ws))
@@ -146,8 +149,8 @@ func (a *app) hostawayCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := cl.Webhooks.Create(ctx, hostaway.UnifiedWebhookParams{
-		IsEnabled:            !*disabled,
+	w, _, err := cl.Webhooks.Create(ctx, &hostaway.SubscriptionParams{
+		Enabled:              !*disabled,
 		URL:                  *url,
 		Login:                creds[hostawayLoginEnv],
 		Password:             creds[hostawayPasswordEnv],
@@ -160,7 +163,7 @@ func (a *app) hostawayCreate(ctx context.Context, args []string) error {
 		return writeJSON(a.stdout, w.Raw)
 	}
 	fmt.Fprintf(a.stdout, "created unified webhook %d\n", w.ID)
-	table(a.stdout, hostawayHeader, [][]string{hostawayRow(*w)})
+	table(a.stdout, hostawayHeader, [][]string{hostawayRow(w)})
 	return nil
 }
 
@@ -188,7 +191,7 @@ func (a *app) hostawayDelete(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cl.Webhooks.Delete(ctx, id); err != nil {
+	if _, err := cl.Webhooks.Delete(ctx, id); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintf(a.stdout, "deleted unified webhook %d\n", id)

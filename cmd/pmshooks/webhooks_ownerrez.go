@@ -61,8 +61,8 @@ func (a *app) ownerrezClient(c *apiCLI) (*ownerrez.Client, error) {
 
 const ownerrezHeader = "ID\tTYPE\tACTION\tCATEGORY\tURL"
 
-func ownerrezRow(s ownerrez.Subscription) []string {
-	return []string{strconv.FormatInt(s.ID, 10), string(s.Type), string(s.Action), s.Category, s.WebhookURL}
+func ownerrezRow(s *ownerrez.Subscription) []string {
+	return []string{strconv.FormatInt(s.ID, 10), string(s.Type), string(s.Action), s.Category, s.URL}
 }
 
 const ownerrezListUsage = `Usage:
@@ -85,8 +85,8 @@ func (a *app) ownerrezList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var subs []ownerrez.Subscription
-	for s, err := range cl.Webhooks.All(ctx) {
+	var subs []*ownerrez.Subscription
+	for s, err := range cl.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return c.fail(err)
 		}
@@ -134,11 +134,11 @@ func (a *app) ownerrezCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := cl.Webhooks.Create(ctx, ownerrez.SubscriptionParams{
-		Type:       ownerrez.SubscriptionType(*typ),
-		Action:     ownerrez.Action(*action),
-		WebhookURL: *url,
-		Category:   *category,
+	s, _, err := cl.Webhooks.Create(ctx, &ownerrez.SubscriptionParams{
+		Type:     ownerrez.SubscriptionType(*typ),
+		Action:   ownerrez.Action(*action),
+		URL:      *url,
+		Category: *category,
 	})
 	if err != nil {
 		return c.fail(err)
@@ -147,7 +147,7 @@ func (a *app) ownerrezCreate(ctx context.Context, args []string) error {
 		return writeJSON(a.stdout, s)
 	}
 	fmt.Fprintf(a.stdout, "created subscription %d\n", s.ID)
-	table(a.stdout, ownerrezHeader, [][]string{ownerrezRow(*s)})
+	table(a.stdout, ownerrezHeader, [][]string{ownerrezRow(s)})
 	return nil
 }
 
@@ -175,7 +175,7 @@ func (a *app) ownerrezDelete(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cl.Webhooks.Delete(ctx, id); err != nil {
+	if _, err := cl.Webhooks.Delete(ctx, id); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintf(a.stdout, "deleted subscription %d\n", id)

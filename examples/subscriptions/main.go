@@ -194,7 +194,7 @@ func hostawayClient(env func(string) string) (*hostaway.Client, error) {
 	if u := env("HOSTAWAY_BASE_URL"); u != "" {
 		opts = append(opts, hostaway.WithBaseURL(u))
 	}
-	return hostaway.NewClient(env("HOSTAWAY_ACCOUNT_ID"), env("HOSTAWAY_CLIENT_SECRET"), opts...)
+	return hostaway.NewClient(hostaway.ClientCredentials(env("HOSTAWAY_ACCOUNT_ID"), env("HOSTAWAY_CLIENT_SECRET")), opts...)
 }
 
 func listHostaway(ctx context.Context, env func(string) string, out io.Writer) error {
@@ -202,12 +202,11 @@ func listHostaway(ctx context.Context, env func(string) string, out io.Writer) e
 	if err != nil {
 		return err
 	}
-	hooks, err := c.Webhooks.List(ctx)
-	if err != nil {
-		return err
-	}
-	for _, w := range hooks {
-		fmt.Fprintf(out, "  %d  %s  enabled=%t\n", w.ID, w.URL, w.IsEnabled)
+	for w, err := range c.Webhooks.All(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %d  %s  enabled=%t\n", w.ID, w.URL, w.Enabled)
 	}
 	return nil
 }
@@ -221,11 +220,11 @@ func registerHostaway(ctx context.Context, env func(string) string, url string, 
 	if err != nil {
 		return err
 	}
-	w, err := c.Webhooks.Create(ctx, hostaway.UnifiedWebhookParams{
-		IsEnabled: true,
-		URL:       url,
-		Login:     orDefault(env("HOSTAWAY_WEBHOOK_LOGIN"), "pmshooks"),
-		Password:  password,
+	w, _, err := c.Webhooks.Create(ctx, &hostaway.SubscriptionParams{
+		Enabled:  true,
+		URL:      url,
+		Login:    orDefault(env("HOSTAWAY_WEBHOOK_LOGIN"), "pmshooks"),
+		Password: password,
 	})
 	if err != nil {
 		return err
@@ -249,11 +248,11 @@ func listOwnerRez(ctx context.Context, env func(string) string, out io.Writer) e
 	if err != nil {
 		return err
 	}
-	for s, err := range c.Webhooks.All(ctx) {
+	for s, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %d  %s %s -> %s\n", s.ID, s.Type, s.Action, s.WebhookURL)
+		fmt.Fprintf(out, "  %d  %s %s -> %s\n", s.ID, s.Type, s.Action, s.URL)
 	}
 	return nil
 }
@@ -265,11 +264,11 @@ func registerOwnerRez(ctx context.Context, env func(string) string, url string, 
 	}
 	for _, t := range []ownerrez.SubscriptionType{ownerrez.SubscriptionBooking} {
 		for _, a := range []ownerrez.Action{ownerrez.ActionEntityCreate, ownerrez.ActionEntityUpdate} {
-			s, err := c.Webhooks.Create(ctx, ownerrez.SubscriptionParams{Type: t, Action: a, WebhookURL: url})
+			s, _, err := c.Webhooks.Create(ctx, &ownerrez.SubscriptionParams{Type: t, Action: a, URL: url})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "registered ownerrez subscription %d: %s %s -> %s\n", s.ID, s.Type, s.Action, s.WebhookURL)
+			fmt.Fprintf(out, "registered ownerrez subscription %d: %s %s -> %s\n", s.ID, s.Type, s.Action, s.URL)
 		}
 	}
 	return nil

@@ -100,17 +100,17 @@ func TestWebhooksService_envelopes(t *testing.T) {
 		{
 			name:  "delete with an empty body",
 			reply: scripted{status: 200},
-			call: deleteHook5,
+			call:  deleteHook5,
 		},
 		{
 			name:  "delete with an empty result",
 			reply: scripted{status: 200, body: `{"status":"success","result":[]}`},
-			call: deleteHook5,
+			call:  deleteHook5,
 		},
 		{
-			name:  "delete answered fail",
-			reply: scripted{status: 200, body: `{"status":"fail","result":"Webhook not found"}`},
-			call: deleteHook5,
+			name:   "delete answered fail",
+			reply:  scripted{status: 200, body: `{"status":"fail","result":"Webhook not found"}`},
+			call:   deleteHook5,
 			status: 200, msg: "Webhook not found",
 		},
 	}

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/pmshooks/pmshooks/internal/api"
@@ -80,7 +82,10 @@ type DataDiffListOptions struct {
 	// IntegrationID keeps the diffs of one integration; "" keeps all.
 	IntegrationID string
 	// Vendor keeps the diffs of integrations with one property management
-	// system; "" keeps all.
+	// system; "" keeps all. Propexo's OpenAPI accepts only the vendors
+	// DataDiffVendors lists for this filter (not AppFolio, Yardi,
+	// RentCafe, ...): List and All refuse any other value before sending,
+	// with an error matching ErrDataDiffVendor.
 	Vendor Vendor
 	// After and Before bound the diffs' creation time, sent as RFC 3339 in
 	// UTC; the zero time sets no bound. Whether Propexo includes the bounds
@@ -143,6 +148,23 @@ func (s *DataDiffsService) All(ctx context.Context, opts *DataDiffListOptions) i
 	})
 }
 
+// ErrDataDiffVendor is returned, wrapped, by DataDiffsService.List and All
+// when DataDiffListOptions.Vendor is not one of DataDiffVendors.
+var ErrDataDiffVendor = errors.New("vendor not accepted by the data-diffs filter")
+
+// dataDiffVendors is the enum (Enum1) that Propexo's OpenAPI gives the
+// integration_vendor filter of GET /v1/admin/data-diffs/.
+var dataDiffVendors = []Vendor{
+	VendorBuildium, VendorEntrata, VendorMRI, VendorPropertyware, VendorPropertywareREST,
+	VendorRealPage, VendorRealPageRPX, VendorRentManager, VendorRentvine, VendorResMan,
+	VendorSample1, VendorSample2,
+}
+
+// DataDiffVendors returns the vendors that the integration_vendor filter of
+// the data-diffs endpoint accepts, as Propexo's OpenAPI lists them, in that
+// order. The slice is a copy.
+func DataDiffVendors() []Vendor { return slices.Clone(dataDiffVendors) }
+
 // list fetches the page at offset.
 func (s *DataDiffsService) list(ctx context.Context, opts *DataDiffListOptions, offset, limit int) (*listEnvelope[*DataDiff], *Response, error) {
 	q := url.Values{}
@@ -153,6 +175,9 @@ func (s *DataDiffsService) list(ctx context.Context, opts *DataDiffListOptions, 
 		q.Set("integration_id", opts.IntegrationID)
 	}
 	if opts.Vendor != "" {
+		if !slices.Contains(dataDiffVendors, opts.Vendor) {
+			return nil, nil, fmt.Errorf("propexo: list data diffs: %w: %q", ErrDataDiffVendor, opts.Vendor)
+		}
 		q.Set("integration_vendor", string(opts.Vendor))
 	}
 	if !opts.After.IsZero() {

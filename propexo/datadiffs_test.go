@@ -118,6 +118,41 @@ func TestDataDiffsService_List_invalid(t *testing.T) {
 	require.ErrorContains(t, err, "propexo: list data diffs: ")
 }
 
+func TestDataDiffsService_List_vendor(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	var got atomic.Value
+	mux.HandleFunc("GET /v1/admin/data-diffs/", func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.URL.Query().Get("integration_vendor"))
+		fmt.Fprint(w, `{"meta":{"offset":0,"limit":100,"total":0},"data":[]}`)
+	})
+	tests := []struct {
+		vendor  propexo.Vendor
+		wantErr bool
+	}{
+		{propexo.VendorEntrata, false},
+		{propexo.VendorSample1, false},
+		{propexo.VendorAppFolio, true},
+		{propexo.VendorYardi, true},
+		{propexo.VendorInternal, true},
+		{"entrata", true},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.vendor), func(t *testing.T) {
+			got.Store("")
+			_, _, err := c.DataDiffs.List(context.Background(), &propexo.DataDiffListOptions{Vendor: tt.vendor})
+			if tt.wantErr {
+				require.ErrorIs(t, err, propexo.ErrDataDiffVendor)
+				assert.Empty(t, got.Load(), "nothing sent")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, string(tt.vendor), got.Load())
+		})
+	}
+	assert.Contains(t, propexo.DataDiffVendors(), propexo.VendorRentvine)
+}
+
 func TestDataDiffEventType_Trigger(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, propexo.TriggerDataNew, propexo.DataDiffNew.Trigger())

@@ -146,7 +146,7 @@ func channexClient(env func(string) string) (*channex.Client, error) {
 	if u := env("CHANNEX_BASE_URL"); u != "" {
 		opts = append(opts, channex.WithBaseURL(u))
 	}
-	return channex.NewClient(env("CHANNEX_API_KEY"), opts...)
+	return channex.NewClient(channex.APIKey(env("CHANNEX_API_KEY")), opts...)
 }
 
 func listChannex(ctx context.Context, env func(string) string, out io.Writer) error {
@@ -154,11 +154,11 @@ func listChannex(ctx context.Context, env func(string) string, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	for w, err := range c.Webhooks.All(ctx) {
+	for w, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %s  %s  events=%s active=%t\n", w.ID, w.CallbackURL, w.EventMask, w.IsActive)
+		fmt.Fprintf(out, "  %s  %s  events=%s active=%t\n", w.ID, w.URL, strings.Join(w.Events, ";"), w.Enabled)
 	}
 	return nil
 }
@@ -172,18 +172,18 @@ func registerChannex(ctx context.Context, env func(string) string, url string, o
 	if err != nil {
 		return err
 	}
-	w, err := c.Webhooks.Create(ctx, channex.Subscription{
-		CallbackURL: url,
-		IsGlobal:    true,
-		EventMask:   "*",
-		Headers:     map[string]string{orDefault(env("CHANNEX_WEBHOOK_HEADER"), channex.SuggestedHeader): token},
-		IsActive:    true,
-		SendData:    true,
+	w, _, err := c.Webhooks.Create(ctx, &channex.SubscriptionParams{
+		URL:      url,
+		Global:   true,
+		Events:   []string{"*"},
+		Headers:  map[string]string{orDefault(env("CHANNEX_WEBHOOK_HEADER"), channex.SuggestedHeader): token},
+		Enabled:  true,
+		SendData: true,
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "registered channex webhook %s -> %s\n", w.ID, w.CallbackURL)
+	fmt.Fprintf(out, "registered channex webhook %s -> %s\n", w.ID, w.URL)
 	return nil
 }
 

@@ -14,7 +14,7 @@
 //	raw, err := c.Do(ctx, api.Request{Method: "GET", Path: "/webhooks"}, &out)
 //	return page, raw.Response(), err
 //
-// [Do] returns the internal [Raw] answer, body included; callers get the
+// [Client.Do] returns the internal [Raw] answer, body included; callers get the
 // public [Response] (status, headers, request id, [Rate], attempts) that
 // [Raw.Response] builds, fed by Config.RequestIDHeader and Config.RateLimit.
 //

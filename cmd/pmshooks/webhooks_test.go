@@ -121,7 +121,7 @@ func TestWebhooks_apiError(t *testing.T) {
 	f := newFakeAPI(t, map[string]reply{
 		"GET /v1/webhooks/": {http.StatusUnauthorized, `{"statusCode":401,"message":"Invalid API key"}`},
 	})
-	r := cmdTest{env: map[string]string{"PROPEXO_API_KEY": "bad-key"}}.run(t, "webhooks", "propexo", "list", "--base-url", f.URL)
+	r := cmdTest{env: map[string]string{"PROPEXO_API_KEY": "bad-key"}}.run(t, "webhooks", "propexo", "list", "--base-url", f.URL+"/v1")
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stderr, "pmshooks webhooks propexo list: ")
 	assert.Contains(t, r.stderr, "401")

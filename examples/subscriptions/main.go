@@ -281,7 +281,7 @@ func propexoClient(env func(string) string) (*propexo.Client, error) {
 	if u := env("PROPEXO_BASE_URL"); u != "" {
 		opts = append(opts, propexo.WithBaseURL(u))
 	}
-	return propexo.NewClient(env("PROPEXO_API_KEY"), opts...)
+	return propexo.NewClient(propexo.APIKey(env("PROPEXO_API_KEY")), opts...)
 }
 
 func listPropexo(ctx context.Context, env func(string) string, out io.Writer) error {
@@ -294,10 +294,10 @@ func listPropexo(ctx context.Context, env func(string) string, out io.Writer) er
 			return err
 		}
 		var triggers []string
-		for _, t := range w.Triggers {
+		for _, t := range w.Events {
 			triggers = append(triggers, fmt.Sprint(t))
 		}
-		fmt.Fprintf(out, "  %s  %s  triggers=%s active=%t\n", w.ID, w.URL, strings.Join(triggers, ","), w.Active)
+		fmt.Fprintf(out, "  %s  %s  triggers=%s active=%t\n", w.ID, w.URL, strings.Join(triggers, ","), w.Enabled)
 	}
 	return nil
 }
@@ -311,10 +311,11 @@ func registerPropexo(ctx context.Context, env func(string) string, url string, o
 	if err != nil {
 		return err
 	}
-	w, _, err := c.Webhooks.Create(ctx, &propexo.CreateWebhookParams{
-		URL:      url,
-		Triggers: []propexo.Trigger{propexo.TriggerSyncComplete, propexo.TriggerJobFailure},
-		Secret:   secret,
+	w, _, err := c.Webhooks.Create(ctx, &propexo.SubscriptionParams{
+		URL:     url,
+		Events:  []propexo.Trigger{propexo.TriggerSyncComplete, propexo.TriggerJobFailure},
+		Secret:  secret,
+		Enabled: true,
 	})
 	if err != nil {
 		return err

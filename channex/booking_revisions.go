@@ -2,9 +2,11 @@ package channex
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -266,15 +268,14 @@ func utcInstant(t lenient.Time) time.Time {
 }
 
 // FeedOptions selects a page of the revision feed. The zero value asks for
-// the first page of 10 revisions of every property.
+// Channex's default page size (10) of every property's unacknowledged
+// revisions, oldest first.
 type FeedOptions struct {
-	// PropertyID restricts the feed to one property; "" means every
-	// property of the API key.
+	// ListOptions selects the page (pagination[page], pagination[limit]).
+	ListOptions
+	// PropertyID restricts the feed to one property (filter[property_id]);
+	// "" means every property of the API key.
 	PropertyID string
-	// Page is the 1-based page number; 0 means 1.
-	Page int
-	// Limit is the page size, at most 100; 0 means Channex's default, 10.
-	Limit int
 }
 
 // BookingRevisionsService reads booking revisions and acknowledges them:
@@ -295,50 +296,80 @@ type BookingRevisionsService struct {
 // Channex docs: https://docs.channex.io/api-v.1-documentation/bookings-collection
 //
 // GET /booking_revisions/{id}
-func (s *BookingRevisionsService) Get(ctx context.Context, id string) (*BookingRevision, error) {
+func (s *BookingRevisionsService) Get(ctx context.Context, id string) (*BookingRevision, *Response, error) {
 	if id == "" {
-		return nil, fmt.Errorf("channex: get booking revision: %w", errEmptyID)
+		return nil, nil, fmt.Errorf("channex: get booking revision: %w", errEmptyID)
 	}
 	var out one[BookingRevision]
 	req := api.Request{Method: http.MethodGet, Path: "/booking_revisions/" + url.PathEscape(id)}
-	if _, err := s.client.api.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("channex: get booking revision: %w", err)
+	raw, err := s.client.api.Do(ctx, req, &out)
+	if err != nil {
+		return nil, raw.Response(), fmt.Errorf("channex: get booking revision: %w", err)
 	}
-	return revisionOf(out.Data), nil
+	return revisionOf(out.Data), raw.Response(), nil
 }
 
+// feedOrder is the query parameter that asks for the oldest revision
+// first, as Channex's reference documents for the feed.
+const feedOrder = "order[inserted_at]"
+
 // Feed returns one page of the revisions not yet acknowledged, oldest
-// first, with the pagination Channex reports. An empty page means
-// everything is acknowledged. A nil opts is the zero FeedOptions.
+// first (it sends order[inserted_at]=asc, as Channex's reference says). An
+// empty page means everything is acknowledged. A nil opts is the zero
+// FeedOptions.
 //
 // To drain the feed, store and Ack every revision of the first page, then
 // ask for the first page again until it is empty. Do not walk to page 2
 // while acknowledging: acknowledged revisions leave the feed, so later
 // pages shift and would skip revisions.
 //
-// Channex docs: https://docs.channex.io/api-v.1-documentation/bookings-collection
+// Channex docs: https://docs.channex.io/api-v.1-documentation/bookings-collection#booking-revisions-feed
 //
 // GET /booking_revisions/feed
-func (s *BookingRevisionsService) Feed(ctx context.Context, opts *FeedOptions) ([]BookingRevision, *Pagination, error) {
+func (s *BookingRevisionsService) Feed(ctx context.Context, opts *FeedOptions) (*Page[BookingRevision], *Response, error) {
 	var o FeedOptions
 	if opts != nil {
 		o = *opts
 	}
-	q := pageQuery(o.Page, o.Limit)
+	q := pageQuery(o.ListOptions)
+	q.Set(feedOrder, "asc")
 	if o.PropertyID != "" {
 		q.Set("filter[property_id]", o.PropertyID)
 	}
 	var out many[BookingRevision]
 	req := api.Request{Method: http.MethodGet, Path: "/booking_revisions/feed", Query: q}
-	if _, err := s.client.api.Do(ctx, req, &out); err != nil {
-		return nil, nil, fmt.Errorf("channex: booking revision feed: %w", err)
+	raw, err := s.client.api.Do(ctx, req, &out)
+	if err != nil {
+		return nil, raw.Response(), fmt.Errorf("channex: booking revision feed: %w", err)
 	}
-	revs := make([]BookingRevision, 0, len(out.Data))
+	revs := make([]*BookingRevision, 0, len(out.Data))
 	for _, r := range out.Data {
-		revs = append(revs, *revisionOf(r))
+		revs = append(revs, revisionOf(r))
 	}
-	page := out.Meta
-	return revs, &page, nil
+	return pageOf(revs, out.Meta, o.ListOptions), raw.Response(), nil
+}
+
+// All iterates over the feed from the page opts selects on, oldest first,
+// fetching pages of opts.PerPage (0 means 100) as it goes; a nil opts
+// starts at the first page. It reads the feed as it stands: acknowledging
+// revisions while iterating shifts later pages, so a drain that acks as it
+// goes should call Feed for page 1 until it is empty instead. An error is
+// yielded once, with a nil revision, and ends the iteration.
+//
+// Channex docs: https://docs.channex.io/api-v.1-documentation/bookings-collection#booking-revisions-feed
+//
+// GET /booking_revisions/feed
+func (s *BookingRevisionsService) All(ctx context.Context, opts *FeedOptions) iter.Seq2[*BookingRevision, error] {
+	var o FeedOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.PerPage = cmp.Or(o.PerPage, maxLimit)
+	return api.All(ctx, o.ListOptions, func(ctx context.Context, lo ListOptions) (*Page[BookingRevision], *Response, error) {
+		po := o
+		po.ListOptions = lo
+		return s.Feed(ctx, &po)
+	})
 }
 
 // Ack acknowledges the booking revision id: it leaves the feed for good.
@@ -346,22 +377,23 @@ func (s *BookingRevisionsService) Feed(ctx context.Context, opts *FeedOptions) (
 // once: it is not retried once it may have reached Channex; after a
 // transport error, call it again.
 //
-// Channex docs: https://docs.channex.io/api-v.1-documentation/bookings-collection
+// Channex docs: https://docs.channex.io/api-v.1-documentation/bookings-collection#acknowledge-booking-revision-receiving
 //
 // POST /booking_revisions/{id}/ack
-func (s *BookingRevisionsService) Ack(ctx context.Context, id string) error {
+func (s *BookingRevisionsService) Ack(ctx context.Context, id string) (*Response, error) {
 	if id == "" {
-		return fmt.Errorf("channex: acknowledge booking revision: %w", errEmptyID)
+		return nil, fmt.Errorf("channex: acknowledge booking revision: %w", errEmptyID)
 	}
 	req := api.Request{Method: http.MethodPost, Path: "/booking_revisions/" + url.PathEscape(id) + "/ack"}
-	if _, err := s.client.api.Do(ctx, req, nil); err != nil {
-		return fmt.Errorf("channex: acknowledge booking revision: %w", err)
+	raw, err := s.client.api.Do(ctx, req, nil)
+	if err != nil {
+		return raw.Response(), fmt.Errorf("channex: acknowledge booking revision: %w", err)
 	}
-	return nil
+	return raw.Response(), nil
 }
 
-// revisionOf returns the revision of a response item, its ID taken from the
-// item when the attributes lack it.
+// revisionOf returns the revision of a response item, its id filled from
+// the item's when the attributes lack one.
 func revisionOf(r resource[BookingRevision]) *BookingRevision {
 	rev := r.Attributes
 	if rev.ID == "" {

@@ -35,8 +35,9 @@ func TestBookingRevisionsService_Get(t *testing.T) {
 	c, fake := setup(t)
 	id := fake.AddRevision(docRevision(t))
 
-	rev, err := c.BookingRevisions.Get(context.Background(), id)
+	rev, resp, err := c.BookingRevisions.Get(context.Background(), id)
 	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	want := BookingRevision{
 		ID: "03dd7198-c5b7-493c-a889-74d0c2211de7", PropertyID: "716305c4-561a-4561-a187-7f5b8aeb5920",
 		BookingID: "cfa33f3b-bd32-4b90-8ef9-bde2bfe986cd", UniqueID: "BDC-9996013801", SystemID: "12331233123",
@@ -121,18 +122,28 @@ func TestBookingRevisionsService_Feed(t *testing.T) {
 		fake.AddRevision(map[string]any{"property_id": property, "booking_id": fmt.Sprint("b-", i), "status": "new"})
 	}
 
-	revs, page, err := c.BookingRevisions.Feed(ctx, nil)
+	page, resp, err := c.BookingRevisions.Feed(ctx, nil)
 	require.NoError(t, err)
-	assert.Len(t, revs, 5)
-	assert.Equal(t, Pagination{Page: 1, Limit: 10, Total: 5}, *page)
-	assert.Equal(t, lenient.String("b-0"), revs[0].BookingID, "oldest first")
-	assert.NotEmpty(t, revs[0].ID)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Len(t, page.Items, 5)
+	assert.Equal(t, 5, page.Total)
+	assert.Zero(t, page.NextPage)
+	assert.Equal(t, lenient.String("b-0"), page.Items[0].BookingID, "oldest first")
+	assert.NotEmpty(t, page.Items[0].ID)
 
-	revs, page, err = c.BookingRevisions.Feed(ctx, &FeedOptions{PropertyID: testProperty, Limit: 2, Page: 2})
+	page, _, err = c.BookingRevisions.Feed(ctx, &FeedOptions{PropertyID: testProperty, ListOptions: ListOptions{PerPage: 2, Page: 2}})
 	require.NoError(t, err)
-	assert.Equal(t, Pagination{Page: 2, Limit: 2, Total: 3}, *page)
-	require.Len(t, revs, 1)
-	assert.Equal(t, lenient.String("b-4"), revs[0].BookingID)
+	assert.Equal(t, 3, page.Total)
+	assert.Zero(t, page.NextPage)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, lenient.String("b-4"), page.Items[0].BookingID)
+
+	var all []string
+	for rev, err := range c.BookingRevisions.All(ctx, &FeedOptions{ListOptions: ListOptions{PerPage: 2}}) {
+		require.NoError(t, err)
+		all = append(all, string(rev.BookingID))
+	}
+	assert.Equal(t, []string{"b-0", "b-1", "b-2", "b-3", "b-4"}, all, "All walks every page, oldest first")
 }
 
 func TestBookingRevisionsService_Feed_query(t *testing.T) {
@@ -144,12 +155,27 @@ func TestBookingRevisionsService_Feed_query(t *testing.T) {
 		fmt.Fprint(w, `{"meta":{"total":0,"page":1,"limit":10},"data":[]}`)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(testKey, WithBaseURL(srv.URL))
+	c, err := NewClient(APIKey(testKey), WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	revs, _, err := c.BookingRevisions.Feed(context.Background(), &FeedOptions{PropertyID: "p-1", Page: 3, Limit: 50})
-	require.NoError(t, err)
-	assert.Empty(t, revs)
-	assert.Equal(t, url.Values{"filter[property_id]": {"p-1"}, "pagination[page]": {"3"}, "pagination[limit]": {"50"}}, got)
+	tests := []struct {
+		name string
+		opts *FeedOptions
+		want url.Values
+	}{
+		{"nil", nil, url.Values{"order[inserted_at]": {"asc"}}},
+		{"filter and page", &FeedOptions{PropertyID: "p-1", ListOptions: ListOptions{Page: 3, PerPage: 50}},
+			url.Values{"order[inserted_at]": {"asc"}, "filter[property_id]": {"p-1"}, "pagination[page]": {"3"}, "pagination[limit]": {"50"}}},
+		{"per page capped at 100", &FeedOptions{ListOptions: ListOptions{PerPage: 500}},
+			url.Values{"order[inserted_at]": {"asc"}, "pagination[limit]": {"100"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, _, err := c.BookingRevisions.Feed(context.Background(), tt.opts)
+			require.NoError(t, err)
+			assert.Empty(t, page.Items)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
 
 // TestBookingRevisionsService_drain drains the feed as Feed's documentation
@@ -164,14 +190,15 @@ func TestBookingRevisionsService_drain(t *testing.T) {
 	}
 	var stored []string
 	for {
-		revs, _, err := c.BookingRevisions.Feed(ctx, &FeedOptions{Limit: 10})
+		page, _, err := c.BookingRevisions.Feed(ctx, &FeedOptions{ListOptions: ListOptions{PerPage: 10}})
 		require.NoError(t, err)
-		if len(revs) == 0 {
+		if len(page.Items) == 0 {
 			break
 		}
-		for _, r := range revs {
+		for _, r := range page.Items {
 			stored = append(stored, string(r.ID))
-			require.NoError(t, c.BookingRevisions.Ack(ctx, string(r.ID)))
+			_, err := c.BookingRevisions.Ack(ctx, string(r.ID))
+			require.NoError(t, err)
 		}
 	}
 	assert.Equal(t, ids, stored, "every revision once, in order")
@@ -186,15 +213,19 @@ func TestBookingRevisionsService_Ack(t *testing.T) {
 	ctx := context.Background()
 	c, fake := setup(t)
 	id := fake.AddRevision(docRevision(t))
-	require.NoError(t, c.BookingRevisions.Ack(ctx, id))
+	resp, err := c.BookingRevisions.Ack(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.True(t, fake.Acked(id))
 	assert.Empty(t, fake.LastBody(http.MethodPost, "/booking_revisions/"+id+"/ack"), "no body needed")
 
-	revs, _, err := c.BookingRevisions.Feed(ctx, nil)
+	page, _, err := c.BookingRevisions.Feed(ctx, nil)
 	require.NoError(t, err)
-	assert.Empty(t, revs, "acknowledged revisions leave the feed")
+	assert.Empty(t, page.Items, "acknowledged revisions leave the feed")
 
-	_, err = c.BookingRevisions.Get(ctx, "missing")
+	_, resp, err = c.BookingRevisions.Get(ctx, "missing")
+	require.NotNil(t, resp)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
@@ -222,25 +253,26 @@ func TestBookingFlow(t *testing.T) {
 		if w.Booking == nil {
 			return errors.New("webhook sends no data")
 		}
-		rev, err := c.BookingRevisions.Get(ctx, w.Booking.Revision())
+		rev, _, err := c.BookingRevisions.Get(ctx, w.Booking.Revision())
 		if err != nil {
 			return err
 		}
 		stored[string(rev.ID)] = rev.Booking()
-		return c.BookingRevisions.Ack(ctx, string(rev.ID))
+		_, err = c.BookingRevisions.Ack(ctx, string(rev.ID))
+		return err
 	})
 	mux.On(event.BookingCreated, pull)
 	mux.OnName(Provider, EventBooking, pull)
 	hooks := httptest.NewServer(event.NewHTTPHandler(rc, mux))
 	t.Cleanup(hooks.Close)
 
-	_, err = c.Webhooks.Create(ctx, Subscription{
-		PropertyID: testProperty, CallbackURL: hooks.URL, EventMask: EventBookingNew,
-		Headers: map[string]string{SuggestedHeader: "s3cret"}, IsActive: true, SendData: true,
+	_, _, err = c.Webhooks.Create(ctx, &SubscriptionParams{
+		PropertyID: testProperty, URL: hooks.URL, Events: []string{EventBookingNew},
+		Headers: map[string]string{SuggestedHeader: "s3cret"}, Enabled: true, SendData: true,
 	})
 	require.NoError(t, err)
 	// A global webhook is skipped: the property has its own.
-	_, err = c.Webhooks.Create(ctx, Subscription{IsGlobal: true, CallbackURL: hooks.URL + "/global", EventMask: "*", IsActive: true, SendData: true})
+	_, _, err = c.Webhooks.Create(ctx, &SubscriptionParams{Global: true, URL: hooks.URL + "/global", Events: []string{"*"}, Enabled: true, SendData: true})
 	require.NoError(t, err)
 
 	codes, err := fake.Deliver(ctx, EventBookingNew, testProperty, map[string]any{

@@ -2,6 +2,7 @@ package channex
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,14 +17,14 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
-// Base URLs of the Channex API. Keys of one environment do not work on the
-// other.
+// Base URLs of the Channex API, version path included. Keys of one
+// environment do not work on the other.
 const (
-	// ProductionURL is the production API. Channex's pages use
+	// BaseURL is the production API, the default. Channex's pages use
 	// app.channex.io for production; the PCI host secure.channex.io is
 	// only for certified partners that receive card data, and works with
 	// WithBaseURL.
-	ProductionURL = "https://app.channex.io/api/v1"
+	BaseURL = "https://app.channex.io/api/v1"
 	// StagingURL is the staging (sandbox) API, which every example in
 	// Channex's documentation calls.
 	StagingURL = "https://staging.channex.io/api/v1"
@@ -38,13 +39,62 @@ const APIKeyHeader = "user-api-key"
 //	var apiErr *channex.APIError
 //	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { ... }
 //
-// StatusCode is the HTTP status; Code and Message are the "code" and
-// "title" of Channex's {"errors": {...}} envelope (such as
-// "validation_error" and "Validation Error"); Details is its "details"
-// as sent, a field-to-messages object on 422 (see FieldErrors) or an
-// array on some 400s; Body is the raw body. Its text never contains the
-// body, and no field holds the API key: an echoed key reads "REDACTED".
+// Its fields:
+//   - StatusCode int: the HTTP status.
+//   - Code, Message string: the "code" and "title" of Channex's
+//     {"errors": {...}} envelope, such as "validation_error" and
+//     "Validation Error".
+//   - Details json.RawMessage: its "details" as sent, a field-to-messages
+//     object on 422 (see FieldErrors) or an array on some 400s.
+//   - DocURL string: unused by Channex.
+//   - Method, URL string: the request, the URL without its query.
+//   - Header http.Header, Body []byte: the response as received (Body at
+//     most 10 MiB).
+//   - Attempts int: how many times the request was sent.
+//   - Err error: a cause, such as a body that could not be read.
+//
+// Its method RetryAfter reports the wait a 429 or 503 asked for. Its text
+// never contains the body, and no field holds the API key: an echoed key
+// reads "REDACTED".
 type APIError = api.Error
+
+// Response is what Channex answered to a call, besides the decoded result;
+// every method returns it, also with an error once an answer arrived. Its
+// fields:
+//   - StatusCode int: the HTTP status.
+//   - Header http.Header: the response headers.
+//   - RequestID string: always "": Channex documents no request-id header.
+//   - Rate Rate: always zero: Channex documents no rate-limit headers
+//     (its limits apply to ARI pushes and are answered with 429).
+//   - Attempts int: how many times the request was sent, retries included.
+type Response = api.Response
+
+// Rate holds the rate-limit figures of a response; Channex sends none, so
+// it is always zero. Its fields: Limit and Remaining int, Reset time.Time.
+type Rate = api.Rate
+
+// ListOptions selects one page of a list. Its fields:
+//   - Page int: the 1-based page, sent as pagination[page]; 0 means 1.
+//   - PerPage int: the page size, sent as pagination[limit]; 0 means
+//     Channex's default, 10; more than 100 (Channex's maximum) means 100.
+type ListOptions = api.ListOptions
+
+// Page is one page of a list. Its fields:
+//   - Items []*T: the page's items.
+//   - Total int: the number of items in the whole list (Channex's
+//     meta.total); -1 when Channex does not say.
+//   - NextPage int: the ListOptions.Page of the next page; 0 on the last.
+type Page[T any] = api.Page[T]
+
+// Auth is how a Client authenticates. Build it with APIKey; the zero Auth
+// is invalid and NewClient refuses it.
+type Auth struct {
+	key string
+}
+
+// APIKey returns the Auth for a Channex API key, sent in the user-api-key
+// header of every request.
+func APIKey(key string) Auth { return Auth{key: key} }
 
 // Client calls the Channex API: webhook subscriptions (Webhooks) and the
 // booking revisions that booking webhooks announce (BookingRevisions).
@@ -76,83 +126,65 @@ type clientConfig struct {
 	api.Config
 }
 
-// WithBaseURL sets the API root, such as StagingURL or an httptest server's
-// URL followed by "/api/v1". The default, also given by "", is
-// ProductionURL. The API key is only ever sent to this URL's scheme and host.
-func WithBaseURL(u string) ClientOption {
-	return func(c *clientConfig) {
-		if u != "" {
-			c.BaseURL = u
-		}
-	}
+// option adapts a shared option body to a ClientOption.
+func option(o api.Option) ClientOption {
+	return func(c *clientConfig) { o(&c.Config) }
 }
+
+// WithBaseURL sets the API root, version path included, such as
+// StagingURL or an httptest server's URL followed by "/api/v1". The
+// default, also given by "", is BaseURL. The API key is only ever sent to
+// this URL's scheme and host.
+func WithBaseURL(u string) ClientOption { return option(api.WithBaseURL(u)) }
 
 // WithHTTPClient sets the HTTP client that sends requests. It is copied,
 // not modified. The default is a client with a 30 s timeout and its own
 // connection pool; http.DefaultClient is never used. A nil hc is ignored.
-func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) {
-		if hc != nil {
-			c.HTTPClient = hc
-		}
-	}
-}
+func WithHTTPClient(hc *http.Client) ClientOption { return option(api.WithHTTPClient(hc)) }
 
 // WithLogger sets the logger for retries and failures. Records never
 // contain the API key, headers, bodies or query strings. The default is
 // silence. A nil l is ignored.
-func WithLogger(l *slog.Logger) ClientOption {
-	return func(c *clientConfig) {
-		if l != nil {
-			c.Logger = l
-		}
-	}
-}
+func WithLogger(l *slog.Logger) ClientOption { return option(api.WithLogger(l)) }
 
 // WithUserAgent sets the User-Agent header. The default, also given by "",
 // is "pmshooks-go".
-func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) { c.UserAgent = ua }
-}
+func WithUserAgent(ua string) ClientOption { return option(api.WithUserAgent(ua)) }
 
 // WithRetryMax sets how many times a failed request is retried after the
 // first attempt. The default, also given by 0, is 4; a negative n disables
 // retries.
-func WithRetryMax(n int) ClientOption {
-	return func(c *clientConfig) { c.RetryMax = n }
-}
+func WithRetryMax(n int) ClientOption { return option(api.WithRetryMax(n)) }
 
 // WithRetryWait sets the shortest and the longest backoff between retries
 // when the response gives no Retry-After. The defaults, also given by
 // zero, are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait
 // or either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
+	return option(api.WithRetryWait(minWait, maxWait))
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
 // carries Retry-After. When Channex asks for longer, the client does not
 // wait: it returns the *APIError at once, whose RetryAfter method tells
 // how long was asked. The default, also given by 0, is 60 s.
-func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.RetryAfterMax = d }
-}
+func WithRetryAfterMax(d time.Duration) ClientOption { return option(api.WithRetryAfterMax(d)) }
 
-// NewClient returns a Client that authenticates with apiKey, sent in the
-// user-api-key header of every request. It fails when apiKey is empty (the
-// client never sends an unauthenticated request) or an option is invalid,
-// such as a base URL that is not an absolute http(s) URL.
-func NewClient(apiKey string, opts ...ClientOption) (*Client, error) {
-	if strings.TrimSpace(apiKey) == "" {
+// NewClient returns a Client that authenticates with auth, such as
+// APIKey(key). It fails when the key is empty (the client never sends an
+// unauthenticated request) or an option is invalid, such as a base URL
+// that is not an absolute http(s) URL.
+func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
+	if strings.TrimSpace(auth.key) == "" {
 		return nil, errors.New("channex: new client: empty API key")
 	}
-	cfg := clientConfig{Config: api.Config{BaseURL: ProductionURL}}
+	cfg := clientConfig{Config: api.Config{BaseURL: BaseURL}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
 		}
 	}
-	cfg.Auth = api.HeaderKey(APIKeyHeader, apiKey)
+	cfg.Auth = api.HeaderKey(APIKeyHeader, auth.key)
 	cfg.DecodeError = decodeError
 	core, err := api.New(cfg.Config)
 	if err != nil {
@@ -245,47 +277,69 @@ func flattenDetails(prefix string, raw json.RawMessage, out map[string][]string)
 	return true
 }
 
-// Pagination is the "meta" of a Channex list response: the page returned
+// pagination is the "meta" of a Channex list response: the page returned
 // (1-based), the page size and the total number of items.
-type Pagination struct {
+type pagination struct {
 	Page  int `json:"page"`
 	Limit int `json:"limit"`
 	Total int `json:"total"`
 }
 
-// next returns the number of the page after p as a pager cursor, or "" when
-// p is the last page. got is the number of items p held; asked is the limit
-// requested, used when the response does not state one.
-func (p Pagination) next(got, asked int) string {
+// pageOf builds the Page of items for a response whose meta is p, asked
+// for with o. A missing meta gives Total -1.
+func pageOf[T any](items []*T, meta *pagination, o ListOptions) *Page[T] {
+	page := &Page[T]{Items: items, Total: -1}
+	var p pagination
+	if meta != nil {
+		p = *meta
+		page.Total = p.Total
+	}
+	if p.Page == 0 {
+		p.Page = max(o.Page, 1)
+	}
+	page.NextPage = p.next(len(items), perPage(o))
+	return page
+}
+
+// next returns the number of the page after p, or 0 when p is the last
+// page. got is the number of items p held; asked is the limit requested,
+// used when the response does not state one.
+func (p pagination) next(got, asked int) int {
 	if got == 0 {
-		return ""
+		return 0
 	}
 	limit := p.Limit
 	if limit <= 0 {
-		limit = asked
+		limit = cmp.Or(asked, defaultLimit)
 	}
 	page := max(p.Page, 1)
 	switch {
 	case p.Total > 0 && page*limit >= p.Total:
-		return ""
+		return 0
 	case p.Total <= 0 && got < limit:
-		return ""
+		return 0
 	}
-	return strconv.Itoa(page + 1)
+	return page + 1
 }
 
-// pageQuery returns the pagination[page] and pagination[limit] parameters;
-// zero values are left out, so that Channex applies its defaults.
-func pageQuery(page, limit int) url.Values {
+// perPage is o.PerPage capped at maxLimit; 0 stays 0 (Channex's default).
+func perPage(o ListOptions) int { return min(max(o.PerPage, 0), maxLimit) }
+
+// pageQuery returns the pagination[page] and pagination[limit] parameters
+// for o; zero values are left out, so that Channex applies its defaults.
+func pageQuery(o ListOptions) url.Values {
 	q := url.Values{}
-	if page > 0 {
-		q["pagination[page]"] = []string{strconv.Itoa(page)}
+	if o.Page > 0 {
+		q["pagination[page]"] = []string{strconv.Itoa(o.Page)}
 	}
-	if limit > 0 {
-		q["pagination[limit]"] = []string{strconv.Itoa(limit)}
+	if n := perPage(o); n > 0 {
+		q["pagination[limit]"] = []string{strconv.Itoa(n)}
 	}
 	return q
 }
+
+// defaultLimit is Channex's page size when none is asked for.
+const defaultLimit = 10
 
 // maxLimit is the largest page Channex serves.
 const maxLimit = 100
@@ -324,5 +378,5 @@ type one[T any] struct {
 // many is a response holding a page of items.
 type many[T any] struct {
 	Data []resource[T] `json:"data"`
-	Meta Pagination    `json:"meta"`
+	Meta *pagination   `json:"meta"`
 }

@@ -35,7 +35,7 @@ func setup(t *testing.T, opts ...ClientOption) (*Client, *fakechannex.Server) {
 	fake := fakechannex.New(testKey, testProperty)
 	t.Cleanup(fake.Close)
 	base := []ClientOption{WithBaseURL(fake.URL()), WithRetryWait(time.Millisecond, 5*time.Millisecond)}
-	c, err := NewClient(testKey, append(base, opts...)...)
+	c, err := NewClient(APIKey(testKey), append(base, opts...)...)
 	require.NoError(t, err)
 	return c, fake
 }
@@ -49,20 +49,20 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 func TestNewClient(t *testing.T) {
 	t.Parallel()
 	for _, key := range []string{"", "   "} {
-		c, err := NewClient(key)
+		c, err := NewClient(APIKey(key))
 		require.Error(t, err)
 		assert.Nil(t, c)
 		assert.Contains(t, err.Error(), "channex: new client: empty API key")
 	}
 	for _, base := range []string{"staging.channex.io/api/v1", "ftp://staging.channex.io", "https://user:pw@staging.channex.io"} {
-		_, err := NewClient(testKey, WithBaseURL(base))
+		_, err := NewClient(APIKey(testKey), WithBaseURL(base))
 		require.Error(t, err, base)
 		assert.True(t, strings.HasPrefix(err.Error(), "channex: new client: "), err.Error())
 	}
-	_, err := NewClient(testKey, WithRetryWait(time.Second, time.Millisecond))
+	_, err := NewClient(APIKey(testKey), WithRetryWait(time.Second, time.Millisecond))
 	require.Error(t, err)
 
-	c, err := NewClient(testKey, nil, WithLogger(nil))
+	c, err := NewClient(APIKey(testKey), nil, WithLogger(nil))
 	require.NoError(t, err, "nil options are ignored")
 	assert.NotNil(t, c.Webhooks)
 	assert.NotNil(t, c.BookingRevisions)
@@ -79,7 +79,7 @@ func TestNewClient_baseURLs(t *testing.T) {
 	}{
 		{"production by default", nil, "https://app.channex.io/api/v1/webhooks/w-1"},
 		{"staging", []ClientOption{WithBaseURL(StagingURL)}, "https://staging.channex.io/api/v1/webhooks/w-1"},
-		{"last wins", []ClientOption{WithBaseURL(StagingURL), WithBaseURL(ProductionURL)}, "https://app.channex.io/api/v1/webhooks/w-1"},
+		{"last wins", []ClientOption{WithBaseURL(StagingURL), WithBaseURL(BaseURL)}, "https://app.channex.io/api/v1/webhooks/w-1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,9 +90,9 @@ func TestNewClient_baseURLs(t *testing.T) {
 				return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(
 					`{"data":{"type":"webhook","id":"w-1","attributes":{"callback_url":"https://x"}}}`)), Request: r}, nil
 			})}
-			c, err := NewClient(testKey, append(tt.opts, WithHTTPClient(hc), WithUserAgent("acme-pms/2.1"))...)
+			c, err := NewClient(APIKey(testKey), append(tt.opts, WithHTTPClient(hc), WithUserAgent("acme-pms/2.1"))...)
 			require.NoError(t, err)
-			_, err = c.Webhooks.Get(context.Background(), "w-1")
+			_, _, err = c.Webhooks.Get(context.Background(), "w-1")
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got.URL.String())
 			assert.Equal(t, testKey, got.Header.Get("user-api-key"))
@@ -119,14 +119,14 @@ func TestNewClient_optionsLastWins(t *testing.T) {
 	var oldHits, newHits int
 	var oldLogs, newLogs bytes.Buffer
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	c, err := NewClient(testKey,
+	c, err := NewClient(APIKey(testKey),
 		WithBaseURL(StagingURL), WithHTTPClient(answer(&oldHits)), WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
 		WithBaseURL("http://127.0.0.1:1/api/v1"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
 		WithBaseURL(""), WithHTTPClient(nil), WithLogger(nil), nil,
 		WithRetryMax(-1),
 	)
 	require.NoError(t, err)
-	_, err = c.Webhooks.Get(context.Background(), "w-1")
+	_, _, err = c.Webhooks.Get(context.Background(), "w-1")
 	require.NoError(t, err, "the request went through the second HTTP client")
 	assert.Equal(t, 1, newHits)
 	assert.Zero(t, oldHits)
@@ -150,7 +150,7 @@ func TestClient_errors(t *testing.T) {
 		{
 			name: "401 wrong key",
 			call: func(_ *Client, fake *fakechannex.Server) error {
-				bad, err := NewClient("wrong-key", WithBaseURL(fake.URL()))
+				bad, err := NewClient(APIKey("wrong-key"), WithBaseURL(fake.URL()))
 				require.NoError(t, err)
 				_, _, err = bad.Webhooks.List(ctx, nil)
 				return err
@@ -160,7 +160,7 @@ func TestClient_errors(t *testing.T) {
 		{
 			name: "403 property of another account",
 			call: func(c *Client, _ *fakechannex.Server) error {
-				_, err := c.Webhooks.Create(ctx, Subscription{PropertyID: "someone-elses", CallbackURL: "https://example.com/hook", EventMask: "*"})
+				_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: "someone-elses", URL: "https://example.com/hook", Events: []string{"*"}})
 				return err
 			},
 			status: 403, code: "forbidden", message: "Forbidden",
@@ -168,7 +168,7 @@ func TestClient_errors(t *testing.T) {
 		{
 			name: "404 webhook",
 			call: func(c *Client, _ *fakechannex.Server) error {
-				_, err := c.Webhooks.Get(ctx, "00000000-0000-4000-8000-000000000999")
+				_, _, err := c.Webhooks.Get(ctx, "00000000-0000-4000-8000-000000000999")
 				return err
 			},
 			status: 404, code: "resource_not_found", message: "Resource Not Found",
@@ -176,14 +176,15 @@ func TestClient_errors(t *testing.T) {
 		{
 			name: "404 revision",
 			call: func(c *Client, _ *fakechannex.Server) error {
-				return c.BookingRevisions.Ack(ctx, "no-such-revision")
+				_, err := c.BookingRevisions.Ack(ctx, "no-such-revision")
+				return err
 			},
 			status: 404, code: "not_found", message: "Resouce Not Found",
 		},
 		{
 			name: "422 validation",
 			call: func(c *Client, _ *fakechannex.Server) error {
-				_, err := c.Webhooks.Create(ctx, Subscription{EventMask: " "})
+				_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{Events: []string{" "}})
 				return err
 			},
 			status: 422, code: "validation_error", message: "Validation Error",
@@ -323,7 +324,7 @@ func TestClient_retries(t *testing.T) {
 	}{
 		{
 			name: "GET retried on 5xx", method: http.MethodGet, path: "/webhooks/{id}", faults: []fakechannex.Fault{f500, f503},
-			call:     func(c *Client, id string) error { _, err := c.Webhooks.Get(ctx, id); return err },
+			call:     func(c *Client, id string) error { _, _, err := c.Webhooks.Get(ctx, id); return err },
 			requests: 3, ok: true,
 		},
 		{
@@ -334,20 +335,20 @@ func TestClient_retries(t *testing.T) {
 		{
 			name: "PUT retried on 5xx", method: http.MethodPut, path: "/webhooks/{id}", faults: []fakechannex.Fault{f502},
 			call: func(c *Client, id string) error {
-				_, err := c.Webhooks.Update(ctx, id, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/v2", EventMask: "*"})
+				_, _, err := c.Webhooks.Update(ctx, id, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/v2", Events: []string{"*"}})
 				return err
 			},
 			requests: 2, ok: true,
 		},
 		{
 			name: "DELETE retried on 5xx", method: http.MethodDelete, path: "/webhooks/{id}", faults: []fakechannex.Fault{f503},
-			call:     func(c *Client, id string) error { return c.Webhooks.Delete(ctx, id) },
+			call:     func(c *Client, id string) error { _, err := c.Webhooks.Delete(ctx, id); return err },
 			requests: 2, ok: true,
 		},
 		{
 			name: "create not retried on 5xx", method: http.MethodPost, path: "/webhooks", faults: []fakechannex.Fault{f500},
 			call: func(c *Client, _ string) error {
-				_, err := c.Webhooks.Create(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+				_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}})
 				return err
 			},
 			requests: 1,
@@ -355,7 +356,7 @@ func TestClient_retries(t *testing.T) {
 		{
 			name: "create not retried on a dropped connection", method: http.MethodPost, path: "/webhooks", faults: []fakechannex.Fault{drop},
 			call: func(c *Client, _ string) error {
-				_, err := c.Webhooks.Create(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+				_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}})
 				return err
 			},
 			requests: 1,
@@ -363,7 +364,7 @@ func TestClient_retries(t *testing.T) {
 		{
 			name: "create retried on 429, which Channex refused", method: http.MethodPost, path: "/webhooks", faults: []fakechannex.Fault{f429},
 			call: func(c *Client, _ string) error {
-				_, err := c.Webhooks.Create(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+				_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}})
 				return err
 			},
 			requests: 2, ok: true,
@@ -371,19 +372,19 @@ func TestClient_retries(t *testing.T) {
 		{
 			name: "test not retried on 5xx", method: http.MethodPost, path: "/webhooks/test", faults: []fakechannex.Fault{f503},
 			call: func(c *Client, _ string) error {
-				_, err := c.Webhooks.Test(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+				_, _, err := c.Webhooks.Test(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}})
 				return err
 			},
 			requests: 1,
 		},
 		{
 			name: "ack not retried on 5xx", method: http.MethodPost, path: "/booking_revisions/rev-1/ack", faults: []fakechannex.Fault{f500},
-			call:     func(c *Client, _ string) error { return c.BookingRevisions.Ack(ctx, "rev-1") },
+			call:     func(c *Client, _ string) error { _, err := c.BookingRevisions.Ack(ctx, "rev-1"); return err },
 			requests: 1,
 		},
 		{
 			name: "ack not retried on a dropped connection", method: http.MethodPost, path: "/booking_revisions/rev-1/ack", faults: []fakechannex.Fault{drop},
-			call:     func(c *Client, _ string) error { return c.BookingRevisions.Ack(ctx, "rev-1") },
+			call:     func(c *Client, _ string) error { _, err := c.BookingRevisions.Ack(ctx, "rev-1"); return err },
 			requests: 1,
 		},
 		{
@@ -397,7 +398,7 @@ func TestClient_retries(t *testing.T) {
 			t.Parallel()
 			c, fake := setup(t)
 			fake.AddRevision(map[string]any{"id": "rev-1", "property_id": testProperty, "status": "new"})
-			created, err := c.Webhooks.Create(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*", IsActive: true})
+			created, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}, Enabled: true})
 			require.NoError(t, err)
 			path := strings.ReplaceAll(tt.path, "{id}", created.ID)
 			before := fake.Requests(tt.method, path)
@@ -473,7 +474,7 @@ func TestClient_contextCancel(t *testing.T) {
 		c, fake := setup(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := c.Webhooks.Create(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+		_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}})
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Zero(t, fake.Requests(http.MethodPost, "/webhooks"))
 	})
@@ -485,7 +486,7 @@ func TestClient_logger(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, fake := setup(t, WithLogger(logger))
 	fake.Fail(http.MethodGet, "/webhooks", fakechannex.Fault{Status: http.StatusInternalServerError})
-	_, _, err := c.Webhooks.List(context.Background(), &ListOptions{Page: 1, Limit: 5})
+	_, _, err := c.Webhooks.List(context.Background(), &SubscriptionListOptions{ListOptions{Page: 1, PerPage: 5}})
 	require.NoError(t, err)
 	assert.NotEmpty(t, buf.String(), "the retry is logged")
 	assert.NotContains(t, buf.String(), testKey)
@@ -520,10 +521,10 @@ func TestClient_redirectedCreateSentOnce(t *testing.T) {
 				w.WriteHeader(tt.final)
 			}))
 			t.Cleanup(srv.Close)
-			c, err := NewClient(testKey, WithBaseURL(srv.URL+"/api/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond))
+			c, err := NewClient(APIKey(testKey), WithBaseURL(srv.URL+"/api/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond))
 			require.NoError(t, err)
 
-			_, err = c.Webhooks.Create(context.Background(), Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"})
+			_, _, err = c.Webhooks.Create(context.Background(), &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}})
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tt.final, apiErr.StatusCode)
@@ -539,15 +540,15 @@ func TestClient_redirectedCreateSentOnce(t *testing.T) {
 func TestClient_echoedKeyRedacted(t *testing.T) {
 	t.Parallel()
 	const key = "chx-uak/9f+live&key"
-	sub := Subscription{PropertyID: testProperty, CallbackURL: "https://example.com/h", EventMask: "*"}
+	sub := &SubscriptionParams{PropertyID: testProperty, URL: "https://example.com/h", Events: []string{"*"}}
 	tests := []struct {
 		name   string
 		status int
 		call   func(c *Client) error
 	}{
 		{"list answered 401", http.StatusUnauthorized, func(c *Client) error { _, _, err := c.Webhooks.List(context.Background(), nil); return err }},
-		{"create answered 422", http.StatusUnprocessableEntity, func(c *Client) error { _, err := c.Webhooks.Create(context.Background(), sub); return err }},
-		{"get answered 500 until retries run out", http.StatusInternalServerError, func(c *Client) error { _, err := c.Webhooks.Get(context.Background(), "wh-1"); return err }},
+		{"create answered 422", http.StatusUnprocessableEntity, func(c *Client) error { _, _, err := c.Webhooks.Create(context.Background(), sub); return err }},
+		{"get answered 500 until retries run out", http.StatusInternalServerError, func(c *Client) error { _, _, err := c.Webhooks.Get(context.Background(), "wh-1"); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -565,7 +566,7 @@ func TestClient_echoedKeyRedacted(t *testing.T) {
 			t.Cleanup(srv.Close)
 			var logs syncBuffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			c, err := NewClient(key, WithBaseURL(srv.URL), WithLogger(logger), WithRetryMax(1), WithRetryWait(time.Millisecond, 2*time.Millisecond))
+			c, err := NewClient(APIKey(key), WithBaseURL(srv.URL), WithLogger(logger), WithRetryMax(1), WithRetryWait(time.Millisecond, 2*time.Millisecond))
 			require.NoError(t, err)
 
 			err = tt.call(c)

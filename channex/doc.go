@@ -15,16 +15,17 @@
 //	rc, err := channex.NewReceiver(v)
 //	http.Handle("POST /hooks/channex", event.NewHTTPHandler(rc, mux))
 //
-//	client, err := channex.NewClient(os.Getenv("CHANNEX_API_KEY")) // channex.WithBaseURL(channex.StagingURL) for staging
-//	sub, err := client.Webhooks.Create(ctx, channex.Subscription{
-//		PropertyID:  propertyID, // or "" with IsGlobal: true for every property
-//		CallbackURL: "https://pms.example.com/hooks/channex",
-//		EventMask:   "booking_new;booking_modification;booking_cancellation;message",
-//		Headers:     map[string]string{channex.SuggestedHeader: secret},
-//		IsActive:    true, // Channex's default is false
-//		SendData:    true, // Channex's default is false: no payload
-//	})
-//	res, err := client.Webhooks.Test(ctx, *sub) // res.StatusCode is what the receiver answered
+//	client, err := channex.NewClient(channex.APIKey(os.Getenv("CHANNEX_API_KEY"))) // channex.WithBaseURL(channex.StagingURL) for staging
+//	params := &channex.SubscriptionParams{
+//		PropertyID: propertyID, // or "" with Global: true for every property
+//		URL:        "https://pms.example.com/hooks/channex",
+//		Events:     []string{"booking_new", "booking_modification", "booking_cancellation", "message"},
+//		Headers:    map[string]string{channex.SuggestedHeader: secret},
+//		Enabled:    true, // Channex's default is false
+//		SendData:   true, // Channex's default is false: no payload
+//	}
+//	sub, resp, err := client.Webhooks.Create(ctx, params)
+//	res, _, err := client.Webhooks.Test(ctx, params) // res.StatusCode is what the receiver answered
 //
 // # Authentication
 //
@@ -158,7 +159,7 @@
 //   - The unit of "rate" in current ari payloads (older ones used minor
 //     units); the full list of ARI record keys.
 //   - The production base URL is not written in the stored pages;
-//     ProductionURL is the app.channex.io host Channex links to.
+//     BaseURL is the app.channex.io host Channex links to.
 //
 // Only the webhook and booking-revision endpoints of the API are covered.
 package channex

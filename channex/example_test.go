@@ -18,7 +18,7 @@ const propertyID = "716305c4-561a-4561-a187-7f5b8aeb5920"
 func Example() {
 	ctx := context.Background()
 	// A stand-in for Channex's API, so that the example runs offline; in
-	// production the client's default base URL is channex.ProductionURL.
+	// production the client's default base URL is channex.BaseURL.
 	api := fakechannex.New("my-api-key", propertyID)
 	defer api.Close()
 
@@ -43,25 +43,26 @@ func Example() {
 	defer hooks.Close()
 
 	// 2. The webhook, created with that header through the client.
-	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
 	if err != nil {
 		panic(err)
 	}
-	sub, err := client.Webhooks.Create(ctx, channex.Subscription{
-		PropertyID:  propertyID,
-		CallbackURL: hooks.URL + "/hooks/channex",
-		EventMask:   "booking_new;booking_modification;booking_cancellation;message",
-		Headers:     map[string]string{channex.SuggestedHeader: secret},
-		IsActive:    true,
-		SendData:    true,
-	})
+	params := &channex.SubscriptionParams{
+		PropertyID: propertyID,
+		URL:        hooks.URL + "/hooks/channex",
+		Events:     []string{"booking_new", "booking_modification", "booking_cancellation", "message"},
+		Headers:    map[string]string{channex.SuggestedHeader: secret},
+		Enabled:    true,
+		SendData:   true,
+	}
+	sub, _, err := client.Webhooks.Create(ctx, params)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("created", sub.ID, "active:", sub.IsActive)
+	fmt.Println("created", sub.ID, "active:", sub.Enabled)
 
 	// 3. Channex calls the callback once and reports the answer.
-	res, err := client.Webhooks.Test(ctx, *sub)
+	res, _, err := client.Webhooks.Test(ctx, params)
 	if err != nil {
 		panic(err)
 	}
@@ -113,37 +114,37 @@ func ExampleNewReceiver() {
 func ExampleWebhooksService_Create() {
 	api := fakechannex.New("my-api-key")
 	defer api.Close()
-	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
 	if err != nil {
 		panic(err)
 	}
 
-	sub, err := client.Webhooks.Create(context.Background(), channex.Subscription{
-		IsGlobal:    true, // and PropertyID "": sent as property_id null
-		CallbackURL: "https://pms.example.com/hooks/channex",
-		EventMask:   "*",
-		Headers:     map[string]string{"X-Pmshooks-Token": "8c1f0e5d9b7a4c2e"},
-		IsActive:    true,
-		SendData:    true,
+	sub, _, err := client.Webhooks.Create(context.Background(), &channex.SubscriptionParams{
+		Global:   true, // and PropertyID "": sent as property_id null
+		URL:      "https://pms.example.com/hooks/channex",
+		Events:   []string{"*"},
+		Headers:  map[string]string{"X-Pmshooks-Token": "8c1f0e5d9b7a4c2e"},
+		Enabled:  true,
+		SendData: true,
 	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(sub.ID, sub.IsGlobal, sub.PropertyID == "", sub.EventMask)
+	fmt.Println(sub.ID, sub.Global, sub.PropertyID == "", sub.Events)
 	// Output:
-	// 00000000-0000-4000-8000-000000000001 true true *
+	// 00000000-0000-4000-8000-000000000001 true true [*]
 }
 
 // ExampleFieldErrors reads the per-field messages of a 422.
 func ExampleFieldErrors() {
 	api := fakechannex.New("my-api-key", propertyID)
 	defer api.Close()
-	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
 	if err != nil {
 		panic(err)
 	}
 
-	_, err = client.Webhooks.Create(context.Background(), channex.Subscription{PropertyID: propertyID, EventMask: "*"})
+	_, _, err = client.Webhooks.Create(context.Background(), &channex.SubscriptionParams{PropertyID: propertyID, Events: []string{"*"}})
 	fmt.Println(err)
 	fmt.Println(channex.FieldErrors(err))
 	// Output:
@@ -158,24 +159,24 @@ func ExampleBookingRevisionsService_Feed() {
 	defer api.Close()
 	api.AddRevision(map[string]any{"booking_id": "b-1", "property_id": propertyID, "status": "new", "amount": "220.00", "currency": "GBP"})
 	api.AddRevision(map[string]any{"booking_id": "b-1", "property_id": propertyID, "status": "cancelled", "amount": "0.00", "currency": "GBP"})
-	client, err := channex.NewClient("my-api-key", channex.WithBaseURL(api.URL()))
+	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
 	if err != nil {
 		panic(err)
 	}
 
 	ctx := context.Background()
 	for {
-		revs, _, err := client.BookingRevisions.Feed(ctx, &channex.FeedOptions{PropertyID: propertyID})
+		page, _, err := client.BookingRevisions.Feed(ctx, &channex.FeedOptions{PropertyID: propertyID})
 		if err != nil {
 			panic(err)
 		}
-		if len(revs) == 0 {
+		if len(page.Items) == 0 {
 			break
 		}
-		for _, rev := range revs {
+		for _, rev := range page.Items {
 			b := rev.Booking() // store it, then acknowledge
 			fmt.Println(b.ID, b.Status, b.Total)
-			if err := client.BookingRevisions.Ack(ctx, string(rev.ID)); err != nil {
+			if _, err := client.BookingRevisions.Ack(ctx, string(rev.ID)); err != nil {
 				panic(err)
 			}
 		}

@@ -2,6 +2,7 @@ package channex
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -22,35 +23,34 @@ func TestWebhooksService_Create(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name     string
-		sub      Subscription
+		sub      *SubscriptionParams
 		wantBody string
 		want     Subscription
 	}{
 		{
 			name: "property webhook",
-			sub: Subscription{
-				PropertyID: testProperty, CallbackURL: "https://pms.example.com/hooks/channex",
-				EventMask: "booking_new;booking_modification;booking_cancellation",
-				Headers:   map[string]string{SuggestedHeader: "s3cret"}, IsActive: true, SendData: true,
-				ID: "ignored", OrganizationID: "ignored",
+			sub: &SubscriptionParams{
+				PropertyID: testProperty, URL: "https://pms.example.com/hooks/channex",
+				Events:  []string{"booking_new", "booking_modification", "booking_cancellation"},
+				Headers: map[string]string{SuggestedHeader: "s3cret"}, Enabled: true, SendData: true,
 			},
 			wantBody: `{"webhook":{"property_id":"` + testProperty + `","callback_url":"https://pms.example.com/hooks/channex",
 				"event_mask":"booking_new;booking_modification;booking_cancellation","request_params":{},
-				"headers":{"X-Channex-Webhook-Secret":"s3cret"},"is_active":true,"send_data":true,"protected":false,"is_global":false}}`,
+				"headers":{"X-Channex-Webhook-Secret":"s3cret"},"is_active":true,"send_data":true}}`,
 			want: Subscription{
 				ID: "00000000-0000-4000-8000-000000000001", PropertyID: testProperty, OrganizationID: fakechannex.OrganizationID,
-				CallbackURL: "https://pms.example.com/hooks/channex", EventMask: "booking_new;booking_modification;booking_cancellation",
+				URL: "https://pms.example.com/hooks/channex", Events: []string{"booking_new", "booking_modification", "booking_cancellation"},
 				Headers: map[string]string{SuggestedHeader: "s3cret"}, RequestParams: map[string]string{},
-				IsActive: true, SendData: true,
+				Enabled: true, SendData: true,
 			},
 		},
 		{
-			name:     "global webhook: property_id null, false booleans sent",
-			sub:      Subscription{IsGlobal: true, CallbackURL: "https://pms.example.com/hooks/all", EventMask: "*", RequestParams: map[string]string{"token": "q"}},
-			wantBody: `{"webhook":{"property_id":null,"callback_url":"https://pms.example.com/hooks/all","event_mask":"*","request_params":{"token":"q"},"headers":{},"is_active":false,"send_data":false,"protected":false,"is_global":true}}`,
+			name:     "global webhook: property_id null, false booleans sent, protected left out",
+			sub:      &SubscriptionParams{Global: true, URL: "https://pms.example.com/hooks/all", Events: []string{"*"}, RequestParams: map[string]string{"token": "q"}},
+			wantBody: `{"webhook":{"property_id":null,"callback_url":"https://pms.example.com/hooks/all","event_mask":"*","request_params":{"token":"q"},"headers":{},"is_active":false,"send_data":false,"is_global":true}}`,
 			want: Subscription{
-				ID: "00000000-0000-4000-8000-000000000001", OrganizationID: fakechannex.OrganizationID, IsGlobal: true,
-				CallbackURL: "https://pms.example.com/hooks/all", EventMask: "*",
+				ID: "00000000-0000-4000-8000-000000000001", OrganizationID: fakechannex.OrganizationID, Global: true,
+				URL: "https://pms.example.com/hooks/all", Events: []string{"*"},
 				Headers: map[string]string{}, RequestParams: map[string]string{"token": "q"},
 			},
 		},
@@ -59,13 +59,13 @@ func TestWebhooksService_Create(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, fake := setup(t)
-			got, err := c.Webhooks.Create(ctx, tt.sub)
+			got, _, err := c.Webhooks.Create(ctx, tt.sub)
 			require.NoError(t, err)
 			assert.JSONEq(t, tt.wantBody, string(fake.LastBody(http.MethodPost, "/webhooks")))
 			if diff := cmp.Diff(tt.want, *got); diff != "" {
 				t.Errorf("created mismatch (-want +got):\n%s", diff)
 			}
-			again, err := c.Webhooks.Get(ctx, got.ID)
+			again, _, err := c.Webhooks.Get(ctx, got.ID)
 			require.NoError(t, err)
 			assert.Equal(t, *got, *again)
 		})
@@ -76,7 +76,7 @@ func TestWebhooksService_Create_doesNotAliasMaps(t *testing.T) {
 	t.Parallel()
 	c, fake := setup(t)
 	headers := map[string]string{"X-A": "1"}
-	_, err := c.Webhooks.Create(context.Background(), Subscription{PropertyID: testProperty, CallbackURL: "https://e.x/h", EventMask: "*", Headers: headers})
+	_, _, err := c.Webhooks.Create(context.Background(), &SubscriptionParams{PropertyID: testProperty, URL: "https://e.x/h", Events: []string{"*"}, Headers: headers})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"X-A": "1"}, headers)
 	assert.Contains(t, string(fake.LastBody(http.MethodPost, "/webhooks")), `"headers":{"X-A":"1"}`)
@@ -86,30 +86,30 @@ func TestWebhooksService_GetUpdateDelete(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c, fake := setup(t)
-	created, err := c.Webhooks.Create(ctx, Subscription{PropertyID: testProperty, CallbackURL: "https://e.x/v1", EventMask: "*", IsActive: true, SendData: true})
+	created, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{PropertyID: testProperty, URL: "https://e.x/v1", Events: []string{"*"}, Enabled: true, SendData: true})
 	require.NoError(t, err)
 
-	sub, err := c.Webhooks.Get(ctx, created.ID)
+	sub, _, err := c.Webhooks.Get(ctx, created.ID)
 	require.NoError(t, err)
-	sub.CallbackURL = "https://e.x/v2"
-	sub.IsActive = false
-	updated, err := c.Webhooks.Update(ctx, sub.ID, *sub)
+	p := &SubscriptionParams{PropertyID: sub.PropertyID, URL: "https://e.x/v2", Events: sub.Events, Enabled: false, SendData: sub.SendData}
+	updated, _, err := c.Webhooks.Update(ctx, sub.ID, p)
 	require.NoError(t, err)
-	assert.EqualValues(t, "https://e.x/v2", updated.CallbackURL)
-	assert.False(t, updated.IsActive)
+	assert.EqualValues(t, "https://e.x/v2", updated.URL)
+	assert.False(t, updated.Enabled)
 	assert.True(t, updated.SendData, "every field was sent back")
-	assert.JSONEq(t, `{"webhook":{"property_id":"`+testProperty+`","callback_url":"https://e.x/v2","event_mask":"*","request_params":{},"headers":{},"is_active":false,"send_data":true,"protected":false,"is_global":false}}`,
+	assert.JSONEq(t, `{"webhook":{"property_id":"`+testProperty+`","callback_url":"https://e.x/v2","event_mask":"*","request_params":{},"headers":{},"is_active":false,"send_data":true}}`,
 		string(fake.LastBody(http.MethodPut, "/webhooks/"+created.ID)))
 
-	require.NoError(t, c.Webhooks.Delete(ctx, created.ID))
-	_, err = c.Webhooks.Get(ctx, created.ID)
+	_, err = c.Webhooks.Delete(ctx, created.ID)
+	require.NoError(t, err)
+	_, _, err = c.Webhooks.Get(ctx, created.ID)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 
 	for name, err := range map[string]error{
-		"update": func() error { _, err := c.Webhooks.Update(ctx, created.ID, *sub); return err }(),
-		"delete": c.Webhooks.Delete(ctx, created.ID),
+		"update": func() error { _, _, err := c.Webhooks.Update(ctx, created.ID, p); return err }(),
+		"delete": func() error { _, err := c.Webhooks.Delete(ctx, created.ID); return err }(),
 	} {
 		require.ErrorAs(t, err, &apiErr, name)
 		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode, name)
@@ -120,14 +120,16 @@ func TestWebhooksService_emptyID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c, fake := setup(t)
-	_, err := c.Webhooks.Get(ctx, "")
+	_, _, err := c.Webhooks.Get(ctx, "")
 	require.ErrorIs(t, err, errEmptyID)
-	_, err = c.Webhooks.Update(ctx, "", Subscription{})
+	_, _, err = c.Webhooks.Update(ctx, "", &SubscriptionParams{})
 	require.ErrorIs(t, err, errEmptyID)
-	require.ErrorIs(t, c.Webhooks.Delete(ctx, ""), errEmptyID)
-	_, err = c.BookingRevisions.Get(ctx, "")
+	_, err = c.Webhooks.Delete(ctx, "")
 	require.ErrorIs(t, err, errEmptyID)
-	require.ErrorIs(t, c.BookingRevisions.Ack(ctx, ""), errEmptyID)
+	_, _, err = c.BookingRevisions.Get(ctx, "")
+	require.ErrorIs(t, err, errEmptyID)
+	_, err = c.BookingRevisions.Ack(ctx, "")
+	require.ErrorIs(t, err, errEmptyID)
 	assert.Zero(t, fake.Requests(http.MethodGet, "/webhooks/"), "nothing sent")
 	assert.Zero(t, fake.Requests(http.MethodGet, "/webhooks"), "never the collection instead")
 }
@@ -140,12 +142,12 @@ func TestWebhooksService_pathEscape(t *testing.T) {
 		fmt.Fprint(w, `{"data":{"type":"webhook","id":"x","attributes":{}}}`)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(testKey, WithBaseURL(srv.URL+"/api/v1"))
+	c, err := NewClient(APIKey(testKey), WithBaseURL(srv.URL+"/api/v1"))
 	require.NoError(t, err)
 	ctx := context.Background()
-	_, err = c.Webhooks.Get(ctx, "a/b?c")
+	_, _, err = c.Webhooks.Get(ctx, "a/b?c")
 	require.NoError(t, err)
-	_, err = c.BookingRevisions.Get(ctx, "../webhooks")
+	_, _, err = c.BookingRevisions.Get(ctx, "../webhooks")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"/api/v1/webhooks/a%2Fb%3Fc", "/api/v1/booking_revisions/..%2Fwebhooks"}, paths,
 		"an id stays one path segment")
@@ -155,8 +157,8 @@ func TestWebhooksService_pathEscape(t *testing.T) {
 func createN(t *testing.T, c *Client, n int) {
 	t.Helper()
 	for i := range n {
-		_, err := c.Webhooks.Create(context.Background(), Subscription{
-			PropertyID: testProperty, CallbackURL: fmt.Sprintf("https://e.x/%d", i), EventMask: "*",
+		_, _, err := c.Webhooks.Create(context.Background(), &SubscriptionParams{
+			PropertyID: testProperty, URL: fmt.Sprintf("https://e.x/%d", i), Events: []string{"*"},
 		})
 		require.NoError(t, err)
 	}
@@ -168,21 +170,28 @@ func TestWebhooksService_List(t *testing.T) {
 	c, _ := setup(t)
 	createN(t, c, 7)
 
-	subs, page, err := c.Webhooks.List(ctx, &ListOptions{Page: 2, Limit: 3})
+	page, resp, err := c.Webhooks.List(ctx, &SubscriptionListOptions{ListOptions{Page: 2, PerPage: 3}})
 	require.NoError(t, err)
-	assert.Equal(t, Pagination{Page: 2, Limit: 3, Total: 7}, *page)
-	require.Len(t, subs, 3)
-	assert.EqualValues(t, "https://e.x/3", subs[0].CallbackURL)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 1, resp.Attempts)
+	assert.Equal(t, Rate{}, resp.Rate, "Channex documents no rate-limit headers")
+	assert.Empty(t, resp.RequestID, "Channex documents no request-id header")
+	assert.Equal(t, 7, page.Total)
+	assert.Equal(t, 3, page.NextPage)
+	require.Len(t, page.Items, 3)
+	assert.EqualValues(t, "https://e.x/3", page.Items[0].URL)
 
-	subs, page, err = c.Webhooks.List(ctx, nil)
+	page, _, err = c.Webhooks.List(ctx, nil)
 	require.NoError(t, err)
-	assert.Equal(t, Pagination{Page: 1, Limit: 10, Total: 7}, *page, "Channex's defaults")
-	assert.Len(t, subs, 7)
+	assert.Equal(t, 7, page.Total, "Channex's defaults")
+	assert.Zero(t, page.NextPage)
+	assert.Len(t, page.Items, 7)
 
-	subs, _, err = c.Webhooks.List(ctx, &ListOptions{Page: 9})
+	page, _, err = c.Webhooks.List(ctx, &SubscriptionListOptions{ListOptions{Page: 9}})
 	require.NoError(t, err)
-	assert.Empty(t, subs)
-	assert.NotNil(t, subs)
+	assert.Empty(t, page.Items)
+	assert.NotNil(t, page.Items)
+	assert.Zero(t, page.NextPage)
 }
 
 // TestWebhooksService_List_query checks the pagination parameters sent.
@@ -194,13 +203,13 @@ func TestWebhooksService_List_query(t *testing.T) {
 		fmt.Fprint(w, `{"data":[],"meta":{"page":4,"limit":25,"total":0}}`)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(testKey, WithBaseURL(srv.URL))
+	c, err := NewClient(APIKey(testKey), WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, _, err = c.Webhooks.List(context.Background(), &ListOptions{Page: 4, Limit: 25})
+	_, _, err = c.Webhooks.List(context.Background(), &SubscriptionListOptions{ListOptions{Page: 4, PerPage: 25}})
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{"pagination[page]": {"4"}, "pagination[limit]": {"25"}}, got)
 
-	_, _, err = c.Webhooks.List(context.Background(), &ListOptions{})
+	_, _, err = c.Webhooks.List(context.Background(), &SubscriptionListOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, got, "zero options send no parameters")
 }
@@ -212,9 +221,9 @@ func TestWebhooksService_All(t *testing.T) {
 	createN(t, c, 205)
 
 	var urls []string
-	for sub, err := range c.Webhooks.All(ctx) {
+	for sub, err := range c.Webhooks.All(ctx, nil) {
 		require.NoError(t, err)
-		urls = append(urls, sub.CallbackURL)
+		urls = append(urls, sub.URL)
 	}
 	require.Len(t, urls, 205)
 	assert.EqualValues(t, "https://e.x/0", urls[0])
@@ -222,7 +231,7 @@ func TestWebhooksService_All(t *testing.T) {
 	assert.Equal(t, 3, fake.Requests(http.MethodGet, "/webhooks"), "pages of 100")
 
 	n := 0
-	for range c.Webhooks.All(ctx) {
+	for range c.Webhooks.All(ctx, nil) {
 		n++
 		if n == 5 {
 			break
@@ -241,12 +250,12 @@ func TestWebhooksService_All_error(t *testing.T) {
 		`{"type":"webhook","id":"w","attributes":{"callback_url":"https://e.x","event_mask":"*"}}],"meta":{"page":1,"limit":100,"total":150}}`},
 		fakechannex.Fault{Status: http.StatusInternalServerError})
 	var items, errs int
-	for _, err := range c.Webhooks.All(context.Background()) {
+	for _, err := range c.Webhooks.All(context.Background(), nil) {
 		if err != nil {
 			errs++
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
-			assert.Contains(t, err.Error(), "channex: list webhooks: page 2")
+			assert.Contains(t, err.Error(), "channex: list webhooks: ")
 			continue
 		}
 		items++
@@ -291,20 +300,20 @@ func TestWebhooksService_olderShapes(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(testKey, WithBaseURL(srv.URL))
+	c, err := NewClient(APIKey(testKey), WithBaseURL(srv.URL))
 	require.NoError(t, err)
 
-	subs, page, err := c.Webhooks.List(context.Background(), nil)
+	page, _, err := c.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
-	assert.Equal(t, Pagination{Page: 1, Limit: 10, Total: 1}, *page)
-	assert.Equal(t, []Subscription{{
+	assert.Equal(t, 1, page.Total)
+	assert.Equal(t, []*Subscription{{
 		ID: "a9a88747-767e-458c-99e0-9212fcfb0b39", PropertyID: "716305c4-561a-4561-a187-7f5b8aeb5920",
-		CallbackURL: "https://YOUR-WEBSITE.COM/api/push_message", EventMask: "*", IsActive: true, SendData: true,
-	}}, subs)
+		URL: "https://YOUR-WEBSITE.COM/api/push_message", Events: []string{"*"}, Enabled: true, SendData: true,
+	}}, page.Items)
 
-	updated, err := c.Webhooks.Update(context.Background(), "w-2", Subscription{})
+	updated, _, err := c.Webhooks.Update(context.Background(), "w-2", &SubscriptionParams{Events: []string{"ari"}})
 	require.NoError(t, err)
-	assert.Equal(t, Subscription{ID: "w-2", PropertyID: "p-2", CallbackURL: "https://e.x", EventMask: "ari", IsActive: true}, *updated)
+	assert.Equal(t, Subscription{ID: "w-2", PropertyID: "p-2", URL: "https://e.x", Events: []string{"ari"}, Enabled: true}, *updated)
 }
 
 // TestWebhooksService_Test runs Channex's test call against a receiver
@@ -323,8 +332,8 @@ func TestWebhooksService_Test(t *testing.T) {
 	t.Cleanup(hooks.Close)
 
 	c, _ := setup(t)
-	sub := Subscription{PropertyID: testProperty, CallbackURL: hooks.URL, EventMask: "*", Headers: map[string]string{SuggestedHeader: "s3cret"}}
-	res, err := c.Webhooks.Test(context.Background(), sub)
+	sub := &SubscriptionParams{PropertyID: testProperty, URL: hooks.URL, Events: []string{"*"}, Headers: map[string]string{SuggestedHeader: "s3cret"}}
+	res, _, err := c.Webhooks.Test(context.Background(), sub)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	require.Len(t, got, 1)
@@ -332,13 +341,13 @@ func TestWebhooksService_Test(t *testing.T) {
 	assert.Equal(t, testProperty, got[0].Account())
 
 	sub.Headers[SuggestedHeader] = "wrong"
-	res, err = c.Webhooks.Test(context.Background(), sub)
+	res, _, err = c.Webhooks.Test(context.Background(), sub)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	assert.Len(t, got, 1)
 
-	sub.CallbackURL = "http://127.0.0.1:1/unreachable"
-	_, err = c.Webhooks.Test(context.Background(), sub)
+	sub.URL = "http://127.0.0.1:1/unreachable"
+	_, _, err = c.Webhooks.Test(context.Background(), sub)
 	assert.Equal(t, map[string][]string{"callback_url": {"is unreachable"}}, FieldErrors(err))
 }
 
@@ -349,36 +358,92 @@ func TestWebhooksService_Test_dataWrapper(t *testing.T) {
 		`{"data": {"status_code": 200, "body": "{\n  \"success\": true\n}"}}`,
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }))
-		c, err := NewClient(testKey, WithBaseURL(srv.URL))
+		c, err := NewClient(APIKey(testKey), WithBaseURL(srv.URL))
 		require.NoError(t, err)
-		res, err := c.Webhooks.Test(context.Background(), Subscription{})
+		res, _, err := c.Webhooks.Test(context.Background(), &SubscriptionParams{Events: []string{"*"}})
 		srv.Close()
 		require.NoError(t, err)
 		assert.Equal(t, TestResult{StatusCode: 200, Body: "{\n  \"success\": true\n}"}, *res)
 	}
 }
 
-func TestPagination_next(t *testing.T) {
+func Test_pagination_next(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
-		p          Pagination
+		p          pagination
 		got, asked int
-		want       string
+		want       int
 	}{
-		{"more by total", Pagination{Page: 1, Limit: 100, Total: 250}, 100, 100, "2"},
-		{"last by total", Pagination{Page: 3, Limit: 100, Total: 250}, 50, 100, ""},
-		{"exactly full", Pagination{Page: 2, Limit: 100, Total: 200}, 100, 100, ""},
-		{"empty page", Pagination{Page: 1, Limit: 100, Total: 250}, 0, 100, ""},
-		{"no total, full page", Pagination{Page: 1}, 100, 100, "2"},
-		{"no total, short page", Pagination{Page: 1}, 99, 100, ""},
-		{"server capped the limit", Pagination{Page: 1, Limit: 50, Total: 120}, 50, 100, "2"},
-		{"no page number", Pagination{Limit: 10, Total: 30}, 10, 10, "2"},
+		{"more by total", pagination{Page: 1, Limit: 100, Total: 250}, 100, 100, 2},
+		{"last by total", pagination{Page: 3, Limit: 100, Total: 250}, 50, 100, 0},
+		{"exactly full", pagination{Page: 2, Limit: 100, Total: 200}, 100, 100, 0},
+		{"empty page", pagination{Page: 1, Limit: 100, Total: 250}, 0, 100, 0},
+		{"no total, full page", pagination{Page: 1}, 100, 100, 2},
+		{"no total, short page", pagination{Page: 1}, 99, 100, 0},
+		{"server capped the limit", pagination{Page: 1, Limit: 50, Total: 120}, 50, 100, 2},
+		{"no page number", pagination{Limit: 10, Total: 30}, 10, 10, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tt.want, tt.p.next(tt.got, tt.asked))
+		})
+	}
+}
+
+func TestWebhooksService_writeValidation(t *testing.T) {
+	t.Parallel()
+	c, fake := setup(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		p    *SubscriptionParams
+		want error
+	}{
+		{"nil params", nil, errNoParams},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := c.Webhooks.Create(ctx, tt.p)
+			require.ErrorIs(t, err, tt.want)
+			_, _, err = c.Webhooks.Update(ctx, "w-1", tt.p)
+			require.ErrorIs(t, err, tt.want)
+			_, _, err = c.Webhooks.Test(ctx, tt.p)
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+	assert.Zero(t, fake.Requests(http.MethodPost, "/webhooks"), "nothing sent")
+}
+
+// TestWriteBody_documentedFields checks that a write sends exactly the
+// fields Channex documents: "protected" and "is_global" only when true.
+func TestWriteBody_documentedFields(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		p    SubscriptionParams
+		want map[string]any
+	}{
+		{"zero flags", SubscriptionParams{PropertyID: "p", URL: "https://e.x", Events: []string{"*"}},
+			map[string]any{"property_id": "p", "callback_url": "https://e.x", "event_mask": "*", "request_params": map[string]any{},
+				"headers": map[string]any{}, "is_active": false, "send_data": false}},
+		{"every flag", SubscriptionParams{URL: "https://e.x", Events: []string{"booking_new", "booking_cancellation"}, Global: true, Protected: true, Enabled: true, SendData: true},
+			map[string]any{"property_id": nil, "callback_url": "https://e.x", "event_mask": "booking_new;booking_cancellation", "request_params": map[string]any{},
+				"headers": map[string]any{}, "is_active": true, "send_data": true, "is_global": true, "protected": true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, err := writeBody(&tt.p)
+			require.NoError(t, err)
+			raw, err := json.Marshal(b)
+			require.NoError(t, err)
+			var got map[string]map[string]any
+			require.NoError(t, json.Unmarshal(raw, &got))
+			if diff := cmp.Diff(map[string]map[string]any{"webhook": tt.want}, got); diff != "" {
+				t.Errorf("body mismatch (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

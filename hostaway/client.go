@@ -26,12 +26,62 @@ const tokenPath = "/accessTokens"
 const tokenActivationDelay = time.Second
 
 // APIError is the error of every Client method whose request Hostaway
-// answered with a non-2xx status or with {"status": "fail"}; match it with
-// errors.As. Message holds Hostaway's error text (its "result" or, on 429,
-// "message"); Code is always empty, as Hostaway has no error codes; Details
-// holds a "result" that is not a string, as sent. No field holds the
-// client secret or an access token: one Hostaway echoes reads "REDACTED".
+// answered with a non-2xx status or with {"status": "fail"}. Match it with
+// errors.As:
+//
+//	var apiErr *hostaway.APIError
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { … }
+//
+// Its fields:
+//
+//   - StatusCode int: the HTTP status (200 for {"status": "fail"}).
+//   - Code string: always "", as Hostaway has no error codes.
+//   - Message string: Hostaway's error text, its "result" or, on 429,
+//     "message".
+//   - DocURL string: always "".
+//   - Details json.RawMessage: a "result" that is not a string, as sent.
+//   - Method, URL string: the request ("GET", the URL without its query).
+//   - Header http.Header and Body []byte: the response as received.
+//   - Attempts int: how many times the request was sent.
+//   - Err error: the underlying cause, if any (Unwrap returns it).
+//
+// Its Temporary method reports a 429 or 5xx, and RetryAfter the wait a 429
+// or 503 asked for. No field holds the client secret or an access token:
+// one Hostaway echoes reads "REDACTED".
 type APIError = api.Error
+
+// Response is what Hostaway answered to a call, without the body; every
+// Client method returns it whenever a response arrived, with or without
+// an error. Its fields:
+//
+//   - StatusCode int: the HTTP status code.
+//   - Header http.Header: the response headers.
+//   - RequestID string: always "": Hostaway documents no request-id header.
+//   - Rate Rate: always zero: Hostaway documents its limits (15 requests
+//     per 10 seconds per IP address, 20 per account) but no header that
+//     reports them.
+//   - Attempts int: how many times the request was sent, counting retries
+//     and the one retry with a new token after a 403.
+type Response = api.Response
+
+// Rate is the rate-limit figures of a Response: Limit and Remaining
+// requests (int) until Reset (time.Time). Hostaway sends none, so it is
+// always the zero Rate; it exists so that code written for every
+// provider compiles unchanged.
+type Rate = api.Rate
+
+// Page is one page of a list: Items []*T, the page's items in order;
+// Total int, the number of items of the whole list (-1 when Hostaway does
+// not say); NextPage int, the ListOptions.Page of the next page, 0 on the
+// last page.
+type Page[T any] = api.Page[T]
+
+// ListOptions selects one page of a list: Page int is the 1-based page
+// number (0 means the first page) and PerPage int the page size (0 means
+// Hostaway's default, or DefaultPerPage when a later page is asked for,
+// since an offset needs a size). Hostaway pages by limit and offset: page
+// p of size n is limit=n&offset=(p-1)*n.
+type ListOptions = api.ListOptions
 
 // Client calls Hostaway's public API to manage unified webhooks and read
 // their delivery logs. It is safe for concurrent use.
@@ -50,10 +100,80 @@ type Client struct {
 	api     *api.Client
 	baseURL string
 
-	// tokens is the token source of a client from NewClient; nil for one
-	// from NewClientWithToken, whose token is static.
+	// tokens is the token source of a ClientCredentials client; nil for an
+	// AccessToken client, whose token is static.
 	tokens *api.ClientCredentials
 	static Token
+}
+
+// Auth is how a Client authenticates to Hostaway's API: the OAuth client
+// credentials of an account (ClientCredentials) or an access token the
+// caller already holds (AccessToken). Its String method never shows the
+// secret or the token. The zero Auth is invalid: NewClient rejects it.
+type Auth struct {
+	accountID, secret string
+	token             string // AccessToken's
+}
+
+// ClientCredentials returns the Auth of the OAuth client-credentials grant
+// of a Hostaway account: its account ID (the client_id, a number) and a
+// client secret from Hostaway's dashboard (Settings, Hostaway API).
+//
+// The client fetches an access token (POST /v1/accessTokens with
+// grant_type=client_credentials and scope=general) on its first call, waits
+// the one second Hostaway needs before a new token is valid, and reuses the
+// token, shared by concurrent calls, until its expires_in runs out. When
+// Hostaway answers 403, which is how it reports an expired token, the client
+// fetches one new token and sends the request once more; a second 403 is
+// returned as an *APIError.
+//
+// A token saved from Client.Token is handed back with WithToken, the one
+// way to give one: Hostaway asks callers to reuse tokens, which last up to
+// 24 months, rather than fetch one every time a program starts.
+// https://api.hostaway.com/documentation#authentication
+func ClientCredentials(accountID, clientSecret string) Auth {
+	return Auth{accountID: strings.TrimSpace(accountID), secret: clientSecret}
+}
+
+// AccessToken returns the Auth of an access token the caller already holds,
+// sent as "Authorization: Bearer". The token is never renewed: once it
+// expires, every call fails with an *APIError of status 403. Prefer
+// ClientCredentials with WithToken, which reuses a saved token and still
+// renews it; NewClient refuses WithToken with an AccessToken, whose token is
+// its argument.
+func AccessToken(token string) Auth { return Auth{token: token} }
+
+// String describes a without its secret or token.
+func (a Auth) String() string {
+	switch {
+	case a.token != "":
+		return "hostaway.AccessToken(redacted)"
+	case a.accountID != "" || a.secret != "":
+		return "hostaway.ClientCredentials(" + a.accountID + ", redacted)"
+	}
+	return "hostaway.Auth{}"
+}
+
+// GoString is String, so that %#v cannot print the secret either.
+func (a Auth) GoString() string { return a.String() }
+
+// validate reports what is wrong with a, if anything.
+func (a Auth) validate() error {
+	switch {
+	case a.token != "" && strings.TrimSpace(a.token) == "":
+		return errors.New("empty access token")
+	case a.token != "":
+		return nil
+	case a.accountID == "" && a.secret == "":
+		return errors.New("no credentials: use ClientCredentials or AccessToken")
+	case a.accountID == "":
+		return errors.New("empty account ID")
+	case strings.Trim(a.accountID, "0123456789") != "":
+		return errors.New("the account ID is not a number")
+	case a.secret == "":
+		return errors.New("empty client secret")
+	}
+	return nil
 }
 
 // Token is a Hostaway access token and when it expires. Client.Token returns
@@ -86,16 +206,24 @@ func (t Token) String() string {
 // GoString is String, so that %#v cannot print the token either.
 func (t Token) GoString() string { return t.String() }
 
-// ClientOption configures NewClient and NewClientWithToken. A nil option is
-// ignored; of two options setting the same thing, the last wins.
+// ClientOption configures NewClient. A nil option is ignored; of two
+// options setting the same thing, the last wins.
 type ClientOption func(*clientConfig)
+
+// apply makes a ClientOption of an option body shared by every provider.
+func apply(o api.Option) ClientOption {
+	return func(c *clientConfig) { o(&c.Config) }
+}
 
 type clientConfig struct {
 	// Config collects what the options set; NewClient adds the
 	// authentication and the error decoder and hands it to internal/api.
 	api.Config
 
-	token Token
+	// token is WithToken's; tokenGiven records that WithToken was given,
+	// so that NewClient can refuse it with an AccessToken.
+	token      Token
+	tokenGiven bool
 
 	// activationDelay is tokenActivationDelay; same-package tests shorten
 	// it.
@@ -103,41 +231,32 @@ type clientConfig struct {
 }
 
 // WithBaseURL sets the API root, BaseURL by default: an absolute http or
-// https URL such as "https://api.hostaway.com/v1". An empty u is ignored.
+// https URL with the version path, such as "https://api.hostaway.com/v1"
+// or "http://127.0.0.1:8080/v1" for a test server. Every path is relative
+// to it, the token endpoint (/accessTokens) included. An empty u is
+// ignored.
 func WithBaseURL(u string) ClientOption {
-	return func(c *clientConfig) {
-		if u != "" {
-			c.BaseURL = u
-		}
-	}
+	return apply(api.WithBaseURL(u))
 }
 
 // WithHTTPClient sets the HTTP client requests go through; it is copied, not
 // modified. Without it the client has its own, with a 30-second timeout per
 // attempt. A nil hc is ignored.
 func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) {
-		if hc != nil {
-			c.HTTPClient = hc
-		}
-	}
+	return apply(api.WithHTTPClient(hc))
 }
 
 // WithLogger logs retries and failures to l; without it the client is
 // silent. Log records never contain credentials, tokens or bodies. A nil l is
 // ignored.
 func WithLogger(l *slog.Logger) ClientOption {
-	return func(c *clientConfig) {
-		if l != nil {
-			c.Logger = l
-		}
-	}
+	return apply(api.WithLogger(l))
 }
 
 // WithUserAgent sets the User-Agent header. The default, also given by "",
 // is "pmshooks-go".
 func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) { c.UserAgent = ua }
+	return apply(api.WithUserAgent(ua))
 }
 
 // WithRetryMax sets how many times a failed request is retried after the
@@ -145,7 +264,7 @@ func WithUserAgent(ua string) ClientOption {
 // retries. It does not count the one retry with a new token after Hostaway
 // answered 403.
 func WithRetryMax(n int) ClientOption {
-	return func(c *clientConfig) { c.RetryMax = n }
+	return apply(api.WithRetryMax(n))
 }
 
 // WithRetryWait sets the shortest and the longest backoff between retries
@@ -153,7 +272,7 @@ func WithRetryMax(n int) ClientOption {
 // are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
 // either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
+	return apply(api.WithRetryWait(minWait, maxWait))
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
@@ -161,57 +280,58 @@ func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
 // wait: it returns the *APIError at once, whose RetryAfter method tells how
 // long was asked. The default, also given by 0, is 60 s.
 func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.RetryAfterMax = d }
+	return apply(api.WithRetryAfterMax(d))
 }
 
-// WithToken makes NewClient start with t, a token saved from Client.Token,
-// instead of fetching one: the first call sends it at once. It is used until
-// shortly before its Expiry, or until Hostaway answers 403, and then
-// replaced by a token fetched with NewClient's credentials; one already
-// expired is never sent. A t with an empty AccessToken is ignored.
-// NewClientWithToken ignores this option: its token is its argument.
+// WithToken makes a ClientCredentials client start with t, a token saved
+// from Client.Token, instead of fetching one: the first call sends it at
+// once. It is used until shortly before its Expiry, or until Hostaway
+// answers 403, and then replaced by a token fetched with the credentials;
+// one already expired is never sent. It is the one way to give a saved
+// token. A t with an empty AccessToken is ignored, as a nil option is.
+// NewClient fails when WithToken is given with an AccessToken Auth, whose
+// token is its argument, rather than ignore it.
 func WithToken(t Token) ClientOption {
 	return func(c *clientConfig) {
 		if strings.TrimSpace(t.AccessToken) != "" {
 			c.token = t
+			c.tokenGiven = true
 		}
 	}
 }
 
-// NewClient returns a Client that authenticates with the OAuth client
-// credentials of a Hostaway account: its account ID (the client_id) and a
-// client secret from Hostaway's dashboard (Settings, Hostaway API).
-//
-// The client fetches an access token (POST /v1/accessTokens with
-// grant_type=client_credentials and scope=general) on its first call, waits
-// the one second Hostaway needs before a new token is valid, and reuses the
-// token, shared by concurrent calls, until its expires_in runs out. When
-// Hostaway answers 403, which is how it reports an expired token, the client
-// fetches one new token and sends the request once more; a second 403 is
-// returned as an *APIError. WithToken makes it start with a token saved
-// from Client.Token instead, as Hostaway asks callers to reuse tokens.
-//
-// It fails when accountID is not a number or clientSecret is empty.
+// NewClient returns a Client that authenticates with auth, built by
+// ClientCredentials or AccessToken. It fails when auth is the zero Auth, its
+// account ID is not a number or its secret or token is empty, when WithToken
+// is given with an AccessToken, or when an option is invalid (a base URL
+// that is not an absolute http or https URL, or retry waits that are
+// negative or reversed). No error text holds the secret or a token.
 // https://api.hostaway.com/documentation#authentication
-func NewClient(accountID, clientSecret string, opts ...ClientOption) (*Client, error) {
-	accountID = strings.TrimSpace(accountID)
-	switch {
-	case accountID == "":
-		return nil, errors.New("hostaway: new client: empty account ID")
-	case strings.Trim(accountID, "0123456789") != "":
-		return nil, errors.New("hostaway: new client: the account ID is not a number")
-	case clientSecret == "":
-		return nil, errors.New("hostaway: new client: empty client secret")
+func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
+	if err := auth.validate(); err != nil {
+		return nil, fmt.Errorf("hostaway: new client: %w", err)
 	}
 	cfg := newClientConfig(opts)
+	if auth.token != "" {
+		if cfg.tokenGiven {
+			return nil, errors.New("hostaway: new client: WithToken applies to ClientCredentials only; an AccessToken client sends its own token")
+		}
+		c, err := newAPI(cfg, api.Bearer(auth.token))
+		if err != nil {
+			return nil, err
+		}
+		cl := newClient(c, cfg)
+		cl.static = Token{AccessToken: auth.token}
+		return cl, nil
+	}
 	base, err := newAPI(cfg, nil)
 	if err != nil {
 		return nil, err
 	}
 	tokens, err := api.NewClientCredentials(base, api.ClientCredentialsConfig{
 		TokenURL:        tokenPath,
-		ClientID:        accountID,
-		ClientSecret:    clientSecret,
+		ClientID:        auth.accountID,
+		ClientSecret:    auth.secret,
 		Scope:           "general",
 		InitialToken:    api.Token{AccessToken: cfg.token.AccessToken, Expiry: cfg.token.Expiry},
 		ActivationDelay: cfg.activationDelay,
@@ -224,31 +344,11 @@ func NewClient(accountID, clientSecret string, opts ...ClientOption) (*Client, e
 	return c, nil
 }
 
-// NewClientWithToken returns a Client that sends accessToken, a token the
-// caller already holds, as "Authorization: Bearer". The token is never
-// renewed: once it expires, every call fails with an *APIError of status 403.
-// Prefer NewClient unless the token comes from elsewhere; to reuse a saved
-// token and still have it renewed, pass it to NewClient with WithToken. It
-// fails when accessToken is empty.
-func NewClientWithToken(accessToken string, opts ...ClientOption) (*Client, error) {
-	if strings.TrimSpace(accessToken) == "" {
-		return nil, errors.New("hostaway: new client: empty access token")
-	}
-	cfg := newClientConfig(opts)
-	c, err := newAPI(cfg, api.Bearer(accessToken))
-	if err != nil {
-		return nil, err
-	}
-	cl := newClient(c, cfg)
-	cl.static = Token{AccessToken: accessToken}
-	return cl, nil
-}
-
 // Token returns the access token the client sends. A client from NewClient
 // first fetches one (POST /v1/accessTokens) when it holds none that is
 // still valid, and waits the second Hostaway needs before a new token is
-// valid, as any call would; a client from NewClientWithToken returns its
-// token with a zero Expiry. Save the result, as the secret it is, and pass
+// valid, as any call would; an AccessToken client returns its token with a
+// zero Expiry. Save the result, as the secret it is, and pass
 // it to WithToken when the program starts again. A failed fetch returns the
 // same error a call would, such as an *APIError for rejected credentials.
 // It is safe for concurrent use with every other method.
@@ -294,35 +394,35 @@ func newClient(c *api.Client, cfg *clientConfig) *Client {
 	return cl
 }
 
-// Page describes one page of a paginated list, from the pagination fields of
-// Hostaway's response envelope. Hostaway sends them inconsistently: a field
-// it left out is 0.
-type Page struct {
-	Limit      int // the page size asked for
-	Offset     int // the offset of the page's first item
-	Count      int // the number of items in the whole list
-	Page       int // the page number, from 1
-	TotalPages int // the number of pages
+// DefaultPerPage is the page size used when ListOptions.PerPage is 0 and
+// a size is needed: for a page after the first (an offset is a multiple of
+// the size) and by All.
+const DefaultPerPage = 100
+
+// paging is the pagination of Hostaway's response envelope. Hostaway sends
+// it inconsistently: a field it left out is 0.
+type paging struct {
+	limit, offset int
+	count         int // -1 when Hostaway sent none
 }
 
 // envelope is Hostaway's standard response: {"status": "success" or "fail",
 // "result": ..., "message": ..., and the pagination fields}.
 type responseEnvelope struct {
-	Status     lenient.String  `json:"status"`
-	Result     json.RawMessage `json:"result"`
-	Message    lenient.String  `json:"message"`
-	Limit      lenient.Int     `json:"limit"`
-	Offset     lenient.Int     `json:"offset"`
-	Count      lenient.Int     `json:"count"`
-	Page       lenient.Int     `json:"page"`
-	TotalPages lenient.Int     `json:"totalPages"`
+	Status  lenient.String  `json:"status"`
+	Result  json.RawMessage `json:"result"`
+	Message lenient.String  `json:"message"`
+	Limit   lenient.Int     `json:"limit"`
+	Offset  lenient.Int     `json:"offset"`
+	Count   *lenient.Int    `json:"count"` // nil when absent or null
 }
 
-func (e *responseEnvelope) page() Page {
-	return Page{
-		Limit: e.Limit.Int(), Offset: e.Offset.Int(), Count: e.Count.Int(),
-		Page: e.Page.Int(), TotalPages: e.TotalPages.Int(),
+func (e *responseEnvelope) paging() paging {
+	p := paging{limit: e.Limit.Int(), offset: e.Offset.Int(), count: -1}
+	if e.Count != nil && !e.Count.IsUnparsed() {
+		p.count = e.Count.Int()
 	}
+	return p
 }
 
 // errorText returns Hostaway's error message from an envelope: "result" when
@@ -352,46 +452,47 @@ func decodeError(resp *http.Response, body []byte) error {
 }
 
 // call sends req and decodes the "result" of Hostaway's envelope into
-// result (nil: ignore it). It returns the envelope's pagination. op names the
-// operation in errors.
-func (c *Client) call(ctx context.Context, op string, req api.Request, result any) (Page, error) {
-	resp, err := c.api.Do(ctx, req, nil)
+// result (nil: ignore it). It returns the envelope's pagination and the
+// Response, whenever one arrived. op names the operation in errors.
+func (c *Client) call(ctx context.Context, op string, req api.Request, result any) (paging, *Response, error) {
+	raw, err := c.api.Do(ctx, req, nil)
+	resp := raw.Response()
 	if err != nil {
-		return Page{}, fmt.Errorf("hostaway: %s: %w", op, err)
+		return paging{}, resp, fmt.Errorf("hostaway: %s: %w", op, err)
 	}
-	body := bytes.TrimSpace(resp.Body)
+	body := bytes.TrimSpace(raw.Body)
 	if len(body) == 0 {
 		if result != nil {
-			return Page{}, fmt.Errorf("hostaway: %s: empty response", op)
+			return paging{}, resp, fmt.Errorf("hostaway: %s: empty response", op)
 		}
-		return Page{}, nil // a delete may answer with no body at all
+		return paging{}, resp, nil // a delete may answer with no body at all
 	}
 	var env responseEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return Page{}, fmt.Errorf("hostaway: %s: decode response: %s", op, describeJSONError(err))
+		return paging{}, resp, fmt.Errorf("hostaway: %s: decode response: %s", op, describeJSONError(err))
 	}
 	if strings.EqualFold(string(env.Status), "fail") {
 		apiErr := &APIError{
-			StatusCode: resp.StatusCode,
-			Header:     resp.Header,
-			Body:       resp.Body,
+			StatusCode: raw.StatusCode,
+			Header:     raw.Header,
+			Body:       raw.Body,
 			Method:     req.Method,
 			URL:        c.baseURL + req.Path,
-			Attempts:   resp.Attempts,
+			Attempts:   raw.Attempts,
 		}
 		apiErr.Message, apiErr.Details = env.errorText()
 		// Built here, not by the core: redact it as the core does, since
 		// Hostaway may echo the token or secret it was sent.
-		resp.RedactError(apiErr)
-		return Page{}, fmt.Errorf("hostaway: %s: %w", op, apiErr)
+		raw.RedactError(apiErr)
+		return paging{}, resp, fmt.Errorf("hostaway: %s: %w", op, apiErr)
 	}
 	if result != nil {
 		if trimNull(env.Result) == nil {
-			return Page{}, fmt.Errorf("hostaway: %s: response has no result", op)
+			return paging{}, resp, fmt.Errorf("hostaway: %s: response has no result", op)
 		}
 		if err := json.Unmarshal(env.Result, result); err != nil {
-			return Page{}, fmt.Errorf("hostaway: %s: decode result: %s", op, describeJSONError(err))
+			return paging{}, resp, fmt.Errorf("hostaway: %s: decode result: %s", op, describeJSONError(err))
 		}
 	}
-	return env.page(), nil
+	return env.paging(), resp, nil
 }

@@ -48,7 +48,7 @@ func TestNewClient(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := NewClient(tt.account, tt.secret, tt.opts...)
+			c, err := NewClient(ClientCredentials(tt.account, tt.secret), tt.opts...)
 			if !tt.ok {
 				require.Error(t, err)
 				assert.Nil(t, c)
@@ -61,8 +61,14 @@ func TestNewClient(t *testing.T) {
 			assert.NotNil(t, c.WebhookLogs)
 		})
 	}
-	_, err := NewClientWithToken(" ")
-	require.Error(t, err)
+	for name, auth := range map[string]Auth{
+		"zero Auth":          {},
+		"blank access token": AccessToken(" "),
+	} {
+		_, err := NewClient(auth)
+		require.Error(t, err, name)
+		assert.Regexp(t, `^hostaway: new client: `, err.Error())
+	}
 }
 
 // TestNewClient_optionsLastWins checks that of several options of one kind
@@ -82,14 +88,14 @@ func TestNewClient_optionsLastWins(t *testing.T) {
 	var oldHits, newHits int
 	var oldLogs, newLogs bytes.Buffer
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	c, err := NewClientWithToken("static-token",
+	c, err := NewClient(AccessToken("static-token"),
 		WithBaseURL(BaseURL), WithHTTPClient(answer(&oldHits)), WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
 		WithBaseURL("http://127.0.0.1:1/v1"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
 		WithBaseURL(""), WithHTTPClient(nil), WithLogger(nil), nil,
 		WithRetryMax(-1),
 	)
 	require.NoError(t, err)
-	_, err = c.Webhooks.List(context.Background())
+	_, _, err = c.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, newHits, "the request went through the second HTTP client")
 	assert.Zero(t, oldHits)
@@ -108,7 +114,7 @@ func TestClient_tokenFlow(t *testing.T) {
 	c, f := setup(t)
 	ctx := context.Background()
 	for range 3 {
-		_, err := c.Webhooks.List(ctx)
+		_, _, err := c.Webhooks.List(ctx, nil)
 		require.NoError(t, err)
 	}
 	require.Equal(t, 1, f.count(routeToken), "one token for every call")
@@ -142,7 +148,7 @@ func TestClient_tokenActivation(t *testing.T) {
 		c, f := setup(t, fastRetries(activation))
 		f.activation = activation
 		start := time.Now()
-		_, err := c.Webhooks.List(context.Background())
+		_, _, err := c.Webhooks.List(context.Background(), nil)
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, time.Since(start), activation)
 		assert.Equal(t, 1, f.count(routeToken))
@@ -152,7 +158,7 @@ func TestClient_tokenActivation(t *testing.T) {
 		t.Parallel()
 		c, f := setup(t, fastRetries(0))
 		f.activation = activation
-		_, err := c.Webhooks.List(context.Background())
+		_, _, err := c.Webhooks.List(context.Background(), nil)
 		var apiErr *APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
@@ -163,7 +169,7 @@ func TestClient_tokenActivation(t *testing.T) {
 		c, f := setup(t, fastRetries(time.Hour))
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
-		_, err := c.Webhooks.List(ctx)
+		_, _, err := c.Webhooks.List(ctx, nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, 0, f.count(routeList), "the token was not used early")
 	})
@@ -171,7 +177,7 @@ func TestClient_tokenActivation(t *testing.T) {
 		t.Parallel()
 		c, f := setup(t, fastRetries(time.Hour), WithToken(Token{AccessToken: "jwt-saved"}))
 		f.issue("jwt-saved")
-		_, err := c.Webhooks.List(context.Background())
+		_, _, err := c.Webhooks.List(context.Background(), nil)
 		require.NoError(t, err)
 		assert.Equal(t, 0, f.count(routeToken))
 	})
@@ -221,7 +227,7 @@ func TestWithToken(t *testing.T) {
 			t.Parallel()
 			c, f := setup(t, WithToken(tt.token))
 			f.issue("jwt-saved")
-			_, err := c.Webhooks.List(context.Background())
+			_, _, err := c.Webhooks.List(context.Background(), nil)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantFetch, f.count(routeToken))
 			var auths []string
@@ -236,21 +242,19 @@ func TestWithToken(t *testing.T) {
 		t.Parallel()
 		c, f := setup(t, WithToken(Token{AccessToken: "jwt-old"}), WithToken(Token{AccessToken: "jwt-saved"}), WithToken(Token{}))
 		f.issue("jwt-saved")
-		_, err := c.Webhooks.List(context.Background())
+		_, _, err := c.Webhooks.List(context.Background(), nil)
 		require.NoError(t, err)
 		assert.Equal(t, "Bearer jwt-saved", f.recorded(routeList)[0].Auth)
 	})
 
-	t.Run("ignored by NewClientWithToken", func(t *testing.T) {
+	t.Run("refused with an AccessToken, not ignored", func(t *testing.T) {
 		t.Parallel()
-		f := newFakeHostaway(t)
-		srv := httptest.NewServer(f)
-		t.Cleanup(srv.Close)
-		c, err := NewClientWithToken("static-token", WithBaseURL(srv.URL+"/v1"), WithToken(Token{AccessToken: "jwt-saved"}))
-		require.NoError(t, err)
-		_, err = c.Webhooks.List(context.Background())
-		require.NoError(t, err)
-		assert.Equal(t, "Bearer static-token", f.recorded(routeList)[0].Auth)
+		c, err := NewClient(AccessToken("static-token"), WithToken(Token{AccessToken: "jwt-saved"}))
+		require.Error(t, err)
+		assert.Nil(t, c)
+		assert.Regexp(t, `^hostaway: new client: WithToken applies to ClientCredentials only`, err.Error())
+		assert.NotContains(t, err.Error(), "static-token")
+		assert.NotContains(t, err.Error(), "jwt-saved")
 	})
 }
 
@@ -267,7 +271,7 @@ func TestClient_Token(t *testing.T) {
 		"the expiry Hostaway stated: expires_in after the request")
 	assert.Equal(t, 1, f.count(routeToken))
 
-	_, err = c.Webhooks.List(context.Background())
+	_, _, err = c.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	again, err := c.Token(context.Background())
 	require.NoError(t, err)
@@ -275,22 +279,22 @@ func TestClient_Token(t *testing.T) {
 	assert.Equal(t, 1, f.count(routeToken), "one token for Token and the call")
 
 	// The next run starts with the saved token.
-	next, err := NewClient(testAccountID, testSecret, WithBaseURL(f.url), fastRetries(0), WithToken(tok))
+	next, err := NewClient(ClientCredentials(testAccountID, testSecret), WithBaseURL(f.url), fastRetries(0), WithToken(tok))
 	require.NoError(t, err)
-	_, err = next.Webhooks.List(context.Background())
+	_, _, err = next.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, f.count(routeToken), "the saved token was reused")
 	assert.Equal(t, "Bearer jwt-1", f.recorded(routeList)[1].Auth)
 
 	// A token Hostaway answered 403 to is replaced, and Token tells.
 	f.expireTokens()
-	_, err = next.Webhooks.List(context.Background())
+	_, _, err = next.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	renewed, err := next.Token(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "jwt-2", renewed.AccessToken)
 
-	static, err := NewClientWithToken("static-token", WithBaseURL(f.url))
+	static, err := NewClient(AccessToken("static-token"), WithBaseURL(f.url))
 	require.NoError(t, err)
 	tok, err = static.Token(context.Background())
 	require.NoError(t, err)
@@ -302,7 +306,7 @@ func TestClient_Token_fails(t *testing.T) {
 	f := newFakeHostaway(t)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c, err := NewClient("99999", "wrong-secret-value", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	c, err := NewClient(ClientCredentials("99999", "wrong-secret-value"), WithBaseURL(srv.URL+"/v1"), fastRetries(0))
 	require.NoError(t, err)
 	tok, err := c.Token(context.Background())
 	assert.Equal(t, Token{}, tok)
@@ -344,20 +348,20 @@ func TestClient_tokenExpired403(t *testing.T) {
 	t.Parallel()
 	c, f := setup(t)
 	ctx := context.Background()
-	_, err := c.Webhooks.List(ctx)
+	_, _, err := c.Webhooks.List(ctx, nil)
 	require.NoError(t, err)
 
 	f.expireTokens()
-	hooks, err := c.Webhooks.List(ctx)
+	hooks, _, err := c.Webhooks.List(ctx, nil)
 	require.NoError(t, err)
-	assert.Empty(t, hooks)
+	assert.Empty(t, hooks.Items)
 	assert.Equal(t, 2, f.count(routeToken))
 	reqs := f.recorded(routeList)
 	require.Len(t, reqs, 3)
 	assert.Equal(t, "Bearer jwt-1", reqs[1].Auth)
 	assert.Equal(t, "Bearer jwt-2", reqs[2].Auth)
 
-	_, err = c.Webhooks.List(ctx)
+	_, _, err = c.Webhooks.List(ctx, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, f.count(routeToken), "the new token is kept")
 }
@@ -369,7 +373,7 @@ func TestClient_forbidden(t *testing.T) {
 	c, f := setup(t)
 	denied := scripted{status: http.StatusForbidden, body: `{"status":"fail","result":"This reservation is managed by the channel"}`}
 	f.script("GET /v1/webhooks/unifiedWebhooks/7", denied, denied, denied)
-	_, err := c.Webhooks.Get(context.Background(), 7)
+	_, _, err := c.Webhooks.Get(context.Background(), 7)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
@@ -388,7 +392,7 @@ func TestClient_tokenConcurrent(t *testing.T) {
 	errs := make(chan error, 16)
 	for range 16 {
 		wg.Go(func() {
-			_, err := c.Webhooks.List(context.Background())
+			_, _, err := c.Webhooks.List(context.Background(), nil)
 			errs <- err
 		})
 	}
@@ -406,9 +410,9 @@ func TestClient_tokenEndpointErrors(t *testing.T) {
 	f := newFakeHostaway(t)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c, err := NewClient("99999", "wrong-secret-value", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	c, err := NewClient(ClientCredentials("99999", "wrong-secret-value"), WithBaseURL(srv.URL+"/v1"), fastRetries(0))
 	require.NoError(t, err)
-	_, err = c.Webhooks.List(context.Background())
+	_, _, err = c.Webhooks.List(context.Background(), nil)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
@@ -418,20 +422,20 @@ func TestClient_tokenEndpointErrors(t *testing.T) {
 	assert.Equal(t, 0, f.count(routeList), "no API call without a token")
 }
 
-func TestNewClientWithToken(t *testing.T) {
+func TestNewClient_accessToken(t *testing.T) {
 	t.Parallel()
 	f := newFakeHostaway(t)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c, err := NewClientWithToken("static-token", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	c, err := NewClient(AccessToken("static-token"), WithBaseURL(srv.URL+"/v1"), fastRetries(0))
 	require.NoError(t, err)
-	_, err = c.Webhooks.List(context.Background())
+	_, _, err = c.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer static-token", f.recorded(routeList)[0].Auth)
 
-	expired, err := NewClientWithToken("expired-token", WithBaseURL(srv.URL+"/v1"), fastRetries(0))
+	expired, err := NewClient(AccessToken("expired-token"), WithBaseURL(srv.URL+"/v1"), fastRetries(0))
 	require.NoError(t, err)
-	_, err = expired.Webhooks.List(context.Background())
+	_, _, err = expired.Webhooks.List(context.Background(), nil)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
@@ -478,7 +482,8 @@ func TestClient_retries(t *testing.T) {
 				if err := createHook(c); err != nil { // webhook 100
 					return err
 				}
-				return c.Webhooks.Delete(context.Background(), 100)
+				_, err := c.Webhooks.Delete(context.Background(), 100)
+				return err
 			},
 			requests: 2,
 		},
@@ -555,12 +560,12 @@ func TestClient_retries(t *testing.T) {
 }
 
 func listHooks(c *Client) error {
-	_, err := c.Webhooks.List(context.Background())
+	_, _, err := c.Webhooks.List(context.Background(), nil)
 	return err
 }
 
 func createHook(c *Client) error {
-	_, err := c.Webhooks.Create(context.Background(), UnifiedWebhookParams{IsEnabled: true, URL: "https://example.com/hooks/hostaway"})
+	_, _, err := c.Webhooks.Create(context.Background(), &SubscriptionParams{Enabled: true, URL: "https://example.com/hooks/hostaway"})
 	return err
 }
 
@@ -569,7 +574,7 @@ func TestClient_rateLimitError(t *testing.T) {
 	c, f := setup(t, WithRetryMax(-1))
 	f.script(routeList, scripted{status: 429, header: map[string]string{"Retry-After": "7"},
 		body: `{"status":"fail","message":"This error occurs because a server detects that your application has exceeded the rate limits or has made too many requests in a given period of time."}`})
-	_, err := c.Webhooks.List(context.Background())
+	_, _, err := c.Webhooks.List(context.Background(), nil)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
@@ -585,7 +590,7 @@ func TestClient_context(t *testing.T) {
 	c, f := setup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := c.Webhooks.List(ctx)
+	_, _, err := c.Webhooks.List(ctx, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 0, f.count(routeList))
 }
@@ -599,11 +604,11 @@ func TestClient_noSecretsInErrorsOrLogs(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, f := setup(t, WithLogger(logger), WithRetryMax(1))
 	f.script(routeList, scripted{status: 500, body: `{"status":"fail","result":"boom"}`}, scripted{status: 500, body: `{"status":"fail","result":"boom"}`})
-	_, err := c.Webhooks.List(context.Background())
+	_, _, err := c.Webhooks.List(context.Background(), nil)
 	require.Error(t, err)
 	f.expireTokens()
 	f.script(routeToken, scripted{status: 401, body: `{"status":"fail","result":"Invalid client credentials"}`})
-	_, err2 := c.Webhooks.List(context.Background())
+	_, _, err2 := c.Webhooks.List(context.Background(), nil)
 	require.Error(t, err2)
 
 	mu.Lock()
@@ -645,7 +650,7 @@ func TestClient_statusFail(t *testing.T) {
 			t.Parallel()
 			c, f := setup(t)
 			f.script(routeList, tt.replies...)
-			_, err := c.Webhooks.List(context.Background())
+			_, _, err := c.Webhooks.List(context.Background(), nil)
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, http.StatusOK, apiErr.StatusCode)
@@ -660,7 +665,7 @@ func TestClient_errorsWrapAPIError(t *testing.T) {
 	t.Parallel()
 	c, f := setup(t)
 	f.script(routeList, scripted{status: 404, body: `not json`})
-	_, err := c.Webhooks.List(context.Background())
+	_, _, err := c.Webhooks.List(context.Background(), nil)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 404, apiErr.StatusCode)
@@ -690,19 +695,19 @@ func TestClient_echoedSecretsRedacted(t *testing.T) {
 		secrets []string
 	}{
 		{"client secret refused", 0, func(u string, opts ...ClientOption) (*Client, error) {
-			return NewClient(testAccountID, secret, opts...)
+			return NewClient(ClientCredentials(testAccountID, secret), opts...)
 		}, []string{secret}},
 		{"fetched token on 403, fetched again", http.StatusForbidden, func(u string, opts ...ClientOption) (*Client, error) {
-			return NewClient(testAccountID, "right", opts...)
+			return NewClient(ClientCredentials(testAccountID, "right"), opts...)
 		}, []string{fetched}},
 		{"fetched token in a 200 fail envelope", http.StatusOK, func(u string, opts ...ClientOption) (*Client, error) {
-			return NewClient(testAccountID, "right", opts...)
+			return NewClient(ClientCredentials(testAccountID, "right"), opts...)
 		}, []string{fetched}},
 		{"saved token on 400", http.StatusBadRequest, func(u string, opts ...ClientOption) (*Client, error) {
-			return NewClient(testAccountID, "right", append(opts, WithToken(Token{AccessToken: saved}))...)
+			return NewClient(ClientCredentials(testAccountID, "right"), append(opts, WithToken(Token{AccessToken: saved}))...)
 		}, []string{saved}},
 		{"given token on 403", http.StatusForbidden, func(u string, opts ...ClientOption) (*Client, error) {
-			return NewClientWithToken(static, opts...)
+			return NewClient(AccessToken(static), opts...)
 		}, []string{static}},
 	}
 	for _, tt := range tests {
@@ -731,7 +736,7 @@ func TestClient_echoedSecretsRedacted(t *testing.T) {
 			c, err := tt.client(srv.URL, WithBaseURL(srv.URL+"/v1"), fastRetries(0), WithLogger(logger))
 			require.NoError(t, err)
 
-			_, err = c.Webhooks.List(context.Background())
+			_, _, err = c.Webhooks.List(context.Background(), nil)
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Contains(t, apiErr.Message, "REDACTED")

@@ -9,9 +9,9 @@
 //	r, err := hostaway.NewReceiver(v, hostaway.WithAccounts("10450"))
 //	http.Handle("POST /hooks/hostaway", event.NewHTTPHandler(r, mux))
 //
-//	c, err := hostaway.NewClient("10450", os.Getenv("HOSTAWAY_CLIENT_SECRET"))
-//	hook, err := c.Webhooks.Create(ctx, hostaway.UnifiedWebhookParams{
-//		IsEnabled: true, URL: "https://example.com/hooks/hostaway",
+//	c, err := hostaway.NewClient(hostaway.ClientCredentials("10450", os.Getenv("HOSTAWAY_CLIENT_SECRET")))
+//	hook, _, err := c.Webhooks.Create(ctx, &hostaway.SubscriptionParams{
+//		Enabled: true, URL: "https://example.com/hooks/hostaway",
 //		Login: creds.User, Password: creds.Password,
 //	})
 //
@@ -85,13 +85,20 @@
 //
 // # API client
 //
-// Client manages unified webhooks (List, Get, Create, Update, Delete) and
-// lists their delivery logs (WebhookLogs). It authenticates with the OAuth2
-// client-credentials grant: the token is fetched once, shared, kept until it
-// expires, activated for the one second Hostaway requires, and renewed once
-// when Hostaway answers 403. Hostaway's tokens last up to 24 months and it
-// asks callers to reuse them: save Client.Token and start the next run with
-// WithToken. Errors from the API are *APIError.
+// Client manages unified webhooks (Subscription: List, All, Get, Create,
+// Update, Delete) and lists their delivery logs (WebhookLogs). Every call
+// returns (*T, *Response, error), a list (*Page[T], *Response, error), as in
+// every provider package of pmshooks; Hostaway does not paginate the
+// webhook list, so List cuts the page out of the whole list and All makes
+// one request. Response.RequestID and Response.Rate stay zero: Hostaway
+// documents no request-id or rate-limit header. NewClient takes an Auth:
+// ClientCredentials uses the OAuth2 client-credentials grant: the token is
+// fetched once, shared, kept until it expires, activated for the one second
+// Hostaway requires, and renewed once when Hostaway answers 403. Hostaway's
+// tokens last up to 24 months and it asks callers to reuse them: save
+// Client.Token and start the next run with WithToken. AccessToken sends a
+// token the caller holds and never renews it. Errors from the API are
+// *APIError.
 // Requests are retried on 429 and 5xx, honouring Retry-After, but a POST is
 // never repeated once it may have reached Hostaway. Hostaway limits each IP
 // address to 15 and each account to 20 requests per 10 seconds.

@@ -158,23 +158,23 @@ func ExampleNewClient() {
 	}))
 	defer srv.Close()
 
-	c, err := hostaway.NewClient("10450", "client-secret", hostaway.WithBaseURL(srv.URL+"/v1"))
+	c, err := hostaway.NewClient(hostaway.ClientCredentials("10450", "client-secret"), hostaway.WithBaseURL(srv.URL+"/v1"))
 	if err != nil {
 		panic(err)
 	}
 	creds := verify.Credentials{User: "pmshooks", Password: "long-random-password"}
-	hook, err := c.Webhooks.Create(context.Background(), hostaway.UnifiedWebhookParams{
-		IsEnabled: true,
-		URL:       "https://example.com/hooks/hostaway",
-		Login:     creds.User,
-		Password:  creds.Password,
+	hook, _, err := c.Webhooks.Create(context.Background(), &hostaway.SubscriptionParams{
+		Enabled:  true,
+		URL:      "https://example.com/hooks/hostaway",
+		Login:    creds.User,
+		Password: creds.Password,
 	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(hook.ID, hook.IsEnabled, hook.URL)
+	fmt.Println(hook.ID, hook.Enabled, hook.URL)
 
-	_, err = c.Webhooks.Get(context.Background(), 3)
+	_, _, err = c.Webhooks.Get(context.Background(), 3)
 	var apiErr *hostaway.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Message)
@@ -203,11 +203,11 @@ func ExampleWithToken() {
 	// Read from where the last run stored it: a file, a secret store...
 	saved := hostaway.Token{AccessToken: "eyJhbGciOiJSUzI1NiJ9", Expiry: time.Now().AddDate(1, 6, 0)}
 
-	c, err := hostaway.NewClient("10450", "client-secret", hostaway.WithBaseURL(srv.URL+"/v1"), hostaway.WithToken(saved))
+	c, err := hostaway.NewClient(hostaway.ClientCredentials("10450", "client-secret"), hostaway.WithBaseURL(srv.URL+"/v1"), hostaway.WithToken(saved))
 	if err != nil {
 		panic(err)
 	}
-	if _, err := c.Webhooks.List(context.Background()); err != nil {
+	if _, _, err := c.Webhooks.List(context.Background(), nil); err != nil {
 		panic(err)
 	}
 
@@ -233,7 +233,7 @@ func ExampleWebhookLogsService_All() {
 	}))
 	defer srv.Close()
 
-	c, err := hostaway.NewClientWithToken("eyJ0eXAiOiJKV1Qi", hostaway.WithBaseURL(srv.URL+"/v1"))
+	c, err := hostaway.NewClient(hostaway.AccessToken("eyJ0eXAiOiJKV1Qi"), hostaway.WithBaseURL(srv.URL+"/v1"))
 	if err != nil {
 		panic(err)
 	}

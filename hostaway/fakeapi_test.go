@@ -70,7 +70,7 @@ func setup(t *testing.T, opts ...ClientOption) (*Client, *fakeHostaway) {
 	t.Cleanup(srv.Close)
 	f.url = srv.URL + "/v1"
 	all := append([]ClientOption{WithBaseURL(f.url), fastRetries(0)}, opts...)
-	c, err := NewClient(testAccountID, testSecret, all...)
+	c, err := NewClient(ClientCredentials(testAccountID, testSecret), all...)
 	require.NoError(t, err)
 	return c, f
 }

@@ -12,10 +12,6 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
-// DefaultLogPageSize is the page size WebhookLogsService.All asks for when
-// WebhookLogListOptions.Limit is 0.
-const DefaultLogPageSize = 100
-
 // WebhookLog is one delivery of a unified webhook as Hostaway logged it: what
 // it sent where, and what the endpoint answered.
 type WebhookLog struct {
@@ -93,35 +89,43 @@ func (l *WebhookLog) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// WebhookLogListOptions filters and pages WebhookLogsService.List and All. A
-// nil *WebhookLogListOptions means no filter and Hostaway's default page.
+// WebhookLogListOptions filters and pages WebhookLogsService.List and All.
+// A nil *WebhookLogListOptions means no filter and Hostaway's default page
+// (DefaultPerPage for All).
 type WebhookLogListOptions struct {
+	// ListOptions selects the page: Hostaway pages this list by limit and
+	// offset, page p of size n being limit=n&offset=(p-1)*n.
+	ListOptions
 	// UnifiedWebhookID keeps the deliveries of one webhook; 0 keeps all.
 	UnifiedWebhookID int64
 	// ListingMapID keeps the deliveries about one listing; 0 keeps all.
 	ListingMapID int64
-	// Limit is the page size; 0 means Hostaway's default for List and
-	// DefaultLogPageSize for All.
-	Limit int
-	// Offset is the number of entries to skip; All starts there.
-	Offset int
 }
 
-func (o *WebhookLogListOptions) query(limit, offset int) url.Values {
-	q := url.Values{}
-	if limit > 0 {
-		q.Set("limit", strconv.Itoa(limit))
+// query returns the query of the page o selects, and its page number and
+// size (0: Hostaway's default).
+func (o *WebhookLogListOptions) query() (q url.Values, page, size int) {
+	q = url.Values{}
+	page = 1
+	if o != nil {
+		page, size = max(o.Page, 1), max(o.PerPage, 0)
+		if o.UnifiedWebhookID != 0 {
+			q.Set("unifiedWebhookId", strconv.FormatInt(o.UnifiedWebhookID, 10))
+		}
+		if o.ListingMapID != 0 {
+			q.Set("listingMapId", strconv.FormatInt(o.ListingMapID, 10))
+		}
 	}
-	if offset > 0 {
+	if size == 0 && page > 1 {
+		size = DefaultPerPage // an offset needs a page size
+	}
+	if size > 0 {
+		q.Set("limit", strconv.Itoa(size))
+	}
+	if offset := (page - 1) * size; offset > 0 {
 		q.Set("offset", strconv.Itoa(offset))
 	}
-	if o != nil && o.UnifiedWebhookID != 0 {
-		q.Set("unifiedWebhookId", strconv.FormatInt(o.UnifiedWebhookID, 10))
-	}
-	if o != nil && o.ListingMapID != 0 {
-		q.Set("listingMapId", strconv.FormatInt(o.ListingMapID, 10))
-	}
-	return q
+	return q, page, size
 }
 
 // WebhookLogsService lists the deliveries of the account's unified webhooks
@@ -133,59 +137,60 @@ type WebhookLogsService struct {
 
 const webhookLogsPath = "/unifiedWebhookLogs"
 
-// List returns one page of delivery logs, and the page's pagination as far
-// as Hostaway reports it.
+// List returns the page of delivery logs opts selects. Total is
+// Hostaway's count of matching entries (-1 when it sends none); NextPage
+// is 0 once that count is reached or, without a count, after a page
+// shorter than its size.
 //
 // https://api.hostaway.com/documentation#unified-webhook-logs
 // GET /v1/unifiedWebhookLogs
-func (s *WebhookLogsService) List(ctx context.Context, opts *WebhookLogListOptions) ([]WebhookLog, Page, error) {
-	var limit, offset int
-	if opts != nil {
-		limit, offset = opts.Limit, opts.Offset
-	}
-	return s.list(ctx, opts, limit, offset)
-}
-
-func (s *WebhookLogsService) list(ctx context.Context, opts *WebhookLogListOptions, limit, offset int) ([]WebhookLog, Page, error) {
-	var logs []WebhookLog
-	req := api.Request{Method: http.MethodGet, Path: webhookLogsPath, Query: opts.query(limit, offset)}
-	page, err := s.client.call(ctx, "list unified webhook logs", req, &logs)
+func (s *WebhookLogsService) List(ctx context.Context, opts *WebhookLogListOptions) (*Page[WebhookLog], *Response, error) {
+	q, page, size := opts.query()
+	var logs []*WebhookLog
+	req := api.Request{Method: http.MethodGet, Path: webhookLogsPath, Query: q}
+	pg, resp, err := s.client.call(ctx, "list unified webhook logs", req, &logs)
 	if err != nil {
-		return nil, Page{}, err
+		return nil, resp, err
 	}
-	return logs, page, nil
+	if size == 0 {
+		size = pg.limit // Hostaway's default, when it says
+	}
+	p := &Page[WebhookLog]{Items: logs, Total: pg.count}
+	if p.Items == nil {
+		p.Items = []*WebhookLog{}
+	}
+	seen := (page-1)*size + len(logs)
+	switch {
+	case len(logs) == 0:
+	case pg.count >= 0:
+		if seen < pg.count {
+			p.NextPage = page + 1
+		}
+	case size > 0 && len(logs) >= size:
+		p.NextPage = page + 1
+	}
+	return p, resp, nil
 }
 
-// All iterates over every delivery log matching opts, from opts.Offset on,
-// fetching pages of opts.Limit (DefaultLogPageSize when 0) entries by offset
-// as the loop advances. It stops after a page shorter than the page size, or
-// once Hostaway's count is reached. An error is yielded once and ends the
+// All iterates over every delivery log matching opts, from the page opts
+// names on, fetching pages of opts.PerPage (DefaultPerPage when 0) entries
+// as the loop advances. It stops once Hostaway's count is reached or after a
+// page shorter than the page size. An error is yielded once and ends the
 // iteration.
 //
 // https://api.hostaway.com/documentation#unified-webhook-logs
 // GET /v1/unifiedWebhookLogs
-func (s *WebhookLogsService) All(ctx context.Context, opts *WebhookLogListOptions) iter.Seq2[WebhookLog, error] {
-	limit, first := DefaultLogPageSize, 0
+func (s *WebhookLogsService) All(ctx context.Context, opts *WebhookLogListOptions) iter.Seq2[*WebhookLog, error] {
+	var o WebhookLogListOptions
 	if opts != nil {
-		if opts.Limit > 0 {
-			limit = opts.Limit
-		}
-		first = max(opts.Offset, 0)
+		o = *opts
 	}
-	fetch := func(ctx context.Context, cursor string) ([]WebhookLog, string, error) {
-		offset, err := strconv.Atoi(cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		logs, page, err := s.list(ctx, opts, limit, offset)
-		if err != nil {
-			return nil, "", err
-		}
-		next := offset + len(logs)
-		if len(logs) < limit || (page.Count > 0 && next >= page.Count) {
-			return logs, "", nil
-		}
-		return logs, strconv.Itoa(next), nil
+	if o.PerPage <= 0 {
+		o.PerPage = DefaultPerPage
 	}
-	return api.Pages(ctx, strconv.Itoa(first), fetch)
+	return api.All(ctx, o.ListOptions, func(ctx context.Context, lo ListOptions) (*Page[WebhookLog], *Response, error) {
+		page := o
+		page.ListOptions = lo
+		return s.List(ctx, &page)
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,14 +13,16 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
-// UnifiedWebhook is a unified webhook: the URL to which Hostaway posts every
-// reservation and message event of the account.
-type UnifiedWebhook struct {
+// Subscription is a unified webhook: the URL to which Hostaway posts every
+// reservation and message event of the account. Hostaway has no per-event
+// choice (no Events field): a unified webhook receives every event.
+type Subscription struct {
 	// ID identifies the webhook.
 	ID int64
-	// IsEnabled says whether Hostaway delivers to URL. Hostaway disables a
-	// webhook whose deliveries keep failing for five days.
-	IsEnabled bool
+	// Enabled says whether Hostaway delivers to URL (the wire's
+	// isEnabled). Hostaway disables a webhook whose deliveries keep
+	// failing for five days.
+	Enabled bool
 	// URL is where Hostaway posts deliveries.
 	URL string
 	// Login and Password are sent as HTTP Basic auth with every delivery;
@@ -35,8 +38,8 @@ type UnifiedWebhook struct {
 	Raw json.RawMessage
 }
 
-// unifiedWebhookWire is the wire form of UnifiedWebhook, decoded leniently.
-type unifiedWebhookWire struct {
+// subscriptionWire is the wire form of Subscription, decoded leniently.
+type subscriptionWire struct {
 	ID                   lenient.Int    `json:"id"`
 	IsEnabled            lenient.Bool   `json:"isEnabled"`
 	URL                  lenient.String `json:"url"`
@@ -48,14 +51,14 @@ type unifiedWebhookWire struct {
 // UnmarshalJSON decodes Hostaway's unified webhook object, whatever JSON
 // types its fields arrive as (isEnabled as 0/1, "1" or true), and keeps the
 // object in Raw.
-func (w *UnifiedWebhook) UnmarshalJSON(b []byte) error {
-	var v unifiedWebhookWire
+func (w *Subscription) UnmarshalJSON(b []byte) error {
+	var v subscriptionWire
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*w = UnifiedWebhook{
+	*w = Subscription{
 		ID:                   v.ID.Int64(),
-		IsEnabled:            v.IsEnabled.Bool(),
+		Enabled:              v.IsEnabled.Bool(),
 		URL:                  string(v.URL),
 		Login:                string(v.Login),
 		Password:             string(v.Password),
@@ -65,11 +68,11 @@ func (w *UnifiedWebhook) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnifiedWebhookParams is the body of Create and Update: every field of a
-// unified webhook but its id.
-type UnifiedWebhookParams struct {
-	// IsEnabled turns deliveries on.
-	IsEnabled bool
+// SubscriptionParams is the body of Create and Update: every documented
+// field of a unified webhook but its id, and nothing else.
+type SubscriptionParams struct {
+	// Enabled turns deliveries on (sent as isEnabled: 1 or 0).
+	Enabled bool
 	// URL is where Hostaway posts deliveries: an https URL your
 	// event.NewHTTPHandler serves. Required.
 	URL string
@@ -85,7 +88,7 @@ type UnifiedWebhookParams struct {
 
 // MarshalJSON encodes p as Hostaway documents the body: isEnabled as 0 or 1,
 // empty texts as null.
-func (p UnifiedWebhookParams) MarshalJSON() ([]byte, error) {
+func (p SubscriptionParams) MarshalJSON() ([]byte, error) {
 	nullable := func(s string) *string {
 		if s == "" {
 			return nil
@@ -93,7 +96,7 @@ func (p UnifiedWebhookParams) MarshalJSON() ([]byte, error) {
 		return &s
 	}
 	enabled := 0
-	if p.IsEnabled {
+	if p.Enabled {
 		enabled = 1
 	}
 	return json.Marshal(struct {
@@ -105,11 +108,21 @@ func (p UnifiedWebhookParams) MarshalJSON() ([]byte, error) {
 	}{enabled, p.URL, nullable(p.Login), nullable(p.Password), nullable(p.AlertingEmailAddress)})
 }
 
-func (p UnifiedWebhookParams) validate() error {
+func (p *SubscriptionParams) validate() error {
+	if p == nil {
+		return errors.New("nil params")
+	}
 	if strings.TrimSpace(p.URL) == "" {
 		return errors.New("empty URL")
 	}
 	return nil
+}
+
+// SubscriptionListOptions pages WebhooksService.List and All. A nil
+// *SubscriptionListOptions means the first page with every webhook.
+// Hostaway documents no filter for this list.
+type SubscriptionListOptions struct {
+	ListOptions
 }
 
 // WebhooksService manages the account's unified webhooks
@@ -125,73 +138,141 @@ func unifiedWebhookPath(id int64) string {
 	return unifiedWebhooksPath + "/" + strconv.FormatInt(id, 10)
 }
 
-// List returns every unified webhook of the account. Hostaway does not
-// paginate this list.
+// list fetches the whole list: Hostaway documents no pagination for it.
+func (s *WebhooksService) list(ctx context.Context) ([]*Subscription, *Response, error) {
+	var hooks []*Subscription
+	_, resp, err := s.client.call(ctx, "list unified webhooks", api.Request{Method: http.MethodGet, Path: unifiedWebhooksPath}, &hooks)
+	if err != nil {
+		return nil, resp, err
+	}
+	return hooks, resp, nil
+}
+
+// List returns one page of the account's unified webhooks.
+//
+// Hostaway does not paginate this list: it documents no limit or offset
+// for it and always answers with every webhook (an account has a handful).
+// List therefore fetches the whole list and cuts the page opts asks for
+// out of it, so that Page means what it means for every other provider:
+// PerPage 0 (or nil opts) gives every webhook on page 1; Total is the
+// number of webhooks; NextPage is 0 on the last page.
 //
 // https://api.hostaway.com/documentation#unified-webhooks
 // GET /v1/webhooks/unifiedWebhooks
-func (s *WebhooksService) List(ctx context.Context) ([]UnifiedWebhook, error) {
-	var hooks []UnifiedWebhook
-	if _, err := s.client.call(ctx, "list unified webhooks", api.Request{Method: http.MethodGet, Path: unifiedWebhooksPath}, &hooks); err != nil {
-		return nil, err
+func (s *WebhooksService) List(ctx context.Context, opts *SubscriptionListOptions) (*Page[Subscription], *Response, error) {
+	hooks, resp, err := s.list(ctx)
+	if err != nil {
+		return nil, resp, err
 	}
-	return hooks, nil
+	var lo ListOptions
+	if opts != nil {
+		lo = opts.ListOptions
+	}
+	return cutPage(hooks, lo), resp, nil
+}
+
+// cutPage returns the page lo selects of items, the whole list.
+func cutPage[T any](items []*T, lo ListOptions) *Page[T] {
+	page := max(lo.Page, 1)
+	size := lo.PerPage
+	if size <= 0 {
+		size = max(len(items), 1) // one page with everything
+	}
+	start := min((page-1)*size, len(items))
+	end := min(start+size, len(items))
+	p := &Page[T]{Items: append([]*T{}, items[start:end]...), Total: len(items)}
+	if end < len(items) {
+		p.NextPage = page + 1
+	}
+	return p
+}
+
+// All iterates over every unified webhook, from the page opts names on.
+// Since Hostaway does not paginate the list (see List), All makes one
+// request and yields its items; an error is yielded once and ends the
+// iteration. A nil opts starts at the first webhook.
+//
+// https://api.hostaway.com/documentation#unified-webhooks
+// GET /v1/webhooks/unifiedWebhooks
+func (s *WebhooksService) All(ctx context.Context, opts *SubscriptionListOptions) iter.Seq2[*Subscription, error] {
+	return func(yield func(*Subscription, error) bool) {
+		hooks, _, err := s.list(ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		skip := 0
+		if opts != nil && opts.Page > 1 && opts.PerPage > 0 {
+			skip = min((opts.Page-1)*opts.PerPage, len(hooks))
+		}
+		for _, h := range hooks[skip:] {
+			if !yield(h, nil) {
+				return
+			}
+		}
+	}
 }
 
 // Get returns the unified webhook id.
 //
 // https://api.hostaway.com/documentation#unified-webhooks
 // GET /v1/webhooks/unifiedWebhooks/{webhookId}
-func (s *WebhooksService) Get(ctx context.Context, id int64) (*UnifiedWebhook, error) {
-	var hook UnifiedWebhook
-	if _, err := s.client.call(ctx, "get unified webhook", api.Request{Method: http.MethodGet, Path: unifiedWebhookPath(id)}, &hook); err != nil {
-		return nil, err
+func (s *WebhooksService) Get(ctx context.Context, id int64) (*Subscription, *Response, error) {
+	var hook Subscription
+	_, resp, err := s.client.call(ctx, "get unified webhook", api.Request{Method: http.MethodGet, Path: unifiedWebhookPath(id)}, &hook)
+	if err != nil {
+		return nil, resp, err
 	}
-	return &hook, nil
+	return &hook, resp, nil
 }
 
 // Create creates a unified webhook and returns it. Hostaway then delivers
 // every supported event of the account to p.URL, and may send a test
 // delivery first. A failed create is not retried unless Hostaway answered
 // 429 or the connection could not be made, so it never creates two webhooks.
+// It fails without a request when p is nil or p.URL is empty.
 //
 // https://api.hostaway.com/documentation#unified-webhooks
 // POST /v1/webhooks/unifiedWebhooks
-func (s *WebhooksService) Create(ctx context.Context, p UnifiedWebhookParams) (*UnifiedWebhook, error) {
+func (s *WebhooksService) Create(ctx context.Context, p *SubscriptionParams) (*Subscription, *Response, error) {
 	const op = "create unified webhook"
 	if err := p.validate(); err != nil {
-		return nil, errors.New("hostaway: " + op + ": " + err.Error())
+		return nil, nil, errors.New("hostaway: " + op + ": " + err.Error())
 	}
-	var hook UnifiedWebhook
-	if _, err := s.client.call(ctx, op, api.Request{Method: http.MethodPost, Path: unifiedWebhooksPath, Body: p}, &hook); err != nil {
-		return nil, err
+	var hook Subscription
+	_, resp, err := s.client.call(ctx, op, api.Request{Method: http.MethodPost, Path: unifiedWebhooksPath, Body: *p}, &hook)
+	if err != nil {
+		return nil, resp, err
 	}
-	return &hook, nil
+	return &hook, resp, nil
 }
 
 // Update replaces every field of the unified webhook id with p and returns
-// the result. Fields left empty in p are cleared: since Hostaway returns
-// passwords masked, set Password again rather than copying it from Get.
+// the result: Hostaway's PUT takes the whole object. Fields left empty in p
+// are cleared: since Hostaway returns passwords masked, set Password again
+// rather than copying it from Get. It fails without a request when p is nil
+// or p.URL is empty.
 //
 // https://api.hostaway.com/documentation#unified-webhooks
 // PUT /v1/webhooks/unifiedWebhooks/{unifiedWebhookId}
-func (s *WebhooksService) Update(ctx context.Context, id int64, p UnifiedWebhookParams) (*UnifiedWebhook, error) {
+func (s *WebhooksService) Update(ctx context.Context, id int64, p *SubscriptionParams) (*Subscription, *Response, error) {
 	const op = "update unified webhook"
 	if err := p.validate(); err != nil {
-		return nil, errors.New("hostaway: " + op + ": " + err.Error())
+		return nil, nil, errors.New("hostaway: " + op + ": " + err.Error())
 	}
-	var hook UnifiedWebhook
-	if _, err := s.client.call(ctx, op, api.Request{Method: http.MethodPut, Path: unifiedWebhookPath(id), Body: p}, &hook); err != nil {
-		return nil, err
+	var hook Subscription
+	_, resp, err := s.client.call(ctx, op, api.Request{Method: http.MethodPut, Path: unifiedWebhookPath(id), Body: *p}, &hook)
+	if err != nil {
+		return nil, resp, err
 	}
-	return &hook, nil
+	return &hook, resp, nil
 }
 
 // Delete deletes the unified webhook id; Hostaway stops delivering to it.
 //
 // https://api.hostaway.com/documentation#unified-webhooks
 // DELETE /v1/webhooks/unifiedWebhooks/{webhookId}
-func (s *WebhooksService) Delete(ctx context.Context, id int64) error {
-	_, err := s.client.call(ctx, "delete unified webhook", api.Request{Method: http.MethodDelete, Path: unifiedWebhookPath(id)}, nil)
-	return err
+func (s *WebhooksService) Delete(ctx context.Context, id int64) (*Response, error) {
+	_, resp, err := s.client.call(ctx, "delete unified webhook", api.Request{Method: http.MethodDelete, Path: unifiedWebhookPath(id)}, nil)
+	return resp, err
 }

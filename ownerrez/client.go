@@ -17,9 +17,10 @@ import (
 
 // Hosts and defaults of the OwnerRez API.
 const (
-	// BaseURL is the root of the OwnerRez API; v2 paths such as
-	// /v2/webhooksubscriptions and the OAuth token endpoint hang off it.
-	BaseURL = "https://api.ownerrez.com"
+	// BaseURL is the root of the OwnerRez API v2, version path included:
+	// paths such as /webhooksubscriptions hang off it. The OAuth token
+	// endpoint is its sibling, https://api.ownerrez.com/oauth/access_token.
+	BaseURL = "https://api.ownerrez.com/v2"
 
 	// AuthorizeURL is the page of the OwnerRez web app where a user grants
 	// an OAuth app access to their account.
@@ -33,8 +34,13 @@ const (
 )
 
 // APIError is the error every Client and OAuthClient method returns
-// (wrapped) when OwnerRez answers with a status other than 2xx; match it
-// with errors.As. It reads the three error shapes OwnerRez uses:
+// (wrapped) when OwnerRez answers with a status other than 2xx. Match it
+// with errors.As:
+//
+//	var apiErr *ownerrez.APIError
+//	if errors.As(err, &apiErr) && apiErr.Code == "invalid_token" { … }
+//
+// It reads the three error shapes OwnerRez uses:
 //
 //   - the v2 envelope {messages, code, doc_url, status, status_code}: Code
 //     is the snake_case code to branch on (such as "invalid_token"), Message
@@ -45,10 +51,51 @@ const (
 //   - the OAuth token endpoint's {error, error_description}: Code is error,
 //     Message error_description.
 //
-// Body holds the response as sent. No field holds the client's
-// credentials (token, password, client secret, authorization code): one
-// OwnerRez echoes reads "REDACTED".
+// Its fields: StatusCode int; Code, Message, DocURL string; Details
+// json.RawMessage; Header http.Header and Body []byte, the response as
+// received; Method and URL string, the request (URL without its query);
+// Attempts int, how many times it was sent; Err error, an underlying cause
+// (Unwrap returns it). Temporary reports a 429 or 5xx and RetryAfter the
+// wait a 429 or 503 asked for. No field holds the client's credentials
+// (token, password, client secret, authorization code): one OwnerRez
+// echoes reads "REDACTED".
 type APIError = api.Error
+
+// Response is what OwnerRez answered to a call, without the body; every
+// Client and OAuthClient method returns it whenever a response arrived,
+// with or without an error. Its fields:
+//
+//   - StatusCode int: the HTTP status code.
+//   - Header http.Header: the response headers.
+//   - RequestID string: always "": OwnerRez documents no request-id header.
+//   - Rate Rate: always zero: OwnerRez documents its limit (300 requests
+//     per 5 minutes per IP address) but no header that reports it.
+//   - Attempts int: how many times the request was sent, retries included.
+type Response = api.Response
+
+// Rate is the rate-limit figures of a Response: Limit and Remaining
+// requests (int) until Reset (time.Time). OwnerRez sends none, so it is
+// always the zero Rate; it exists so that code written for every provider
+// compiles unchanged.
+type Rate = api.Rate
+
+// Page is one page of a list: Items []*T, the page's items in order;
+// Total int, OwnerRez's count of the whole list (-1 when it sends none);
+// NextPage int, the ListOptions.Page of the next page, 0 when OwnerRez
+// sends no next_page_url.
+type Page[T any] = api.Page[T]
+
+// ListOptions selects one page of a list: Page int is the 1-based page
+// number (0 means the first page) and PerPage int the page size (0 means
+// OwnerRez's default on the first page, and DefaultPerPage on a later
+// page, since an offset needs a size). OwnerRez pages by limit and offset:
+// page p of size n is limit=n&offset=(p-1)*n.
+type ListOptions = api.ListOptions
+
+// DefaultPerPage is the page size used when ListOptions.PerPage is 0 and a
+// size is needed: for a page after the first, and by All. OwnerRez does not
+// document its maximum; clients page by 100.
+const DefaultPerPage = 100
 
 // Auth is how a Client authenticates to the API: a personal access token
 // (PersonalToken) or an OAuth access token (AccessToken). Its String method
@@ -104,6 +151,11 @@ func (a Auth) authenticator() (api.Authenticator, error) {
 // ignored; of several options of one kind, the last wins.
 type ClientOption func(*clientConfig)
 
+// apply makes a ClientOption of an option body shared by every provider.
+func apply(o api.Option) ClientOption {
+	return func(c *clientConfig) { o(&c.Config) }
+}
+
 type clientConfig struct {
 	// Config collects what the options set; NewClient adds the
 	// authentication and the error decoder and hands it to internal/api.
@@ -113,15 +165,14 @@ type clientConfig struct {
 	now func() time.Time
 }
 
-// WithBaseURL sets the API root, for a proxy or a test server. The default
-// is BaseURL; an empty u is ignored. Credentials are only ever sent to this
-// URL's scheme and host.
+// WithBaseURL sets the API root, BaseURL by default: an absolute http or
+// https URL with the version path, such as "https://api.ownerrez.com/v2"
+// or "http://127.0.0.1:8080/v2" for a test server. An OAuthClient calls the
+// token endpoint beside it: the URL's last path segment is replaced by
+// "oauth/access_token". An empty u is ignored. Credentials are only ever
+// sent to this URL's scheme and host.
 func WithBaseURL(u string) ClientOption {
-	return func(c *clientConfig) {
-		if u != "" {
-			c.BaseURL = u
-		}
-	}
+	return apply(api.WithBaseURL(u))
 }
 
 // WithHTTPClient sets the HTTP client that sends requests; it is copied,
@@ -129,11 +180,7 @@ func WithBaseURL(u string) ClientOption {
 // 30-second timeout per attempt (never http.DefaultClient). A nil hc is
 // ignored.
 func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) {
-		if hc != nil {
-			c.HTTPClient = hc
-		}
-	}
+	return apply(api.WithHTTPClient(hc))
 }
 
 // WithUserAgent sets the User-Agent sent with every request, such as
@@ -141,18 +188,14 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 // DefaultUserAgent: a User-Agent is always sent, since OwnerRez rejects
 // calls without one.
 func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) { c.UserAgent = ua }
+	return apply(api.WithUserAgent(ua))
 }
 
 // WithLogger sets the logger of retries and failures; without it the
 // client is silent. Records never contain credentials, bodies or query
 // strings. A nil l is ignored.
 func WithLogger(l *slog.Logger) ClientOption {
-	return func(c *clientConfig) {
-		if l != nil {
-			c.Logger = l
-		}
-	}
+	return apply(api.WithLogger(l))
 }
 
 // WithRetryMax sets how many times a failed request is retried after the
@@ -160,7 +203,7 @@ func WithLogger(l *slog.Logger) ClientOption {
 // retries. Which failures are retried is fixed: see the package
 // documentation.
 func WithRetryMax(n int) ClientOption {
-	return func(c *clientConfig) { c.RetryMax = n }
+	return apply(api.WithRetryMax(n))
 }
 
 // WithRetryWait sets the shortest and the longest backoff between retries
@@ -168,7 +211,7 @@ func WithRetryMax(n int) ClientOption {
 // are 500 ms and 30 s. NewClient fails when minWait exceeds maxWait or
 // either is negative.
 func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
-	return func(c *clientConfig) { c.RetryWaitMin, c.RetryWaitMax = minWait, maxWait }
+	return apply(api.WithRetryWait(minWait, maxWait))
 }
 
 // WithRetryAfterMax caps how long the client waits when a 429 or 503
@@ -176,7 +219,7 @@ func WithRetryWait(minWait, maxWait time.Duration) ClientOption {
 // wait: it returns the *APIError at once, whose RetryAfter method tells how
 // long was asked. The default, also given by 0, is 60 s.
 func WithRetryAfterMax(d time.Duration) ClientOption {
-	return func(c *clientConfig) { c.RetryAfterMax = d }
+	return apply(api.WithRetryAfterMax(d))
 }
 
 func newClientConfig(opts []ClientOption) *clientConfig {

@@ -46,7 +46,7 @@ func setupServer(t *testing.T, opts ...ClientOption) (*Client, *http.ServeMux, s
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	opts = append([]ClientOption{WithBaseURL(srv.URL), fastRetries()}, opts...)
+	opts = append([]ClientOption{WithBaseURL(srv.URL + "/v2"), fastRetries()}, opts...)
 	c, err := NewClient(AccessToken("at_test-token"), opts...)
 	require.NoError(t, err)
 	return c, mux, srv.URL
@@ -142,12 +142,12 @@ func TestNewClient_optionsLastWins(t *testing.T) {
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
 	c, err := NewClient(AccessToken("at_1"),
 		WithBaseURL(BaseURL), WithHTTPClient(answer(&oldHits)), WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
-		WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
+		WithBaseURL("http://127.0.0.1:1/v2"), WithHTTPClient(answer(&newHits)), WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
 		WithBaseURL(""), WithHTTPClient(nil), WithLogger(nil), nil,
 		WithRetryMax(-1),
 	)
 	require.NoError(t, err)
-	_, err = c.Webhooks.Get(context.Background(), 7)
+	_, _, err = c.Webhooks.Get(context.Background(), 7)
 	require.NoError(t, err)
 	assert.Equal(t, 1, newHits, "the request went through the second HTTP client")
 	assert.Zero(t, oldHits)
@@ -176,7 +176,7 @@ func TestClient_retryOptions(t *testing.T) {
 			writeJSON(w, http.StatusOK, map[string]any{"id": 7, "type": "booking", "webhook_url": "https://h.example/x"})
 		})
 		start := time.Now()
-		_, err := c.Webhooks.Get(context.Background(), 7)
+		_, _, err := c.Webhooks.Get(context.Background(), 7)
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, time.Since(start), wait, "not fastRetries' millisecond: the last option wins")
 		assert.Equal(t, int32(2), calls.Load())
@@ -191,7 +191,7 @@ func TestClient_retryOptions(t *testing.T) {
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": 429, "error": "Rate limit exceeded."})
 		})
 		start := time.Now()
-		_, err := c.Webhooks.Get(context.Background(), 7)
+		_, _, err := c.Webhooks.Get(context.Background(), 7)
 		var ae *APIError
 		require.ErrorAs(t, err, &ae)
 		assert.Less(t, time.Since(start), time.Second)
@@ -249,9 +249,9 @@ func TestClient_headers(t *testing.T) {
 				writeJSON(w, http.StatusOK, map[string]any{"Booking": []string{"availability"}})
 			}))
 			t.Cleanup(srv.Close)
-			c, err := NewClient(tt.auth, append([]ClientOption{WithBaseURL(srv.URL)}, tt.opts...)...)
+			c, err := NewClient(tt.auth, append([]ClientOption{WithBaseURL(srv.URL + "/v2")}, tt.opts...)...)
 			require.NoError(t, err)
-			_, err = c.Webhooks.Categories(context.Background())
+			_, _, err = c.Webhooks.Categories(context.Background())
 			require.NoError(t, err)
 		})
 	}
@@ -389,17 +389,17 @@ func TestClient_retries(t *testing.T) {
 				}
 			}))
 			t.Cleanup(srv.Close)
-			c, err := NewClient(AccessToken("at_1"), append([]ClientOption{WithBaseURL(srv.URL), fastRetries()}, tt.opts...)...)
+			c, err := NewClient(AccessToken("at_1"), append([]ClientOption{WithBaseURL(srv.URL + "/v2"), fastRetries()}, tt.opts...)...)
 			require.NoError(t, err)
 
 			ctx := context.Background()
 			switch tt.method {
 			case http.MethodGet:
-				_, err = c.Webhooks.Get(ctx, 7)
+				_, _, err = c.Webhooks.Get(ctx, 7)
 			case http.MethodDelete:
-				err = c.Webhooks.Delete(ctx, 7)
+				_, err = c.Webhooks.Delete(ctx, 7)
 			case http.MethodPost:
-				_, err = c.Webhooks.Create(ctx, SubscriptionParams{Type: SubscriptionBooking, Action: ActionEntityCreate, WebhookURL: "https://h.example/x"})
+				_, _, err = c.Webhooks.Create(ctx, &SubscriptionParams{Type: SubscriptionBooking, Action: ActionEntityCreate, URL: "https://h.example/x"})
 			}
 			assert.Equal(t, tt.wantCalls, calls.Load(), "requests sent")
 			if tt.wantErr == 0 {
@@ -423,11 +423,11 @@ func TestClient_contextCanceled(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	// Real backoff (at least half a second) and a context that ends first.
-	c, err := NewClient(AccessToken("at_1"), WithBaseURL(srv.URL))
+	c, err := NewClient(AccessToken("at_1"), WithBaseURL(srv.URL+"/v2"))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err = c.Webhooks.Get(ctx, 1)
+	_, _, err = c.Webhooks.Get(ctx, 1)
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), err.Error())
 	assert.Equal(t, int32(1), calls.Load())
@@ -446,9 +446,9 @@ func TestClient_logger(t *testing.T) {
 		writeJSON(w, http.StatusOK, map[string]any{"items": []any{}})
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(PersonalToken("owner@example.com", "pt_logsecret"), WithBaseURL(srv.URL), WithLogger(logger), fastRetries())
+	c, err := NewClient(PersonalToken("owner@example.com", "pt_logsecret"), WithBaseURL(srv.URL+"/v2"), WithLogger(logger), fastRetries())
 	require.NoError(t, err)
-	_, err = c.Webhooks.List(context.Background(), &ListOptions{Limit: 5})
+	_, _, err = c.Webhooks.List(context.Background(), &SubscriptionListOptions{ListOptions{PerPage: 5}})
 	require.NoError(t, err)
 	assert.NotEmpty(t, buf.String(), "the retry is logged")
 	assert.NotContains(t, buf.String(), "pt_logsecret")
@@ -478,19 +478,19 @@ func TestClient_echoedSecretsRedacted(t *testing.T) {
 		{"personal token", func(t *testing.T, base string, opts ...ClientOption) error {
 			c, err := NewClient(PersonalToken(email, personal), opts...)
 			require.NoError(t, err)
-			_, err = c.Webhooks.List(context.Background(), nil)
+			_, _, err = c.Webhooks.List(context.Background(), nil)
 			return err
 		}, []string{personal, b64(email, personal)}},
 		{"access token", func(t *testing.T, base string, opts ...ClientOption) error {
 			c, err := NewClient(AccessToken(access), opts...)
 			require.NoError(t, err)
-			_, err = c.Webhooks.Create(context.Background(), SubscriptionParams{Type: "booking", Action: "entity_update", WebhookURL: "https://example.com/h"})
+			_, _, err = c.Webhooks.Create(context.Background(), &SubscriptionParams{Type: "booking", Action: "entity_update", URL: "https://example.com/h"})
 			return err
 		}, []string{access}},
 		{"client secret and code", func(t *testing.T, base string, opts ...ClientOption) error {
 			o, err := NewOAuthClient("c_app", secret, opts...)
 			require.NoError(t, err)
-			_, err = o.Exchange(context.Background(), code, "")
+			_, _, err = o.Exchange(context.Background(), code, "")
 			return err
 		}, []string{secret, code, b64("c_app", secret)}},
 	}
@@ -514,7 +514,7 @@ func TestClient_echoedSecretsRedacted(t *testing.T) {
 			var logs syncBuffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-			err := tt.call(t, srv.URL, WithBaseURL(srv.URL), fastRetries(), WithLogger(logger))
+			err := tt.call(t, srv.URL, WithBaseURL(srv.URL+"/v2"), fastRetries(), WithLogger(logger))
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Contains(t, apiErr.Message, "REDACTED")

@@ -23,11 +23,11 @@
 //	oc, err := ownerrez.NewOAuthClient(clientID, clientSecret, ownerrez.WithUserAgent("acme-sync/1.0"))
 //	http.Redirect(w, r, oc.AuthorizeURL("", state), http.StatusFound)
 //	// …in the redirect handler, after checking state:
-//	tok, err := oc.Exchange(ctx, r.URL.Query().Get("code"), "")
+//	tok, _, err := oc.Exchange(ctx, r.URL.Query().Get("code"), "")
 //	c, err := ownerrez.NewClient(tok.Auth(), ownerrez.WithUserAgent("acme-sync/1.0"))
-//	sub, err := c.Webhooks.Create(ctx, ownerrez.SubscriptionParams{
+//	sub, _, err := c.Webhooks.Create(ctx, &ownerrez.SubscriptionParams{
 //		Type: ownerrez.SubscriptionBooking, Action: ownerrez.ActionEntityUpdate,
-//		WebhookURL: "https://acme.example/hooks/ownerrez",
+//		URL:  "https://acme.example/hooks/ownerrez",
 //	})
 //
 // # Authentication of deliveries
@@ -137,8 +137,13 @@
 // the connection could not be made, so it never runs twice. Errors are
 // *APIError (errors.As).
 //
-// Subscriptions can be listed (List, All following next_page_url), read,
-// created and deleted; OwnerRez has no call to update one.
+// Every call returns (*T, *Response, error), a list (*Page[T], *Response,
+// error), as in every provider package of pmshooks. Subscriptions can be
+// listed (List by page, All following next_page_url), read, created and
+// deleted; OwnerRez has no call to update one, so WebhooksService has no
+// Update. Response.RequestID and Response.Rate stay zero: OwnerRez
+// documents no request-id or rate-limit header. The base URL includes the
+// version path (BaseURL, ".../v2"), as WithBaseURL's argument does.
 //
 // # Provider documentation
 //

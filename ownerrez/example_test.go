@@ -121,11 +121,11 @@ func ExampleWebhooksService_All() {
 	}))
 	defer api.Close()
 
-	c, err := ownerrez.NewClient(ownerrez.AccessToken("at_token"), ownerrez.WithBaseURL(api.URL), ownerrez.WithUserAgent("acme-sync/1.0"))
+	c, err := ownerrez.NewClient(ownerrez.AccessToken("at_token"), ownerrez.WithBaseURL(api.URL+"/v2"), ownerrez.WithUserAgent("acme-sync/1.0"))
 	if err != nil {
 		panic(err)
 	}
-	for sub, err := range c.Webhooks.All(context.Background()) {
+	for sub, err := range c.Webhooks.All(context.Background(), nil) {
 		if err != nil {
 			panic(err)
 		}

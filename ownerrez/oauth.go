@@ -13,8 +13,24 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
-// tokenPath is the OAuth token endpoint, on BaseURL.
+// tokenPath is the OAuth token endpoint, relative to the parent of the
+// base URL's version path: https://api.ownerrez.com/oauth/access_token.
 const tokenPath = "/oauth/access_token"
+
+// oauthRoot returns the base URL without its last path segment, the
+// version path: the root the token endpoint hangs off.
+func oauthRoot(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base // api.New reports it
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		p = p[:i]
+	}
+	u.Path, u.RawPath = p, ""
+	return u.String()
+}
 
 // OAuthClient runs the OAuth 2 authorization-code flow of an OwnerRez OAuth
 // app (RFC 6749, section 4.1, the only grant OwnerRez supports): send the
@@ -31,6 +47,8 @@ type OAuthClient struct {
 // and client secret ("s_..."), from the app's Developer/API settings. The
 // secret authenticates token requests (HTTP Basic) and never appears in
 // errors or logs. It fails when either is empty or an option is invalid.
+// Token requests go to the token endpoint beside the base URL (see
+// WithBaseURL): https://api.ownerrez.com/oauth/access_token by default.
 func NewOAuthClient(clientID, clientSecret string, opts ...ClientOption) (*OAuthClient, error) {
 	switch {
 	case clientID == "":
@@ -41,6 +59,7 @@ func NewOAuthClient(clientID, clientSecret string, opts ...ClientOption) (*OAuth
 		return nil, errors.New("ownerrez: new oauth client: client id contains a colon")
 	}
 	cfg := newClientConfig(opts)
+	cfg.BaseURL = oauthRoot(cfg.BaseURL)
 	ac, err := cfg.newAPI(api.Basic(clientID, clientSecret))
 	if err != nil {
 		return nil, fmt.Errorf("ownerrez: new oauth client: %w", err)
@@ -118,9 +137,9 @@ func (t Token) GoString() string { return t.String() }
 // OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
 //
 // POST /oauth/access_token
-func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*Token, error) {
+func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*Token, *Response, error) {
 	if code == "" {
-		return nil, errors.New("ownerrez: exchange code: empty code")
+		return nil, nil, errors.New("ownerrez: exchange code: empty code")
 	}
 	form := url.Values{}
 	form.Set("grant_type", "authorization_code")
@@ -132,44 +151,47 @@ func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*
 	var tok Token
 	// The code is a credential too: an error that echoes it never shows it.
 	req := api.Request{Method: http.MethodPost, Path: tokenPath, Form: form, Redact: []string{code}}
-	if _, err := o.api.Do(ctx, req, &tok); err != nil {
-		return nil, fmt.Errorf("ownerrez: exchange code: %w", err)
+	raw, err := o.api.Do(ctx, req, &tok)
+	resp := raw.Response()
+	if err != nil {
+		return nil, resp, fmt.Errorf("ownerrez: exchange code: %w", err)
 	}
 	switch {
 	case tok.AccessToken == "":
-		return nil, errors.New("ownerrez: exchange code: response has no access_token")
+		return nil, resp, errors.New("ownerrez: exchange code: response has no access_token")
 	case tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "bearer"):
-		return nil, fmt.Errorf("ownerrez: exchange code: unsupported token_type %q", tok.TokenType)
+		return nil, resp, fmt.Errorf("ownerrez: exchange code: unsupported token_type %q", tok.TokenType)
 	}
 	if tok.ExpiresIn.Value > 0 {
 		tok.Expiry = issued.Add(time.Duration(tok.ExpiresIn.Value) * time.Second)
 	}
-	return &tok, nil
+	return &tok, resp, nil
 }
 
 // Revoke revokes an access token the app holds, such as when the user
 // disconnects the account in your service. A token OwnerRez does not know
-// (404) counts as already revoked: Revoke returns nil. The token is part of
+// (404) counts as already revoked: Revoke returns a nil error (and the
+// 404 Response). The token is part of
 // the request path; errors and log records show "REDACTED" in its place.
 //
 // OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
 //
 // DELETE /oauth/access_token/{token}
-func (o *OAuthClient) Revoke(ctx context.Context, accessToken string) error {
+func (o *OAuthClient) Revoke(ctx context.Context, accessToken string) (*Response, error) {
 	if accessToken == "" {
-		return errors.New("ownerrez: revoke token: empty token")
+		return nil, errors.New("ownerrez: revoke token: empty token")
 	}
-	_, err := o.api.Do(ctx, api.Request{
+	raw, err := o.api.Do(ctx, api.Request{
 		Method: http.MethodDelete,
 		Path:   tokenPath + "/" + url.PathEscape(accessToken),
 		Redact: []string{accessToken},
 	}, nil)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
-		return nil
+		return raw.Response(), nil
 	}
 	if err != nil {
-		return fmt.Errorf("ownerrez: revoke token: %w", err)
+		return raw.Response(), fmt.Errorf("ownerrez: revoke token: %w", err)
 	}
-	return nil
+	return raw.Response(), nil
 }

@@ -32,7 +32,7 @@ func setupOAuth(t *testing.T, now time.Time, opts ...ClientOption) (*OAuthClient
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	opts = append([]ClientOption{WithBaseURL(srv.URL), fastRetries(), func(c *clientConfig) { c.now = func() time.Time { return now } }}, opts...)
+	opts = append([]ClientOption{WithBaseURL(srv.URL + "/v2"), fastRetries(), func(c *clientConfig) { c.now = func() time.Time { return now } }}, opts...)
 	o, err := NewOAuthClient(testClientID, testClientSecret, opts...)
 	require.NoError(t, err)
 	return o, mux
@@ -130,7 +130,7 @@ func TestOAuthClient_Exchange(t *testing.T) {
 				assert.Equal(t, want, r.PostForm)
 				_, _ = w.Write([]byte(tt.answer))
 			})
-			tok, err := o.Exchange(context.Background(), "tc_code1", tt.redirect)
+			tok, _, err := o.Exchange(context.Background(), "tc_code1", tt.redirect)
 			require.NoError(t, err)
 			if diff := cmp.Diff(tt.want, tok); diff != "" {
 				t.Errorf("Exchange mismatch (-want +got):\n%s", diff)
@@ -167,7 +167,7 @@ func TestOAuthClient_Exchange_errors(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = w.Write([]byte(tt.answer))
 			})
-			tok, err := o.Exchange(context.Background(), "tc_code1", "")
+			tok, _, err := o.Exchange(context.Background(), "tc_code1", "")
 			require.Error(t, err)
 			assert.Nil(t, tok)
 			assert.Equal(t, tt.wantCalls, calls.Load())
@@ -185,7 +185,7 @@ func TestOAuthClient_Exchange_errors(t *testing.T) {
 		})
 	}
 	o, _ := setupOAuth(t, time.Now())
-	_, err := o.Exchange(context.Background(), "", "")
+	_, _, err := o.Exchange(context.Background(), "", "")
 	require.Error(t, err)
 }
 
@@ -223,7 +223,7 @@ func TestOAuthClient_Revoke(t *testing.T) {
 					writeJSON(w, tt.status, map[string]any{"error": "invalid_client", "error_description": "Unknown client."})
 				}
 			})
-			err := o.Revoke(context.Background(), token)
+			_, err := o.Revoke(context.Background(), token)
 			out := logs.String()
 			assert.Contains(t, out, "/oauth/access_token/REDACTED", "the request is logged, redacted")
 			assert.NotContains(t, out, "at_revoke", "log output leaks the token")
@@ -253,9 +253,9 @@ func TestOAuthClient_Revoke_transportError(t *testing.T) {
 	srv.Close() // nothing listens any more: the dial fails
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	o, err := NewOAuthClient(testClientID, testClientSecret, WithBaseURL(base), WithRetryMax(-1), WithLogger(logger))
+	o, err := NewOAuthClient(testClientID, testClientSecret, WithBaseURL(base+"/v2"), WithRetryMax(-1), WithLogger(logger))
 	require.NoError(t, err)
-	err = o.Revoke(context.Background(), "at_transport_secret")
+	_, err = o.Revoke(context.Background(), "at_transport_secret")
 	require.Error(t, err)
 	var ue *url.Error
 	require.ErrorAs(t, err, &ue)
@@ -265,7 +265,8 @@ func TestOAuthClient_Revoke_transportError(t *testing.T) {
 	}
 	assert.Contains(t, logs.String(), "request failed")
 	assert.True(t, strings.HasPrefix(err.Error(), "ownerrez: revoke token: api: DELETE /oauth/access_token/REDACTED: "), err.Error())
-	require.Error(t, o.Revoke(context.Background(), ""))
+	_, err = o.Revoke(context.Background(), "")
+	require.Error(t, err)
 }
 
 func TestToken_String(t *testing.T) {
@@ -274,5 +275,21 @@ func TestToken_String(t *testing.T) {
 	for _, s := range []string{tok.String(), fmt.Sprint(tok), fmt.Sprint(*tok), fmt.Sprintf("%#v", tok), fmt.Sprintf("%+v", *tok)} {
 		assert.NotContains(t, s, "secret")
 		assert.Contains(t, s, "42")
+	}
+}
+
+// TestOAuthRoot checks that the token endpoint is the sibling of the
+// version path of the base URL given to WithBaseURL.
+func TestOAuthRoot(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		BaseURL:                           "https://api.ownerrez.com",
+		"https://api.ownerrez.com/v2/":    "https://api.ownerrez.com",
+		"http://127.0.0.1:8080/v2":        "http://127.0.0.1:8080",
+		"https://proxy.example/orez/v2":   "https://proxy.example/orez",
+		"https://proxy.example/orez/v2/?": "https://proxy.example/orez?",
+	}
+	for in, want := range tests {
+		assert.Equal(t, want, oauthRoot(in), in)
 	}
 }

@@ -16,8 +16,13 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
-// subscriptionsPath is the webhook subscriptions resource.
-const subscriptionsPath = "/v2/webhooksubscriptions"
+// subscriptionsPath is the webhook subscriptions resource, relative to the
+// base URL (BaseURL ends in /v2).
+const subscriptionsPath = "/webhooksubscriptions"
+
+// versionPath is the version path of BaseURL, which OwnerRez's
+// root-relative next_page_url values start with.
+const versionPath = "/v2"
 
 // WebhooksService manages webhook subscriptions: which record changes
 // OwnerRez delivers, and to which URL, for the OAuth app's connection to
@@ -51,17 +56,19 @@ const (
 )
 
 // Subscription is one webhook subscription: deliveries of Action on
-// records of Type, restricted to Category when it is not "", sent to
-// WebhookURL. OwnerRez documents only id, type and webhook_url of a
-// subscription; the other fields are zero when it does not send them, and
-// Raw holds the object exactly as sent.
+// records of Type, restricted to Category when it is not "", sent to URL.
+// OwnerRez documents only id, type and webhook_url of a subscription; the
+// other fields are zero when it does not send them, and Raw holds the
+// object exactly as sent. A subscription has no enabled flag and follows
+// one (Type, Action) pair rather than a list of events: OwnerRez's model.
 type Subscription struct {
-	ID         int64            `json:"id"`
-	Type       SubscriptionType `json:"type"`
-	Action     Action           `json:"action,omitempty"`
-	WebhookURL string           `json:"webhook_url"`
-	Category   string           `json:"category,omitempty"`
-	Raw        json.RawMessage  `json:"-"`
+	ID     int64            `json:"id"`
+	Type   SubscriptionType `json:"type"`
+	Action Action           `json:"action,omitempty"`
+	// URL receives the deliveries (the wire's webhook_url).
+	URL      string          `json:"webhook_url"`
+	Category string          `json:"category,omitempty"`
+	Raw      json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON decodes a subscription leniently (an id as number or
@@ -78,18 +85,21 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Subscription{
-		ID:         w.ID.Int64(),
-		Type:       SubscriptionType(w.Type),
-		Action:     Action(w.Action),
-		WebhookURL: string(w.WebhookURL),
-		Category:   string(w.Category),
-		Raw:        append(json.RawMessage(nil), b...),
+		ID:       w.ID.Int64(),
+		Type:     SubscriptionType(w.Type),
+		Action:   Action(w.Action),
+		URL:      string(w.WebhookURL),
+		Category: string(w.Category),
+		Raw:      append(json.RawMessage(nil), b...),
 	}
 	return nil
 }
 
-// SubscriptionParams is the body of WebhooksService.Create. Type, Action
-// and WebhookURL are required.
+// SubscriptionParams is the body of WebhooksService.Create, with only the
+// fields OwnerRez's own client sends (and the category it accepts). Type,
+// Action and URL are required. OwnerRez has no update call, so no Update
+// takes it, and no enabled flag or event list: one subscription is one
+// (Type, Action) pair.
 type SubscriptionParams struct {
 	// Type is the kind of record to follow.
 	Type SubscriptionType `json:"type"`
@@ -98,100 +108,117 @@ type SubscriptionParams struct {
 	// OwnerRez also accepts PascalCase ("EntityUpdate"); the value is sent
 	// as given.
 	Action Action `json:"action"`
-	// WebhookURL receives the deliveries. OwnerRez requires https unless
-	// the app's redirect URL is on localhost.
-	WebhookURL string `json:"webhook_url"`
+	// URL receives the deliveries (sent as webhook_url). OwnerRez requires
+	// https unless the app's redirect URL is on localhost.
+	URL string `json:"webhook_url"`
 	// Category restricts an update subscription to one aspect of the
 	// record, such as "availability"; see Categories. "" means every
-	// category.
+	// category and is not sent.
 	Category string `json:"category,omitempty"`
 }
 
-// ListOptions selects one page of a list.
-type ListOptions struct {
-	// Limit is the page size; zero means the API's default.
-	Limit int
-	// Offset is the number of items to skip; zero means none.
-	Offset int
-	// PageURL is the NextPageURL of a previous page: when set, that page
-	// is fetched and Limit and Offset are ignored. It may be relative or
-	// absolute; an absolute URL must be on the client's own host.
-	PageURL string
+// SubscriptionListOptions pages WebhooksService.List and All. A nil
+// *SubscriptionListOptions means the first page of OwnerRez's default
+// size. OwnerRez documents no filter for this list.
+type SubscriptionListOptions struct {
+	ListOptions
 }
 
-// SubscriptionPage is one page of subscriptions. NextPageURL is "" on the
-// last page.
-type SubscriptionPage struct {
-	Items       []Subscription
-	Count       int
-	Limit       int
-	Offset      int
-	NextPageURL string
+// query returns the request path and query of the page o selects, and the
+// page number.
+func (o *SubscriptionListOptions) query() (q url.Values, page int) {
+	q = url.Values{}
+	page, size := 1, 0
+	if o != nil {
+		page, size = max(o.Page, 1), max(o.PerPage, 0)
+	}
+	if size == 0 && page > 1 {
+		size = DefaultPerPage // an offset needs a page size
+	}
+	if size > 0 {
+		q.Set("limit", strconv.Itoa(size))
+	}
+	if offset := (page - 1) * size; offset > 0 {
+		q.Set("offset", strconv.Itoa(offset))
+	}
+	return q, page
 }
 
-// List returns one page of subscriptions. A nil opts means the first page
-// with the API's default size. Use All to walk every page.
+// subscriptionPage is OwnerRez's list envelope.
+type subscriptionPage struct {
+	Items       []*Subscription `json:"items"`
+	Count       *lenient.Int    `json:"count"` // nil when absent or null
+	NextPageURL lenient.String  `json:"next_page_url"`
+}
+
+func (p *subscriptionPage) total() int {
+	if p.Count == nil || p.Count.IsUnparsed() {
+		return -1
+	}
+	return p.Count.Int()
+}
+
+// list fetches the page at req.
+func (s *WebhooksService) list(ctx context.Context, req api.Request) (*subscriptionPage, *Response, error) {
+	var page subscriptionPage
+	raw, err := s.api.Do(ctx, req, &page)
+	if err != nil {
+		return nil, raw.Response(), fmt.Errorf("ownerrez: list webhook subscriptions: %w", err)
+	}
+	if page.Items == nil {
+		page.Items = []*Subscription{}
+	}
+	return &page, raw.Response(), nil
+}
+
+// List returns the page of subscriptions opts selects. Total is OwnerRez's
+// count (-1 when it sends none); NextPage is Page+1 while OwnerRez sends a
+// next_page_url. Use All to walk every page.
 //
 // OwnerRez API docs: https://api.ownerrez.com/help/v2
 //
 // GET /v2/webhooksubscriptions
-func (s *WebhooksService) List(ctx context.Context, opts *ListOptions) (*SubscriptionPage, error) {
-	req := api.Request{Path: subscriptionsPath}
-	if opts != nil {
-		if opts.PageURL != "" {
-			next, err := nextPagePath(opts.PageURL)
-			if err != nil {
-				return nil, fmt.Errorf("ownerrez: list webhook subscriptions: %w", err)
-			}
-			req.Path = next
-		} else {
-			q := url.Values{}
-			if opts.Limit > 0 {
-				q.Set("limit", strconv.Itoa(opts.Limit))
-			}
-			if opts.Offset > 0 {
-				q.Set("offset", strconv.Itoa(opts.Offset))
-			}
-			req.Query = q
-		}
+func (s *WebhooksService) List(ctx context.Context, opts *SubscriptionListOptions) (*Page[Subscription], *Response, error) {
+	q, n := opts.query()
+	page, resp, err := s.list(ctx, api.Request{Path: subscriptionsPath, Query: q})
+	if err != nil {
+		return nil, resp, err
 	}
-	var page struct {
-		Items       []Subscription `json:"items"`
-		Count       lenient.Int    `json:"count"`
-		Limit       lenient.Int    `json:"limit"`
-		Offset      lenient.Int    `json:"offset"`
-		NextPageURL lenient.String `json:"next_page_url"`
+	p := &Page[Subscription]{Items: page.Items, Total: page.total()}
+	if strings.TrimSpace(string(page.NextPageURL)) != "" && len(page.Items) > 0 {
+		p.NextPage = n + 1
 	}
-	if _, err := s.api.Do(ctx, req, &page); err != nil {
-		return nil, fmt.Errorf("ownerrez: list webhook subscriptions: %w", err)
-	}
-	return &SubscriptionPage{
-		Items:       page.Items,
-		Count:       page.Count.Int(),
-		Limit:       page.Limit.Int(),
-		Offset:      page.Offset.Int(),
-		NextPageURL: strings.TrimSpace(string(page.NextPageURL)),
-	}, nil
+	return p, resp, nil
 }
 
-// All returns every subscription, following next_page_url from page to
-// page. It yields an error once, and stops, when a page fails, when a page
-// names itself as the next one, or when ctx is done. Stopping the range
-// early fetches no further page.
+// All iterates over every subscription from the page opts selects on
+// (nil: from the first), following OwnerRez's next_page_url from page to
+// page as its own client does. It yields an error once, and stops, when a
+// page fails, when a page names itself as the next one, when a
+// next_page_url leaves the client's host, or when ctx is done. Stopping the
+// range early fetches no further page.
 //
 // OwnerRez API docs: https://api.ownerrez.com/help/v2
 //
 // GET /v2/webhooksubscriptions
-func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Subscription, error] {
+func (s *WebhooksService) All(ctx context.Context, opts *SubscriptionListOptions) iter.Seq2[*Subscription, error] {
+	q, _ := opts.query()
+	first := subscriptionsPath
+	if len(q) > 0 {
+		first += "?" + q.Encode()
+	}
 	// Cursors are resolved paths, so that a page naming itself in any
 	// spelling is caught.
-	return api.Pages(ctx, subscriptionsPath, func(ctx context.Context, cursor string) ([]Subscription, string, error) {
-		page, err := s.List(ctx, &ListOptions{PageURL: cursor})
-		if err != nil || page.NextPageURL == "" {
-			return pageItems(page), "", err
-		}
-		next, err := nextPagePath(page.NextPageURL)
+	return api.Pages(ctx, first, func(ctx context.Context, cursor string) ([]*Subscription, string, error) {
+		page, _, err := s.list(ctx, api.Request{Path: cursor})
 		if err != nil {
+			return nil, "", err
+		}
+		next := strings.TrimSpace(string(page.NextPageURL))
+		if next == "" {
+			return page.Items, "", nil
+		}
+		if next, err = nextPagePath(next); err != nil {
 			return nil, "", fmt.Errorf("ownerrez: list webhook subscriptions: %w", err)
 		}
 		return page.Items, next, nil
@@ -203,20 +230,22 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Subscription, error
 // OwnerRez API docs: https://api.ownerrez.com/help/v2
 //
 // GET /v2/webhooksubscriptions/{id}
-func (s *WebhooksService) Get(ctx context.Context, id int64) (*Subscription, error) {
+func (s *WebhooksService) Get(ctx context.Context, id int64) (*Subscription, *Response, error) {
 	if id <= 0 {
-		return nil, fmt.Errorf("ownerrez: get webhook subscription: invalid id %d", id)
+		return nil, nil, fmt.Errorf("ownerrez: get webhook subscription: invalid id %d", id)
 	}
 	var sub Subscription
-	if _, err := s.api.Do(ctx, api.Request{Path: subscriptionPath(id)}, &sub); err != nil {
-		return nil, fmt.Errorf("ownerrez: get webhook subscription %d: %w", id, err)
+	raw, err := s.api.Do(ctx, api.Request{Path: subscriptionPath(id)}, &sub)
+	if err != nil {
+		return nil, raw.Response(), fmt.Errorf("ownerrez: get webhook subscription %d: %w", id, err)
 	}
-	return &sub, nil
+	return &sub, raw.Response(), nil
 }
 
-// Create subscribes p.WebhookURL to p.Action on records of p.Type and
-// returns the subscription OwnerRez created. Fields its answer leaves out
-// are taken from p; when it answers without a body, ID is zero.
+// Create subscribes p.URL to p.Action on records of p.Type and returns the
+// subscription OwnerRez created. Fields its answer leaves out are taken
+// from p; when it answers without a body, ID is zero. It fails without a
+// request when p is nil or lacks Type, Action or URL.
 //
 // The request is never sent twice once it may have reached OwnerRez: it is
 // retried only when the connection could not be made or on 429.
@@ -224,24 +253,27 @@ func (s *WebhooksService) Get(ctx context.Context, id int64) (*Subscription, err
 // OwnerRez API docs: https://api.ownerrez.com/help/v2
 //
 // POST /v2/webhooksubscriptions
-func (s *WebhooksService) Create(ctx context.Context, p SubscriptionParams) (*Subscription, error) {
+func (s *WebhooksService) Create(ctx context.Context, p *SubscriptionParams) (*Subscription, *Response, error) {
 	switch {
+	case p == nil:
+		return nil, nil, errors.New("ownerrez: create webhook subscription: nil params")
 	case p.Type == "":
-		return nil, errors.New("ownerrez: create webhook subscription: empty Type")
+		return nil, nil, errors.New("ownerrez: create webhook subscription: empty Type")
 	case p.Action == "":
-		return nil, errors.New("ownerrez: create webhook subscription: empty Action")
-	case p.WebhookURL == "":
-		return nil, errors.New("ownerrez: create webhook subscription: empty WebhookURL")
+		return nil, nil, errors.New("ownerrez: create webhook subscription: empty Action")
+	case p.URL == "":
+		return nil, nil, errors.New("ownerrez: create webhook subscription: empty URL")
 	}
 	var sub Subscription
-	if _, err := s.api.Do(ctx, api.Request{Method: http.MethodPost, Path: subscriptionsPath, Body: p}, &sub); err != nil {
-		return nil, fmt.Errorf("ownerrez: create webhook subscription: %w", err)
+	raw, err := s.api.Do(ctx, api.Request{Method: http.MethodPost, Path: subscriptionsPath, Body: *p}, &sub)
+	if err != nil {
+		return nil, raw.Response(), fmt.Errorf("ownerrez: create webhook subscription: %w", err)
 	}
 	sub.Type = cmp.Or(sub.Type, p.Type)
 	sub.Action = cmp.Or(sub.Action, p.Action)
-	sub.WebhookURL = cmp.Or(sub.WebhookURL, p.WebhookURL)
+	sub.URL = cmp.Or(sub.URL, p.URL)
 	sub.Category = cmp.Or(sub.Category, p.Category)
-	return &sub, nil
+	return &sub, raw.Response(), nil
 }
 
 // Delete removes the subscription with the given id. Deleting one that
@@ -250,14 +282,15 @@ func (s *WebhooksService) Create(ctx context.Context, p SubscriptionParams) (*Su
 // OwnerRez API docs: https://api.ownerrez.com/help/v2
 //
 // DELETE /v2/webhooksubscriptions/{id}
-func (s *WebhooksService) Delete(ctx context.Context, id int64) error {
+func (s *WebhooksService) Delete(ctx context.Context, id int64) (*Response, error) {
 	if id <= 0 {
-		return fmt.Errorf("ownerrez: delete webhook subscription: invalid id %d", id)
+		return nil, fmt.Errorf("ownerrez: delete webhook subscription: invalid id %d", id)
 	}
-	if _, err := s.api.Do(ctx, api.Request{Method: http.MethodDelete, Path: subscriptionPath(id)}, nil); err != nil {
-		return fmt.Errorf("ownerrez: delete webhook subscription %d: %w", id, err)
+	raw, err := s.api.Do(ctx, api.Request{Method: http.MethodDelete, Path: subscriptionPath(id)}, nil)
+	if err != nil {
+		return raw.Response(), fmt.Errorf("ownerrez: delete webhook subscription %d: %w", id, err)
 	}
-	return nil
+	return raw.Response(), nil
 }
 
 // Categories returns the categories an update subscription can be
@@ -268,31 +301,26 @@ func (s *WebhooksService) Delete(ctx context.Context, id int64) error {
 // OwnerRez API docs: https://api.ownerrez.com/help/v2
 //
 // GET /v2/webhooksubscriptions/categories
-func (s *WebhooksService) Categories(ctx context.Context) (map[string][]string, error) {
+func (s *WebhooksService) Categories(ctx context.Context) (map[string][]string, *Response, error) {
 	var out map[string][]string
-	if _, err := s.api.Do(ctx, api.Request{Path: subscriptionsPath + "/categories"}, &out); err != nil {
-		return nil, fmt.Errorf("ownerrez: list webhook categories: %w", err)
+	raw, err := s.api.Do(ctx, api.Request{Path: subscriptionsPath + "/categories"}, &out)
+	if err != nil {
+		return nil, raw.Response(), fmt.Errorf("ownerrez: list webhook categories: %w", err)
 	}
-	return out, nil
-}
-
-func pageItems(p *SubscriptionPage) []Subscription {
-	if p == nil {
-		return nil
-	}
-	return p.Items
+	return out, raw.Response(), nil
 }
 
 func subscriptionPath(id int64) string {
 	return subscriptionsPath + "/" + strconv.FormatInt(id, 10)
 }
 
-// nextPagePath turns a next_page_url into a request path. OwnerRez sends
-// it relative to the API root ("v2/webhooksubscriptions?offset=20", as the
-// official Zapier app treats it), root-relative ("/v2/..."), relative to
-// the list (RFC 3986, such as "?offset=20") or absolute; an absolute URL is
-// passed on, and the api client refuses it when it leaves the base URL's
-// host.
+// nextPagePath turns a next_page_url into a request path relative to the
+// base URL, which ends in the version path. OwnerRez sends it relative to
+// the API root ("v2/webhooksubscriptions?offset=20", as the official
+// Zapier app treats it), root-relative ("/v2/..."), relative to the list
+// (RFC 3986, such as "?offset=20") or absolute; an absolute URL is passed
+// on, and the api client refuses it when it leaves the base URL's host. A
+// relative one outside the version path is refused.
 func nextPagePath(next string) (string, error) {
 	next = strings.TrimSpace(next)
 	ref, err := url.Parse(next)
@@ -302,9 +330,17 @@ func nextPagePath(next string) (string, error) {
 	switch {
 	case ref.IsAbs() || ref.Host != "":
 		return next, nil
-	case strings.HasPrefix(next, "v2/"):
-		return "/" + next, nil
+	case strings.HasPrefix(next, strings.TrimPrefix(versionPath, "/")+"/"):
+		next = "/" + next
+		if ref, err = url.Parse(next); err != nil {
+			return "", errors.New("next_page_url is not a valid URL")
+		}
 	}
-	base := &url.URL{Path: subscriptionsPath}
-	return base.ResolveReference(ref).String(), nil
+	base := &url.URL{Path: versionPath + subscriptionsPath}
+	resolved := base.ResolveReference(ref).String()
+	rel, ok := strings.CutPrefix(resolved, versionPath+"/")
+	if !ok {
+		return "", errors.New("next_page_url is outside the API's version path")
+	}
+	return "/" + rel, nil
 }

@@ -30,19 +30,23 @@ func TestWebhooksService_List(t *testing.T) {
 			{"id":"102","type":"Guest","webhook_url":"https://acme.example/hooks"}],
 			"limit":2,"offset":4,"next_page_url":"v2/webhooksubscriptions?limit=2&offset=6"}`))
 	})
-	page, err := c.Webhooks.List(context.Background(), &ListOptions{Limit: 2, Offset: 4})
+	page, resp, err := c.Webhooks.List(context.Background(), &SubscriptionListOptions{ListOptions{Page: 3, PerPage: 2}})
 	require.NoError(t, err)
-	want := &SubscriptionPage{
-		Items: []Subscription{
-			{ID: 101, Type: SubscriptionBooking, Action: ActionEntityUpdate, WebhookURL: "https://acme.example/hooks", Category: "availability"},
-			{ID: 102, Type: "Guest", WebhookURL: "https://acme.example/hooks"},
+	want := &Page[Subscription]{
+		Items: []*Subscription{
+			{ID: 101, Type: SubscriptionBooking, Action: ActionEntityUpdate, URL: "https://acme.example/hooks", Category: "availability"},
+			{ID: 102, Type: "Guest", URL: "https://acme.example/hooks"},
 		},
-		Count: 7, Limit: 2, Offset: 4, NextPageURL: "v2/webhooksubscriptions?limit=2&offset=6",
+		Total: 7, NextPage: 4,
 	}
 	if diff := cmp.Diff(want, page, ignoreRaw); diff != "" {
 		t.Errorf("List mismatch (-want +got):\n%s", diff)
 	}
 	assert.Contains(t, string(page.Items[0].Raw), `"created_utc"`, "Raw keeps unknown fields")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Empty(t, resp.RequestID, "OwnerRez documents no request id")
+	assert.Zero(t, resp.Rate, "OwnerRez documents no rate-limit headers")
+	assert.Equal(t, 1, resp.Attempts)
 }
 
 func TestWebhooksService_List_nilOptions(t *testing.T) {
@@ -52,10 +56,34 @@ func TestWebhooksService_List_nilOptions(t *testing.T) {
 		assert.Empty(t, r.URL.RawQuery)
 		_, _ = w.Write([]byte(`{"items":[],"next_page_url":null}`))
 	})
-	page, err := c.Webhooks.List(context.Background(), nil)
+	page, _, err := c.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Empty(t, page.Items)
-	assert.Empty(t, page.NextPageURL)
+	assert.Equal(t, -1, page.Total, "no count sent")
+	assert.Zero(t, page.NextPage)
+}
+
+// TestSubscriptionListOptions_query checks the mapping of ListOptions to
+// OwnerRez's limit and offset.
+func TestSubscriptionListOptions_query(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts *SubscriptionListOptions
+		want string
+	}{
+		{"nil", nil, ""},
+		{"first page sized", &SubscriptionListOptions{ListOptions{PerPage: 20}}, "limit=20"},
+		{"third page", &SubscriptionListOptions{ListOptions{Page: 3, PerPage: 20}}, "limit=20&offset=40"},
+		{"later page, default size", &SubscriptionListOptions{ListOptions{Page: 2}}, "limit=100&offset=100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			q, _ := tt.opts.query()
+			assert.Equal(t, tt.want, q.Encode())
+		})
+	}
 }
 
 // TestWebhooksService_All follows next_page_url in every spelling OwnerRez
@@ -87,7 +115,7 @@ func TestWebhooksService_All(t *testing.T) {
 	})
 
 	var ids []int64
-	for sub, err := range c.Webhooks.All(context.Background()) {
+	for sub, err := range c.Webhooks.All(context.Background(), nil) {
 		require.NoError(t, err)
 		ids = append(ids, sub.ID)
 	}
@@ -96,7 +124,7 @@ func TestWebhooksService_All(t *testing.T) {
 
 	// Stopping early fetches no further page.
 	calls.Store(0)
-	for range c.Webhooks.All(context.Background()) {
+	for range c.Webhooks.All(context.Background(), nil) {
 		break
 	}
 	assert.Equal(t, int32(1), calls.Load())
@@ -142,7 +170,7 @@ func TestWebhooksService_All_errors(t *testing.T) {
 				writeJSON(w, 200, map[string]any{"items": []any{map[string]any{"id": 1}}, "next_page_url": tt.next})
 			})
 			var items, errs int
-			for _, err := range c.Webhooks.All(context.Background()) {
+			for _, err := range c.Webhooks.All(context.Background(), nil) {
 				if err != nil {
 					errs++
 					tt.wantErr(t, err)
@@ -161,10 +189,10 @@ func TestWebhooksService_All_errors(t *testing.T) {
 func TestNextPagePath(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		"v2/webhooksubscriptions?offset=20":           "/v2/webhooksubscriptions?offset=20",
-		"/v2/webhooksubscriptions?offset=20&limit=20": "/v2/webhooksubscriptions?offset=20&limit=20",
-		"?offset=20":                                       "/v2/webhooksubscriptions?offset=20",
-		"webhooksubscriptions?offset=20":                   "/v2/webhooksubscriptions?offset=20",
+		"v2/webhooksubscriptions?offset=20":           "/webhooksubscriptions?offset=20",
+		"/v2/webhooksubscriptions?offset=20&limit=20": "/webhooksubscriptions?offset=20&limit=20",
+		"?offset=20":                                       "/webhooksubscriptions?offset=20",
+		"webhooksubscriptions?offset=20":                   "/webhooksubscriptions?offset=20",
 		" https://api.ownerrez.com/v2/x?offset=1 ":         "https://api.ownerrez.com/v2/x?offset=1",
 		"//api.ownerrez.com/v2/webhooksubscriptions?o=1":   "//api.ownerrez.com/v2/webhooksubscriptions?o=1",
 		"http://127.0.0.1:8080/v2/webhooksubscriptions?o=": "http://127.0.0.1:8080/v2/webhooksubscriptions?o=",
@@ -176,6 +204,8 @@ func TestNextPagePath(t *testing.T) {
 	}
 	_, err := nextPagePath("http://[::1")
 	require.Error(t, err)
+	_, err = nextPagePath("/v1/webhooksubscriptions?offset=1")
+	require.Error(t, err, "outside the version path of the base URL")
 }
 
 func TestWebhooksService_Get(t *testing.T) {
@@ -188,21 +218,21 @@ func TestWebhooksService_Get(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(`{"id":101,"type":"message","action":"entity_create","webhook_url":"https://acme.example/hooks"}`))
 	})
-	sub, err := c.Webhooks.Get(context.Background(), 101)
+	sub, _, err := c.Webhooks.Get(context.Background(), 101)
 	require.NoError(t, err)
-	want := &Subscription{ID: 101, Type: SubscriptionMessage, Action: ActionEntityCreate, WebhookURL: "https://acme.example/hooks"}
+	want := &Subscription{ID: 101, Type: SubscriptionMessage, Action: ActionEntityCreate, URL: "https://acme.example/hooks"}
 	if diff := cmp.Diff(want, sub, ignoreRaw); diff != "" {
 		t.Errorf("Get mismatch (-want +got):\n%s", diff)
 	}
 
-	_, err = c.Webhooks.Get(context.Background(), 5)
+	_, _, err = c.Webhooks.Get(context.Background(), 5)
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, http.StatusNotFound, ae.StatusCode)
 	assert.Equal(t, "not_found", ae.Code)
 	assert.Contains(t, err.Error(), "ownerrez: get webhook subscription 5: ")
 
-	_, err = c.Webhooks.Get(context.Background(), 0)
+	_, _, err = c.Webhooks.Get(context.Background(), 0)
 	require.Error(t, err)
 }
 
@@ -217,23 +247,23 @@ func TestWebhooksService_Create(t *testing.T) {
 	}{
 		{
 			name:     "lowercase spellings, no category",
-			params:   SubscriptionParams{Type: SubscriptionBooking, Action: ActionEntityCreate, WebhookURL: "https://acme.example/hooks"},
+			params:   SubscriptionParams{Type: SubscriptionBooking, Action: ActionEntityCreate, URL: "https://acme.example/hooks"},
 			wantBody: `{"type":"booking","action":"entity_create","webhook_url":"https://acme.example/hooks"}`,
 			answer:   `{"id":555,"type":"booking","action":"entity_create","webhook_url":"https://acme.example/hooks"}`,
-			want:     &Subscription{ID: 555, Type: SubscriptionBooking, Action: ActionEntityCreate, WebhookURL: "https://acme.example/hooks"},
+			want:     &Subscription{ID: 555, Type: SubscriptionBooking, Action: ActionEntityCreate, URL: "https://acme.example/hooks"},
 		},
 		{
 			name:     "category, PascalCase passed through, answer with id only",
-			params:   SubscriptionParams{Type: "Booking", Action: "EntityUpdate", WebhookURL: "https://acme.example/hooks", Category: "availability"},
+			params:   SubscriptionParams{Type: "Booking", Action: "EntityUpdate", URL: "https://acme.example/hooks", Category: "availability"},
 			wantBody: `{"type":"Booking","action":"EntityUpdate","webhook_url":"https://acme.example/hooks","category":"availability"}`,
 			answer:   `{"id":556}`,
-			want:     &Subscription{ID: 556, Type: "Booking", Action: "EntityUpdate", WebhookURL: "https://acme.example/hooks", Category: "availability"},
+			want:     &Subscription{ID: 556, Type: "Booking", Action: "EntityUpdate", URL: "https://acme.example/hooks", Category: "availability"},
 		},
 		{
 			name:     "empty answer",
-			params:   SubscriptionParams{Type: SubscriptionMessage, Action: ActionEntityCreate, WebhookURL: "https://acme.example/m"},
+			params:   SubscriptionParams{Type: SubscriptionMessage, Action: ActionEntityCreate, URL: "https://acme.example/m"},
 			wantBody: `{"type":"message","action":"entity_create","webhook_url":"https://acme.example/m"}`,
-			want:     &Subscription{Type: SubscriptionMessage, Action: ActionEntityCreate, WebhookURL: "https://acme.example/m"},
+			want:     &Subscription{Type: SubscriptionMessage, Action: ActionEntityCreate, URL: "https://acme.example/m"},
 		},
 	}
 	for _, tt := range tests {
@@ -248,7 +278,7 @@ func TestWebhooksService_Create(t *testing.T) {
 				}
 				_, _ = w.Write([]byte(tt.answer))
 			})
-			got, err := c.Webhooks.Create(context.Background(), tt.params)
+			got, _, err := c.Webhooks.Create(context.Background(), &tt.params)
 			require.NoError(t, err)
 			if diff := cmp.Diff(tt.want, got, ignoreRaw); diff != "" {
 				t.Errorf("Create mismatch (-want +got):\n%s", diff)
@@ -267,16 +297,16 @@ func TestWebhooksService_Create_invalid(t *testing.T) {
 	})
 	ctx := context.Background()
 	for name, p := range map[string]SubscriptionParams{
-		"no type":   {Action: ActionEntityCreate, WebhookURL: "https://a.example"},
-		"no action": {Type: SubscriptionBooking, WebhookURL: "https://a.example"},
+		"no type":   {Action: ActionEntityCreate, URL: "https://a.example"},
+		"no action": {Type: SubscriptionBooking, URL: "https://a.example"},
 		"no url":    {Type: SubscriptionBooking, Action: ActionEntityCreate},
 	} {
-		_, err := c.Webhooks.Create(ctx, p)
+		_, _, err := c.Webhooks.Create(ctx, &p)
 		require.Error(t, err, name)
 	}
 	assert.Equal(t, int32(0), calls.Load(), "invalid params are not sent")
 
-	_, err := c.Webhooks.Create(ctx, SubscriptionParams{Type: SubscriptionBooking, Action: ActionEntityCreate, WebhookURL: "http://a.example"})
+	_, _, err := c.Webhooks.Create(ctx, &SubscriptionParams{Type: SubscriptionBooking, Action: ActionEntityCreate, URL: "http://a.example"})
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "validation_failed", ae.Code)
@@ -295,12 +325,14 @@ func TestWebhooksService_Delete(t *testing.T) {
 		}
 		writeError(w, http.StatusNotFound, "not_found", "not found")
 	})
-	require.NoError(t, c.Webhooks.Delete(context.Background(), 101))
-	err := c.Webhooks.Delete(context.Background(), 102)
+	_, err := c.Webhooks.Delete(context.Background(), 101)
+	require.NoError(t, err)
+	_, err = c.Webhooks.Delete(context.Background(), 102)
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, http.StatusNotFound, ae.StatusCode)
-	require.Error(t, c.Webhooks.Delete(context.Background(), -1))
+	_, err = c.Webhooks.Delete(context.Background(), -1)
+	require.Error(t, err)
 }
 
 func TestWebhooksService_Categories(t *testing.T) {
@@ -309,7 +341,7 @@ func TestWebhooksService_Categories(t *testing.T) {
 	mux.HandleFunc("GET /v2/webhooksubscriptions/categories", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"Booking":["availability","charge","financial"],"Contact":["details"],"Property":["photos"]}`))
 	})
-	got, err := c.Webhooks.Categories(context.Background())
+	got, _, err := c.Webhooks.Categories(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]string{
 		"Booking":  {"availability", "charge", "financial"},

@@ -39,8 +39,8 @@ func setup(t *testing.T, opts ...propexo.ClientOption) (*propexo.Client, *http.S
 		mux.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	base := []propexo.ClientOption{propexo.WithBaseURL(srv.URL), propexo.WithRetryWait(time.Millisecond, 5*time.Millisecond)}
-	c, err := propexo.NewClient(testToken, append(base, opts...)...)
+	base := []propexo.ClientOption{propexo.WithBaseURL(srv.URL + "/v1"), propexo.WithRetryWait(time.Millisecond, 5*time.Millisecond)}
+	c, err := propexo.NewClient(propexo.APIKey(testToken), append(base, opts...)...)
 	require.NoError(t, err)
 	return c, mux
 }
@@ -100,12 +100,18 @@ func TestNewClient_errors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, err := propexo.NewClient(tc.token, tc.opts...)
+			c, err := propexo.NewClient(propexo.APIKey(tc.token), tc.opts...)
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.True(t, strings.HasPrefix(err.Error(), "propexo: new client: "), err.Error())
 		})
 	}
+	t.Run("zero Auth", func(t *testing.T) {
+		t.Parallel()
+		c, err := propexo.NewClient(propexo.Auth{})
+		require.EqualError(t, err, "propexo: new client: empty API key")
+		assert.Nil(t, c)
+	})
 }
 
 // TestNewClient_baseURL checks the hosts without the network: a transport
@@ -117,9 +123,9 @@ func TestNewClient_baseURL(t *testing.T) {
 		want string
 	}{
 		"default is production":     {want: "https://api.propexo.com/v1/webhooks/"},
-		"sandbox":                   {opts: []propexo.ClientOption{propexo.WithBaseURL(propexo.SandboxURL)}, want: "https://api.sandbox.propexo.com/v1/webhooks/"},
+		"sandbox":                   {opts: []propexo.ClientOption{propexo.WithBaseURL(propexo.StagingURL)}, want: "https://api.sandbox.propexo.com/v1/webhooks/"},
 		"empty is ignored":          {opts: []propexo.ClientOption{propexo.WithBaseURL("")}, want: "https://api.propexo.com/v1/webhooks/"},
-		"last wins, nil is skipped": {opts: []propexo.ClientOption{propexo.WithBaseURL(propexo.SandboxURL), nil, propexo.WithBaseURL(propexo.ProductionURL)}, want: "https://api.propexo.com/v1/webhooks/"},
+		"last wins, nil is skipped": {opts: []propexo.ClientOption{propexo.WithBaseURL(propexo.StagingURL), nil, propexo.WithBaseURL(propexo.BaseURL)}, want: "https://api.propexo.com/v1/webhooks/"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -134,7 +140,7 @@ func TestNewClient_baseURL(t *testing.T) {
 					Request:    r,
 				}, nil
 			})}
-			c, err := propexo.NewClient(testToken, append([]propexo.ClientOption{propexo.WithHTTPClient(hc)}, tc.opts...)...)
+			c, err := propexo.NewClient(propexo.APIKey(testToken), append([]propexo.ClientOption{propexo.WithHTTPClient(hc)}, tc.opts...)...)
 			require.NoError(t, err)
 			_, _, err = c.Webhooks.List(context.Background(), nil)
 			require.NoError(t, err)
@@ -163,8 +169,8 @@ func TestNewClient_optionsLastWins(t *testing.T) {
 	var oldHits, newHits int
 	var oldLogs, newLogs bytes.Buffer
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	c, err := propexo.NewClient(testToken,
-		propexo.WithBaseURL(propexo.SandboxURL), propexo.WithHTTPClient(answer(&oldHits)), propexo.WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
+	c, err := propexo.NewClient(propexo.APIKey(testToken),
+		propexo.WithBaseURL(propexo.StagingURL), propexo.WithHTTPClient(answer(&oldHits)), propexo.WithLogger(slog.New(slog.NewTextHandler(&oldLogs, debug))),
 		propexo.WithBaseURL("http://127.0.0.1:1"), propexo.WithHTTPClient(answer(&newHits)), propexo.WithLogger(slog.New(slog.NewTextHandler(&newLogs, debug))),
 		propexo.WithBaseURL(""), propexo.WithHTTPClient(nil), propexo.WithLogger(nil), nil,
 		propexo.WithRetryMax(-1),
@@ -235,7 +241,9 @@ func TestClient_headers(t *testing.T) {
 	_, resp, err := c.Webhooks.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, propexo.RateLimit{Limit: 150, Remaining: 117}, resp.RateLimit)
+	assert.Equal(t, propexo.Rate{Limit: 150, Remaining: 117}, resp.Rate)
+	assert.Empty(t, resp.RequestID, "Propexo documents no request-id header")
+	assert.Equal(t, 1, resp.Attempts)
 }
 
 func TestClient_apiError(t *testing.T) {
@@ -250,7 +258,7 @@ func TestClient_apiError(t *testing.T) {
 		w.Header().Set("x-ratelimit-remaining", "3")
 		writeError(w, http.StatusBadRequest, "invalid_request", "invalid request", zod)
 	})
-	_, resp, err := c.Webhooks.Create(context.Background(), &propexo.CreateWebhookParams{URL: "https://example.test/hooks", Triggers: []propexo.Trigger{propexo.TriggerJobFailure}})
+	_, resp, err := c.Webhooks.Create(context.Background(), &propexo.SubscriptionParams{URL: "https://example.test/hooks", Events: []propexo.Trigger{propexo.TriggerJobFailure}})
 	var apiErr *propexo.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
@@ -259,11 +267,9 @@ func TestClient_apiError(t *testing.T) {
 	wantDetails, _ := json.Marshal(zod)
 	assert.JSONEq(t, string(wantDetails), string(apiErr.Details))
 	assert.Equal(t, 1, apiErr.Attempts)
-	rl, ok := propexo.ParseRateLimit(apiErr.Header)
-	require.True(t, ok)
-	assert.Equal(t, 3, rl.Remaining)
-	require.NotNil(t, resp)
+	require.NotNil(t, resp, "a Response comes with the error once an answer arrived")
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, propexo.Rate{Limit: 150, Remaining: 3}, resp.Rate)
 	assert.True(t, strings.HasPrefix(err.Error(), "propexo: create webhook: "), err.Error())
 	assert.Contains(t, err.Error(), "invalid_request")
 	assert.NotContains(t, err.Error(), testToken)
@@ -295,7 +301,7 @@ func TestClient_unauthorized(t *testing.T) {
 		writeError(w, http.StatusUnauthorized, "unauthorized", "invalid token", nil)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := propexo.NewClient("wrong-token", propexo.WithBaseURL(srv.URL))
+	c, err := propexo.NewClient(propexo.APIKey("wrong-token"), propexo.WithBaseURL(srv.URL+"/v1"))
 	require.NoError(t, err)
 	_, _, err = c.Webhooks.List(context.Background(), nil)
 	var apiErr *propexo.APIError
@@ -391,9 +397,9 @@ func TestClient_retries(t *testing.T) {
 			case "GET":
 				_, _, err = c.Webhooks.Get(ctx, "wh-1")
 			case "POST":
-				_, _, err = c.Webhooks.Create(ctx, &propexo.CreateWebhookParams{URL: "https://example.test/hooks", Triggers: []propexo.Trigger{propexo.TriggerDataNew}, Model: propexo.ModelLeases})
+				_, _, err = c.Webhooks.Create(ctx, &propexo.SubscriptionParams{URL: "https://example.test/hooks", Events: []propexo.Trigger{propexo.TriggerDataNew}, Model: propexo.ModelLeases, Enabled: true})
 			case "PUT":
-				_, _, err = c.Webhooks.Update(ctx, "wh-1", &propexo.UpdateWebhookParams{URL: "https://example.test/new"})
+				_, _, err = c.Webhooks.Update(ctx, "wh-1", &propexo.SubscriptionParams{URL: "https://example.test/new", Enabled: true})
 			case "DELETE":
 				_, err = c.Webhooks.Delete(ctx, "wh-1")
 			}
@@ -444,35 +450,51 @@ func TestClient_logger(t *testing.T) {
 	assert.NotContains(t, logs.String(), "active=", "no query strings in logs")
 }
 
-func TestParseRateLimit(t *testing.T) {
+// TestClient_rate checks that Response.Rate is read from Propexo's
+// x-ratelimit-limit and x-ratelimit-remaining headers, on success and on
+// error alike, and stays zero for what is missing or not a number.
+func TestClient_rate(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		limit, remaining string
-		want             propexo.RateLimit
-		ok               bool
+		status           int
+		want             propexo.Rate
 	}{
-		"both":           {limit: "150", remaining: "42", want: propexo.RateLimit{Limit: 150, Remaining: 42}, ok: true},
-		"spaces":         {limit: " 150 ", remaining: "0", want: propexo.RateLimit{Limit: 150}, ok: true},
-		"missing one":    {limit: "150"},
+		"both":           {limit: "150", remaining: "42", want: propexo.Rate{Limit: 150, Remaining: 42}},
+		"spaces":         {limit: " 150 ", remaining: "0", want: propexo.Rate{Limit: 150}},
+		"missing one":    {limit: "150", want: propexo.Rate{Limit: 150}},
 		"none":           {},
-		"not a number":   {limit: "150", remaining: "many"},
-		"negative":       {limit: "150", remaining: "-1"},
-		"fractional":     {limit: "150.5", remaining: "1"},
-		"remaining zero": {limit: "1000", remaining: "0", want: propexo.RateLimit{Limit: 1000}, ok: true},
+		"not a number":   {limit: "150", remaining: "many", want: propexo.Rate{Limit: 150}},
+		"negative":       {limit: "150", remaining: "-1", want: propexo.Rate{Limit: 150}},
+		"fractional":     {limit: "150.5", remaining: "1", want: propexo.Rate{Remaining: 1}},
+		"on a 404 error": {limit: "150", remaining: "7", status: http.StatusNotFound, want: propexo.Rate{Limit: 150, Remaining: 7}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			h := http.Header{}
-			if tc.limit != "" {
-				h.Set("x-ratelimit-limit", tc.limit)
+			c, mux := setup(t)
+			mux.HandleFunc("GET /v1/webhooks/{id}", func(w http.ResponseWriter, r *http.Request) {
+				if tc.limit != "" {
+					w.Header().Set("x-ratelimit-limit", tc.limit)
+				}
+				if tc.remaining != "" {
+					w.Header().Set("x-ratelimit-remaining", tc.remaining)
+				}
+				if tc.status != 0 {
+					writeError(w, tc.status, "not_found", "no such webhook", nil)
+					return
+				}
+				writeJSON(w, http.StatusOK, map[string]any{"results": map[string]any{"id": "wh-1"}})
+			})
+			_, resp, err := c.Webhooks.Get(context.Background(), "wh-1")
+			if tc.status != 0 {
+				require.Error(t, err)
+			} else {
+				require.NoError(t, err)
 			}
-			if tc.remaining != "" {
-				h.Set("x-ratelimit-remaining", tc.remaining)
-			}
-			got, ok := propexo.ParseRateLimit(h)
-			assert.Equal(t, tc.ok, ok)
-			assert.Equal(t, tc.want, got)
+			require.NotNil(t, resp)
+			assert.Equal(t, tc.want, resp.Rate)
+			assert.True(t, resp.Rate.Reset.IsZero(), "Propexo sends no reset header")
 		})
 	}
 }
@@ -482,9 +504,9 @@ func TestClient_transportError(t *testing.T) {
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return nil, errors.New("connection refused by test")
 	})}
-	c, err := propexo.NewClient(testToken, propexo.WithHTTPClient(hc), propexo.WithRetryMax(-1))
+	c, err := propexo.NewClient(propexo.APIKey(testToken), propexo.WithHTTPClient(hc), propexo.WithRetryMax(-1))
 	require.NoError(t, err)
-	_, _, err = c.Webhooks.List(context.Background(), &propexo.WebhookListOptions{OrderBy: "url:asc"})
+	_, _, err = c.Webhooks.List(context.Background(), &propexo.SubscriptionListOptions{OrderBy: "url:asc"})
 	require.Error(t, err)
 	var apiErr *propexo.APIError
 	assert.False(t, errors.As(err, &apiErr), "no answer, no APIError")
@@ -529,7 +551,7 @@ func TestClient_echoedKeyRedacted(t *testing.T) {
 			t.Cleanup(srv.Close)
 			var logs syncBuffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			c, err := propexo.NewClient(key, propexo.WithBaseURL(srv.URL), propexo.WithLogger(logger),
+			c, err := propexo.NewClient(propexo.APIKey(key), propexo.WithBaseURL(srv.URL+"/v1"), propexo.WithLogger(logger),
 				propexo.WithRetryMax(1), propexo.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 			require.NoError(t, err)
 

@@ -1,18 +1,19 @@
 package propexo
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/pmshooks/pmshooks/internal/api"
 )
 
-const dataDiffsPath = "/v1/admin/data-diffs/"
+const dataDiffsPath = "/admin/data-diffs/"
 
 // DataDiffsService reads the data diffs: the change records behind
 // DATA_NEW and DATA_UPDATE, which Propexo keeps for 30 days. Get it from
@@ -75,96 +76,109 @@ type DataDiff struct {
 }
 
 // DataDiffListOptions selects the data diffs List and All return. The zero
-// value, like nil, lists every diff kept, in Propexo's default order.
+// value, like nil, lists every diff kept, in Propexo's default order and
+// page of 100 (MaxPerPage for All).
 type DataDiffListOptions struct {
+	// ListOptions selects the page, sent as offset and limit.
+	ListOptions
 	// IntegrationID keeps the diffs of one integration; "" keeps all.
 	IntegrationID string
 	// Vendor keeps the diffs of integrations with one property management
-	// system; "" keeps all.
+	// system; "" keeps all. Propexo's OpenAPI accepts only the vendors
+	// DataDiffVendors lists for this filter (not AppFolio, Yardi,
+	// RentCafe, ...): List and All refuse any other value before sending,
+	// with an error matching ErrDataDiffVendor.
 	Vendor Vendor
 	// After and Before bound the diffs' creation time, sent as RFC 3339 in
 	// UTC; the zero time sets no bound. Whether Propexo includes the bounds
 	// themselves is not documented.
 	After, Before time.Time
-	// Offset skips that many diffs; 0 starts at the first.
-	Offset int
-	// Limit is the page size, at most MaxLimit; 0 means Propexo's default
-	// of 100 for List, and MaxLimit for All.
-	Limit int
 	// OrderBy sorts, as "field:asc" or "field:desc", several separated by
-	// commas; "" means Propexo's default.
+	// commas (Propexo's order-by); "" means Propexo's default,
+	// "created_at:desc".
 	OrderBy string
 }
 
-// DataDiffPage is one page of data diffs.
-type DataDiffPage struct {
-	// DataDiffs are the page's change records, in the order asked for.
-	DataDiffs []*DataDiff
-	PageInfo
-}
-
-// List returns one page of data diffs. A nil opts is the zero
-// DataDiffListOptions.
+// List returns the page of data diffs opts selects. A nil opts is the
+// zero DataDiffListOptions.
 //
 // Propexo docs: https://github.com/propexo/documentation/blob/main/fern/openapi/openapi.yml (operation on /v1/admin/data-diffs/)
 //
 // GET /v1/admin/data-diffs/
-func (s *DataDiffsService) List(ctx context.Context, opts *DataDiffListOptions) (*DataDiffPage, *Response, error) {
-	if opts == nil {
-		opts = &DataDiffListOptions{}
+func (s *DataDiffsService) List(ctx context.Context, opts *DataDiffListOptions) (*Page[DataDiff], *Response, error) {
+	var o DataDiffListOptions
+	if opts != nil {
+		o = *opts
 	}
-	env, resp, err := s.list(ctx, opts, opts.Offset, opts.Limit)
+	env, resp, err := s.list(ctx, o)
 	if err != nil {
 		return nil, resp, err
 	}
-	return &DataDiffPage{
-		DataDiffs: env.Results,
-		PageInfo:  env.Meta.pageInfo(opts.Offset, cmp.Or(opts.Limit, 100), len(env.Results)),
-	}, resp, nil
+	return pageOf(env, specOf(o.ListOptions)), resp, nil
 }
 
-// All returns an iterator over every data diff opts selects, from
-// opts.Offset on, fetching pages of opts.Limit (MaxLimit when zero) as the
-// loop goes. A nil opts is the zero DataDiffListOptions. An error ends the
-// iteration; stopping the loop early fetches no further page.
+// All iterates over every data diff opts selects, from the page opts
+// names on, fetching pages of opts.PerPage (MaxPerPage when 0) as the loop
+// goes. A nil opts is the zero DataDiffListOptions. An error is yielded
+// once, with a nil DataDiff, and ends the iteration; breaking out of the
+// loop fetches no further page.
 //
 // Propexo docs: https://github.com/propexo/documentation/blob/main/fern/openapi/openapi.yml (operation on /v1/admin/data-diffs/)
 //
 // GET /v1/admin/data-diffs/
 func (s *DataDiffsService) All(ctx context.Context, opts *DataDiffListOptions) iter.Seq2[*DataDiff, error] {
-	o := DataDiffListOptions{}
+	var o DataDiffListOptions
 	if opts != nil {
 		o = *opts
 	}
-	limit := cmp.Or(o.Limit, MaxLimit)
-	return pages(ctx, o.Offset, limit, func(ctx context.Context, offset int) (*listEnvelope[*DataDiff], error) {
-		env, _, err := s.list(ctx, &o, offset, limit)
-		return env, err
+	return all(ctx, "list data diffs", o.ListOptions, func(ctx context.Context, lo ListOptions) (*listEnvelope[DataDiff], *Response, error) {
+		po := o
+		po.ListOptions = lo
+		return s.list(ctx, po)
 	})
 }
 
-// list fetches the page at offset.
-func (s *DataDiffsService) list(ctx context.Context, opts *DataDiffListOptions, offset, limit int) (*listEnvelope[*DataDiff], *Response, error) {
+// list fetches the page o selects; a Vendor the filter does not accept
+// fails before sending.
+func (s *DataDiffsService) list(ctx context.Context, o DataDiffListOptions) (*listEnvelope[DataDiff], *Response, error) {
 	q := url.Values{}
-	if err := pageQuery(q, offset, limit, opts.OrderBy); err != nil {
-		return nil, nil, fmt.Errorf("propexo: list data diffs: %w", err)
+	specOf(o.ListOptions).query(q, o.OrderBy)
+	if o.IntegrationID != "" {
+		q.Set("integration_id", o.IntegrationID)
 	}
-	if opts.IntegrationID != "" {
-		q.Set("integration_id", opts.IntegrationID)
+	if o.Vendor != "" {
+		if !slices.Contains(dataDiffVendors, o.Vendor) {
+			return nil, nil, fmt.Errorf("propexo: list data diffs: %w: %q", ErrDataDiffVendor, o.Vendor)
+		}
+		q.Set("integration_vendor", string(o.Vendor))
 	}
-	if opts.Vendor != "" {
-		q.Set("integration_vendor", string(opts.Vendor))
+	if !o.After.IsZero() {
+		q.Set("after", o.After.UTC().Format(time.RFC3339Nano))
 	}
-	if !opts.After.IsZero() {
-		q.Set("after", opts.After.UTC().Format(time.RFC3339Nano))
+	if !o.Before.IsZero() {
+		q.Set("before", o.Before.UTC().Format(time.RFC3339Nano))
 	}
-	if !opts.Before.IsZero() {
-		q.Set("before", opts.Before.UTC().Format(time.RFC3339Nano))
-	}
-	var env listEnvelope[*DataDiff]
+	var env listEnvelope[DataDiff]
 	resp, err := s.client.do(ctx, "list data diffs", api.Request{Path: dataDiffsPath, Query: q}, &env)
 	if err != nil {
 		return nil, resp, err
 	}
 	return &env, resp, nil
 }
+
+// ErrDataDiffVendor is returned, wrapped, by DataDiffsService.List and All
+// when DataDiffListOptions.Vendor is not one of DataDiffVendors.
+var ErrDataDiffVendor = errors.New("vendor not accepted by the data-diffs filter")
+
+// dataDiffVendors is the enum (Enum1) that Propexo's OpenAPI gives the
+// integration_vendor filter of GET /v1/admin/data-diffs/.
+var dataDiffVendors = []Vendor{
+	VendorBuildium, VendorEntrata, VendorMRI, VendorPropertyware, VendorPropertywareREST,
+	VendorRealPage, VendorRealPageRPX, VendorRentManager, VendorRentvine, VendorResMan,
+	VendorSample1, VendorSample2,
+}
+
+// DataDiffVendors returns the vendors that the integration_vendor filter of
+// the data-diffs endpoint accepts, as Propexo's OpenAPI lists them, in that
+// order. The slice is a copy.
+func DataDiffVendors() []Vendor { return slices.Clone(dataDiffVendors) }

@@ -56,7 +56,7 @@ func TestDataDiffsService_List(t *testing.T) {
 		})
 	})
 	page, _, err := c.DataDiffs.List(context.Background(), &propexo.DataDiffListOptions{
-		IntegrationID: "cly301lrc000009jvbp6vaz7i", Vendor: propexo.VendorEntrata, After: after, Limit: 20,
+		IntegrationID: "cly301lrc000009jvbp6vaz7i", Vendor: propexo.VendorEntrata, After: after, ListOptions: propexo.ListOptions{PerPage: 20},
 	})
 	require.NoError(t, err)
 	want := []*propexo.DataDiff{
@@ -76,10 +76,11 @@ func TestDataDiffsService_List(t *testing.T) {
 			IntegrationID: "cly301lrc000009jvbp6vaz7i", IntegrationVendor: propexo.VendorEntrata,
 		},
 	}
-	if diff := cmp.Diff(want, page.DataDiffs, rawJSONEqual); diff != "" {
+	if diff := cmp.Diff(want, page.Items, rawJSONEqual); diff != "" {
 		t.Errorf("List mismatch (-want +got):\n%s", diff)
 	}
-	assert.Equal(t, propexo.PageInfo{Total: 2}, page.PageInfo)
+	assert.Equal(t, 2, page.Total)
+	assert.Zero(t, page.NextPage, "hasMore false")
 }
 
 // TestDataDiffsService_All is the backfill after an outage: every diff of
@@ -92,15 +93,18 @@ func TestDataDiffsService_All(t *testing.T) {
 		items = append(items, dataDiffJSON(i))
 	}
 	var calls atomic.Int32
+	var offsets []string
 	pages := servePages(items, metaHasMore, &calls)
 	mux.HandleFunc("/v1/admin/data-diffs/", func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "2025-08-18T01:00:00Z", r.URL.Query().Get("before"))
+		assert.Equal(t, "2", r.URL.Query().Get("limit"))
+		offsets = append(offsets, r.URL.Query().Get("offset"))
 		pages(w, r)
 	})
 	var ids []string
 	var triggers []propexo.Trigger
 	for d, err := range c.DataDiffs.All(context.Background(), &propexo.DataDiffListOptions{
-		Before: time.Date(2025, 8, 18, 1, 0, 0, 0, time.UTC), Limit: 2,
+		Before: time.Date(2025, 8, 18, 1, 0, 0, 0, time.UTC), ListOptions: propexo.ListOptions{PerPage: 2},
 	}) {
 		require.NoError(t, err)
 		ids = append(ids, d.ID)
@@ -108,14 +112,61 @@ func TestDataDiffsService_All(t *testing.T) {
 	}
 	assert.Equal(t, []string{"dd-000", "dd-001", "dd-002", "dd-003", "dd-004"}, ids)
 	assert.Equal(t, []propexo.Trigger{"DATA_NEW", "DATA_UPDATE", "DATA_NEW", "DATA_UPDATE", "DATA_NEW"}, triggers)
+	assert.Equal(t, []string{"", "2", "4"}, offsets, "pages 1, 2, 3 of 2: offset (Page-1)*PerPage")
 	assert.Equal(t, int32(3), calls.Load())
 }
 
-func TestDataDiffsService_List_invalid(t *testing.T) {
+// TestDataDiffsService_All_vendor checks that All, like List, refuses a
+// vendor the filter does not accept before sending anything.
+func TestDataDiffsService_All_vendor(t *testing.T) {
 	t.Parallel()
-	c, _ := setup(t)
-	_, _, err := c.DataDiffs.List(context.Background(), &propexo.DataDiffListOptions{Limit: propexo.MaxLimit + 1})
-	require.ErrorContains(t, err, "propexo: list data diffs: ")
+	c, mux := setup(t)
+	var calls atomic.Int32
+	mux.HandleFunc("/v1/admin/data-diffs/", servePages(nil, metaHasMore, &calls))
+	var errs []error
+	for d, err := range c.DataDiffs.All(context.Background(), &propexo.DataDiffListOptions{Vendor: propexo.VendorYardi}) {
+		assert.Nil(t, d)
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	require.ErrorIs(t, errs[0], propexo.ErrDataDiffVendor)
+	assert.EqualError(t, errs[0], `propexo: list data diffs: vendor not accepted by the data-diffs filter: "YARDI"`)
+	assert.Zero(t, calls.Load(), "nothing sent")
+}
+
+func TestDataDiffsService_List_vendor(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	var got atomic.Value
+	mux.HandleFunc("GET /v1/admin/data-diffs/", func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.URL.Query().Get("integration_vendor"))
+		fmt.Fprint(w, `{"meta":{"offset":0,"limit":100,"total":0},"data":[]}`)
+	})
+	tests := []struct {
+		vendor  propexo.Vendor
+		wantErr bool
+	}{
+		{propexo.VendorEntrata, false},
+		{propexo.VendorSample1, false},
+		{propexo.VendorAppFolio, true},
+		{propexo.VendorYardi, true},
+		{propexo.VendorInternal, true},
+		{"entrata", true},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.vendor), func(t *testing.T) {
+			got.Store("")
+			_, _, err := c.DataDiffs.List(context.Background(), &propexo.DataDiffListOptions{Vendor: tt.vendor})
+			if tt.wantErr {
+				require.ErrorIs(t, err, propexo.ErrDataDiffVendor)
+				assert.Empty(t, got.Load(), "nothing sent")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, string(tt.vendor), got.Load())
+		})
+	}
+	assert.Contains(t, propexo.DataDiffVendors(), propexo.VendorRentvine)
 }
 
 func TestDataDiffEventType_Trigger(t *testing.T) {

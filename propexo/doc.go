@@ -17,8 +17,12 @@
 //	}))
 //	http.Handle("POST /hooks/propexo", event.NewHTTPHandler(r, mux))
 //
-//	c, err := propexo.NewClient(token)
-//	for w, err := range c.Webhooks.All(ctx, nil) { ... }
+//	c, err := propexo.NewClient(propexo.APIKey(os.Getenv("PROPEXO_API_KEY")))
+//	sub, resp, err := c.Webhooks.Create(ctx, &propexo.SubscriptionParams{
+//		URL: "https://example.com/hooks/propexo", Enabled: true,
+//		Events: []propexo.Trigger{propexo.TriggerDataUpdate}, Model: propexo.ModelLeases,
+//	})
+//	for s, err := range c.Webhooks.All(ctx, nil) { ... }
 //
 // # Authentication
 //
@@ -36,7 +40,22 @@
 // body is read, that a well-formed signature is present; only Receive can
 // check it against the body.
 //
-// The client authenticates with a Propexo API token: Authorization: Bearer.
+// The client authenticates with a Propexo API key, APIKey(key), sent as
+// Authorization: Bearer.
+//
+// # Client
+//
+// Client has the shape of every pmshooks API client: each call returns
+// (*T, *Response, error), (*Page[T], *Response, error) for a list, or
+// (*Response, error) for Delete; every list has an All iterator; list
+// options embed ListOptions (Page, PerPage), which Propexo receives as
+// offset=(Page-1)*PerPage and limit=PerPage. Response.Rate carries the
+// x-ratelimit-limit and x-ratelimit-remaining headers (150 requests a
+// minute by default). Base URLs include the version path: BaseURL and
+// StagingURL (Propexo's sandbox) end in /v1. A webhook configuration is a
+// Subscription; Create and Update take a *SubscriptionParams, whose
+// Enabled is always sent since Propexo's own default for a new webhook is
+// inactive.
 //
 // # Deliveries
 //

@@ -121,26 +121,28 @@ func ExampleWebhooksService_Create() {
 	}))
 	defer srv.Close()
 
-	c, err := propexo.NewClient("api-token", propexo.WithBaseURL(srv.URL)) // propexo.SandboxURL in real use
+	// propexo.StagingURL or the default propexo.BaseURL in real use.
+	c, err := propexo.NewClient(propexo.APIKey("api-token"), propexo.WithBaseURL(srv.URL+"/v1"))
 	if err != nil {
 		panic(err)
 	}
-	wh, resp, err := c.Webhooks.Create(context.Background(), &propexo.CreateWebhookParams{
-		URL:      "https://example.test/hooks/propexo",
-		Triggers: []propexo.Trigger{propexo.TriggerDataNew, propexo.TriggerDataUpdate},
-		Model:    propexo.ModelLeases,
+	wh, resp, err := c.Webhooks.Create(context.Background(), &propexo.SubscriptionParams{
+		URL:     "https://example.test/hooks/propexo",
+		Events:  []propexo.Trigger{propexo.TriggerDataNew, propexo.TriggerDataUpdate},
+		Model:   propexo.ModelLeases,
+		Enabled: true,
 	})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(wh)
-	fmt.Println("requests left this minute:", resp.RateLimit.Remaining)
+	fmt.Println("requests left this minute:", resp.Rate.Remaining, "of", resp.Rate.Limit)
 	// Keep wh.Secret for propexo.NewVerifier.
 	fmt.Println(strings.HasPrefix(wh.Secret, "generated"))
 	// Output:
 	// POST /v1/webhooks/ leases true
-	// propexo.WebhookConfig{ID:"wh-1" URL:"https://example.test/hooks/propexo" Active:true System:SANDBOX Triggers:[DATA_NEW(leases) DATA_UPDATE(leases)] Headers:[] Secret:redacted}
-	// requests left this minute: 149
+	// propexo.Subscription{ID:"wh-1" URL:"https://example.test/hooks/propexo" Enabled:true System:SANDBOX Events:[DATA_NEW(leases) DATA_UPDATE(leases)] Headers:[] Secret:redacted}
+	// requests left this minute: 149 of 150
 	// true
 }
 
@@ -149,31 +151,38 @@ func ExampleWebhooksService_Create() {
 func ExampleDataDiffsService_All() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		fmt.Printf("GET %s integration_id=%s after=%s offset=%q\n", r.URL.Path, q.Get("integration_id"), q.Get("after"), q.Get("offset"))
-		if r.URL.Query().Get("offset") == "" {
-			_, _ = fmt.Fprint(w, `{"meta":{"offset":0,"limit":250,"hasMore":true},"results":[
-				{"id":"dd-1","model":"leases","model_record_id":"l-1","event_type":"UPDATE","data_diff":{},"created_at":"2025-08-18T14:00:00Z","integration_id":"i-1","integration_vendor":"YARDI"}]}`)
+		fmt.Printf("GET %s integration_id=%s after=%s offset=%q limit=%s\n", r.URL.Path, q.Get("integration_id"), q.Get("after"), q.Get("offset"), q.Get("limit"))
+		if q.Get("offset") == "" {
+			_, _ = fmt.Fprint(w, `{"meta":{"offset":0,"limit":2,"hasMore":true},"results":[
+				{"id":"dd-1","model":"leases","model_record_id":"l-1","event_type":"UPDATE","data_diff":{},"created_at":"2025-08-18T14:00:00Z","integration_id":"i-1","integration_vendor":"ENTRATA"},
+				{"id":"dd-2","model":"leases","model_record_id":"l-2","event_type":"UPDATE","data_diff":{},"created_at":"2025-08-18T14:30:00Z","integration_id":"i-1","integration_vendor":"ENTRATA"}]}`)
 			return
 		}
-		_, _ = fmt.Fprint(w, `{"meta":{"offset":1,"limit":250,"hasMore":false},"results":[
-			{"id":"dd-2","model":"residents","model_record_id":"r-7","event_type":"NEW","data_diff":{},"created_at":"2025-08-18T15:00:00Z","integration_id":"i-1","integration_vendor":"YARDI"}]}`)
+		_, _ = fmt.Fprint(w, `{"meta":{"offset":2,"limit":2,"hasMore":false},"results":[
+			{"id":"dd-3","model":"residents","model_record_id":"r-7","event_type":"NEW","data_diff":{},"created_at":"2025-08-18T15:00:00Z","integration_id":"i-1","integration_vendor":"ENTRATA"}]}`)
 	}))
 	defer srv.Close()
 
-	c, err := propexo.NewClient("api-token", propexo.WithBaseURL(srv.URL))
+	c, err := propexo.NewClient(propexo.APIKey("api-token"), propexo.WithBaseURL(srv.URL+"/v1"))
 	if err != nil {
 		panic(err)
 	}
 	outage := time.Date(2025, 8, 18, 12, 0, 0, 0, time.UTC)
-	for d, err := range c.DataDiffs.All(context.Background(), &propexo.DataDiffListOptions{IntegrationID: "i-1", After: outage}) {
+	opts := &propexo.DataDiffListOptions{
+		ListOptions:   propexo.ListOptions{PerPage: 2}, // MaxPerPage (250) when 0
+		IntegrationID: "i-1",
+		After:         outage,
+	}
+	for d, err := range c.DataDiffs.All(context.Background(), opts) {
 		if err != nil {
 			panic(err)
 		}
 		fmt.Println(d.EventType.Trigger(), d.Model, d.ModelRecordID)
 	}
 	// Output:
-	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset=""
+	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset="" limit=2
 	// DATA_UPDATE leases l-1
-	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset="1"
+	// DATA_UPDATE leases l-2
+	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset="2" limit=2
 	// DATA_NEW residents r-7
 }

@@ -10,7 +10,7 @@ import (
 // Model names a kind of record that Propexo caches from the property
 // management system, such as leases, residents or the residents-to-leases
 // relation. The constants hold the snake_case spelling of the subscription
-// API (CreateWebhookParams.Model, WebhookTrigger.Model, DataDiff.Model).
+// API (SubscriptionParams.Model, SubscriptionTrigger.Model, DataDiff.Model).
 //
 // Deliveries spell the same model in kebab-case ("residents-to-leases" in
 // the payload's "object" and "meta.object"). Decoding JSON into a Model

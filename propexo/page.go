@@ -12,24 +12,10 @@ import (
 )
 
 // Propexo pages its lists by offset: the query parameters offset (from 0)
-// and limit (at most MaxLimit), and a "meta" object beside the results.
+// and limit (1 to MaxPerPage), and a "meta" object beside the results.
+// ListOptions' page p of size n is offset=(p-1)*n&limit=n.
 
-// PageInfo describes one page of a list.
-type PageInfo struct {
-	// Offset is the position of the page's first item.
-	Offset int
-	// Total is the number of items in the whole list, or -1 when Propexo
-	// did not say.
-	Total int
-	// HasMore reports whether another page follows: Propexo's hasMore when
-	// it says, else whether Total goes beyond this page, else whether the
-	// page was full.
-	HasMore bool
-	// NextOffset is the Offset of the next page, when HasMore.
-	NextOffset int
-}
-
-// pageMeta is the "meta" of Propexo's list responses.
+// pageMeta is the "meta" of Propexo's list responses (ResponseMeta).
 type pageMeta struct {
 	Offset  *int  `json:"offset"`
 	Limit   *int  `json:"limit"`
@@ -40,88 +26,105 @@ type pageMeta struct {
 // listEnvelope is Propexo's list answer: {"meta": {...}, "results": [...]}.
 type listEnvelope[T any] struct {
 	Meta    pageMeta `json:"meta"`
-	Results []T      `json:"results"`
+	Results []*T     `json:"results"`
 }
 
-// next returns the offset of the page after one that started at offset and
-// held n items, and false when it was the last: hasMore when Propexo says,
-// else total when it says, else whether the page was full.
-func (m pageMeta) next(offset, n, limit int) (int, bool) {
-	if n == 0 {
-		return 0, false
-	}
-	if m.Offset != nil {
-		offset = *m.Offset
-	}
-	if m.Limit != nil && *m.Limit > 0 {
-		limit = *m.Limit
-	}
-	switch {
-	case m.HasMore != nil:
-		return offset + n, *m.HasMore
-	case m.Total != nil:
-		return offset + n, offset+n < *m.Total
-	default:
-		return offset + n, limit > 0 && n >= limit
-	}
+// pageSpec is the page a ListOptions selects: its 1-based number, its size
+// (DefaultPerPage when PerPage is 0) and whether the size was asked for.
+type pageSpec struct {
+	page, size int
+	sized      bool
 }
 
-// pageInfo builds the PageInfo of a page that was asked for at offset with
-// limit and held n items.
-func (m pageMeta) pageInfo(offset, limit, n int) PageInfo {
-	info := PageInfo{Offset: offset, Total: -1}
-	if m.Offset != nil {
-		info.Offset = *m.Offset
+// specOf returns the page o selects. A negative Page or PerPage counts as
+// 0; PerPage above MaxPerPage counts as MaxPerPage.
+func specOf(o ListOptions) pageSpec {
+	s := pageSpec{page: max(o.Page, 1), size: DefaultPerPage}
+	if o.PerPage > 0 {
+		s.size, s.sized = min(o.PerPage, MaxPerPage), true
 	}
-	if m.Total != nil {
-		info.Total = *m.Total
-	}
-	info.NextOffset, info.HasMore = m.next(offset, n, limit)
-	if !info.HasMore {
-		info.NextOffset = 0
-	}
-	return info
+	return s
 }
 
-// pageQuery sets the offset, limit and order-by parameters on q, leaving
-// out those at their zero value (the server's defaults: 0, 100, and for
-// webhooks created_at:desc). It rejects a negative offset and a limit
-// outside 0..MaxLimit.
-func pageQuery(q url.Values, offset, limit int, orderBy string) error {
-	if offset < 0 {
-		return errors.New("negative offset")
+// offset is the position of the page's first item.
+func (s pageSpec) offset() int { return (s.page - 1) * s.size }
+
+// query sets the offset, limit and order-by parameters on q, leaving out
+// those at Propexo's defaults (offset 0, limit 100 when PerPage is 0, no
+// order).
+func (s pageSpec) query(q url.Values, orderBy string) {
+	if off := s.offset(); off > 0 {
+		q.Set("offset", strconv.Itoa(off))
 	}
-	if limit < 0 || limit > MaxLimit {
-		return fmt.Errorf("limit %d outside 0..%d", limit, MaxLimit)
-	}
-	if offset > 0 {
-		q.Set("offset", strconv.Itoa(offset))
-	}
-	if limit > 0 {
-		q.Set("limit", strconv.Itoa(limit))
+	if s.sized {
+		q.Set("limit", strconv.Itoa(s.size))
 	}
 	if orderBy != "" {
 		q.Set("order-by", orderBy)
 	}
-	return nil
 }
 
-// pages iterates over a list from offset on, fetching pages of limit items
-// with list, through api.Pages with the offset as cursor.
-func pages[T any](ctx context.Context, offset, limit int, list func(ctx context.Context, offset int) (*listEnvelope[T], error)) iter.Seq2[T, error] {
-	return api.Pages(ctx, strconv.Itoa(offset), func(ctx context.Context, cursor string) ([]T, string, error) {
-		at, err := strconv.Atoi(cursor)
+// pageOf builds the Page of env, the answer to the page s. NextPage is
+// s.page+1 when Propexo's hasMore says more follow; without hasMore, when
+// total goes beyond this page; without either, when the page was full. An
+// empty page is the last.
+func pageOf[T any](env *listEnvelope[T], s pageSpec) *Page[T] {
+	m := env.Meta
+	p := &Page[T]{Items: env.Results, Total: -1}
+	if p.Items == nil {
+		p.Items = []*T{}
+	}
+	if m.Total != nil {
+		p.Total = *m.Total
+	}
+	n := len(env.Results)
+	var more bool
+	switch {
+	case n == 0:
+	case m.HasMore != nil:
+		more = *m.HasMore
+	case m.Total != nil:
+		more = s.offset()+n < *m.Total
+	default:
+		more = n >= s.size
+	}
+	if more {
+		p.NextPage = s.page + 1
+	}
+	return p
+}
+
+// errShortPage is yielded, wrapped, by the All methods when Propexo
+// answers a page with fewer items than asked for but says more follow:
+// the next offset, computed from the page size, would skip items.
+var errShortPage = errors.New("short page before the end of the list")
+
+// errOffset is yielded, wrapped, by the All methods when Propexo's
+// meta.offset is not the offset asked for (a server that ignores it would
+// otherwise serve the same page forever).
+var errOffset = errors.New("answer is for another offset")
+
+// all iterates over a list from the page opts selects, in pages of
+// opts.PerPage (MaxPerPage when 0), through api.All. fetch gets one page;
+// op names the list in errors.
+func all[T any](ctx context.Context, op string, opts ListOptions, fetch func(context.Context, ListOptions) (*listEnvelope[T], *Response, error)) iter.Seq2[*T, error] {
+	if opts.PerPage <= 0 {
+		opts.PerPage = MaxPerPage
+	}
+	opts.PerPage = min(opts.PerPage, MaxPerPage)
+	return api.All(ctx, opts, func(ctx context.Context, lo ListOptions) (*Page[T], *Response, error) {
+		env, resp, err := fetch(ctx, lo)
 		if err != nil {
-			return nil, "", fmt.Errorf("propexo: page offset %q: %w", cursor, err)
+			return nil, resp, err
 		}
-		env, err := list(ctx, at)
-		if err != nil {
-			return nil, "", err
+		spec := specOf(lo)
+		if m := env.Meta.Offset; m != nil && *m != spec.offset() {
+			return nil, resp, fmt.Errorf("propexo: %s: %w: asked %d, got %d", op, errOffset, spec.offset(), *m)
 		}
-		next, more := env.Meta.next(at, len(env.Results), limit)
-		if !more {
-			return env.Results, "", nil
+		p := pageOf(env, spec)
+		if p.NextPage != 0 && len(p.Items) < spec.size {
+			return nil, resp, fmt.Errorf("propexo: %s: page %d: %w: %d of %d items", op, spec.page, errShortPage, len(p.Items), spec.size)
 		}
-		return env.Results, strconv.Itoa(next), nil
+		return p, resp, nil
 	})
 }

@@ -1,12 +1,12 @@
 package propexo
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,7 +17,7 @@ import (
 
 // webhooksPath is the collection path; Propexo's API has the trailing
 // slash, and its redirect for the form without it is not documented.
-const webhooksPath = "/v1/webhooks/"
+const webhooksPath = "/webhooks/"
 
 // WebhooksService manages webhook configurations: where Propexo delivers
 // which triggers (and, for DATA_NEW and DATA_UPDATE, of which model). Get
@@ -43,30 +43,37 @@ type Header struct {
 	Value  string `json:"value"`
 }
 
-// WebhookTrigger is one trigger of a webhook configuration. Model is set
-// for DATA_NEW and DATA_UPDATE and empty (null) for the others.
-type WebhookTrigger struct {
-	ID      string  `json:"id"`
+// SubscriptionTrigger is one trigger of a Subscription as Propexo stores
+// it. Model is set for DATA_NEW and DATA_UPDATE and empty (null) for the
+// others.
+type SubscriptionTrigger struct {
+	// ID identifies the trigger.
+	ID string `json:"id"`
+	// Trigger is the event delivered, such as TriggerDataNew.
 	Trigger Trigger `json:"trigger"`
-	Model   Model   `json:"model,omitempty"`
+	// Model is the model of DATA_NEW and DATA_UPDATE, in snake_case.
+	Model Model `json:"model,omitempty"`
 }
 
-// WebhookConfig is a webhook configuration as the API returns it. It is
-// named so to tell it from Webhook, a delivery.
+// Subscription is a Propexo webhook configuration as the API returns it:
+// where Propexo delivers which triggers. (Propexo calls it a webhook; this
+// package keeps that word for the deliveries, Webhook.) Create and Update
+// take a SubscriptionParams.
 //
 // Secret keys the propexo-signature of its deliveries: give it to
 // NewVerifier. String and GoString leave the secret and the header values
-// out, so printing a WebhookConfig does not leak them; encoding it as JSON
+// out, so printing a Subscription does not leak them; encoding it as JSON
 // does not.
-type WebhookConfig struct {
+type Subscription struct {
 	// ID identifies the webhook.
 	ID string `json:"id"`
 	// URL is where Propexo delivers.
 	URL string `json:"url"`
-	// Active reports whether Propexo delivers to it.
-	Active bool `json:"active"`
-	// Triggers lists what it is subscribed to.
-	Triggers []WebhookTrigger `json:"triggers"`
+	// Enabled reports whether Propexo delivers to it (the wire's active).
+	Enabled bool `json:"active"`
+	// Events lists the triggers it is subscribed to (the wire's
+	// triggers), each with its model.
+	Events []SubscriptionTrigger `json:"triggers"`
 	// Headers are sent with each delivery. Nil when none (the API sends
 	// null or leaves it out).
 	Headers []Header `json:"headers"`
@@ -79,11 +86,11 @@ type WebhookConfig struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// String describes w without its secret and header values.
-func (w WebhookConfig) String() string {
+// String describes s without its secret and header values.
+func (s Subscription) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "propexo.WebhookConfig{ID:%q URL:%q Active:%t System:%s Triggers:[", w.ID, w.URL, w.Active, w.System)
-	for i, t := range w.Triggers {
+	fmt.Fprintf(&b, "propexo.Subscription{ID:%q URL:%q Enabled:%t System:%s Events:[", s.ID, s.URL, s.Enabled, s.System)
+	for i, t := range s.Events {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
@@ -93,7 +100,7 @@ func (w WebhookConfig) String() string {
 		}
 	}
 	b.WriteString("] Headers:[")
-	for i, h := range w.Headers {
+	for i, h := range s.Headers {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
@@ -104,141 +111,107 @@ func (w WebhookConfig) String() string {
 }
 
 // GoString is String, so that %#v cannot print the secret either.
-func (w WebhookConfig) GoString() string { return w.String() }
+func (s Subscription) GoString() string { return s.String() }
 
-// CreateWebhookParams is the body of Create.
-type CreateWebhookParams struct {
-	// URL is where Propexo delivers. Required.
-	URL string
-	// Triggers lists what to subscribe to. At least one is required;
-	// TriggerJobSuccess is no longer accepted on creation.
-	Triggers []Trigger
-	// Model is the model of the DATA_NEW and DATA_UPDATE triggers; one
-	// webhook covers one model, so create one webhook per model. It is
-	// ignored for the other triggers. "" sends none.
-	Model Model
-	// Headers are sent with each delivery. Nil sends none.
-	Headers []Header
-	// Secret signs the deliveries; at least 10 characters. "" lets Propexo
-	// generate one, returned in WebhookConfig.Secret.
-	Secret string
-	// Inactive creates the webhook disabled. Propexo's own default for
-	// "active" is false, which silently creates a webhook that delivers
-	// nothing; Create always sends "active" explicitly, so the zero value
-	// of this field creates an active webhook.
-	Inactive bool
-}
-
-// MarshalJSON writes Propexo's CreateWebhook body, always with "active".
-func (p CreateWebhookParams) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		URL      string    `json:"url"`
-		Triggers []Trigger `json:"triggers"`
-		Model    Model     `json:"model,omitempty"`
-		Headers  []Header  `json:"headers,omitempty"`
-		Secret   string    `json:"secret,omitempty"`
-		Active   bool      `json:"active"`
-	}{p.URL, p.Triggers, p.Model, p.Headers, p.Secret, !p.Inactive})
-}
-
-// UpdateWebhookParams is the body of Update: only the fields set are sent,
-// and only they change.
-type UpdateWebhookParams struct {
-	// URL replaces the delivery URL; "" keeps it.
+// SubscriptionParams is the body of Create and Update. It marshals to
+// exactly the fields Propexo's OpenAPI documents for both (url, triggers,
+// model, headers, secret, active); one type serves both since the two
+// bodies have the same fields. Fields at their zero value are left out,
+// but for Enabled, which is always sent: on Create a field left out takes
+// Propexo's default, on Update it keeps its current value.
+type SubscriptionParams struct {
+	// URL is where Propexo delivers. Required by Create; "" keeps it on
+	// Update.
 	URL string `json:"url,omitempty"`
-	// Triggers replaces the triggers; nil keeps them. TriggerJobSuccess is
-	// still accepted here.
-	Triggers []Trigger `json:"triggers,omitempty"`
-	// Model replaces the model; "" keeps it.
+	// Events are the triggers to subscribe to (the wire's triggers). At
+	// least one is required by Create; nil keeps them on Update.
+	// TriggerJobSuccess is accepted by Update only.
+	Events []Trigger `json:"triggers,omitempty"`
+	// Model is the model of the DATA_NEW and DATA_UPDATE triggers; one
+	// webhook covers one model, so create one webhook per model. Propexo
+	// ignores it for the other triggers. "" sends none (keeps it on
+	// Update).
 	Model Model `json:"model,omitempty"`
-	// Headers replaces the headers; nil keeps them and an empty non-nil
-	// slice removes them all.
+	// Headers are sent with each delivery, such as an Authorization
+	// header for the endpoint. Nil sends none (keeps them on Update); an
+	// empty non-nil slice removes them all on Update.
 	Headers []Header `json:"headers,omitzero"`
-	// Secret replaces the signing secret (at least 10 characters); "" keeps
-	// it. Deliveries are signed with the new secret at once: give
-	// NewVerifier both secrets while the change rolls out.
+	// Secret signs the deliveries; at least 10 characters. "" lets Propexo
+	// generate one on Create, returned in Subscription.Secret, and keeps
+	// it on Update. After an Update, deliveries are signed with the new
+	// secret at once: give NewVerifier both secrets while it rolls out.
 	Secret string `json:"secret,omitempty"`
-	// Active enables or disables the webhook; nil keeps it. A disabled
-	// webhook loses the events that happen meanwhile: Propexo does not
-	// queue them.
-	Active *bool `json:"active,omitempty"`
+	// Enabled makes Propexo deliver (the wire's active). Always sent:
+	// Propexo's default on creation, and the zero value, is false, a
+	// webhook that delivers nothing; on Update false disables the
+	// webhook, which then loses the events that happen meanwhile
+	// (Propexo does not queue them).
+	Enabled bool `json:"active"`
 }
 
-// WebhookListOptions selects the webhooks List and All return. The zero
-// value, like nil, lists the active webhooks, newest first, 100 per page
-// (MaxLimit per page for All).
-type WebhookListOptions struct {
-	// Inactive lists the inactive webhooks instead of the active ones.
-	// Propexo lists only active webhooks unless asked otherwise (its
-	// "active" parameter defaults to true); List and All always send the
-	// parameter, so to see every webhook list both.
-	Inactive bool
-	// Offset skips that many webhooks; 0 starts at the first.
-	Offset int
-	// Limit is the page size, at most MaxLimit; 0 means Propexo's default
-	// of 100 for List, and MaxLimit for All.
-	Limit int
+// SubscriptionListOptions selects the webhooks List and All return. The
+// zero value, like nil, lists the enabled webhooks, newest first, in
+// Propexo's default page of 100 (MaxPerPage for All).
+type SubscriptionListOptions struct {
+	// ListOptions selects the page, sent as offset and limit.
+	ListOptions
+	// Disabled lists the disabled (inactive) webhooks instead of the
+	// enabled ones. Propexo lists only active webhooks unless asked
+	// otherwise (its "active" parameter defaults to true); List and All
+	// always send the parameter, so to see every webhook list both.
+	Disabled bool
 	// OrderBy sorts, as "field:asc" or "field:desc", several separated by
-	// commas; "" means Propexo's default, "created_at:desc".
+	// commas (Propexo's order-by); "" means Propexo's default,
+	// "created_at:desc".
 	OrderBy string
 }
 
-// WebhookPage is one page of webhook configurations.
-type WebhookPage struct {
-	// Webhooks are the page's webhook configurations, in the order asked
-	// for.
-	Webhooks []*WebhookConfig
-	PageInfo
-}
-
-// List returns one page of webhook configurations. A nil opts is the zero
-// WebhookListOptions.
+// List returns the page of webhook configurations opts selects. A nil
+// opts is the zero SubscriptionListOptions.
 //
 // Propexo docs: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/get-all-webhooks
 //
 // GET /v1/webhooks/
-func (s *WebhooksService) List(ctx context.Context, opts *WebhookListOptions) (*WebhookPage, *Response, error) {
-	if opts == nil {
-		opts = &WebhookListOptions{}
-	}
-	env, resp, err := s.list(ctx, opts, opts.Offset, opts.Limit)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &WebhookPage{
-		Webhooks: env.Results,
-		PageInfo: env.Meta.pageInfo(opts.Offset, cmp.Or(opts.Limit, 100), len(env.Results)),
-	}, resp, nil
-}
-
-// All returns an iterator over every webhook configuration opts selects,
-// from opts.Offset on, fetching pages of opts.Limit (MaxLimit when zero) as
-// the loop goes. A nil opts is the zero WebhookListOptions. An error ends
-// the iteration; stopping the loop early fetches no further page.
-//
-// Propexo docs: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/get-all-webhooks
-//
-// GET /v1/webhooks/
-func (s *WebhooksService) All(ctx context.Context, opts *WebhookListOptions) iter.Seq2[*WebhookConfig, error] {
-	o := WebhookListOptions{}
+func (s *WebhooksService) List(ctx context.Context, opts *SubscriptionListOptions) (*Page[Subscription], *Response, error) {
+	var o SubscriptionListOptions
 	if opts != nil {
 		o = *opts
 	}
-	limit := cmp.Or(o.Limit, MaxLimit)
-	return pages(ctx, o.Offset, limit, func(ctx context.Context, offset int) (*listEnvelope[*WebhookConfig], error) {
-		env, _, err := s.list(ctx, &o, offset, limit)
-		return env, err
+	env, resp, err := s.list(ctx, o)
+	if err != nil {
+		return nil, resp, err
+	}
+	return pageOf(env, specOf(o.ListOptions)), resp, nil
+}
+
+// All iterates over every webhook configuration opts selects, from the
+// page opts names on, fetching pages of opts.PerPage (MaxPerPage when 0)
+// as the loop goes. A nil opts is the zero SubscriptionListOptions. An
+// error is yielded once, with a nil Subscription, and ends the iteration;
+// breaking out of the loop fetches no further page. Webhooks created or
+// deleted during the iteration may be missed or seen twice.
+//
+// Propexo docs: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/get-all-webhooks
+//
+// GET /v1/webhooks/
+func (s *WebhooksService) All(ctx context.Context, opts *SubscriptionListOptions) iter.Seq2[*Subscription, error] {
+	var o SubscriptionListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return all(ctx, "list webhooks", o.ListOptions, func(ctx context.Context, lo ListOptions) (*listEnvelope[Subscription], *Response, error) {
+		po := o
+		po.ListOptions = lo
+		return s.list(ctx, po)
 	})
 }
 
-// list fetches the page at offset.
-func (s *WebhooksService) list(ctx context.Context, opts *WebhookListOptions, offset, limit int) (*listEnvelope[*WebhookConfig], *Response, error) {
+// list fetches the page o selects.
+func (s *WebhooksService) list(ctx context.Context, o SubscriptionListOptions) (*listEnvelope[Subscription], *Response, error) {
 	q := url.Values{}
-	if err := pageQuery(q, offset, limit, opts.OrderBy); err != nil {
-		return nil, nil, fmt.Errorf("propexo: list webhooks: %w", err)
-	}
-	q.Set("active", strconv.FormatBool(!opts.Inactive))
-	var env listEnvelope[*WebhookConfig]
+	specOf(o.ListOptions).query(q, o.OrderBy)
+	q.Set("active", strconv.FormatBool(!o.Disabled))
+	var env listEnvelope[Subscription]
 	resp, err := s.client.do(ctx, "list webhooks", api.Request{Path: webhooksPath, Query: q}, &env)
 	if err != nil {
 		return nil, resp, err
@@ -251,7 +224,7 @@ func (s *WebhooksService) list(ctx context.Context, opts *WebhookListOptions, of
 // Propexo docs: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/get-a-webhook-by-id
 //
 // GET /v1/webhooks/{webhook_id}
-func (s *WebhooksService) Get(ctx context.Context, id string) (*WebhookConfig, *Response, error) {
+func (s *WebhooksService) Get(ctx context.Context, id string) (*Subscription, *Response, error) {
 	path, err := webhookPath("get webhook", id)
 	if err != nil {
 		return nil, nil, err
@@ -271,58 +244,56 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*WebhookConfig, *
 	return w, resp, nil
 }
 
-// Create creates a webhook configuration and returns it, with its secret.
-// It is sent once: a POST is retried only when Propexo cannot have received
-// it, so a failure may leave a webhook created; List before trying again.
+// Create creates a webhook configuration from p and returns it, with its
+// secret. p needs a URL and at least one of Events; set Enabled, or the
+// webhook delivers nothing. Create is sent once: a POST is retried only
+// when Propexo cannot have received it, so a failure may leave a webhook
+// created; List before trying again.
 //
 // Propexo docs: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/create-a-webhook
 //
 // POST /v1/webhooks/
-func (s *WebhooksService) Create(ctx context.Context, p *CreateWebhookParams) (*WebhookConfig, *Response, error) {
+func (s *WebhooksService) Create(ctx context.Context, p *SubscriptionParams) (*Subscription, *Response, error) {
 	switch {
 	case p == nil:
-		return nil, nil, errors.New("propexo: create webhook: nil params")
+		return nil, nil, fmt.Errorf("propexo: create webhook: %w", errNoParams)
 	case p.URL == "":
 		return nil, nil, errors.New("propexo: create webhook: empty URL")
-	case len(p.Triggers) == 0:
-		return nil, nil, errors.New("propexo: create webhook: no trigger")
+	case len(p.Events) == 0:
+		return nil, nil, errors.New("propexo: create webhook: no event")
 	}
-	var env struct {
-		Result *WebhookConfig `json:"result"`
-	}
-	resp, err := s.client.do(ctx, "create webhook", api.Request{Method: "POST", Path: webhooksPath, Body: p}, &env)
-	if err != nil {
-		return nil, resp, err
-	}
-	if env.Result == nil {
-		return nil, resp, errors.New("propexo: create webhook: answer has no result")
-	}
-	return env.Result, resp, nil
+	return s.write(ctx, "create webhook", http.MethodPost, webhooksPath, p)
 }
 
-// Update changes the fields p sets on webhook configuration id and returns
-// the result.
+// Update writes p to webhook configuration id and returns the result. The
+// fields p leaves at their zero value keep their current value, except
+// Enabled, which is always sent: set it to keep the webhook delivering.
 //
 // Propexo docs: https://docs.propexo.com/api-reference/configuration-ap-is/webhooks-configuration/update-a-webhook
 //
 // PUT /v1/webhooks/{webhook_id}
-func (s *WebhooksService) Update(ctx context.Context, id string, p *UpdateWebhookParams) (*WebhookConfig, *Response, error) {
+func (s *WebhooksService) Update(ctx context.Context, id string, p *SubscriptionParams) (*Subscription, *Response, error) {
 	path, err := webhookPath("update webhook", id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if p == nil {
-		p = &UpdateWebhookParams{}
+		return nil, nil, fmt.Errorf("propexo: update webhook: %w", errNoParams)
 	}
+	return s.write(ctx, "update webhook", http.MethodPut, path, p)
+}
+
+// write sends p with method to path and decodes Propexo's {"result": ...}.
+func (s *WebhooksService) write(ctx context.Context, op, method, path string, p *SubscriptionParams) (*Subscription, *Response, error) {
 	var env struct {
-		Result *WebhookConfig `json:"result"`
+		Result *Subscription `json:"result"`
 	}
-	resp, err := s.client.do(ctx, "update webhook", api.Request{Method: "PUT", Path: path, Body: p}, &env)
+	resp, err := s.client.do(ctx, op, api.Request{Method: method, Path: path, Body: p}, &env)
 	if err != nil {
 		return nil, resp, err
 	}
 	if env.Result == nil {
-		return nil, resp, errors.New("propexo: update webhook: answer has no result")
+		return nil, resp, fmt.Errorf("propexo: %s: answer has no result", op)
 	}
 	return env.Result, resp, nil
 }
@@ -338,31 +309,38 @@ func (s *WebhooksService) Delete(ctx context.Context, id string) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, "delete webhook", api.Request{Method: "DELETE", Path: path}, nil)
+	return s.client.do(ctx, "delete webhook", api.Request{Method: http.MethodDelete, Path: path}, nil)
 }
 
-// webhookPath returns /v1/webhooks/{id}, the id escaped.
+// errNoParams is returned, wrapped, by Create and Update given nil params.
+var errNoParams = errors.New("nil params")
+
+// errEmptyID is returned, wrapped, by the methods given an empty id: the
+// request would address the collection instead of one webhook.
+var errEmptyID = errors.New("empty webhook id")
+
+// webhookPath returns /webhooks/{id} (under BaseURL's /v1), the id escaped.
 func webhookPath(op, id string) (string, error) {
 	if id == "" {
-		return "", fmt.Errorf("propexo: %s: empty webhook id", op)
+		return "", fmt.Errorf("propexo: %s: %w", op, errEmptyID)
 	}
 	return webhooksPath + url.PathEscape(id), nil
 }
 
 // singleResult decodes the "results" of Get: one object, or (in case
 // Propexo ever sends the list form) an array of exactly one.
-func singleResult(raw json.RawMessage) (*WebhookConfig, error) {
+func singleResult(raw json.RawMessage) (*Subscription, error) {
 	if isNull(raw) {
 		return nil, errors.New("answer has no results")
 	}
 	if isObject(raw) {
-		var w WebhookConfig
+		var w Subscription
 		if err := json.Unmarshal(raw, &w); err != nil {
 			return nil, fmt.Errorf("decode results: %w", err)
 		}
 		return &w, nil
 	}
-	var ws []*WebhookConfig
+	var ws []*Subscription
 	if err := json.Unmarshal(raw, &ws); err != nil {
 		return nil, fmt.Errorf("decode results: %w", err)
 	}

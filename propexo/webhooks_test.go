@@ -2,6 +2,7 @@ package propexo_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -80,15 +81,23 @@ func servePages(items []map[string]any, mode metaMode, calls *atomic.Int32) http
 func TestWebhooksService_List(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		opts      *propexo.WebhookListOptions
+		opts      *propexo.SubscriptionListOptions
 		wantQuery string
+		wantNext  int
 	}{
 		"nil options: active only, server defaults": {
-			opts: nil, wantQuery: "active=true",
+			opts: nil, wantQuery: "active=true", wantNext: 2,
 		},
-		"inactive, paged and sorted": {
-			opts:      &propexo.WebhookListOptions{Inactive: true, Offset: 50, Limit: 250, OrderBy: "updated_at:asc,url:desc"},
-			wantQuery: "active=false&limit=250&offset=50&order-by=updated_at%3Aasc%2Curl%3Adesc",
+		"disabled, third page of 25, sorted": {
+			opts: &propexo.SubscriptionListOptions{
+				ListOptions: propexo.ListOptions{Page: 3, PerPage: 25}, Disabled: true, OrderBy: "updated_at:asc,url:desc",
+			},
+			wantQuery: "active=false&limit=25&offset=50&order-by=updated_at%3Aasc%2Curl%3Adesc",
+			wantNext:  4,
+		},
+		"page size over 250 is capped": {
+			opts:      &propexo.SubscriptionListOptions{ListOptions: propexo.ListOptions{Page: 2, PerPage: 251}},
+			wantQuery: "active=true&limit=250&offset=250", wantNext: 3,
 		},
 	}
 	for name, tc := range tests {
@@ -107,38 +116,21 @@ func TestWebhooksService_List(t *testing.T) {
 			page, resp, err := c.Webhooks.List(context.Background(), tc.opts)
 			require.NoError(t, err)
 			require.NotNil(t, resp)
-			want := &propexo.WebhookConfig{
-				ID: "wh-001", URL: "https://example.test/hooks/1", Active: true, Secret: "s3cr3tK3yForSigning",
+			want := &propexo.Subscription{
+				ID: "wh-001", URL: "https://example.test/hooks/1", Enabled: true, Secret: "s3cr3tK3yForSigning",
 				System:    propexo.SystemProduction,
 				CreatedAt: time.Date(2024, 3, 21, 15, 38, 8, 337_000_000, time.UTC),
 				UpdatedAt: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
 				Headers:   []propexo.Header{{Header: "Authorization", Value: "Bearer abcdef123456"}},
-				Triggers:  []propexo.WebhookTrigger{{ID: "trg-1", Trigger: propexo.TriggerDataUpdate, Model: propexo.ModelLeases}},
+				Events:    []propexo.SubscriptionTrigger{{ID: "trg-1", Trigger: propexo.TriggerDataUpdate, Model: propexo.ModelLeases}},
 			}
-			if diff := cmp.Diff([]*propexo.WebhookConfig{want}, page.Webhooks); diff != "" {
+			if diff := cmp.Diff([]*propexo.Subscription{want}, page.Items); diff != "" {
 				t.Errorf("List mismatch (-want +got):\n%s", diff)
 			}
-			assert.Equal(t, propexo.PageInfo{Offset: 0, Total: 101, HasMore: true, NextOffset: 1}, page.PageInfo)
+			assert.Equal(t, 101, page.Total)
+			assert.Equal(t, tc.wantNext, page.NextPage)
 		})
 	}
-}
-
-func TestWebhooksService_List_invalidOptions(t *testing.T) {
-	t.Parallel()
-	c, mux := setup(t)
-	var calls atomic.Int32
-	mux.HandleFunc("/v1/webhooks/", servePages(nil, metaHasMore, &calls))
-	for name, opts := range map[string]*propexo.WebhookListOptions{
-		"limit over 250":  {Limit: 251},
-		"negative limit":  {Limit: -1},
-		"negative offset": {Offset: -5},
-	} {
-		_, _, err := c.Webhooks.List(context.Background(), opts)
-		require.Error(t, err, name)
-		for range c.Webhooks.All(context.Background(), opts) {
-		}
-	}
-	assert.Equal(t, int32(0), calls.Load(), "invalid options send nothing")
 }
 
 func TestWebhooksService_All(t *testing.T) {
@@ -148,30 +140,48 @@ func TestWebhooksService_All(t *testing.T) {
 		items = append(items, webhookJSON(i))
 	}
 	tests := map[string]struct {
-		mode      metaMode
-		opts      *propexo.WebhookListOptions
-		items     int
-		wantIDs   int
-		wantCalls int32
+		mode        metaMode
+		opts        *propexo.SubscriptionListOptions
+		items       int
+		wantIDs     int
+		wantQueries []string
 	}{
-		"hasMore, pages of 3":             {mode: metaHasMore, opts: &propexo.WebhookListOptions{Limit: 3}, items: 7, wantIDs: 7, wantCalls: 3},
-		"total only, pages of 3":          {mode: metaTotal, opts: &propexo.WebhookListOptions{Limit: 3}, items: 7, wantIDs: 7, wantCalls: 3},
-		"no hint, pages of 3":             {mode: metaNone, opts: &propexo.WebhookListOptions{Limit: 3}, items: 7, wantIDs: 7, wantCalls: 3},
-		"no hint, full last page":         {mode: metaNone, opts: &propexo.WebhookListOptions{Limit: 7}, items: 7, wantIDs: 7, wantCalls: 2},
-		"default page size is the max":    {mode: metaHasMore, opts: nil, items: 7, wantIDs: 7, wantCalls: 1},
-		"from an offset":                  {mode: metaHasMore, opts: &propexo.WebhookListOptions{Offset: 5, Limit: 1}, items: 7, wantIDs: 2, wantCalls: 2},
-		"empty list":                      {mode: metaHasMore, opts: nil, items: 0, wantIDs: 0, wantCalls: 1},
-		"hasMore false on a partial list": {mode: metaHasMore, opts: &propexo.WebhookListOptions{Limit: 250}, items: 3, wantIDs: 3, wantCalls: 1},
+		"hasMore, pages of 3": {
+			mode: metaHasMore, opts: perPage(0, 3), items: 7, wantIDs: 7,
+			wantQueries: []string{"active=true&limit=3", "active=true&limit=3&offset=3", "active=true&limit=3&offset=6"},
+		},
+		"total only, pages of 3": {
+			mode: metaTotal, opts: perPage(0, 3), items: 7, wantIDs: 7,
+			wantQueries: []string{"active=true&limit=3", "active=true&limit=3&offset=3", "active=true&limit=3&offset=6"},
+		},
+		"no hint, pages of 3": {
+			mode: metaNone, opts: perPage(0, 3), items: 7, wantIDs: 7,
+			wantQueries: []string{"active=true&limit=3", "active=true&limit=3&offset=3", "active=true&limit=3&offset=6"},
+		},
+		"no hint, full last page": {
+			mode: metaNone, opts: perPage(0, 7), items: 7, wantIDs: 7,
+			wantQueries: []string{"active=true&limit=7", "active=true&limit=7&offset=7"},
+		},
+		"default page size is the max": {
+			mode: metaHasMore, opts: nil, items: 7, wantIDs: 7, wantQueries: []string{"active=true&limit=250"},
+		},
+		"from page 3 of 2": {
+			mode: metaHasMore, opts: perPage(3, 2), items: 7, wantIDs: 3,
+			wantQueries: []string{"active=true&limit=2&offset=4", "active=true&limit=2&offset=6"},
+		},
+		"empty list": {mode: metaHasMore, opts: nil, items: 0, wantIDs: 0, wantQueries: []string{"active=true&limit=250"}},
+		"hasMore false on a partial list": {
+			mode: metaHasMore, opts: perPage(0, 250), items: 3, wantIDs: 3, wantQueries: []string{"active=true&limit=250"},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c, mux := setup(t)
 			var calls atomic.Int32
+			var queries []string
 			mux.HandleFunc("/v1/webhooks/", func(w http.ResponseWriter, r *http.Request) {
-				if tc.opts == nil {
-					assert.Equal(t, "250", r.URL.Query().Get("limit"))
-				}
+				queries = append(queries, r.URL.RawQuery)
 				servePages(items[:tc.items], tc.mode, &calls)(w, r)
 			})
 			var ids []string
@@ -183,7 +193,7 @@ func TestWebhooksService_All(t *testing.T) {
 			if len(ids) > 0 {
 				assert.Equal(t, fmt.Sprintf("wh-%03d", tc.items-tc.wantIDs), ids[0])
 			}
-			assert.Equal(t, tc.wantCalls, calls.Load(), "pages fetched")
+			assert.Equal(t, tc.wantQueries, queries, "pages fetched, offset = (Page-1)*PerPage")
 		})
 	}
 }
@@ -195,7 +205,7 @@ func TestWebhooksService_All_stopsEarly(t *testing.T) {
 	items := []map[string]any{webhookJSON(0), webhookJSON(1), webhookJSON(2)}
 	mux.HandleFunc("/v1/webhooks/", servePages(items, metaHasMore, &calls))
 	n := 0
-	for _, err := range c.Webhooks.All(context.Background(), &propexo.WebhookListOptions{Limit: 1}) {
+	for _, err := range c.Webhooks.All(context.Background(), perPage(0, 1)) {
 		require.NoError(t, err)
 		n++
 		if n == 2 {
@@ -218,7 +228,7 @@ func TestWebhooksService_All_error(t *testing.T) {
 	})
 	var got []string
 	var errs []error
-	for w, err := range c.Webhooks.All(context.Background(), &propexo.WebhookListOptions{Limit: 1}) {
+	for w, err := range c.Webhooks.All(context.Background(), perPage(0, 1)) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -240,14 +250,43 @@ func TestWebhooksService_All_offsetIgnoredByServer(t *testing.T) {
 		calls.Add(1)
 		writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]any{"offset": 0, "hasMore": true}, "results": []any{webhookJSON(0)}})
 	})
-	var errs int
-	for _, err := range c.Webhooks.All(context.Background(), &propexo.WebhookListOptions{Limit: 1}) {
+	var errs []error
+	for _, err := range c.Webhooks.All(context.Background(), perPage(0, 1)) {
 		if err != nil {
-			errs++
+			errs = append(errs, err)
 		}
 	}
-	assert.Equal(t, 1, errs, "a page that repeats itself ends with an error, not a loop")
-	assert.LessOrEqual(t, calls.Load(), int32(3))
+	require.Len(t, errs, 1, "a server that ignores the offset ends the iteration with an error, not a loop")
+	assert.ErrorContains(t, errs[0], "propexo: list webhooks: answer is for another offset: asked 1, got 0")
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+// TestWebhooksService_All_shortPage checks that a page shorter than asked
+// for, before the end of the list, ends the iteration with an error rather
+// than skipping items at the next offset.
+func TestWebhooksService_All_shortPage(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("/v1/webhooks/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]any{"offset": 0, "limit": 2, "hasMore": true}, "results": []any{webhookJSON(0), webhookJSON(1)}})
+	})
+	var n int
+	var errs []error
+	for _, err := range c.Webhooks.All(context.Background(), perPage(0, 3)) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	assert.Zero(t, n)
+	require.Len(t, errs, 1)
+	assert.ErrorContains(t, errs[0], "short page before the end of the list: 2 of 3 items")
+}
+
+// perPage returns the options of page (0: the first) of size n.
+func perPage(page, n int) *propexo.SubscriptionListOptions {
+	return &propexo.SubscriptionListOptions{ListOptions: propexo.ListOptions{Page: page, PerPage: n}}
 }
 
 func TestWebhooksService_Get(t *testing.T) {
@@ -307,24 +346,24 @@ func TestWebhooksService_pathEscaping(t *testing.T) {
 func TestWebhooksService_Create(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		params   *propexo.CreateWebhookParams
+		params   *propexo.SubscriptionParams
 		wantBody string
 	}{
-		"active by default, model for DATA_*": {
-			params: &propexo.CreateWebhookParams{
-				URL:      "https://example.test/hooks/propexo",
-				Triggers: []propexo.Trigger{propexo.TriggerDataNew, propexo.TriggerDataUpdate},
-				Model:    propexo.ModelResidentsToLeases,
-				Headers:  []propexo.Header{{Header: "Authorization", Value: "Bearer abc"}},
-				Secret:   "0123456789-secret",
+		"enabled, model for DATA_*": {
+			params: &propexo.SubscriptionParams{
+				URL:     "https://example.test/hooks/propexo",
+				Events:  []propexo.Trigger{propexo.TriggerDataNew, propexo.TriggerDataUpdate},
+				Model:   propexo.ModelResidentsToLeases,
+				Headers: []propexo.Header{{Header: "Authorization", Value: "Bearer abc"}},
+				Secret:  "0123456789-secret",
+				Enabled: true,
 			},
 			wantBody: `{"url":"https://example.test/hooks/propexo","triggers":["DATA_NEW","DATA_UPDATE"],"model":"residents_to_leases","headers":[{"header":"Authorization","value":"Bearer abc"}],"secret":"0123456789-secret","active":true}`,
 		},
-		"inactive, generated secret, no model": {
-			params: &propexo.CreateWebhookParams{
-				URL:      "https://example.test/hooks/propexo",
-				Triggers: []propexo.Trigger{propexo.TriggerSyncComplete},
-				Inactive: true,
+		"disabled (the zero value, sent), generated secret, no model": {
+			params: &propexo.SubscriptionParams{
+				URL:    "https://example.test/hooks/propexo",
+				Events: []propexo.Trigger{propexo.TriggerSyncComplete},
 			},
 			wantBody: `{"url":"https://example.test/hooks/propexo","triggers":["SYNC_COMPLETE"],"active":false}`,
 		},
@@ -337,7 +376,7 @@ func TestWebhooksService_Create(t *testing.T) {
 				testMethod(t, r, http.MethodPost)
 				testJSONBody(t, r, tc.wantBody)
 				created := webhookJSON(9)
-				created["active"] = !tc.params.Inactive
+				created["active"] = tc.params.Enabled
 				created["headers"] = nil
 				writeJSON(w, http.StatusOK, map[string]any{"result": created})
 			})
@@ -345,7 +384,7 @@ func TestWebhooksService_Create(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Equal(t, "wh-009", got.ID)
-			assert.Equal(t, !tc.params.Inactive, got.Active)
+			assert.Equal(t, tc.params.Enabled, got.Enabled)
 			assert.Nil(t, got.Headers, "headers may be null")
 		})
 	}
@@ -354,10 +393,10 @@ func TestWebhooksService_Create(t *testing.T) {
 func TestWebhooksService_Create_invalid(t *testing.T) {
 	t.Parallel()
 	c, _ := setup(t)
-	for name, p := range map[string]*propexo.CreateWebhookParams{
-		"nil":         nil,
-		"no URL":      {Triggers: []propexo.Trigger{propexo.TriggerDataNew}},
-		"no triggers": {URL: "https://example.test/hooks"},
+	for name, p := range map[string]*propexo.SubscriptionParams{
+		"nil":       nil,
+		"no URL":    {Events: []propexo.Trigger{propexo.TriggerDataNew}},
+		"no events": {URL: "https://example.test/hooks"},
 	} {
 		_, resp, err := c.Webhooks.Create(context.Background(), p)
 		require.Error(t, err, name)
@@ -367,17 +406,16 @@ func TestWebhooksService_Create_invalid(t *testing.T) {
 
 func TestWebhooksService_Update(t *testing.T) {
 	t.Parallel()
-	off := false
 	tests := map[string]struct {
-		params   *propexo.UpdateWebhookParams
+		params   *propexo.SubscriptionParams
 		wantBody string
 	}{
-		"nothing":            {params: nil, wantBody: `{}`},
-		"disable":            {params: &propexo.UpdateWebhookParams{Active: &off}, wantBody: `{"active":false}`},
-		"remove all headers": {params: &propexo.UpdateWebhookParams{Headers: []propexo.Header{}}, wantBody: `{"headers":[]}`},
+		"keep enabled, change nothing else": {params: &propexo.SubscriptionParams{Enabled: true}, wantBody: `{"active":true}`},
+		"disable":                           {params: &propexo.SubscriptionParams{}, wantBody: `{"active":false}`},
+		"remove all headers":                {params: &propexo.SubscriptionParams{Headers: []propexo.Header{}, Enabled: true}, wantBody: `{"headers":[],"active":true}`},
 		"rotate the secret and add a legacy trigger": {
-			params:   &propexo.UpdateWebhookParams{Secret: "new-secret-0123", Triggers: []propexo.Trigger{propexo.TriggerJobSuccess}, Model: "residents-to-leases", URL: "https://example.test/v2"},
-			wantBody: `{"url":"https://example.test/v2","triggers":["JOB_SUCCESS"],"model":"residents_to_leases","secret":"new-secret-0123"}`,
+			params:   &propexo.SubscriptionParams{Secret: "new-secret-0123", Events: []propexo.Trigger{propexo.TriggerJobSuccess}, Model: "residents-to-leases", URL: "https://example.test/v2", Enabled: true},
+			wantBody: `{"url":"https://example.test/v2","triggers":["JOB_SUCCESS"],"model":"residents_to_leases","secret":"new-secret-0123","active":true}`,
 		},
 	}
 	for name, tc := range tests {
@@ -410,13 +448,13 @@ func TestWebhooksService_Delete(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
-func TestWebhookConfig_String(t *testing.T) {
+func TestSubscription_String(t *testing.T) {
 	t.Parallel()
-	w := propexo.WebhookConfig{
-		ID: "wh-1", URL: "https://example.test/hooks", Active: true, System: propexo.SystemSandbox,
-		Secret:   "do-not-print-me",
-		Headers:  []propexo.Header{{Header: "Authorization", Value: "Bearer nor-me"}},
-		Triggers: []propexo.WebhookTrigger{{Trigger: propexo.TriggerDataNew, Model: propexo.ModelLeases}, {Trigger: propexo.TriggerSyncComplete}},
+	w := propexo.Subscription{
+		ID: "wh-1", URL: "https://example.test/hooks", Enabled: true, System: propexo.SystemSandbox,
+		Secret:  "do-not-print-me",
+		Headers: []propexo.Header{{Header: "Authorization", Value: "Bearer nor-me"}},
+		Events:  []propexo.SubscriptionTrigger{{Trigger: propexo.TriggerDataNew, Model: propexo.ModelLeases}, {Trigger: propexo.TriggerSyncComplete}},
 	}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		for _, v := range []any{w, &w} {
@@ -425,5 +463,39 @@ func TestWebhookConfig_String(t *testing.T) {
 			assert.NotContains(t, out, "nor-me", format)
 			assert.Contains(t, out, "DATA_NEW(leases)", format)
 		}
+	}
+}
+
+// TestSubscriptionParams_json checks that the params marshal to exactly
+// the fields of Propexo's create and update bodies (OpenAPI
+// _v1_webhooks__post_input and _v1_webhooks_{webhook_id}_put_input: url,
+// headers, triggers, active, secret, model), under their wire names.
+func TestSubscriptionParams_json(t *testing.T) {
+	t.Parallel()
+	documented := map[string]bool{"url": true, "headers": true, "triggers": true, "active": true, "secret": true, "model": true}
+	full := propexo.SubscriptionParams{
+		URL: "https://example.test/h", Events: []propexo.Trigger{propexo.TriggerDataNew}, Model: propexo.ModelLeases,
+		Headers: []propexo.Header{{Header: "X-A", Value: "b"}}, Secret: "0123456789", Enabled: true,
+	}
+	tests := map[string]struct {
+		params propexo.SubscriptionParams
+		want   string
+	}{
+		"every field": {params: full, want: `{"url":"https://example.test/h","triggers":["DATA_NEW"],"model":"leases",
+			"headers":[{"header":"X-A","value":"b"}],"secret":"0123456789","active":true}`},
+		"zero value: only active": {want: `{"active":false}`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b, err := json.Marshal(tc.params)
+			require.NoError(t, err)
+			assert.JSONEq(t, tc.want, string(b))
+			var fields map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(b, &fields))
+			for k := range fields {
+				assert.True(t, documented[k], "undocumented field %q", k)
+			}
+		})
 	}
 }

@@ -82,8 +82,10 @@ func payloadJSON(e event.Event) json.RawMessage {
 }
 
 // copyWithoutRaw copies the next JSON value of dec to out, leaving out the
-// members called "Raw" of every object: the untagged []byte fields in which
-// payload types keep the exact body, which JSON would show as base64.
+// members called "Raw" of every object: untagged []byte fields in which a
+// payload type keeps the exact body, which JSON would show as base64. The
+// built-in providers' Webhooks tag theirs json:"-"; a Receiver of another
+// provider (eventtest's, a user's) may not.
 func copyWithoutRaw(dec *json.Decoder, out *bytes.Buffer) error {
 	tok, err := dec.Token()
 	if err != nil {

@@ -22,7 +22,7 @@ func (a *app) channexWebhooks() subscriptions {
 			channexAPIKeyEnv + "\tthe API key (Channex: profile, API keys); required",
 			channexHeaderEnv + ", " + channexTokenEnv + "\tthe secret header create and test put on the webhook",
 		},
-		baseURLs: channex.ProductionURL + " (default), " + channex.StagingURL,
+		baseURLs: channex.BaseURL + " (default), " + channex.StagingURL,
 		actions: []subscriptionAction{
 			{"list", "list the webhooks", a.channexList},
 			{"create", "create a webhook", a.channexCreate},
@@ -41,7 +41,7 @@ func (a *app) channexClient(c *apiCLI) (*channex.Client, error) {
 	if *c.baseURL != "" {
 		opts = append(opts, channex.WithBaseURL(*c.baseURL))
 	}
-	cl, err := channex.NewClient(keys[0], opts...)
+	cl, err := channex.NewClient(channex.APIKey(keys[0]), opts...)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -55,7 +55,7 @@ List prints every webhook of the API key's properties, global ones included.
 `
 
 func (a *app) channexList(ctx context.Context, args []string) error {
-	c := newAPICLI("channex", "list", channexListUsage, channex.ProductionURL, true)
+	c := newAPICLI("channex", "list", channexListUsage, channex.BaseURL, true)
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
 		return err
@@ -68,16 +68,16 @@ func (a *app) channexList(ctx context.Context, args []string) error {
 		return err
 	}
 	var subs []channex.Subscription
-	for s, err := range cl.Webhooks.All(ctx) {
+	for s, err := range cl.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return c.fail(err)
 		}
-		subs = append(subs, s)
+		subs = append(subs, *s)
 	}
 	if c.json() {
 		views := make([]channexView, 0, len(subs))
 		for _, s := range subs {
-			views = append(views, newChannexView(s))
+			views = append(views, newChannexView(&s))
 		}
 		return writeJSON(a.stdout, views)
 	}
@@ -96,7 +96,7 @@ func channexRow(s channex.Subscription) []string {
 	if prop == "" {
 		prop = "global"
 	}
-	return []string{s.ID, yesNo(s.IsActive), prop, s.EventMask, yesNo(s.SendData), s.CallbackURL}
+	return []string{s.ID, yesNo(s.Enabled), prop, strings.Join(s.Events, ";"), yesNo(s.SendData), s.URL}
 }
 
 // channexView is a webhook as --json prints it, in snake_case as every
@@ -106,16 +106,16 @@ type channexView struct {
 	ID         string            `json:"id"`
 	URL        string            `json:"url"`
 	Enabled    bool              `json:"enabled"`
-	Events     string            `json:"events"`
+	Events     []string          `json:"events"`
 	PropertyID string            `json:"property_id,omitempty"`
 	IsGlobal   bool              `json:"is_global"`
 	SendData   bool              `json:"send_data"`
 	Headers    map[string]string `json:"headers,omitempty"`
 }
 
-func newChannexView(s channex.Subscription) channexView {
-	v := channexView{ID: s.ID, URL: s.CallbackURL, Enabled: s.IsActive, Events: s.EventMask,
-		PropertyID: s.PropertyID, IsGlobal: s.IsGlobal, SendData: s.SendData}
+func newChannexView(s *channex.Subscription) channexView {
+	v := channexView{ID: s.ID, URL: s.URL, Enabled: s.Enabled, Events: s.Events,
+		PropertyID: s.PropertyID, IsGlobal: s.Global, SendData: s.SendData}
 	if len(s.Headers) > 0 {
 		v.Headers = make(map[string]string, len(s.Headers))
 		for k := range s.Headers {
@@ -155,18 +155,18 @@ func addChannexSubscriptionFlags(c *apiCLI) *channexSubscription {
 }
 
 // subscription builds the webhook; warn is set when it carries no header.
-func (f *channexSubscription) subscription(c *apiCLI, getenv func(string) string) (s channex.Subscription, warn bool, err error) {
+func (f *channexSubscription) subscription(c *apiCLI, getenv func(string) string) (s *channex.SubscriptionParams, warn bool, err error) {
 	if *f.url == "" {
 		return s, false, c.usagef("missing --url")
 	}
-	s = channex.Subscription{
-		PropertyID:  *f.property,
-		IsGlobal:    *f.property == "",
-		CallbackURL: *f.url,
-		EventMask:   *f.events,
-		IsActive:    !*f.inactive,
-		SendData:    !*f.noData,
-		Headers:     map[string]string{},
+	s = &channex.SubscriptionParams{
+		PropertyID: *f.property,
+		Global:     *f.property == "",
+		URL:        *f.url,
+		Events:     []string{*f.events},
+		Enabled:    !*f.inactive,
+		SendData:   !*f.noData,
+		Headers:    map[string]string{},
 	}
 	for k, vs := range f.headers.header() {
 		s.Headers[k] = strings.Join(vs, ", ")
@@ -184,7 +184,7 @@ func (f *channexSubscription) subscription(c *apiCLI, getenv func(string) string
 }
 
 func (a *app) channexCreate(ctx context.Context, args []string) error {
-	c := newAPICLI("channex", "create", channexCreateUsage, channex.ProductionURL, true)
+	c := newAPICLI("channex", "create", channexCreateUsage, channex.BaseURL, true)
 	f := addChannexSubscriptionFlags(c)
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
@@ -204,12 +204,12 @@ func (a *app) channexCreate(ctx context.Context, args []string) error {
 	if warn {
 		fmt.Fprintf(a.stderr, "%s: warning: the webhook has no secret header, so its deliveries cannot be verified: set %s or pass --header\n", c.path, channexTokenEnv)
 	}
-	created, err := cl.Webhooks.Create(ctx, sub)
+	created, _, err := cl.Webhooks.Create(ctx, sub)
 	if err != nil {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, newChannexView(*created))
+		return writeJSON(a.stdout, newChannexView(created))
 	}
 	fmt.Fprintf(a.stdout, "created webhook %s\n", created.ID)
 	table(a.stdout, channexHeader, [][]string{channexRow(*created)})
@@ -223,7 +223,7 @@ Delete deletes the webhook ID.
 `
 
 func (a *app) channexDelete(ctx context.Context, args []string) error {
-	c := newAPICLI("channex", "delete", channexDeleteUsage, channex.ProductionURL, false)
+	c := newAPICLI("channex", "delete", channexDeleteUsage, channex.BaseURL, false)
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (a *app) channexDelete(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cl.Webhooks.Delete(ctx, id); err != nil {
+	if _, err := cl.Webhooks.Delete(ctx, id); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintf(a.stdout, "deleted webhook %s\n", id)
@@ -253,13 +253,13 @@ and prints what the callback answered. It fails unless that is a 2xx.
 `
 
 func (a *app) channexTest(ctx context.Context, args []string) error {
-	c := newAPICLI("channex", "test", channexTestUsage, channex.ProductionURL, false)
+	c := newAPICLI("channex", "test", channexTestUsage, channex.BaseURL, false)
 	f := addChannexSubscriptionFlags(c)
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
 		return err
 	}
-	var sub channex.Subscription
+	var sub *channex.SubscriptionParams
 	switch {
 	case len(pos) > 1:
 		return c.usagef("want one ID, got %d arguments", len(pos))
@@ -275,17 +275,21 @@ func (a *app) channexTest(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) == 1 {
-		got, err := cl.Webhooks.Get(ctx, pos[0])
+		got, _, err := cl.Webhooks.Get(ctx, pos[0])
 		if err != nil {
 			return c.fail(err)
 		}
-		sub = *got
+		sub = &channex.SubscriptionParams{
+			PropertyID: got.PropertyID, Global: got.Global, URL: got.URL, Events: got.Events,
+			Headers: got.Headers, RequestParams: got.RequestParams, Enabled: got.Enabled,
+			SendData: got.SendData, Protected: got.Protected,
+		}
 	}
-	res, err := cl.Webhooks.Test(ctx, sub)
+	res, _, err := cl.Webhooks.Test(ctx, sub)
 	if err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintf(a.stdout, "%s answered %d\n", sub.CallbackURL, res.StatusCode)
+	fmt.Fprintf(a.stdout, "%s answered %d\n", sub.URL, res.StatusCode)
 	if res.Body != "" {
 		fmt.Fprintln(a.stdout, oneLine(res.Body, 200))
 	}

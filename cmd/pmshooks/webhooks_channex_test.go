@@ -80,7 +80,7 @@ func TestWebhooks_channex(t *testing.T) {
 			"--url", "https://x.example/h", "--property", "prop-9", "--header", "X-Mine: v", "--inactive", "--no-data")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.JSONEq(t, `{"webhook":{"property_id":"prop-9","callback_url":"https://x.example/h","event_mask":"*",
-			"request_params":{},"headers":{"X-Mine":"v"},"is_active":false,"send_data":false,"protected":false,"is_global":false}}`,
+			"request_params":{},"headers":{"X-Mine":"v"},"is_active":false,"send_data":false}}`,
 			f.call(t, "POST", "/api/v1/webhooks").Body)
 	})
 

@@ -40,18 +40,18 @@ func (a *app) hostawayClient(c *apiCLI) (*hostaway.Client, error) {
 	if *c.baseURL != "" {
 		opts = append(opts, hostaway.WithBaseURL(*c.baseURL))
 	}
-	var cl *hostaway.Client
-	var err error
+	var auth hostaway.Auth
 	if token := a.getenv(hostawayTokenEnv); token != "" {
-		cl, err = hostaway.NewClientWithToken(token, opts...)
+		auth = hostaway.AccessToken(token)
 	} else {
-		keys, kerr := c.requireEnv(a.getenv, "the Hostaway account ID and an API client secret (or "+hostawayTokenEnv+")",
+		keys, err := c.requireEnv(a.getenv, "the Hostaway account ID and an API client secret (or "+hostawayTokenEnv+")",
 			hostawayAccountEnv, hostawaySecretEnv)
-		if kerr != nil {
-			return nil, kerr
+		if err != nil {
+			return nil, err
 		}
-		cl, err = hostaway.NewClient(keys[0], keys[1], opts...)
+		auth = hostaway.ClientCredentials(keys[0], keys[1])
 	}
+	cl, err := hostaway.NewClient(auth, opts...)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -60,8 +60,8 @@ func (a *app) hostawayClient(c *apiCLI) (*hostaway.Client, error) {
 
 const hostawayHeader = "ID\tENABLED\tLOGIN\tALERT EMAIL\tURL"
 
-func hostawayRow(w hostaway.UnifiedWebhook) []string {
-	return []string{strconv.FormatInt(w.ID, 10), yesNo(w.IsEnabled), w.Login, w.AlertingEmailAddress, w.URL}
+func hostawayRow(w *hostaway.Subscription) []string {
+	return []string{strconv.FormatInt(w.ID, 10), yesNo(w.Enabled), w.Login, w.AlertingEmailAddress, w.URL}
 }
 
 // hostawayView is a unified webhook as --json prints it, in snake_case as
@@ -75,8 +75,8 @@ type hostawayView struct {
 	AlertingEmailAddress string `json:"alerting_email_address,omitempty"`
 }
 
-func newHostawayView(w hostaway.UnifiedWebhook) hostawayView {
-	return hostawayView{ID: w.ID, URL: w.URL, Enabled: w.IsEnabled, Login: w.Login, AlertingEmailAddress: w.AlertingEmailAddress}
+func newHostawayView(w *hostaway.Subscription) hostawayView {
+	return hostawayView{ID: w.ID, URL: w.URL, Enabled: w.Enabled, Login: w.Login, AlertingEmailAddress: w.AlertingEmailAddress}
 }
 
 const hostawayListUsage = `Usage:
@@ -98,9 +98,12 @@ func (a *app) hostawayList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, err := cl.Webhooks.List(ctx)
-	if err != nil {
-		return c.fail(err)
+	var ws []*hostaway.Subscription
+	for w, err := range cl.Webhooks.All(ctx, nil) {
+		if err != nil {
+			return c.fail(err)
+		}
+		ws = append(ws, w)
 	}
 	if c.json() {
 		views := make([]hostawayView, 0, len(ws))
@@ -154,8 +157,8 @@ func (a *app) hostawayCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := cl.Webhooks.Create(ctx, hostaway.UnifiedWebhookParams{
-		IsEnabled:            !*disabled,
+	w, _, err := cl.Webhooks.Create(ctx, &hostaway.SubscriptionParams{
+		Enabled:              !*disabled,
 		URL:                  *url,
 		Login:                creds[hostawayLoginEnv],
 		Password:             creds[hostawayPasswordEnv],
@@ -165,10 +168,10 @@ func (a *app) hostawayCreate(ctx context.Context, args []string) error {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, newHostawayView(*w))
+		return writeJSON(a.stdout, newHostawayView(w))
 	}
 	fmt.Fprintf(a.stdout, "created unified webhook %d\n", w.ID)
-	table(a.stdout, hostawayHeader, [][]string{hostawayRow(*w)})
+	table(a.stdout, hostawayHeader, [][]string{hostawayRow(w)})
 	return nil
 }
 
@@ -196,7 +199,7 @@ func (a *app) hostawayDelete(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cl.Webhooks.Delete(ctx, id); err != nil {
+	if _, err := cl.Webhooks.Delete(ctx, id); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintf(a.stdout, "deleted unified webhook %d\n", id)

@@ -61,8 +61,8 @@ func (a *app) ownerrezClient(c *apiCLI) (*ownerrez.Client, error) {
 
 const ownerrezHeader = "ID\tTYPE\tACTION\tCATEGORY\tURL"
 
-func ownerrezRow(s ownerrez.Subscription) []string {
-	return []string{strconv.FormatInt(s.ID, 10), string(s.Type), string(s.Action), s.Category, s.WebhookURL}
+func ownerrezRow(s *ownerrez.Subscription) []string {
+	return []string{strconv.FormatInt(s.ID, 10), string(s.Type), string(s.Action), s.Category, s.URL}
 }
 
 // ownerrezView is a subscription as --json prints it, in snake_case as
@@ -75,8 +75,8 @@ type ownerrezView struct {
 	Category string `json:"category,omitempty"`
 }
 
-func newOwnerrezView(s ownerrez.Subscription) ownerrezView {
-	return ownerrezView{ID: s.ID, URL: s.WebhookURL, Type: string(s.Type), Action: string(s.Action), Category: s.Category}
+func newOwnerrezView(s *ownerrez.Subscription) ownerrezView {
+	return ownerrezView{ID: s.ID, URL: s.URL, Type: string(s.Type), Action: string(s.Action), Category: s.Category}
 }
 
 const ownerrezListUsage = `Usage:
@@ -99,8 +99,8 @@ func (a *app) ownerrezList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var subs []ownerrez.Subscription
-	for s, err := range cl.Webhooks.All(ctx) {
+	var subs []*ownerrez.Subscription
+	for s, err := range cl.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return c.fail(err)
 		}
@@ -152,20 +152,20 @@ func (a *app) ownerrezCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := cl.Webhooks.Create(ctx, ownerrez.SubscriptionParams{
-		Type:       ownerrez.SubscriptionType(*typ),
-		Action:     ownerrez.Action(*action),
-		WebhookURL: *url,
-		Category:   *category,
+	s, _, err := cl.Webhooks.Create(ctx, &ownerrez.SubscriptionParams{
+		Type:     ownerrez.SubscriptionType(*typ),
+		Action:   ownerrez.Action(*action),
+		URL:      *url,
+		Category: *category,
 	})
 	if err != nil {
 		return c.fail(err)
 	}
 	if c.json() {
-		return writeJSON(a.stdout, newOwnerrezView(*s))
+		return writeJSON(a.stdout, newOwnerrezView(s))
 	}
 	fmt.Fprintf(a.stdout, "created subscription %d\n", s.ID)
-	table(a.stdout, ownerrezHeader, [][]string{ownerrezRow(*s)})
+	table(a.stdout, ownerrezHeader, [][]string{ownerrezRow(s)})
 	return nil
 }
 
@@ -193,7 +193,7 @@ func (a *app) ownerrezDelete(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cl.Webhooks.Delete(ctx, id); err != nil {
+	if _, err := cl.Webhooks.Delete(ctx, id); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintf(a.stdout, "deleted subscription %d\n", id)

@@ -27,14 +27,14 @@ func TestWebhooks_ownerrez(t *testing.T) {
 	t.Run("list", func(t *testing.T) {
 		t.Parallel()
 		f := ownerrezFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "list", "--base-url", f.URL)
+		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "list", "--base-url", f.URL+"/v2")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Regexp(t, `ID +TYPE +ACTION +CATEGORY +URL\n101 +booking +entity_update +availability +https://acme.example/hooks/ownerrez\n`, r.stdout)
 		call := f.call(t, "GET", "/v2/webhooksubscriptions")
 		assert.Equal(t, "Bearer at_123", call.Header.Get("Authorization"))
 		assert.Contains(t, call.Header.Get("User-Agent"), "pmshooks-cli")
 
-		r = cmdTest{env: env}.run(t, "webhooks", "ownerrez", "list", "--json", "--base-url", f.URL)
+		r = cmdTest{env: env}.run(t, "webhooks", "ownerrez", "list", "--json", "--base-url", f.URL+"/v2")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.JSONEq(t, `[{"id":101,"type":"booking","action":"entity_update","category":"availability","url":"https://acme.example/hooks/ownerrez"}]`, r.stdout)
 	})
@@ -43,7 +43,7 @@ func TestWebhooks_ownerrez(t *testing.T) {
 		t.Parallel()
 		f := ownerrezFake(t)
 		env := map[string]string{"OWNERREZ_TOKEN": "pt_123", "OWNERREZ_EMAIL": "me@acme.example"}
-		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "list", "--base-url", f.URL)
+		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "list", "--base-url", f.URL+"/v2")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		want := "Basic " + base64.StdEncoding.EncodeToString([]byte("me@acme.example:pt_123"))
 		assert.Equal(t, want, f.call(t, "GET", "/v2/webhooksubscriptions").Header.Get("Authorization"))
@@ -52,7 +52,7 @@ func TestWebhooks_ownerrez(t *testing.T) {
 	t.Run("the access token of examples/subscriptions", func(t *testing.T) {
 		t.Parallel()
 		f := ownerrezFake(t)
-		r := cmdTest{env: map[string]string{"OWNERREZ_ACCESS_TOKEN": "at_456"}}.run(t, "webhooks", "ownerrez", "list", "--base-url", f.URL)
+		r := cmdTest{env: map[string]string{"OWNERREZ_ACCESS_TOKEN": "at_456"}}.run(t, "webhooks", "ownerrez", "list", "--base-url", f.URL+"/v2")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, "Bearer at_456", f.call(t, "GET", "/v2/webhooksubscriptions").Header.Get("Authorization"))
 	})
@@ -60,7 +60,7 @@ func TestWebhooks_ownerrez(t *testing.T) {
 	t.Run("create", func(t *testing.T) {
 		t.Parallel()
 		f := ownerrezFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "create", "--base-url", f.URL,
+		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "create", "--base-url", f.URL+"/v2",
 			"--url", "https://acme.example/hooks/ownerrez", "--category", "availability")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "created subscription 101\n")
@@ -71,7 +71,7 @@ func TestWebhooks_ownerrez(t *testing.T) {
 	t.Run("create a message subscription", func(t *testing.T) {
 		t.Parallel()
 		f := ownerrezFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "create", "--base-url", f.URL,
+		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "create", "--base-url", f.URL+"/v2",
 			"--url", "https://acme.example/m", "--type", "message", "--action", "entity_create", "--json")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.JSONEq(t, `{"id":101,"type":"booking","action":"entity_update","category":"availability","url":"https://acme.example/hooks/ownerrez"}`, r.stdout)
@@ -82,7 +82,7 @@ func TestWebhooks_ownerrez(t *testing.T) {
 	t.Run("delete", func(t *testing.T) {
 		t.Parallel()
 		f := ownerrezFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "delete", "101", "--base-url", f.URL)
+		r := cmdTest{env: env}.run(t, "webhooks", "ownerrez", "delete", "101", "--base-url", f.URL+"/v2")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, "deleted subscription 101\n", r.stdout)
 		f.call(t, "DELETE", "/v2/webhooksubscriptions/101")

@@ -22,7 +22,7 @@ func (a *app) propexoWebhooks() subscriptions {
 			propexoAPIKeyEnv + "\tthe API token (Propexo dashboard); required",
 			propexoSecretEnv + "\tthe signing secret create gives the webhook (else Propexo makes one)",
 		},
-		baseURLs: propexo.ProductionURL + " (default), " + propexo.SandboxURL,
+		baseURLs: propexo.BaseURL + " (default), " + propexo.StagingURL,
 		actions: []subscriptionAction{
 			{"list", "list the webhooks", a.propexoList},
 			{"create", "create a webhook", a.propexoCreate},
@@ -36,7 +36,7 @@ func (a *app) propexoClient(c *apiCLI) (*propexo.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := propexo.NewClient(keys[0], propexo.WithBaseURL(*c.baseURL), propexo.WithUserAgent(userAgent))
+	cl, err := propexo.NewClient(propexo.APIKey(keys[0]), propexo.WithBaseURL(*c.baseURL), propexo.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -45,21 +45,21 @@ func (a *app) propexoClient(c *apiCLI) (*propexo.Client, error) {
 
 const propexoHeader = "ID\tACTIVE\tTRIGGERS\tSYSTEM\tURL"
 
-func propexoRow(w *propexo.WebhookConfig) []string {
+func propexoRow(w *propexo.Subscription) []string {
 	var triggers []string
-	for _, t := range w.Triggers {
+	for _, t := range w.Events {
 		s := string(t.Trigger)
 		if t.Model != "" {
 			s += ":" + string(t.Model)
 		}
 		triggers = append(triggers, s)
 	}
-	return []string{w.ID, yesNo(w.Active), strings.Join(triggers, ","), string(w.System), w.URL}
+	return []string{w.ID, yesNo(w.Enabled), strings.Join(triggers, ","), string(w.System), w.URL}
 }
 
 // redactPropexo hides the secrets of w: its signing secret and the values
 // of its headers.
-func redactPropexo(w *propexo.WebhookConfig) *propexo.WebhookConfig {
+func redactPropexo(w *propexo.Subscription) *propexo.Subscription {
 	cp := *w
 	if cp.Secret != "" {
 		cp.Secret = "(redacted)"
@@ -93,10 +93,10 @@ type propexoTriggerView struct {
 	Model   string `json:"model,omitempty"`
 }
 
-func newPropexoView(w *propexo.WebhookConfig) propexoView {
-	v := propexoView{ID: w.ID, URL: w.URL, Enabled: w.Active, Triggers: []propexoTriggerView{},
+func newPropexoView(w *propexo.Subscription) propexoView {
+	v := propexoView{ID: w.ID, URL: w.URL, Enabled: w.Enabled, Triggers: []propexoTriggerView{},
 		System: string(w.System), CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
-	for _, t := range w.Triggers {
+	for _, t := range w.Events {
 		v.Triggers = append(v.Triggers, propexoTriggerView{Trigger: string(t.Trigger), Model: string(t.Model)})
 	}
 	if len(w.Headers) > 0 {
@@ -116,7 +116,7 @@ Secrets and header values are never printed.
 `
 
 func (a *app) propexoList(ctx context.Context, args []string) error {
-	c := newAPICLI("propexo", "list", propexoListUsage, propexo.ProductionURL, true)
+	c := newAPICLI("propexo", "list", propexoListUsage, propexo.BaseURL, true)
 	inactive := c.Bool("inactive", false, "list the inactive webhooks instead")
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
@@ -129,8 +129,8 @@ func (a *app) propexoList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var ws []*propexo.WebhookConfig
-	for w, err := range cl.Webhooks.All(ctx, &propexo.WebhookListOptions{Inactive: *inactive}) {
+	var ws []*propexo.Subscription
+	for w, err := range cl.Webhooks.All(ctx, &propexo.SubscriptionListOptions{Disabled: *inactive}) {
 		if err != nil {
 			return c.fail(err)
 		}
@@ -163,7 +163,7 @@ Propexo generates one and create prints it once: give it to your receiver.
 `
 
 func (a *app) propexoCreate(ctx context.Context, args []string) error {
-	c := newAPICLI("propexo", "create", propexoCreateUsage, propexo.ProductionURL, true)
+	c := newAPICLI("propexo", "create", propexoCreateUsage, propexo.BaseURL, true)
 	url := c.String("url", "", "the `URL` Propexo posts to (required)")
 	triggers := c.String("trigger", "", "the `triggers`, separated by commas (required)")
 	model := c.String("model", "", "the `model` of DATA_NEW and DATA_UPDATE, such as leases")
@@ -180,13 +180,13 @@ func (a *app) propexoCreate(ctx context.Context, args []string) error {
 	if *url == "" {
 		return c.usagef("missing --url")
 	}
-	p := &propexo.CreateWebhookParams{URL: *url, Model: propexo.NormalizeModel(*model), Inactive: *inactive, Secret: a.getenv(propexoSecretEnv)}
+	p := &propexo.SubscriptionParams{URL: *url, Model: propexo.NormalizeModel(*model), Enabled: !*inactive, Secret: a.getenv(propexoSecretEnv)}
 	for _, t := range strings.Split(*triggers, ",") {
 		if t = strings.TrimSpace(t); t != "" {
-			p.Triggers = append(p.Triggers, propexo.Trigger(strings.ToUpper(t)))
+			p.Events = append(p.Events, propexo.Trigger(strings.ToUpper(t)))
 		}
 	}
-	if len(p.Triggers) == 0 {
+	if len(p.Events) == 0 {
 		return c.usagef("missing --trigger")
 	}
 	for k, vs := range headers.header() {
@@ -225,7 +225,7 @@ Delete deletes the webhook ID; Propexo stops delivering to it at once.
 `
 
 func (a *app) propexoDelete(ctx context.Context, args []string) error {
-	c := newAPICLI("propexo", "delete", propexoDeleteUsage, propexo.ProductionURL, false)
+	c := newAPICLI("propexo", "delete", propexoDeleteUsage, propexo.BaseURL, false)
 	pos, err := c.parse(a.stdout, args)
 	if err != nil {
 		return err

@@ -29,14 +29,14 @@ func TestWebhooks_propexo(t *testing.T) {
 	t.Run("list", func(t *testing.T) {
 		t.Parallel()
 		f := propexoFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "propexo", "list", "--base-url", f.URL)
+		r := cmdTest{env: env}.run(t, "webhooks", "propexo", "list", "--base-url", f.URL+"/v1")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Regexp(t, `ID +ACTIVE +TRIGGERS +SYSTEM +URL\nwh-001 +yes +DATA_NEW:leases,SYNC_COMPLETE +SANDBOX +https://acme.example/hooks/propexo\n`, r.stdout)
 		call := f.call(t, "GET", "/v1/webhooks/")
 		assert.Equal(t, "Bearer key-123", call.Header.Get("Authorization"))
 		assert.Contains(t, call.Query, "active=true")
 
-		r = cmdTest{env: env}.run(t, "webhooks", "propexo", "list", "--inactive", "--json", "--base-url", f.URL)
+		r = cmdTest{env: env}.run(t, "webhooks", "propexo", "list", "--inactive", "--json", "--base-url", f.URL+"/v1")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, `"id": "wh-001"`)
 		assert.NotContains(t, r.stdout, "signing-secret-0123")
@@ -46,7 +46,7 @@ func TestWebhooks_propexo(t *testing.T) {
 	t.Run("create", func(t *testing.T) {
 		t.Parallel()
 		f := propexoFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "propexo", "create", "--base-url", f.URL,
+		r := cmdTest{env: env}.run(t, "webhooks", "propexo", "create", "--base-url", f.URL+"/v1",
 			"--url", "https://acme.example/hooks/propexo", "--trigger", "data_new, DATA_UPDATE", "--model", "residents-to-leases",
 			"--header", "Authorization: Bearer abc")
 		require.Equal(t, exitOK, r.code, r.stderr)
@@ -61,13 +61,13 @@ func TestWebhooks_propexo(t *testing.T) {
 		t.Parallel()
 		f := propexoFake(t)
 		r := cmdTest{env: map[string]string{"PROPEXO_API_KEY": "key-123"}}.run(t, "webhooks", "propexo", "create",
-			"--base-url", f.URL, "--url", "https://x.example/h", "--trigger", "SYNC_COMPLETE", "--inactive")
+			"--base-url", f.URL+"/v1", "--url", "https://x.example/h", "--trigger", "SYNC_COMPLETE", "--inactive")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "give it to your receiver as PROPEXO_WEBHOOK_SECRET:\nsigning-secret-0123\n")
 		assert.JSONEq(t, `{"url":"https://x.example/h","triggers":["SYNC_COMPLETE"],"active":false}`, f.call(t, "POST", "/v1/webhooks/").Body)
 
 		r = cmdTest{env: map[string]string{"PROPEXO_API_KEY": "key-123"}}.run(t, "webhooks", "propexo", "create",
-			"--base-url", f.URL, "--url", "https://x.example/h", "--trigger", "SYNC_COMPLETE", "--json")
+			"--base-url", f.URL+"/v1", "--url", "https://x.example/h", "--trigger", "SYNC_COMPLETE", "--json")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.NotContains(t, r.stdout, "signing-secret-0123", "JSON stays redacted")
 		assert.Contains(t, r.stderr, "signing-secret-0123", "the generated secret is told once")
@@ -83,7 +83,7 @@ func TestWebhooks_propexo(t *testing.T) {
 	t.Run("delete", func(t *testing.T) {
 		t.Parallel()
 		f := propexoFake(t)
-		r := cmdTest{env: env}.run(t, "webhooks", "propexo", "delete", "wh-001", "--base-url", f.URL)
+		r := cmdTest{env: env}.run(t, "webhooks", "propexo", "delete", "wh-001", "--base-url", f.URL+"/v1")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, "deleted webhook wh-001\n", r.stdout)
 		f.call(t, "DELETE", "/v1/webhooks/wh-001")

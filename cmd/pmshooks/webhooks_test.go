@@ -125,7 +125,7 @@ func TestWebhooks_apiError(t *testing.T) {
 	f := newFakeAPI(t, map[string]reply{
 		"GET /v1/webhooks/": {http.StatusUnauthorized, `{"statusCode":401,"message":"Invalid API key"}`},
 	})
-	r := cmdTest{env: map[string]string{"PROPEXO_API_KEY": "bad-key"}}.run(t, "webhooks", "propexo", "list", "--base-url", f.URL)
+	r := cmdTest{env: map[string]string{"PROPEXO_API_KEY": "bad-key"}}.run(t, "webhooks", "propexo", "list", "--base-url", f.URL+"/v1")
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stderr, "pmshooks webhooks propexo list: ")
 	assert.Contains(t, r.stderr, "401")
@@ -152,13 +152,13 @@ func TestWebhooks_jsonKeys(t *testing.T) {
 			[]string{"webhooks", "hostaway", "list"}, []string{"id", "url", "enabled", "login", "alerting_email_address"}},
 		{"hostaway create", hostawayFake, "/v1", map[string]string{"HOSTAWAY_ACCESS_TOKEN": "t", "HOSTAWAY_WEBHOOK_PASSWORD": "pw"},
 			[]string{"webhooks", "hostaway", "create", "--url", "https://acme.example/hooks/hostaway"}, []string{"id", "url", "enabled", "login", "alerting_email_address"}},
-		{"ownerrez list", ownerrezFake, "", map[string]string{"OWNERREZ_TOKEN": "at_1"},
+		{"ownerrez list", ownerrezFake, "/v2", map[string]string{"OWNERREZ_TOKEN": "at_1"},
 			[]string{"webhooks", "ownerrez", "list"}, []string{"id", "url", "type", "action", "category"}},
-		{"ownerrez create", ownerrezFake, "", map[string]string{"OWNERREZ_TOKEN": "at_1"},
+		{"ownerrez create", ownerrezFake, "/v2", map[string]string{"OWNERREZ_TOKEN": "at_1"},
 			[]string{"webhooks", "ownerrez", "create", "--url", "https://acme.example/hooks/ownerrez"}, []string{"id", "url", "type", "action", "category"}},
-		{"propexo list", propexoFake, "", map[string]string{"PROPEXO_API_KEY": "k"},
+		{"propexo list", propexoFake, "/v1", map[string]string{"PROPEXO_API_KEY": "pk-test-key"},
 			[]string{"webhooks", "propexo", "list"}, []string{"id", "url", "enabled", "triggers", "headers", "system", "created_at", "updated_at"}},
-		{"propexo create", propexoFake, "", map[string]string{"PROPEXO_API_KEY": "k", "PROPEXO_WEBHOOK_SECRET": "s"},
+		{"propexo create", propexoFake, "/v1", map[string]string{"PROPEXO_API_KEY": "pk-test-key", "PROPEXO_WEBHOOK_SECRET": "whsec-test"},
 			[]string{"webhooks", "propexo", "create", "--url", "https://acme.example/hooks/propexo", "--trigger", "SYNC_COMPLETE"},
 			[]string{"id", "url", "enabled", "triggers", "headers", "system", "created_at", "updated_at"}},
 	}

@@ -146,7 +146,7 @@ func channexClient(env func(string) string) (*channex.Client, error) {
 	if u := env("CHANNEX_BASE_URL"); u != "" {
 		opts = append(opts, channex.WithBaseURL(u))
 	}
-	return channex.NewClient(env("CHANNEX_API_KEY"), opts...)
+	return channex.NewClient(channex.APIKey(env("CHANNEX_API_KEY")), opts...)
 }
 
 func listChannex(ctx context.Context, env func(string) string, out io.Writer) error {
@@ -154,11 +154,11 @@ func listChannex(ctx context.Context, env func(string) string, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	for w, err := range c.Webhooks.All(ctx) {
+	for w, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %s  %s  events=%s active=%t\n", w.ID, w.CallbackURL, w.EventMask, w.IsActive)
+		fmt.Fprintf(out, "  %s  %s  events=%s active=%t\n", w.ID, w.URL, strings.Join(w.Events, ";"), w.Enabled)
 	}
 	return nil
 }
@@ -172,18 +172,18 @@ func registerChannex(ctx context.Context, env func(string) string, url string, o
 	if err != nil {
 		return err
 	}
-	w, err := c.Webhooks.Create(ctx, channex.Subscription{
-		CallbackURL: url,
-		IsGlobal:    true,
-		EventMask:   "*",
-		Headers:     map[string]string{orDefault(env("CHANNEX_WEBHOOK_HEADER"), channex.SuggestedHeader): token},
-		IsActive:    true,
-		SendData:    true,
+	w, _, err := c.Webhooks.Create(ctx, &channex.SubscriptionParams{
+		URL:      url,
+		Global:   true,
+		Events:   []string{"*"},
+		Headers:  map[string]string{orDefault(env("CHANNEX_WEBHOOK_HEADER"), channex.SuggestedHeader): token},
+		Enabled:  true,
+		SendData: true,
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "registered channex webhook %s -> %s\n", w.ID, w.CallbackURL)
+	fmt.Fprintf(out, "registered channex webhook %s -> %s\n", w.ID, w.URL)
 	return nil
 }
 
@@ -194,7 +194,7 @@ func hostawayClient(env func(string) string) (*hostaway.Client, error) {
 	if u := env("HOSTAWAY_BASE_URL"); u != "" {
 		opts = append(opts, hostaway.WithBaseURL(u))
 	}
-	return hostaway.NewClient(env("HOSTAWAY_ACCOUNT_ID"), env("HOSTAWAY_CLIENT_SECRET"), opts...)
+	return hostaway.NewClient(hostaway.ClientCredentials(env("HOSTAWAY_ACCOUNT_ID"), env("HOSTAWAY_CLIENT_SECRET")), opts...)
 }
 
 func listHostaway(ctx context.Context, env func(string) string, out io.Writer) error {
@@ -202,12 +202,11 @@ func listHostaway(ctx context.Context, env func(string) string, out io.Writer) e
 	if err != nil {
 		return err
 	}
-	hooks, err := c.Webhooks.List(ctx)
-	if err != nil {
-		return err
-	}
-	for _, w := range hooks {
-		fmt.Fprintf(out, "  %d  %s  enabled=%t\n", w.ID, w.URL, w.IsEnabled)
+	for w, err := range c.Webhooks.All(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %d  %s  enabled=%t\n", w.ID, w.URL, w.Enabled)
 	}
 	return nil
 }
@@ -221,11 +220,11 @@ func registerHostaway(ctx context.Context, env func(string) string, url string, 
 	if err != nil {
 		return err
 	}
-	w, err := c.Webhooks.Create(ctx, hostaway.UnifiedWebhookParams{
-		IsEnabled: true,
-		URL:       url,
-		Login:     orDefault(env("HOSTAWAY_WEBHOOK_LOGIN"), "pmshooks"),
-		Password:  password,
+	w, _, err := c.Webhooks.Create(ctx, &hostaway.SubscriptionParams{
+		Enabled:  true,
+		URL:      url,
+		Login:    orDefault(env("HOSTAWAY_WEBHOOK_LOGIN"), "pmshooks"),
+		Password: password,
 	})
 	if err != nil {
 		return err
@@ -249,11 +248,11 @@ func listOwnerRez(ctx context.Context, env func(string) string, out io.Writer) e
 	if err != nil {
 		return err
 	}
-	for s, err := range c.Webhooks.All(ctx) {
+	for s, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %d  %s %s -> %s\n", s.ID, s.Type, s.Action, s.WebhookURL)
+		fmt.Fprintf(out, "  %d  %s %s -> %s\n", s.ID, s.Type, s.Action, s.URL)
 	}
 	return nil
 }
@@ -265,11 +264,11 @@ func registerOwnerRez(ctx context.Context, env func(string) string, url string, 
 	}
 	for _, t := range []ownerrez.SubscriptionType{ownerrez.SubscriptionBooking} {
 		for _, a := range []ownerrez.Action{ownerrez.ActionEntityCreate, ownerrez.ActionEntityUpdate} {
-			s, err := c.Webhooks.Create(ctx, ownerrez.SubscriptionParams{Type: t, Action: a, WebhookURL: url})
+			s, _, err := c.Webhooks.Create(ctx, &ownerrez.SubscriptionParams{Type: t, Action: a, URL: url})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "registered ownerrez subscription %d: %s %s -> %s\n", s.ID, s.Type, s.Action, s.WebhookURL)
+			fmt.Fprintf(out, "registered ownerrez subscription %d: %s %s -> %s\n", s.ID, s.Type, s.Action, s.URL)
 		}
 	}
 	return nil
@@ -282,7 +281,7 @@ func propexoClient(env func(string) string) (*propexo.Client, error) {
 	if u := env("PROPEXO_BASE_URL"); u != "" {
 		opts = append(opts, propexo.WithBaseURL(u))
 	}
-	return propexo.NewClient(env("PROPEXO_API_KEY"), opts...)
+	return propexo.NewClient(propexo.APIKey(env("PROPEXO_API_KEY")), opts...)
 }
 
 func listPropexo(ctx context.Context, env func(string) string, out io.Writer) error {
@@ -295,10 +294,10 @@ func listPropexo(ctx context.Context, env func(string) string, out io.Writer) er
 			return err
 		}
 		var triggers []string
-		for _, t := range w.Triggers {
+		for _, t := range w.Events {
 			triggers = append(triggers, fmt.Sprint(t))
 		}
-		fmt.Fprintf(out, "  %s  %s  triggers=%s active=%t\n", w.ID, w.URL, strings.Join(triggers, ","), w.Active)
+		fmt.Fprintf(out, "  %s  %s  triggers=%s active=%t\n", w.ID, w.URL, strings.Join(triggers, ","), w.Enabled)
 	}
 	return nil
 }
@@ -312,10 +311,11 @@ func registerPropexo(ctx context.Context, env func(string) string, url string, o
 	if err != nil {
 		return err
 	}
-	w, _, err := c.Webhooks.Create(ctx, &propexo.CreateWebhookParams{
-		URL:      url,
-		Triggers: []propexo.Trigger{propexo.TriggerSyncComplete, propexo.TriggerJobFailure},
-		Secret:   secret,
+	w, _, err := c.Webhooks.Create(ctx, &propexo.SubscriptionParams{
+		URL:     url,
+		Events:  []propexo.Trigger{propexo.TriggerSyncComplete, propexo.TriggerJobFailure},
+		Secret:  secret,
+		Enabled: true,
 	})
 	if err != nil {
 		return err

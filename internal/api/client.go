@@ -123,6 +123,16 @@ type Config struct {
 	// the client's own headers and Auth override it. Nil means none. It is
 	// copied by New.
 	Header http.Header
+
+	// RequestIDHeader names the response header that carries the
+	// provider's request id, copied into Response.RequestID. Empty means
+	// the provider sends none and RequestID stays "".
+	RequestIDHeader string
+
+	// RateLimit reads the provider's rate-limit figures from a response's
+	// headers into Response.Rate. Nil means the provider sends none and
+	// Rate stays zero. See HeaderRate.
+	RateLimit RateLimitFunc
 }
 
 // Client is the REST client core shared by every provider's subscription
@@ -145,6 +155,9 @@ type Client struct {
 	backoff       Backoff
 	decodeError   ErrorDecoder
 	header        http.Header
+
+	requestIDHeader string
+	rateLimit       RateLimitFunc
 
 	// now is the clock used to read Retry-After dates; tests in this
 	// package replace it.
@@ -177,19 +190,21 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:          base,
-		auth:          cfg.Auth,
-		userAgent:     cmp.Or(cfg.UserAgent, DefaultUserAgent),
-		logger:        cfg.Logger,
-		retryMax:      cfg.RetryMax,
-		retryWaitMin:  cmp.Or(cfg.RetryWaitMin, DefaultRetryWaitMin),
-		retryWaitMax:  cmp.Or(cfg.RetryWaitMax, DefaultRetryWaitMax),
-		retryAfterMax: cmp.Or(cfg.RetryAfterMax, DefaultRetryAfterMax),
-		checkRetry:    cfg.CheckRetry,
-		backoff:       cfg.Backoff,
-		decodeError:   cfg.DecodeError,
-		header:        cfg.Header.Clone(),
-		now:           time.Now,
+		base:            base,
+		auth:            cfg.Auth,
+		userAgent:       cmp.Or(cfg.UserAgent, DefaultUserAgent),
+		logger:          cfg.Logger,
+		retryMax:        cfg.RetryMax,
+		retryWaitMin:    cmp.Or(cfg.RetryWaitMin, DefaultRetryWaitMin),
+		retryWaitMax:    cmp.Or(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		retryAfterMax:   cmp.Or(cfg.RetryAfterMax, DefaultRetryAfterMax),
+		checkRetry:      cfg.CheckRetry,
+		backoff:         cfg.Backoff,
+		decodeError:     cfg.DecodeError,
+		header:          cfg.Header.Clone(),
+		requestIDHeader: cfg.RequestIDHeader,
+		rateLimit:       cfg.RateLimit,
+		now:             time.Now,
 	}
 	switch {
 	case cfg.RetryMax == 0:
@@ -282,16 +297,17 @@ type Request struct {
 	// so a value should be long enough not to occur by chance: every
 	// occurrence goes.
 	//
-	// The request is sent unchanged, and the Response keeps what the
+	// The request is sent unchanged, and the Raw keeps what the
 	// server sent as received: only the *Error and *DecodeError are
-	// redacted (see Response.RedactError).
+	// redacted (see Raw.RedactError).
 	Redact []string
 }
 
-// Response is what the server answered, as received: unlike the *Error Do
+// Raw is what the server answered, as received: unlike the *Error Do
 // returns with it, it is not redacted, since a provider package decodes its
-// Body. Provider packages never show Body to their callers.
-type Response struct {
+// Body. Provider packages never show Body to their callers: they hand out
+// the public [Response] that [Raw.Response] builds.
+type Raw struct {
 	// StatusCode is the HTTP status code.
 	StatusCode int
 
@@ -309,8 +325,24 @@ type Response struct {
 	// build an *Error that says the same.
 	Attempts int
 
+	// requestID and rate are read from Header by the Client's
+	// Config.RequestIDHeader and Config.RateLimit.
+	requestID string
+	rate      Rate
+
 	// red hides the request's secrets; see RedactError.
 	red redactor
+}
+
+// Response returns the caller-facing view of r: status, headers, request
+// id, rate-limit figures and attempts, without the body. A nil r gives nil,
+// so that a provider can return raw.Response() whether or not a response
+// arrived.
+func (r *Raw) Response() *Response {
+	if r == nil {
+		return nil
+	}
+	return &Response{StatusCode: r.StatusCode, Header: r.Header, RequestID: r.requestID, Rate: r.rate, Attempts: r.Attempts}
 }
 
 // RedactError replaces, in place, every secret of the request r answered
@@ -320,7 +352,7 @@ type Response struct {
 // error out of a 2xx body, such as Hostaway's {"status": "fail"}, calls it
 // on the *Error it builds from r, so that its error is as safe to show. A
 // nil r or e does nothing.
-func (r *Response) RedactError(e *Error) {
+func (r *Raw) RedactError(e *Error) {
 	if r == nil || e == nil {
 		return
 	}
@@ -336,13 +368,13 @@ func (r *Response) RedactError(e *Error) {
 // Do returns an error matching *Error (errors.As) for any non-2xx answer,
 // after retries; a wrapped transport or context error when no response
 // arrived; and a *DecodeError, naming "METHOD path", when a 2xx body does
-// not decode into out. The *Response is returned whenever a response was
+// not decode into out. The *Raw is returned whenever a response was
 // received, with or without an error. No error text holds a query string,
 // a Request.Redact value or a credential of the Authenticator, and neither
 // does any field of the *Error or *DecodeError (see Request.Redact).
 //
 // Do stops as soon as ctx is done, including while it waits to retry.
-func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {
+func (c *Client) Do(ctx context.Context, req Request, out any) (*Raw, error) {
 	return c.do(ctx, req, out, doOptions{})
 }
 
@@ -394,7 +426,7 @@ func (t *target) refresh() {
 	t.red = newRedactor(append(t.secrets, held)...)
 }
 
-func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (*Response, error) {
+func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (*Raw, error) {
 	auth := c.auth
 	if opts.tokenRequest {
 		auth = nil
@@ -409,7 +441,7 @@ func (c *Client) do(ctx context.Context, req Request, out any, opts doOptions) (
 }
 
 // doTarget is do; t.red hides the request's secrets in what it reports.
-func (c *Client) doTarget(ctx context.Context, req Request, out any, auth Authenticator, opts doOptions, t *target) (*Response, error) {
+func (c *Client) doTarget(ctx context.Context, req Request, out any, auth Authenticator, opts doOptions, t *target) (*Raw, error) {
 	method := t.method
 	u, err := c.resolve(req.Path, req.Query, opts.tokenRequest)
 	if err != nil {
@@ -438,7 +470,13 @@ func (c *Client) doTarget(ctx context.Context, req Request, out any, auth Authen
 		s.attempts += prior
 	}
 
-	resp := &Response{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body, Attempts: s.attempts, red: t.red}
+	resp := &Raw{StatusCode: s.resp.StatusCode, Header: s.resp.Header, Body: s.body, Attempts: s.attempts, red: t.red}
+	if c.requestIDHeader != "" {
+		resp.requestID = s.resp.Header.Get(c.requestIDHeader)
+	}
+	if c.rateLimit != nil {
+		resp.rate = c.rateLimit(s.resp.Header)
+	}
 	if s.resp.StatusCode < 200 || s.resp.StatusCode > 299 {
 		return resp, c.apiError(t, s)
 	}

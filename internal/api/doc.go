@@ -3,7 +3,7 @@
 //
 // A provider package creates one [Client] with its base URL, its
 // [Authenticator] and an [ErrorDecoder] for its error envelope, then calls
-// [Client.Do] for each endpoint and [Pages] for its All methods:
+// [Client.Do] for each endpoint and [All] for its All methods:
 //
 //	c, err := api.New(api.Config{
 //		BaseURL:     "https://staging.channex.io/api/v1",
@@ -11,11 +11,20 @@
 //		DecodeError: decodeChannexError, // returns *api.Error
 //	})
 //	var out struct{ Data []webhook `json:"data"` }
-//	resp, err := c.Do(ctx, api.Request{Method: "GET", Path: "/webhooks"}, &out)
+//	raw, err := c.Do(ctx, api.Request{Method: "GET", Path: "/webhooks"}, &out)
+//	return page, raw.Response(), err
 //
-// Provider packages re-export the error type as "type APIError = api.Error"
-// so that callers can match it with errors.As; no other type of this
-// package appears in their exported API.
+// [Client.Do] returns the internal [Raw] answer, body included; callers get the
+// public [Response] (status, headers, request id, [Rate], attempts) that
+// [Raw.Response] builds, fed by Config.RequestIDHeader and Config.RateLimit.
+//
+// Provider packages re-export the caller-facing types as aliases with doc
+// comments listing their fields: "type APIError = api.Error" (so that
+// callers can match it with errors.As), Response, Rate, ListOptions and
+// the generic Page. Lists take a ListOptions embedded in the provider's
+// list options and return a *Page; All methods use [All]. Each provider's
+// ClientOption functions apply this package's [Option] functions, so that
+// they behave the same everywhere.
 //
 // # Authentication
 //

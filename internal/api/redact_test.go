@@ -475,7 +475,7 @@ func TestResponse_RedactError(t *testing.T) {
 	assert.JSONEq(t, `{"status":"fail","message":"bad key REDACTED"}`, string(e.Body))
 	assert.NotContains(t, string(resp.Body), redactedMark, "the response is not modified")
 
-	var nilResp *Response
+	var nilResp *Raw
 	nilResp.RedactError(e) // no panic
 	resp.RedactError(nil)
 }

@@ -8,6 +8,8 @@
 //
 //   - Every request needs the API key in the user-api-key header, else 401
 //     {"errors": {"code": "unauthorized", "title": "Unauthorized"}}.
+//   - GET /booking_revisions/feed serves oldest first only with
+//     order[inserted_at]=asc (newest first otherwise).
 //   - GET /webhooks and GET /booking_revisions/feed page with
 //     pagination[page] (1-based) and pagination[limit] (default 10, at most
 //     100) and answer {"data": [...], "meta": {"page", "limit", "total"}}.
@@ -630,6 +632,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		open = append(open, rev.attrs)
+	}
+	// Channex documents oldest first only on order[inserted_at]=asc; the
+	// fake serves newest first otherwise, so that a client that forgets
+	// the parameter is caught.
+	if r.URL.Query().Get("order[inserted_at]") != "asc" {
+		slices.Reverse(open)
 	}
 	data := []any{}
 	for _, a := range slicePage(open, pageNo, limit) {

@@ -189,7 +189,9 @@ type queries struct {
 	latest        string // the newest stored copy of an event key
 	claim         string // SQLite: the whole claim; PostgreSQL: pick a row
 	claimSetup    string // PostgreSQL: settings of the claim transaction
-	claimLock     string // PostgreSQL: lock the row's subject
+	claimLock     string // PostgreSQL: lock one subject
+	claimLocks    string // PostgreSQL: lock the subjects of a batch
+	completeBatch string // PostgreSQL: mark a batch done; SQLite builds its own
 	claimUpdate   string // PostgreSQL: re-check and lease the picked row
 	complete      string
 	retry         string
@@ -290,7 +292,7 @@ func newQueries(d Dialect) *queries {
 		// One statement: SQLite takes the write lock before it reads, so the
 		// pick and the lease are atomic even across processes.
 		q.claim = `UPDATE pmshooks_inbox SET lease_token = $2, next_attempt_at = $3, attempts = attempts + 1
-			WHERE id = (SELECT r.id FROM pmshooks_inbox r WHERE ` + claimable + ` ORDER BY r.id LIMIT 1)
+			WHERE id IN (SELECT r.id FROM pmshooks_inbox r WHERE ` + claimable + ` ORDER BY r.id LIMIT $4)
 			RETURNING ` + deliveryColumns
 		q.versionTableExists = `SELECT COUNT(*) FROM sqlite_master
 			WHERE type = 'table' AND name = 'pmshooks_inbox_schema_version'`
@@ -300,7 +302,7 @@ func newQueries(d Dialect) *queries {
 		// the condition in a fresh snapshot, which sees every claim of the
 		// subject committed before the lock was granted, and lease the row.
 		q.claim = `SELECT r.id, r.subject_key FROM pmshooks_inbox r
-			WHERE ` + claimable + ` ORDER BY r.id LIMIT 1 FOR UPDATE SKIP LOCKED`
+			WHERE ` + claimable + ` ORDER BY r.id LIMIT $2 FOR UPDATE SKIP LOCKED`
 		//
 		// The settings hold for the claim transaction only. The planner must
 		// walk the pending rows in id order and stop at the first claimable
@@ -310,6 +312,14 @@ func newQueries(d Dialect) *queries {
 		// so the claim's commit need not wait for the disk.
 		q.claimSetup = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL synchronous_commit = off`
 		q.claimLock = `SELECT pg_advisory_xact_lock($1)`
+		// The subjects of a batch are locked in one statement, in key
+		// order, so that two claims locking overlapping subjects cannot
+		// deadlock.
+		q.claimLocks = `SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k ORDER BY k`
+		q.completeBatch = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $3
+			FROM unnest($1::BIGINT[], $2::TEXT[]) AS x(id, token)
+			WHERE r.id = x.id AND r.lease_token = x.token AND r.state = 'pending'
+			RETURNING r.id`
 		//
 		// Deliveries of one subject take the subject's advisory lock before
 		// the row gets its id, and hold it until their commit: a later
@@ -325,7 +335,7 @@ func newQueries(d Dialect) *queries {
 			ON CONFLICT (event_key, generation) DO NOTHING
 			RETURNING id`
 		q.claimUpdate = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1
-			WHERE r.id = $4 AND ` + claimable + `
+			WHERE r.id = ANY($4::BIGINT[]) AND ` + claimable + `
 			RETURNING ` + deliveryColumns
 		q.migrateLock = `SELECT pg_advisory_xact_lock($1)`
 		q.versionTableExists = `SELECT COUNT(*) FROM pg_catalog.pg_tables

@@ -1,12 +1,14 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -382,25 +384,36 @@ func cleanText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
-// errRaced is claim's answer when the row it picked was taken by another
+// errRaced is claim's answer when every row it picked was taken by another
 // worker between the pick and the lease: try again at once.
 var errRaced = errors.New("inbox: claim raced")
 
-// claim leases the first claimable delivery to a new token until now plus
-// the lease. It returns nil, nil when no delivery is claimable.
+// claim leases the first claimable delivery, as claimBatch with n = 1. It
+// returns nil, "", nil when no delivery is claimable.
 func (ib *Inbox) claim(ctx context.Context, now time.Time) (*Delivery, string, error) {
+	ds, token, err := ib.claimBatch(ctx, now, 1)
+	if err != nil || len(ds) == 0 {
+		return nil, "", err
+	}
+	return ds[0], token, nil
+}
+
+// claimBatch leases up to n claimable deliveries, in id order, to one new
+// token until now plus the lease, in one transaction. The deliveries are of
+// n different subjects at most: a subject's second pending delivery is not
+// claimable while its first is pending. It returns no delivery and a nil
+// error when none is claimable.
+func (ib *Inbox) claimBatch(ctx context.Context, now time.Time, n int) ([]*Delivery, string, error) {
 	token := rand.Text()
 	until := now.Add(ib.cfg.lease)
 	if ib.dialect == SQLite {
-		d, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.claim,
-			ib.q.timeArg(now), token, ib.q.timeArg(until)), now)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", nil
-		}
+		// One statement: SQLite takes the write lock before it reads.
+		rows, err := ib.db.QueryContext(ctx, ib.q.claim, ib.q.timeArg(now), token, ib.q.timeArg(until), n)
 		if err != nil {
 			return nil, "", err
 		}
-		return &d, token, nil
+		ds, err := scanDeliveries(rows, now)
+		return ds, token, err
 	}
 
 	// READ COMMITTED whatever the database's default: the re-check must see
@@ -413,34 +426,113 @@ func (ib *Inbox) claim(ctx context.Context, now time.Time) (*Delivery, string, e
 	if _, err := tx.ExecContext(ctx, ib.q.claimSetup); err != nil {
 		return nil, "", err
 	}
-	var (
-		id         int64
-		subjectKey sql.NullInt64
-	)
-	err = tx.QueryRowContext(ctx, ib.q.claim, ib.q.timeArg(now)).Scan(&id, &subjectKey)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", nil
-	}
+	rows, err := tx.QueryContext(ctx, ib.q.claim, ib.q.timeArg(now), n)
 	if err != nil {
 		return nil, "", err
 	}
-	if subjectKey.Valid {
-		if _, err := tx.ExecContext(ctx, ib.q.claimLock, subjectKey.Int64); err != nil {
+	var ids, keys []int64
+	for rows.Next() {
+		var (
+			id  int64
+			key sql.NullInt64
+		)
+		if err := rows.Scan(&id, &key); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		ids = append(ids, id)
+		if key.Valid {
+			keys = append(keys, key.Int64)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if len(ids) == 0 {
+		return nil, "", nil
+	}
+	if len(keys) > 0 {
+		if _, err := tx.ExecContext(ctx, ib.q.claimLocks, keys); err != nil {
 			return nil, "", err
 		}
 	}
-	d, err := scanDelivery(tx.QueryRowContext(ctx, ib.q.claimUpdate,
-		ib.q.timeArg(now), token, ib.q.timeArg(until), id), now)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", errRaced
-	}
+	// The re-check, in a snapshot taken after the locks were granted, sees
+	// every claim and every insert of these subjects committed before.
+	rows, err = tx.QueryContext(ctx, ib.q.claimUpdate, ib.q.timeArg(now), token, ib.q.timeArg(until), ids)
 	if err != nil {
 		return nil, "", err
+	}
+	ds, err := scanDeliveries(rows, now)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(ds) == 0 {
+		return nil, "", errRaced
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, "", err
 	}
-	return &d, token, nil
+	return ds, token, nil
+}
+
+// scanDeliveries reads and closes rows of deliveryColumns, sorted by id.
+func scanDeliveries(rows *sql.Rows, now time.Time) ([]*Delivery, error) {
+	defer rows.Close()
+	var ds []*Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows, now)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, &d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ds, func(a, b *Delivery) int { return cmp.Compare(a.ID, b.ID) })
+	return ds, nil
+}
+
+// completeBatch marks the deliveries ids, leased to tokens, done at now, in
+// one statement, and returns the ids it marked: those whose lease was not
+// lost.
+func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string, now time.Time) (map[int64]bool, error) {
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if ib.dialect == PostgreSQL {
+		rows, err = ib.db.QueryContext(ctx, ib.q.completeBatch, ids, tokens, ib.q.timeArg(now))
+	} else {
+		var q strings.Builder
+		args := make([]any, 0, 1+2*len(ids))
+		args = append(args, ib.q.timeArg(now))
+		q.WriteString(`UPDATE pmshooks_inbox SET state = 'done', lease_token = NULL, finished_at = ?
+			WHERE state = 'pending' AND (id, lease_token) IN (VALUES `)
+		for i := range ids {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?)")
+			args = append(args, ids[i], tokens[i])
+		}
+		q.WriteString(") RETURNING id")
+		rows, err = ib.db.QueryContext(ctx, q.String(), args...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	held := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		held[id] = true
+	}
+	return held, rows.Err()
 }
 
 // finish records the outcome of an attempt with one of the completion

@@ -63,28 +63,75 @@ func (ib *Inbox) Run(ctx context.Context, h event.Handler) error {
 		return err
 	}
 	ib.log.InfoContext(ctx, "inbox workers started", "workers", ib.cfg.workers, "dialect", ib.dialect.String())
-	var wg sync.WaitGroup
+	var (
+		jobs  = make(chan claimed)
+		ready = make(chan struct{}, ib.cfg.workers)
+		done  = ib.newCompleter()
+		wg    sync.WaitGroup
+	)
 	for range ib.cfg.workers {
-		wg.Go(func() { ib.work(ctx, h) })
+		wg.Go(func() {
+			for {
+				ready <- struct{}{}
+				c, ok := <-jobs
+				if !ok {
+					return
+				}
+				ib.process(ctx, h, c.d, c.token, done)
+			}
+		})
 	}
+	ib.dispatch(ctx, jobs, ready)
+	close(jobs)
 	wg.Wait()
+	done.close()
 	ib.log.InfoContext(context.WithoutCancel(ctx), "inbox workers stopped")
 	return nil
 }
 
-// maxErrorWait bounds how long a worker waits after claims failed several
-// times in a row, as when the database is down.
+// claimed is one delivery a worker is to attempt, under the lease token.
+type claimed struct {
+	d     *Delivery
+	token string
+}
+
+// maxErrorWait bounds how long the dispatcher waits after claims failed
+// several times in a row, as when the database is down.
 const maxErrorWait = 30 * time.Second
 
-// maxRaces is how many claims in a row may lose their row to another worker
-// before a worker waits a poll interval.
+// maxRaces is how many claims in a row may lose all their rows to other
+// replicas before the dispatcher waits a poll interval.
 const maxRaces = 10
 
-// work is one worker's loop: claim, handle, record; wait when idle.
-func (ib *Inbox) work(ctx context.Context, h event.Handler) {
-	var failures, races int
+// maxBatch bounds how many deliveries one claim leases.
+const maxBatch = 64
+
+// dispatch claims deliveries for the workers until ctx ends: as many at once
+// as workers are idle (ready holds one token per idle worker), in one
+// transaction, and hands each to a worker. Claiming in batches takes one
+// transaction for several deliveries instead of one each. It waits when
+// there is nothing to claim, and backs off when claims fail.
+func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan struct{}) {
+	var failures, races, idle int
 	for ctx.Err() == nil {
-		d, token, err := ib.claim(ctx, ib.now())
+		if idle == 0 { // wait for a worker to be free
+			select {
+			case <-ctx.Done():
+				return
+			case <-ready:
+				idle++
+			}
+		}
+		for idle < maxBatch { // and count every other free one
+			select {
+			case <-ready:
+				idle++
+				continue
+			default:
+			}
+			break
+		}
+		ds, token, err := ib.claimBatch(ctx, ib.now(), idle)
 		switch {
 		case errors.Is(err, errRaced):
 			if races++; races >= maxRaces {
@@ -97,14 +144,17 @@ func (ib *Inbox) work(ctx context.Context, h event.Handler) {
 			}
 			failures++
 			wait := min(ib.cfg.poll<<min(failures-1, 8), max(maxErrorWait, ib.cfg.poll))
-			ib.log.ErrorContext(ctx, "inbox: claiming a delivery failed", "err", err, "failures", failures, "retry_in", wait)
+			ib.log.ErrorContext(ctx, "inbox: claiming deliveries failed", "err", err, "failures", failures, "retry_in", wait)
 			ib.idle(ctx, wait)
-		case d == nil:
+		case len(ds) == 0:
 			failures, races = 0, 0
 			ib.idle(ctx, ib.cfg.poll)
 		default:
 			failures, races = 0, 0
-			ib.process(ctx, h, d, token)
+			for _, d := range ds {
+				jobs <- claimed{d: d, token: token} // a ready worker is waiting
+				idle--
+			}
 		}
 	}
 }
@@ -123,7 +173,7 @@ func (ib *Inbox) idle(ctx context.Context, d time.Duration) {
 }
 
 // process runs one attempt of d and records its outcome.
-func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, token string) {
+func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, token string, done *completer) {
 	log := ib.log.With("provider", string(d.Provider), "event_id", d.EventID, "type", string(d.Type),
 		"delivery", d.ID, "attempt", d.Attempts)
 	if d.Attempts > ib.cfg.maxAttempts {
@@ -157,8 +207,10 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	)
 	switch {
 	case err == nil:
-		outcome, msg = "done", "delivery handled"
-		held, ferr = ib.finish(fctx, ib.q.complete, d.ID, token, now)
+		// Written with the other workers' in one statement; the completer
+		// logs.
+		done.complete(completion{id: d.ID, token: token, log: log, attrs: attrs})
+		return
 	case ctx.Err() != nil:
 		outcome, msg = "released", "delivery released: the workers are stopping"
 		attrs = append(attrs, "err", err)

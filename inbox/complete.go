@@ -1,0 +1,104 @@
+package inbox
+
+import (
+	"context"
+	"log/slog"
+)
+
+// completion is a delivery whose handler returned nil: its "done" is still
+// to be written.
+type completion struct {
+	id      int64
+	token   string
+	log     *slog.Logger
+	attrs   []any
+	written chan<- struct{} // closed once the batch is written or failed
+}
+
+// completer writes the "done" of handled deliveries in batches, as a group
+// commit: while one batch is being written, the completions of the other
+// workers queue up and go in the next statement. Under load that is one
+// write (one WAL flush, one SQLite fsync) for several deliveries; alone, a
+// completion is written at once. A worker waits for its batch to be written
+// before it takes the next delivery, so a delivery is done, for List, Stats
+// and the next delivery of its subject, before its worker moves on. A crash
+// before the write loses only the "done": the lease ends and the handler
+// runs again, the at-least-once the inbox promises in any case.
+type completer struct {
+	ib      *Inbox
+	ch      chan completion
+	stopped chan struct{}
+}
+
+// newCompleter starts a completer; close stops it after writing what it
+// was given.
+func (ib *Inbox) newCompleter() *completer {
+	c := &completer{ib: ib, ch: make(chan completion, maxBatch), stopped: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// complete queues x and waits until its batch is written (or failed).
+func (c *completer) complete(x completion) {
+	written := make(chan struct{})
+	x.written = written
+	c.ch <- x
+	<-written
+}
+
+// close writes the queued completions and stops; no add may follow.
+func (c *completer) close() {
+	close(c.ch)
+	<-c.stopped
+}
+
+func (c *completer) run() {
+	defer close(c.stopped)
+	batch := make([]completion, 0, maxBatch)
+	for x := range c.ch {
+		batch = append(batch[:0], x)
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case y, ok := <-c.ch:
+				if !ok {
+					break more
+				}
+				batch = append(batch, y)
+			default:
+				break more
+			}
+		}
+		c.flush(batch)
+	}
+}
+
+// flush writes batch in one statement and logs each outcome. It runs even
+// after Run's context ended: that is what makes a shutdown lose nothing.
+func (c *completer) flush(batch []completion) {
+	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
+	defer cancel()
+	ids := make([]int64, len(batch))
+	tokens := make([]string, len(batch))
+	for i, x := range batch {
+		ids[i], tokens[i] = x.id, x.token
+	}
+	held, err := c.ib.completeBatch(ctx, ids, tokens, c.ib.now())
+	for _, x := range batch {
+		switch {
+		case err != nil:
+			// The lease runs out and the delivery is attempted again.
+			x.log.ErrorContext(ctx, "inbox: recording the outcome failed; the delivery will be attempted again",
+				"outcome", "done", "err", err)
+		case !held[x.id]:
+			x.log.WarnContext(ctx, "lease lost: another worker took the delivery over; this outcome is discarded",
+				append(x.attrs, "outcome", "lease_lost", "discarded", "done")...)
+		default:
+			x.log.InfoContext(ctx, "delivery handled", append(x.attrs, "outcome", "done")...)
+		}
+		close(x.written)
+	}
+	if err == nil {
+		c.ib.notify() // the next deliveries of these subjects may be claimable
+	}
+}

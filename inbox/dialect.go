@@ -236,6 +236,11 @@ const claimable = `r.state = 'pending' AND r.next_attempt_at <= $1
 				AND o.provider = r.provider AND o.subject_kind = r.subject_kind
 				AND o.subject_id = r.subject_id)))`
 
+// schemaSalt is mixed into PostgreSQL advisory lock keys of subjects:
+// advisory locks are per database, and two inboxes in different schemas of
+// one database (see OpenDB) must not make each other's claims wait.
+const schemaSalt = `hashtextextended(current_schema(), 0)`
+
 // insertColumns are the columns insert writes, in the order of its
 // parameters $1 to $17; next_attempt_at is received_at ($12).
 const insertColumns = `provider, event_id, event_key, generation, type, name, account,
@@ -310,12 +315,18 @@ func newQueries(d Dialect) *queries {
 		// last ANALYZE it would rather test every pending row and sort them.
 		// A lease lost in a database crash is only a delivery attempted again,
 		// so the claim's commit need not wait for the disk.
-		q.claimSetup = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL synchronous_commit = off`
-		q.claimLock = `SELECT pg_advisory_xact_lock($1)`
+		//
+		// Disabling a plan node type makes the planner price it at 10^10,
+		// which crosses jit_above_cost: the sort of the subject locks then
+		// spent 300 ms compiling itself. JIT never pays for these short
+		// statements, so it is off for the claim.
+		q.claimSetup = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off; SET LOCAL synchronous_commit = off`
+		q.claimLock = `SELECT pg_advisory_xact_lock($1::BIGINT # ` + schemaSalt + `)`
 		// The subjects of a batch are locked in one statement, in key
 		// order, so that two claims locking overlapping subjects cannot
 		// deadlock.
-		q.claimLocks = `SELECT pg_advisory_xact_lock(k) FROM unnest($1::BIGINT[]) AS k ORDER BY k`
+		q.claimLocks = `SELECT pg_advisory_xact_lock(k) FROM (
+				SELECT s # ` + schemaSalt + ` AS k FROM unnest($1::BIGINT[]) AS s) AS keys ORDER BY k`
 		q.completeBatch = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $3
 			FROM unnest($1::BIGINT[], $2::TEXT[]) AS x(id, token)
 			WHERE r.id = x.id AND r.lease_token = x.token AND r.state = 'pending'
@@ -329,7 +340,7 @@ func newQueries(d Dialect) *queries {
 		// a subject is its commit order, on every replica. The aggregate
 		// makes the lock come first: it reads the whole CTE before the row,
 		// and with it the identity value, is formed.
-		q.insert = `WITH subject_lock AS (SELECT pg_advisory_xact_lock($10) WHERE $10::BIGINT IS NOT NULL)
+		q.insert = `WITH subject_lock AS (SELECT pg_advisory_xact_lock($10::BIGINT # ` + schemaSalt + `) WHERE $10::BIGINT IS NOT NULL)
 			INSERT INTO pmshooks_inbox (` + insertColumns + `)
 			SELECT ` + insertValues + ` FROM (SELECT COUNT(*) FROM subject_lock) AS locked
 			ON CONFLICT (event_key, generation) DO NOTHING

@@ -8,22 +8,22 @@ import (
 // completion is a delivery whose handler returned nil: its "done" is still
 // to be written.
 type completion struct {
-	id      int64
-	token   string
-	log     *slog.Logger
-	attrs   []any
-	written chan<- struct{} // closed once the batch is written or failed
+	id    int64
+	token string
+	log   *slog.Logger
+	attrs []any
 }
 
 // completer writes the "done" of handled deliveries in batches, as a group
-// commit: while one batch is being written, the completions of the other
-// workers queue up and go in the next statement. Under load that is one
-// write (one WAL flush, one SQLite fsync) for several deliveries; alone, a
-// completion is written at once. A worker waits for its batch to be written
-// before it takes the next delivery, so a delivery is done, for List, Stats
-// and the next delivery of its subject, before its worker moves on. A crash
-// before the write loses only the "done": the lease ends and the handler
-// runs again, the at-least-once the inbox promises in any case.
+// commit: while one batch is being written, the completions of the workers
+// queue up and go in the next statement. Under load that is one write for
+// many deliveries; alone, a completion is written at once. Workers do not
+// wait for it: a delivery shows as in flight, and holds back the next
+// delivery of its subject, until its batch is written, a few milliseconds.
+// On PostgreSQL the write does not wait for the disk either (synchronous
+// commit off). A crash or power loss before the write reaches the disk
+// loses only the "done": the lease ends and the handler runs again, the
+// at-least-once the inbox promises in any case.
 type completer struct {
 	ib      *Inbox
 	ch      chan completion
@@ -38,13 +38,9 @@ func (ib *Inbox) newCompleter() *completer {
 	return c
 }
 
-// complete queues x and waits until its batch is written (or failed).
-func (c *completer) complete(x completion) {
-	written := make(chan struct{})
-	x.written = written
-	c.ch <- x
-	<-written
-}
+// complete queues x for the next batch. It blocks only while maxBatch
+// completions wait to be written.
+func (c *completer) complete(x completion) { c.ch <- x }
 
 // close writes the queued completions and stops; no add may follow.
 func (c *completer) close() {
@@ -96,7 +92,6 @@ func (c *completer) flush(batch []completion) {
 		default:
 			x.log.InfoContext(ctx, "delivery handled", append(x.attrs, "outcome", "done")...)
 		}
-		close(x.written)
 	}
 	if err == nil {
 		c.ib.notify() // the next deliveries of these subjects may be claimable

@@ -753,6 +753,8 @@ func testListGetStats(t *testing.T, b backend) {
 	}))
 	f.postOK(t, payload{ID: "done"}, payload{ID: "dead"}, payload{ID: "slow"})
 	eventually(t, 10*time.Second, func() bool { return byEventID(t, f.ib, "slow").State == inbox.StateInFlight }, "slow in flight")
+	// "done" is written a moment after its handler returned (a group commit).
+	eventually(t, 10*time.Second, func() bool { return byEventID(t, f.ib, "done").State == inbox.StateDone }, "done written")
 	f.postOK(t, payload{ID: "waiting-1"}, payload{ID: "waiting-2"})
 	s := stats(t, f.ib)
 	assert.Equal(t, inbox.Stats{Pending: 2, InFlight: 1, Dead: 1, Done: 1}, inbox.Stats{Pending: s.Pending, InFlight: s.InFlight, Dead: s.Dead, Done: s.Done})

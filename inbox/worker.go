@@ -81,7 +81,11 @@ func (ib *Inbox) Run(ctx context.Context, h event.Handler) error {
 			}
 		})
 	}
-	ib.dispatch(ctx, jobs, ready)
+	var dispatchers sync.WaitGroup
+	for range ib.dispatchers() {
+		dispatchers.Go(func() { ib.dispatch(ctx, jobs, ready) })
+	}
+	dispatchers.Wait()
 	close(jobs)
 	wg.Wait()
 	done.close()
@@ -103,8 +107,24 @@ const maxErrorWait = 30 * time.Second
 // replicas before the dispatcher waits a poll interval.
 const maxRaces = 10
 
-// maxBatch bounds how many deliveries one claim leases.
+// maxBatch bounds how many deliveries one claim leases and one statement
+// completes.
 const maxBatch = 64
+
+// maxDispatchers bounds how many claims of one Run are in flight at once on
+// PostgreSQL.
+const maxDispatchers = 4
+
+// dispatchers is how many goroutines claim for the workers: one on SQLite,
+// whose single connection runs one claim at a time anyway; on PostgreSQL up
+// to maxDispatchers, so that a few workers are not held up by one claim's
+// round trips, while many idle workers still share each claim.
+func (ib *Inbox) dispatchers() int {
+	if ib.dialect == SQLite {
+		return 1
+	}
+	return min(ib.cfg.workers, maxDispatchers)
+}
 
 // dispatch claims deliveries for the workers until ctx ends: as many at once
 // as workers are idle (ready holds one token per idle worker), in one

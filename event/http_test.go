@@ -454,3 +454,19 @@ func TestSafeHandle(t *testing.T) {
 
 	require.NoError(t, event.SafeHandle(context.Background(), event.HandlerFunc(func(context.Context, event.Event) error { return nil }), e))
 }
+
+// TestNewHTTPHandler_allocations: with a silent logger the handler's own
+// work (header check, read slot, decode, dispatch, answer) adds at most 10
+// allocations to a bare net/http handler that reads the body, most of them
+// the test Receiver's; log attributes and the status body are not built.
+func TestNewHTTPHandler_allocations(t *testing.T) {
+	noop := event.HandlerFunc(func(context.Context, event.Event) error { return nil })
+	h := event.NewHTTPHandler(testReceiver(t), noop, event.WithoutDedupe())
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = verify.ReadBody(r, 0)
+		w.WriteHeader(http.StatusOK)
+	})
+	got := testing.AllocsPerRun(200, func() { serve(h, post("booking.created|x", true)) })
+	base := testing.AllocsPerRun(200, func() { serve(bare, post("booking.created|x", true)) })
+	assert.LessOrEqual(t, got-base, 10.0, "handler %v, bare %v", got, base)
+}

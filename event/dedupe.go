@@ -1,7 +1,6 @@
 package event
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"sync"
@@ -50,22 +49,56 @@ const (
 // handled longer than maxAge ago. Keys in flight are never evicted. It holds
 // nothing across restarts and nothing across replicas.
 //
+// Begin and End allocate nothing but the map's own growth: a key is one map
+// entry of a boolean, and the handled keys wait for eviction in a ring of at
+// most maxEntries slots, oldest first, instead of a linked list of entries.
+//
 // MemoryDeduper is safe for concurrent use.
 type MemoryDeduper struct {
 	maxEntries int
 	maxAge     time.Duration
 	now        func() time.Time
 
-	mu      sync.Mutex
-	entries map[string]*dedupeEntry
-	done    *list.List // of *dedupeEntry, oldest first
+	mu sync.Mutex
+	// inFlight maps every key held to whether it is in flight (true) or
+	// handled (false).
+	inFlight map[string]bool
+	// done holds the handled keys in the order they were handled: a ring
+	// of done.n entries from done.head, growing up to maxEntries slots.
+	done dedupeRing
 }
 
-type dedupeEntry struct {
-	key      string
-	inFlight bool
-	at       time.Time
-	elem     *list.Element
+// dedupeRing is a first-in first-out ring of handled keys.
+type dedupeRing struct {
+	slots []doneKey
+	head  int // index of the oldest entry
+	n     int // number of entries
+}
+
+type doneKey struct {
+	key string
+	at  time.Time
+}
+
+func (r *dedupeRing) oldest() doneKey { return r.slots[r.head] }
+
+func (r *dedupeRing) pop() {
+	r.slots[r.head] = doneKey{} // let the key be collected
+	r.head = (r.head + 1) % len(r.slots)
+	r.n--
+}
+
+// push appends k; the ring has room (n < max) or grows to up to max slots.
+func (r *dedupeRing) push(k doneKey, maxSlots int) {
+	if r.n == len(r.slots) {
+		grown := make([]doneKey, min(max(2*len(r.slots), 16), maxSlots))
+		for i := range r.n {
+			grown[i] = r.slots[(r.head+i)%len(r.slots)]
+		}
+		r.slots, r.head = grown, 0
+	}
+	r.slots[(r.head+r.n)%len(r.slots)] = k
+	r.n++
 }
 
 // NewMemoryDeduper returns a MemoryDeduper that remembers at most maxEntries
@@ -82,8 +115,7 @@ func NewMemoryDeduper(maxEntries int, maxAge time.Duration) *MemoryDeduper {
 		maxEntries: maxEntries,
 		maxAge:     maxAge,
 		now:        time.Now,
-		entries:    make(map[string]*dedupeEntry),
-		done:       list.New(),
+		inFlight:   make(map[string]bool),
 	}
 }
 
@@ -91,15 +123,15 @@ func NewMemoryDeduper(maxEntries int, maxAge time.Duration) *MemoryDeduper {
 func (d *MemoryDeduper) Begin(_ context.Context, key string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	now := d.now()
-	d.evict(now)
-	if e, ok := d.entries[key]; ok {
-		if e.inFlight {
+	now := d.now() // under the lock, so that the ring stays in time order
+	d.evict(now, d.maxEntries)
+	if inFlight, ok := d.inFlight[key]; ok {
+		if inFlight {
 			return ErrInFlight
 		}
 		return ErrDuplicate
 	}
-	d.entries[key] = &dedupeEntry{key: key, inFlight: true}
+	d.inFlight[key] = true
 	return nil
 }
 
@@ -107,19 +139,18 @@ func (d *MemoryDeduper) Begin(_ context.Context, key string) error {
 func (d *MemoryDeduper) End(_ context.Context, key string, handled bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	e, ok := d.entries[key]
-	if !ok || !e.inFlight {
+	now := d.now() // under the lock, so that the ring stays in time order
+	if inFlight, ok := d.inFlight[key]; !ok || !inFlight {
 		return nil
 	}
 	if !handled {
-		delete(d.entries, key)
+		delete(d.inFlight, key)
 		return nil
 	}
-	now := d.now()
-	e.inFlight = false
-	e.at = now
-	e.elem = d.done.PushBack(e)
-	d.evict(now)
+	// Make room first, so that the ring never holds more than maxEntries.
+	d.evict(now, d.maxEntries-1)
+	d.inFlight[key] = false
+	d.done.push(doneKey{key: key, at: now}, d.maxEntries)
 	return nil
 }
 
@@ -127,18 +158,18 @@ func (d *MemoryDeduper) End(_ context.Context, key string, handled bool) error {
 func (d *MemoryDeduper) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.entries)
+	return len(d.inFlight)
 }
 
-// evict drops handled keys past the age limit or beyond the entry limit,
+// evict drops handled keys past the age limit or beyond keep entries,
 // oldest first. d.mu is held.
-func (d *MemoryDeduper) evict(now time.Time) {
-	for front := d.done.Front(); front != nil; front = d.done.Front() {
-		e := front.Value.(*dedupeEntry)
-		if d.done.Len() <= d.maxEntries && now.Sub(e.at) < d.maxAge {
+func (d *MemoryDeduper) evict(now time.Time, keep int) {
+	for d.done.n > 0 {
+		oldest := d.done.oldest()
+		if d.done.n <= keep && now.Sub(oldest.at) < d.maxAge {
 			return
 		}
-		d.done.Remove(front)
-		delete(d.entries, e.key)
+		d.done.pop()
+		delete(d.inFlight, oldest.key)
 	}
 }

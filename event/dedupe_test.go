@@ -72,3 +72,55 @@ func TestMemoryDeduper_inFlightNeverEvicted(t *testing.T) {
 	}
 	require.ErrorIs(t, d.Begin(ctx, "slow"), ErrInFlight)
 }
+
+// TestMemoryDeduper_ring: past many wraps of its ring the deduper still
+// holds exactly the newest maxEntries handled keys, with failures and
+// in-flight keys mixed in.
+func TestMemoryDeduper_ring(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const maxEntries = 20
+	d := NewMemoryDeduper(maxEntries, time.Hour)
+	require.NoError(t, d.Begin(ctx, "slow"))
+	for i := range 1000 {
+		key := fmt.Sprint(i)
+		require.NoError(t, d.Begin(ctx, key))
+		require.NoError(t, d.End(ctx, key, i%3 != 0)) // every third fails
+		require.LessOrEqual(t, d.Len(), maxEntries+1)
+	}
+	kept := 0
+	for i := 999; i >= 0 && kept < maxEntries; i-- {
+		if i%3 == 0 {
+			continue
+		}
+		require.ErrorIs(t, d.Begin(ctx, fmt.Sprint(i)), ErrDuplicate, i)
+		kept++
+	}
+	require.NoError(t, d.Begin(ctx, "0"), "a failed key was forgotten")
+	require.NoError(t, d.Begin(ctx, "1"), "an old handled key was evicted")
+	require.ErrorIs(t, d.Begin(ctx, "slow"), ErrInFlight)
+}
+
+// TestMemoryDeduper_noAllocations: in steady state Begin and End allocate
+// nothing per delivery (the map and ring are reused), so the deduper adds
+// no garbage to the receive path.
+func TestMemoryDeduper_noAllocations(t *testing.T) {
+	ctx := context.Background()
+	d := NewMemoryDeduper(64, time.Hour)
+	keys := make([]string, 4096)
+	for i := range keys {
+		keys[i] = fmt.Sprint("provider/", i)
+	}
+	i := 0
+	cycle := func() {
+		k := keys[i%len(keys)]
+		i++
+		if d.Begin(ctx, k) == nil {
+			_ = d.End(ctx, k, true)
+		}
+	}
+	for range 1000 {
+		cycle() // fill the map and the ring
+	}
+	assert.Less(t, testing.AllocsPerRun(1000, cycle), 1.0)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -129,14 +130,15 @@ func WithoutDedupe() HTTPOption {
 	return func(c *httpConfig) { c.dedupe, c.dedupeSet = nil, true }
 }
 
-// with returns the logger with attrs, or the bare logger when it would
-// write nothing: building attributes for a silent logger costs allocations
-// on every delivery.
-func (c *httpConfig) with(ctx context.Context, attrs ...any) *slog.Logger {
+// with returns the logger with the attributes attrs builds, or the bare
+// logger when it would write nothing: building attributes for a silent
+// logger (boxing each value in an interface) costs allocations on every
+// delivery, so attrs is called only when something can be written.
+func (c *httpConfig) with(ctx context.Context, attrs func() []any) *slog.Logger {
 	if !c.logger.Enabled(ctx, slog.LevelError) {
 		return c.logger
 	}
-	return c.logger.With(attrs...)
+	return c.logger.With(attrs()...)
 }
 
 func newHTTPConfig(opts []HTTPOption) *httpConfig {
@@ -195,7 +197,9 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	log := s.cfg.with(ctx, "provider", string(e.Provider()), "event", e.Name(), "id", e.ID())
+	log := s.cfg.with(ctx, func() []any {
+		return []any{"provider", string(e.Provider()), "event", e.Name(), "id", e.ID()}
+	})
 
 	key := string(e.Provider()) + "/" + e.ID()
 	if d := s.cfg.dedupe; d != nil {
@@ -235,7 +239,9 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusInternalServerError)
 		return
 	}
-	log.DebugContext(ctx, "delivery handled", "type", string(e.Type()))
+	if log.Enabled(ctx, slog.LevelDebug) {
+		log.DebugContext(ctx, "delivery handled", "type", string(e.Type()))
+	}
 	writeStatus(w, http.StatusOK)
 }
 
@@ -248,7 +254,7 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // most cfg.reads bodies are read and verified at once.
 func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *httpConfig) (Event, []byte, bool) {
 	ctx := r.Context()
-	log := cfg.with(ctx, "provider", string(rc.Provider()))
+	log := cfg.with(ctx, func() []any { return []any{"provider", string(rc.Provider())} })
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeStatus(w, http.StatusMethodNotAllowed)
@@ -346,9 +352,34 @@ func SafeHandle(ctx context.Context, h Handler, e Event) (err error) {
 	return h.HandleEvent(ctx, e)
 }
 
+// writeStatus answers code with its status text as a plain-text body.
 func writeStatus(w http.ResponseWriter, code int) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	_, _ = fmt.Fprintln(w, http.StatusText(code))
+	_, _ = io.WriteString(w, statusLine(code))
+}
+
+// statusLine is the body writeStatus writes: the status text and a newline,
+// a constant for the codes the handler answers, so that answering costs no
+// allocation.
+func statusLine(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "OK\n"
+	case http.StatusBadRequest:
+		return "Bad Request\n"
+	case http.StatusUnauthorized:
+		return "Unauthorized\n"
+	case http.StatusMethodNotAllowed:
+		return "Method Not Allowed\n"
+	case http.StatusRequestEntityTooLarge:
+		return "Request Entity Too Large\n"
+	case http.StatusInternalServerError:
+		return "Internal Server Error\n"
+	case http.StatusServiceUnavailable:
+		return "Service Unavailable\n"
+	}
+	return http.StatusText(code) + "\n"
 }

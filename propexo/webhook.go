@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -96,7 +97,9 @@ type Webhook struct {
 	// absent.
 	Meta *Meta `json:"meta,omitempty"`
 	// Data is the data object exactly as sent: the "data" member, or in the
-	// flat shape the whole body (then Data and Raw are the same slice).
+	// flat shape the whole body (then Data and Raw are the same slice). It
+	// is a sub-slice of Raw, as are the raw members of the typed fields
+	// (Payload, Context, Diff): do not modify them.
 	Data json.RawMessage `json:"data,omitempty"`
 
 	// DataNew is Data decoded, for TriggerDataNew.
@@ -182,6 +185,79 @@ type envelope struct {
 	members
 }
 
+// set stores value as the member named key (a key folded by jsonobj.Key);
+// a key of no member is ignored.
+func (m *members) set(key string, value json.RawMessage) {
+	switch key {
+	case "event":
+		m.Event = value
+	case "integration_id":
+		m.IntegrationID = value
+	case "vendor":
+		m.Vendor = value
+	case "job_id":
+		m.JobID = value
+	case "root_job_id":
+		m.RootJobID = value
+	case "job_type":
+		m.JobType = value
+	case "record_id":
+		m.RecordID = value
+	case "object":
+		m.Object = value
+	case "payload":
+		m.Payload = value
+	case "diff":
+		m.Diff = value
+	case "context":
+		m.Context = value
+	case "successful_job_count":
+		m.SuccessfulJobCount = value
+	case "failed_job_count":
+		m.FailedJobCount = value
+	case "is_sync_finished":
+		m.IsSyncFinished = value
+	case "is_backsync":
+		m.IsBacksync = value
+	case "job_schedule_id":
+		m.JobScheduleID = value
+	case "models_synced":
+		m.ModelsSynced = value
+	case "write_status":
+		m.WriteStatus = value
+	case "errors":
+		m.Errors = value
+	}
+}
+
+// scan fills m from the members of obj, a valid JSON object, as
+// json.Unmarshal into m would, but without copying or re-validating the
+// values. It reports false when obj is not an object.
+func (m *members) scan(obj []byte) bool {
+	var buf [32]byte
+	return jsonobj.Members(obj, func(k, v []byte) {
+		m.set(string(jsonobj.Key(k, buf[:0])), v)
+	})
+}
+
+// scan fills env from body, a valid JSON value, as json.Unmarshal into env
+// would; see members.scan. It reports false when body is not an object.
+func (env *envelope) scan(body []byte) bool {
+	var buf [32]byte
+	return jsonobj.Members(body, func(k, v []byte) {
+		switch key := string(jsonobj.Key(k, buf[:0])); key {
+		case "trigger":
+			env.Trigger = v
+		case "data":
+			env.Data = v
+		case "meta":
+			env.Meta = v
+		default:
+			env.members.set(key, v)
+		}
+	})
+}
+
 // Parse decodes one delivery body, in either shape, into a Webhook. It
 // does not authenticate: call it only on a body a Verifier accepted, or use
 // a Receiver.
@@ -199,23 +275,29 @@ type envelope struct {
 // trigger this package does not know parses with its data kept raw in
 // Data.
 //
-// The body is decoded once: the top level into raw members, then, in the
-// enveloped shape, the data object into raw members, then each member of
-// the trigger's type into its typed field.
+// The body is validated once, then walked once: the members of the top
+// level and of the data object are found as sub-slices of body (Data,
+// Payload, Context and Diff are not copies), and only the members of the
+// trigger's type are decoded further, each by its own type's decoder.
+// Keys match as encoding/json matches them (case-insensitively, the last
+// duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
 	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, malformed("body", err)
+	if !jsonobj.Valid(body) || !env.scan(body) {
+		// Not a JSON object: encoding/json says why (or, for null, that
+		// nothing is set, which fails below for want of a trigger).
+		env = envelope{}
+		if err := json.Unmarshal(body, &env); err != nil {
+			return nil, malformed("body", err)
+		}
 	}
 	w := &Webhook{Raw: body}
 	m := &env.members
+	var inner members
 	switch {
 	case isObject(env.Data):
 		w.Data = env.Data
-		var inner members
-		if err := json.Unmarshal(env.Data, &inner); err != nil {
-			return nil, malformed("data", err)
-		}
+		inner.scan(env.Data)
 		m = &inner
 	case isNull(env.Data):
 		w.Flat = true
@@ -256,12 +338,28 @@ func Parse(body []byte) (*Webhook, error) {
 
 // triggerName returns the text of a JSON string naming a trigger.
 func triggerName(raw json.RawMessage) (Trigger, error) {
-	raw = bytes.TrimSpace(raw)
-	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	s, ok := jsonobj.String(bytes.TrimSpace(raw))
+	if !ok {
 		return "", errNotString
 	}
 	return Trigger(s), nil
+}
+
+// scan fills m from raw when it is a JSON object, as json.Unmarshal would;
+// it reports false, leaving m alone, when raw is not an object.
+func (m *Meta) scan(raw []byte) bool {
+	if !isObject(raw) {
+		return false
+	}
+	var buf [32]byte
+	return jsonobj.Members(raw, func(k, v []byte) {
+		switch string(jsonobj.Key(k, buf[:0])) {
+		case "object":
+			_ = m.Object.UnmarshalJSON(v) // never fails
+		case "integration_id":
+			_ = m.IntegrationID.UnmarshalJSON(v) // never fails
+		}
+	})
 }
 
 // decodeCommon fills the fields every trigger carries: IntegrationID,
@@ -270,9 +368,12 @@ func (w *Webhook) decodeCommon(m *members, meta json.RawMessage) error {
 	var err error
 	if !isNull(meta) {
 		w.Meta = new(Meta)
-		if e := json.Unmarshal(meta, w.Meta); e != nil {
-			w.Meta = nil
-			err = malformed("meta", e)
+		if !w.Meta.scan(meta) {
+			// Not an object: encoding/json says what it is.
+			if e := json.Unmarshal(meta, w.Meta); e != nil {
+				w.Meta = nil
+				err = malformed("meta", e)
+			}
 		}
 	}
 	if e := decodeMembers(
@@ -315,8 +416,16 @@ func (w *Webhook) decodeTyped(m *members) error {
 			}
 			if !isObject(m.Diff) {
 				diffErr = malformed("diff", errNotObject)
-			} else if err := json.Unmarshal(m.Diff, &sides); err != nil {
-				diffErr = malformed("diff", err)
+			} else {
+				var buf [16]byte
+				jsonobj.Members(m.Diff, func(k, v []byte) {
+					switch string(jsonobj.Key(k, buf[:0])) {
+					case "new":
+						sides.New = v
+					case "previous":
+						sides.Previous = v
+					}
+				})
 			}
 			d.Diff = Diff{New: rawOrNil(sides.New), Previous: rawOrNil(sides.Previous)}
 		}
@@ -418,7 +527,15 @@ func decodeMembers(ms ...member) error {
 		if len(m.raw) == 0 {
 			continue
 		}
-		if err := json.Unmarshal(m.raw, m.dst); err != nil && first == nil {
+		var err error
+		if u, ok := m.dst.(json.Unmarshaler); ok {
+			// What json.Unmarshal would call, minus its second validation
+			// of bytes the body's validation covered.
+			err = u.UnmarshalJSON(m.raw)
+		} else {
+			err = json.Unmarshal(m.raw, m.dst)
+		}
+		if err != nil && first == nil {
 			first = malformed(m.name, err)
 		}
 	}

@@ -463,3 +463,36 @@ func TestParse_garbageValues(t *testing.T) {
 		})
 	}
 }
+
+// TestParse_sharesBody: Data, the payload and the diff are the bytes of the
+// body itself, not copies, so a large delivery is not copied again by
+// Parse; and keys still match as encoding/json matches them.
+func TestParse_sharesBody(t *testing.T) {
+	t.Parallel()
+	within := func(t *testing.T, body, part []byte) {
+		t.Helper()
+		require.NotEmpty(t, part)
+		start := &body[0]
+		end := &body[len(body)-1]
+		p := &part[0]
+		assert.True(t, uintptr(unsafe.Pointer(p)) >= uintptr(unsafe.Pointer(start)) &&
+			uintptr(unsafe.Pointer(p)) <= uintptr(unsafe.Pointer(end)), "not a sub-slice of the body")
+	}
+	body := sample(t, "DATA_UPDATE")
+	w, err := propexo.Parse(body)
+	require.NoError(t, err)
+	within(t, body, w.Data)
+	within(t, body, w.DataUpdate.Diff.New)
+	within(t, body, w.DataUpdate.Diff.Previous)
+
+	body = sample(t, "DATA_NEW")
+	w, err = propexo.Parse(body)
+	require.NoError(t, err)
+	within(t, body, w.DataNew.Payload)
+
+	w, err = propexo.Parse([]byte(`{"TRIGGER":"DATA_NEW","D\u0061ta":{"Record_ID":7,"object":"x","record_id":"last wins"},"META":{"Object":"leases"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, propexo.TriggerDataNew, w.Trigger)
+	assert.Equal(t, "last wins", string(w.DataNew.RecordID))
+	assert.Equal(t, propexo.Model("leases"), w.Meta.Object)
+}

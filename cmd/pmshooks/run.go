@@ -55,6 +55,7 @@ func commands() []command {
 		{"inspect", "parse a captured delivery and print it as JSON", (*app).inspect},
 		{"webhooks", "list, create, delete and test webhook subscriptions", (*app).webhooks},
 		{"inbox", "list, retry and purge the deliveries stored by an inbox", (*app).inbox},
+		{"bench", "measure an inbox's receive and work throughput and latency", (*app).bench},
 	}
 }
 

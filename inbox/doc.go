@@ -49,10 +49,14 @@
 //
 // # Processing
 //
-// Run starts workers (WithWorkers) that claim the oldest claimable delivery
-// under a lease (WithLease), rebuild its Event with the provider's
+// Run starts workers (WithWorkers) that take the oldest claimable deliveries
+// under a lease (WithLease), rebuild each Event with the provider's
 // event.Decoder (every provider's Receiver is one; it parses without
-// authenticating again) and call the handler. A handler error, a panic or an
+// authenticating again) and call the handler. Deliveries are claimed for all
+// idle workers in one transaction, and the "done" of handled deliveries is
+// written in batches, so that a hundred workers do not cost a hundred
+// transactions a round; on PostgreSQL those writes do not wait for the disk,
+// since a lost "done" only runs an idempotent handler again. A handler error, a panic or an
 // undecodable delivery is retried after a Backoff with jitter (WithBackoff);
 // after WithMaxAttempts attempts the delivery is dead: kept with its last
 // error until Retry. A worker that dies or hangs loses its lease, and another

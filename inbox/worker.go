@@ -24,12 +24,16 @@ const maxErrorText = 4096
 // ErrNotMigrated or ErrSchemaTooNew when the schema does not match this
 // package. It panics when h is nil.
 //
-// Run starts the configured number of workers (WithWorkers). Each claims the
-// oldest delivery it may take, leases it (WithLease), rebuilds its Event with
-// the provider's event.Decoder (no authentication: it was authenticated when
-// it was stored) and calls h with a context that ends with the lease. Then:
+// Run starts the configured number of workers (WithWorkers). The oldest
+// deliveries they may take are claimed for all idle workers at once, in one
+// transaction, and leased (WithLease); each worker rebuilds its delivery's
+// Event with the provider's event.Decoder (no authentication: it was
+// authenticated when it was stored) and calls h with a context that ends with
+// the lease. Then:
 //
-//   - h returns nil: the delivery is done.
+//   - h returns nil: the delivery is done. "Done" is written a few
+//     milliseconds later, together with the other workers' (a group commit),
+//     while the worker goes on.
 //   - h returns an error or panics (the panic is recovered into an
 //     *event.PanicError), or the delivery cannot be decoded: it is retried
 //     after the Backoff, or marked dead, with the error, once it has been

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/operr"
+	"github.com/pmshooks/pmshooks/internal/receive"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -150,17 +151,11 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // verify.ErrUnauthorized. The account (WithAccounts) is in the body, so it
 // is not checked.
 func (r *Receiver) VerifyHeader(h http.Header) error {
-	if r == nil || r.verifier == nil {
-		return operr.Wrap("hostaway", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
+	var v verify.Verifier
+	if r != nil {
+		v = r.verifier
 	}
-	hv, ok := r.verifier.(verify.HeaderVerifier)
-	if !ok {
-		return nil
-	}
-	if err := hv.VerifyHeader(h); err != nil {
-		return operr.Wrap("hostaway", "verify", err)
-	}
-	return nil
+	return receive.VerifyHeader(string(Provider), v, h)
 }
 
 // Decode parses and normalizes a delivery exactly as Receive does, without

@@ -2,11 +2,11 @@ package ownerrez
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/operr"
+	"github.com/pmshooks/pmshooks/internal/receive"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -82,17 +82,11 @@ func (r *Receiver) Receive(h http.Header, body []byte) (event.Event, error) {
 // Receiver not made by NewReceiver fails with one wrapping
 // verify.ErrUnauthorized.
 func (r *Receiver) VerifyHeader(h http.Header) error {
-	if r == nil || r.verifier == nil {
-		return operr.Wrap("ownerrez", "verify", fmt.Errorf("%w: receiver has no verifier", verify.ErrUnauthorized))
+	var v verify.Verifier
+	if r != nil {
+		v = r.verifier
 	}
-	hv, ok := r.verifier.(verify.HeaderVerifier)
-	if !ok {
-		return nil
-	}
-	if err := hv.VerifyHeader(h); err != nil {
-		return operr.Wrap("ownerrez", "verify", err)
-	}
-	return nil
+	return receive.VerifyHeader(string(Provider), v, h)
 }
 
 // Decode parses and normalizes the delivery exactly as Receive does, but

@@ -678,7 +678,7 @@ func TestClient_errorsWrapAPIError(t *testing.T) {
 // token Hostaway echoes in an error answer (escaped as PHP's json_encode
 // does, "/" as "\/") appears in no error text, no field of the *APIError
 // and no log record: the secret on the token endpoint, and every token,
-// whether fetched, saved (WithToken) or given (NewClientWithToken).
+// whether fetched, saved (WithToken) or given (AccessToken).
 func TestClient_echoedSecretsRedacted(t *testing.T) {
 	t.Parallel()
 	const (

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -61,7 +62,8 @@ type Webhook struct {
 	// client_id); "" when absent.
 	AccountID string `json:"accountId,omitempty"`
 	// Data is the entity exactly as sent, taken from "data" or, when that is
-	// absent, from "payload.data"; nil when neither is present.
+	// absent, from "payload.data"; nil when neither is present. It is a
+	// sub-slice of Raw, not a copy: do not modify it.
 	Data json.RawMessage `json:"data,omitempty"`
 
 	// Reservation is the decoded Data of the reservation events; nil
@@ -103,14 +105,36 @@ func (w *Webhook) IsTest() bool {
 	return len(w.Data) > 0 && w.Data[0] == '"'
 }
 
-// envelope is the wire form of a delivery. Object and Event name the
-// delivery, so they are kept raw and must be JSON strings (see Parse).
+// envelope is the top level of a delivery, each member the exact bytes of
+// its value in the body. Object and Event name the delivery, so they must
+// be JSON strings (see Parse).
 type envelope struct {
 	Object    json.RawMessage `json:"object"`
 	Event     json.RawMessage `json:"event"`
 	AccountID lenient.String  `json:"accountId"`
 	Data      json.RawMessage `json:"data"`
-	Payload   json.RawMessage `json:"payload"` // decoded only when data is absent
+	Payload   json.RawMessage `json:"payload"` // read only when data is absent
+}
+
+// scan fills env from body, a valid JSON value, as json.Unmarshal into env
+// would, but without copying or re-validating the values: they are
+// sub-slices of body. It reports false when body is not an object.
+func (env *envelope) scan(body []byte) bool {
+	var buf [16]byte
+	return jsonobj.Members(body, func(k, v []byte) {
+		switch string(jsonobj.Key(k, buf[:0])) {
+		case "object":
+			env.Object = v
+		case "event":
+			env.Event = v
+		case "accountid":
+			_ = env.AccountID.UnmarshalJSON(v) // never fails
+		case "data":
+			env.Data = v
+		case "payload":
+			env.Payload = v
+		}
+	})
 }
 
 // Parse decodes one delivery body into a Webhook. It does not authenticate
@@ -124,12 +148,21 @@ type envelope struct {
 // that an authentic delivery is never lost over one field: a value a field
 // cannot read (such as "departureDate": "forged") is kept in that field's
 // Unparsed text, and data of the wrong shape sets DataError (see Webhook).
-// Unknown events parse with Data kept raw. Parse keeps body as w.Raw
-// without copying it.
+// Unknown events parse with Data kept raw.
+//
+// The body is validated once, then its envelope walked once: Data is a
+// sub-slice of body, not a copy, and only the data of a known event is
+// decoded further, once. Keys match as encoding/json matches them
+// (case-insensitively, the last duplicate winning). Parse keeps body as
+// w.Raw without copying it.
 func Parse(body []byte) (*Webhook, error) {
 	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, malformed("envelope", err)
+	if !jsonobj.Valid(body) || !env.scan(body) {
+		// Not a JSON object: encoding/json says why.
+		env = envelope{}
+		if err := json.Unmarshal(body, &env); err != nil {
+			return nil, malformed("envelope", err)
+		}
 	}
 	object, err := name(env.Object)
 	if err != nil {
@@ -146,14 +179,15 @@ func Parse(body []byte) (*Webhook, error) {
 		Data:      trimNull(env.Data),
 		Raw:       body,
 	}
-	if payload := trimNull(env.Payload); w.Data == nil && len(payload) > 0 && payload[0] == '{' {
-		var nested struct {
-			Data json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(payload, &nested); err != nil {
-			return nil, malformed("payload", err)
-		}
-		w.Data = trimNull(nested.Data)
+	if payload := trimNull(env.Payload); w.Data == nil && data(payload) {
+		var nested json.RawMessage
+		var buf [8]byte
+		jsonobj.Members(payload, func(k, v []byte) {
+			if string(jsonobj.Key(k, buf[:0])) == "data" {
+				nested = v
+			}
+		})
+		w.Data = trimNull(nested)
 	}
 	if w.IsTest() {
 		return w, nil
@@ -205,8 +239,8 @@ func name(raw json.RawMessage) (string, error) {
 	if raw == nil {
 		return "", nil
 	}
-	var s string
-	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	s, ok := jsonobj.String(raw)
+	if !ok {
 		return "", errNotString
 	}
 	return s, nil

@@ -69,6 +69,36 @@ func TestParse_keepsBodyWithoutCopy(t *testing.T) {
 	assert.Equal(t, unsafe.SliceData(body), unsafe.SliceData(w.Raw), "Raw must be the body itself")
 }
 
+// TestParse_sharesBody checks that Data is a sub-slice of the body, in
+// both the flat and the payload.data shapes, and that envelope keys match
+// as encoding/json matches them (case-insensitively, the last one winning).
+func TestParse_sharesBody(t *testing.T) {
+	t.Parallel()
+	within := func(t *testing.T, body, part []byte) {
+		t.Helper()
+		require.NotEmpty(t, part)
+		start, end := uintptr(unsafe.Pointer(&body[0])), uintptr(unsafe.Pointer(&body[len(body)-1]))
+		p := uintptr(unsafe.Pointer(&part[0]))
+		assert.True(t, p >= start && p <= end, "not a sub-slice of the body")
+	}
+	body := sample(t, EventReservationCreated)
+	w, err := Parse(body)
+	require.NoError(t, err)
+	within(t, body, w.Data)
+
+	body = testutil.Fixture(t, "reservation.updated.payload-data.json")
+	w, err = Parse(body)
+	require.NoError(t, err)
+	within(t, body, w.Data)
+
+	w, err = Parse([]byte(`{"EVENT":"reservation.created","ev\u0065nt":"reservation.updated","AccountID":7,"Data":{"id":1},"data":{"id":2}}`))
+	require.NoError(t, err)
+	assert.Equal(t, EventReservationUpdated, w.Event)
+	assert.Equal(t, "7", w.AccountID)
+	require.NotNil(t, w.Reservation)
+	assert.Equal(t, int64(2), w.Reservation.ID.Value)
+}
+
 func TestParse_dataKeptRaw(t *testing.T) {
 	t.Parallel()
 	w, err := Parse(testutil.Fixture(t, "unknown.event.json"))

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -100,7 +101,8 @@ type Webhook struct {
 	Categories []string `json:"categories,omitempty"`
 	// Data is the record, the envelope's "entity", as the API would return
 	// it, exactly as sent. Nil when the delivery carries none (webhook_test,
-	// application_authorization_revoked, often entity_delete) or null.
+	// application_authorization_revoked, often entity_delete) or null. It
+	// is a sub-slice of Raw, not a copy: do not modify it.
 	Data json.RawMessage `json:"entity,omitempty"`
 
 	// Booking is Data decoded, for entity type booking.
@@ -175,9 +177,23 @@ func EventNames() []string {
 // are read as number or string, a value a field cannot read is kept in its
 // Unparsed text, an entity of the wrong shape sets DataError, and an
 // unknown action or entity type parses with its entity kept raw.
+//
+// The body is validated once, then its envelope walked once: Data is a
+// sub-slice of body, not a copy, and only the entity of a known type is
+// decoded further, once. Keys match as encoding/json matches them
+// (case-insensitively, the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
-	if err := json.Unmarshal(body, w); err != nil {
+	var err error
+	if sc := (scanner{w: w, body: body}); jsonobj.Valid(body) && jsonobj.Members(body, sc.member) {
+		err = sc.err
+	} else {
+		// Not a JSON object: encoding/json says why (or, for null, that
+		// nothing is set, which fails below for want of an action).
+		*w = Webhook{Raw: body}
+		err = json.Unmarshal(body, w)
+	}
+	if err != nil {
 		// encoding/json skips a member of the wrong kind and decodes the
 		// rest; only the naming members and the body itself are fatal.
 		var typ *json.UnmarshalTypeError
@@ -196,6 +212,66 @@ func Parse(body []byte) (*Webhook, error) {
 		w.DataError = err
 	}
 	return w, nil
+}
+
+// scanner fills a Webhook from the members of its body, a valid JSON
+// object, as json.Unmarshal into the Webhook would, but without copying or
+// re-validating the values: Data is a sub-slice of body.
+type scanner struct {
+	w    *Webhook
+	body []byte
+	err  error // the first error, as json.Unmarshal would return it
+	buf  [16]byte
+}
+
+// member decodes one member of the envelope; see jsonobj.Members.
+func (sc *scanner) member(k, v []byte) {
+	w := sc.w
+	switch string(jsonobj.Key(k, sc.buf[:0])) {
+	case "id":
+		_ = w.ID.UnmarshalJSON(v) // never fails
+	case "user_id":
+		_ = w.UserID.UnmarshalJSON(v) // never fails
+	case "entity_id":
+		_ = w.EntityID.UnmarshalJSON(v) // never fails
+	case "action":
+		if s, ok := jsonobj.String(v); ok {
+			w.Action = Action(s)
+		} else if !jsonobj.IsNull(v) {
+			sc.fail("action", v, json.Unmarshal(v, &w.Action))
+		}
+	case "entity_type":
+		if s, ok := jsonobj.String(v); ok {
+			w.EntityType = EntityType(s)
+		} else if !jsonobj.IsNull(v) {
+			sc.fail("entity_type", v, json.Unmarshal(v, &w.EntityType))
+		}
+	case "categories":
+		sc.fail("categories", v, json.Unmarshal(v, &w.Categories))
+	case "entity":
+		w.Data = v
+	}
+}
+
+// fail records err, the error of decoding v into the field named field,
+// unless an earlier one is recorded: json.Unmarshal returns the first type
+// error of the body. A type error is made the one json.Unmarshal of the
+// whole body returns: the field named and the offset in the body.
+func (sc *scanner) fail(field string, v []byte, err error) {
+	if err == nil || sc.err != nil {
+		return
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		typ.Struct = "Webhook"
+		if typ.Field == "" {
+			typ.Field = field
+		} else {
+			typ.Field = field + "." + typ.Field
+		}
+		typ.Offset += int64(cap(sc.body) - cap(v)) // v is a sub-slice of body
+	}
+	sc.err = err
 }
 
 // decodeEntity decodes w.Data into the typed field of w.EntityType. An

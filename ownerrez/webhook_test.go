@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -320,4 +321,26 @@ func TestParse_garbageValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParse_sharesBody checks that Data is a sub-slice of the body, and
+// that envelope keys match as encoding/json matches them
+// (case-insensitively, the last one winning).
+func TestParse_sharesBody(t *testing.T) {
+	t.Parallel()
+	body := sample(t, "booking.entity_update")
+	w, err := Parse(body)
+	require.NoError(t, err)
+	require.NotEmpty(t, w.Data)
+	start, end := uintptr(unsafe.Pointer(&body[0])), uintptr(unsafe.Pointer(&body[len(body)-1]))
+	p := uintptr(unsafe.Pointer(&w.Data[0]))
+	assert.True(t, p >= start && p <= end, "Data is not a sub-slice of the body")
+
+	w, err = Parse([]byte(`{"ACTION":"entity_create","act\u0069on":"entity_update","Entity_Type":"guest","CATEGORIES":["a"],"entity":{"id":1},"Entity":{"id":2}}`))
+	require.NoError(t, err)
+	assert.Equal(t, ActionEntityUpdate, w.Action)
+	assert.Equal(t, EntityGuest, w.EntityType)
+	assert.Equal(t, []string{"a"}, w.Categories)
+	require.NotNil(t, w.Guest)
+	assert.Equal(t, int64(2), w.Guest.ID.Value)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -145,7 +146,8 @@ type Webhook struct {
 	Timestamp lenient.Time `json:"timestamp"`
 	// Data is the event's data, the envelope's "payload", exactly as sent:
 	// an array for ari, an object otherwise. Nil when the webhook sends no data (send_data
-	// false) or the payload is null.
+	// false) or the payload is null. It is a sub-slice of Raw, not a copy:
+	// do not modify it.
 	Data json.RawMessage `json:"payload,omitempty"`
 
 	// ARI is Data decoded, for ari.
@@ -226,9 +228,23 @@ func EventNames() []string {
 // read is kept in its Unparsed text; a payload that is absent or null
 // (send_data false) is fine for every event; an unknown event name parses
 // with its payload kept raw; a payload of the wrong shape sets DataError.
+//
+// The body is validated once, then its envelope walked once: Data is a
+// sub-slice of body, not a copy, and only the payload of a known event is
+// decoded further, once. Keys match as encoding/json matches them
+// (case-insensitively, the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
-	if err := json.Unmarshal(body, w); err != nil {
+	var err error
+	if sc := (scanner{w: w, body: body}); jsonobj.Valid(body) && jsonobj.Members(body, sc.member) {
+		err = sc.err
+	} else {
+		// Not a JSON object: encoding/json says why (or, for null, that
+		// nothing is set, which fails below for want of an event).
+		*w = Webhook{Raw: body}
+		err = json.Unmarshal(body, w)
+	}
+	if err != nil {
 		// Only event is a plain string; every other member is lenient or
 		// raw, so any error means the body is not the envelope.
 		return nil, malformed("envelope", err)
@@ -241,6 +257,43 @@ func Parse(body []byte) (*Webhook, error) {
 	}
 	w.DataError = w.decodePayload()
 	return w, nil
+}
+
+// scanner fills a Webhook from the members of its body, a valid JSON
+// object, as json.Unmarshal into the Webhook would, but without copying or
+// re-validating the values: Data is a sub-slice of body.
+type scanner struct {
+	w    *Webhook
+	body []byte
+	err  error // the first error, as json.Unmarshal would return it
+	buf  [16]byte
+}
+
+// member decodes one member of the envelope; see jsonobj.Members.
+func (sc *scanner) member(k, v []byte) {
+	w := sc.w
+	switch string(jsonobj.Key(k, sc.buf[:0])) {
+	case "event":
+		if s, ok := jsonobj.String(v); ok {
+			w.Event = s
+		} else if !jsonobj.IsNull(v) && sc.err == nil {
+			sc.err = json.Unmarshal(v, &w.Event)
+			var typ *json.UnmarshalTypeError
+			if errors.As(sc.err, &typ) {
+				// As json.Unmarshal of the whole body reports it.
+				typ.Struct, typ.Field = "Webhook", "event"
+				typ.Offset += int64(cap(sc.body) - cap(v)) // v is a sub-slice of body
+			}
+		}
+	case "property_id":
+		_ = w.PropertyID.UnmarshalJSON(v) // never fails
+	case "user_id":
+		_ = w.UserID.UnmarshalJSON(v) // never fails
+	case "timestamp":
+		_ = w.Timestamp.UnmarshalJSON(v) // never fails
+	case "payload":
+		w.Data = v
+	}
 }
 
 // decodePayload decodes w.Data into the typed field of w.Event. Its

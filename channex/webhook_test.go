@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -339,4 +340,25 @@ func TestParse_garbageValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParse_sharesBody checks that Data is a sub-slice of the body, and
+// that envelope keys match as encoding/json matches them
+// (case-insensitively, the last one winning).
+func TestParse_sharesBody(t *testing.T) {
+	t.Parallel()
+	body := sample(t, EventBookingNew)
+	w, err := Parse(body)
+	require.NoError(t, err)
+	require.NotEmpty(t, w.Data)
+	start, end := uintptr(unsafe.Pointer(&body[0])), uintptr(unsafe.Pointer(&body[len(body)-1]))
+	p := uintptr(unsafe.Pointer(&w.Data[0]))
+	assert.True(t, p >= start && p <= end, "Data is not a sub-slice of the body")
+
+	w, err = Parse([]byte(`{"EVENT":"message","ev\u0065nt":"booking","Property_ID":7,"payload":{"revision_id":"a"},"PAYLOAD":{"revision_id":"b"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, EventBooking, w.Event)
+	assert.Equal(t, lenient.String("7"), w.PropertyID)
+	require.NotNil(t, w.Booking)
+	assert.Equal(t, lenient.String("b"), w.Booking.RevisionID)
 }

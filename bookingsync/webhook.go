@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -81,8 +82,12 @@ func (w *Webhook) Name() string { return w.Event }
 // is never lost over one field: a value a field cannot read is kept in its
 // Unparsed text (see package lenient), and a resource of the wrong shape
 // sets DataError.
+//
+// The body is validated once, then its envelope walked once: Data and the
+// record's Raw are sub-slices of body, not copies, and only the record of a
+// known event is decoded further, once.
 func Parse(body []byte) (*Webhook, error) {
-	if !json.Valid(body) {
+	if !jsonobj.Valid(body) {
 		var v json.RawMessage
 		err := json.Unmarshal(body, &v)
 		return nil, malformed("body", err)
@@ -109,17 +114,14 @@ func Parse(body []byte) (*Webhook, error) {
 	if jsonKind(eventRaw) != '"' {
 		return nil, malformed("event is not a JSON string", nil)
 	}
-	if err := json.Unmarshal(eventRaw, &w.Event); err != nil {
-		return nil, malformed("event", err)
-	}
+	// Not the JSON decoder: body is valid, so eventRaw is a valid string.
+	w.Event, _ = jsonobj.String(eventRaw)
 	if strings.TrimSpace(w.Event) == "" {
 		return nil, malformed("event is empty", nil)
 	}
 	if accountRaw != nil {
 		var id lenient.String
-		if err := json.Unmarshal(accountRaw, &id); err != nil {
-			return nil, malformed("account_id", err)
-		}
+		_ = id.UnmarshalJSON(accountRaw) // never fails
 		w.AccountID = id.String()
 	}
 	if resourceRaw != nil && !isNull(resourceRaw) {

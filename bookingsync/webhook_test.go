@@ -402,3 +402,39 @@ func TestParse_garbageValues(t *testing.T) {
 		})
 	}
 }
+
+// TestParse_sharesBody checks the single pass over the body: the envelope
+// members are read from it in place (Data a part of it, an escaped event
+// decoded, account_id as text), and a body is accepted exactly when
+// json.Valid accepts it, up to encoding/json's nesting limit.
+func TestParse_sharesBody(t *testing.T) {
+	t.Parallel()
+	nested := func(depth int) []byte {
+		return []byte(`{"event":"booking_created","account_id":"7","resource":{"x":` +
+			strings.Repeat("[", depth-2) + strings.Repeat("]", depth-2) + `}}`)
+	}
+	tests := map[string]struct {
+		body    []byte
+		wantErr bool
+	}{
+		"escaped event":        {body: []byte(`{"event":"\u0062ooking_created","account_id":7,"resource":{"booking":{"id":1}}}`)},
+		"invalid UTF-8 kept":   {body: []byte("{\"event\":\"booking_created\",\"account_id\":\"\xff\",\"resource\":{\"booking\":{\"id\":1}}}")},
+		"nesting at the limit": {body: nested(10000)},
+		"nesting too deep":     {body: nested(10001), wantErr: true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, !tt.wantErr, json.Valid(tt.body), "the case is not what it says")
+			w, err := bookingsync.Parse(tt.body)
+			if tt.wantErr {
+				require.ErrorIs(t, err, event.ErrMalformed)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "booking_created", w.Event)
+			assert.True(t, within(w.Data, tt.body), "Data is a part of the body")
+			assert.NotEmpty(t, w.AccountID)
+		})
+	}
+}

@@ -193,7 +193,6 @@ type queries struct {
 	claimLocks    string // PostgreSQL: lock the subjects of a batch
 	completeBatch string // PostgreSQL: mark a batch done; SQLite builds its own
 	claimUpdate   string // PostgreSQL: re-check and lease the picked row
-	complete      string
 	retry         string
 	dead          string
 	bury          string // dead without an attempt: none was left
@@ -257,8 +256,6 @@ func newQueries(d Dialect) *queries {
 			ON CONFLICT (event_key, generation) DO NOTHING
 			RETURNING id`,
 		latest: `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id DESC LIMIT 1`,
-		complete: `UPDATE pmshooks_inbox SET state = 'done', lease_token = NULL, finished_at = $3
-			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
 		retry: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, last_error = $4
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
 		dead: `UPDATE pmshooks_inbox SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4
@@ -354,7 +351,7 @@ func newQueries(d Dialect) *queries {
 	}
 	if d == SQLite {
 		for _, p := range []*string{
-			&q.insert, &q.latest, &q.claim, &q.complete, &q.retry, &q.dead, &q.bury, &q.release, &q.get, &q.list,
+			&q.insert, &q.latest, &q.claim, &q.retry, &q.dead, &q.bury, &q.release, &q.get, &q.list,
 			&q.retryDead, &q.state, &q.purge, &q.stats, &q.schemaVersion, &q.recordVersion,
 		} {
 			*p = placeholder.ReplaceAllString(*p, "?$1")

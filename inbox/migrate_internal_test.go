@@ -148,13 +148,13 @@ func TestMigrate_fromVersion1(t *testing.T) {
 
 			// Order of b-1 holds across the upgrade: 1, 2, then 4.
 			for _, want := range []int64{1, 2, rowID} {
-				d, token, err := ib.claim(ctx, now)
+				ds, token, err := ib.claimBatch(ctx, now, 1)
 				require.NoError(t, err)
-				require.NotNil(t, d)
-				assert.Equal(t, want, d.ID)
-				held, err := ib.finish(ctx, ib.q.complete, d.ID, token, now)
+				require.Len(t, ds, 1)
+				assert.Equal(t, want, ds[0].ID)
+				held, err := ib.completeBatch(ctx, []int64{ds[0].ID}, []string{token}, now)
 				require.NoError(t, err)
-				require.True(t, held)
+				require.True(t, held[ds[0].ID])
 			}
 		})
 	}

@@ -384,19 +384,9 @@ func cleanText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
-// errRaced is claim's answer when every row it picked was taken by another
+// errRaced is claimBatch's answer when every row it picked was taken by another
 // worker between the pick and the lease: try again at once.
 var errRaced = errors.New("inbox: claim raced")
-
-// claim leases the first claimable delivery, as claimBatch with n = 1. It
-// returns nil, "", nil when no delivery is claimable.
-func (ib *Inbox) claim(ctx context.Context, now time.Time) (*Delivery, string, error) {
-	ds, token, err := ib.claimBatch(ctx, now, 1)
-	if err != nil || len(ds) == 0 {
-		return nil, "", err
-	}
-	return ds[0], token, nil
-}
 
 // claimBatch leases up to n claimable deliveries, in id order, to one new
 // token until now plus the lease, in one transaction. The deliveries are of

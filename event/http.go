@@ -51,6 +51,11 @@ type httpConfig struct {
 
 	// slots holds one token per body being read and authenticated.
 	slots chan struct{}
+
+	// headers checks the credentials a Receiver can check before the body
+	// is read; nil when it has no VerifyHeader. Found once, with As, by
+	// newHTTPConfig rather than on every request.
+	headers verify.HeaderVerifier
 }
 
 // MalformedFunc answers a delivery that was authenticated but cannot be
@@ -141,7 +146,7 @@ func (c *httpConfig) with(ctx context.Context, attrs func() []any) *slog.Logger 
 	return c.logger.With(attrs()...)
 }
 
-func newHTTPConfig(opts []HTTPOption) *httpConfig {
+func newHTTPConfig(r Receiver, opts []HTTPOption) *httpConfig {
 	c := &httpConfig{
 		limit:     DefaultBodyLimit,
 		logger:    slog.New(slog.DiscardHandler),
@@ -155,6 +160,7 @@ func newHTTPConfig(opts []HTTPOption) *httpConfig {
 		}
 	}
 	c.slots = make(chan struct{}, c.reads)
+	c.headers, _ = As[verify.HeaderVerifier](r)
 	return c
 }
 
@@ -178,7 +184,7 @@ func NewHTTPHandler(r Receiver, h Handler, opts ...HTTPOption) http.Handler {
 	if h == nil {
 		panic("event: NewHTTPHandler with a nil Handler")
 	}
-	cfg := newHTTPConfig(opts)
+	cfg := newHTTPConfig(r, opts)
 	if w := DedupeWindowOf(r); w > 0 && !cfg.dedupeSet {
 		cfg.dedupe = NewMemoryDeduper(0, w)
 	}
@@ -260,8 +266,8 @@ func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *ht
 		writeStatus(w, http.StatusMethodNotAllowed)
 		return nil, nil, false
 	}
-	if hv, ok := As[verify.HeaderVerifier](rc); ok {
-		if err := hv.VerifyHeader(r.Header); err != nil {
+	if cfg.headers != nil {
+		if err := cfg.headers.VerifyHeader(r.Header); err != nil {
 			log.WarnContext(ctx, "delivery rejected: authentication failed", "err", err, "remote", r.RemoteAddr)
 			writeStatus(w, http.StatusUnauthorized)
 			return nil, nil, false

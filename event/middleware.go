@@ -23,7 +23,7 @@ func Middleware(r Receiver, opts ...HTTPOption) func(http.Handler) http.Handler 
 	if r == nil {
 		panic("event: Middleware with a nil Receiver")
 	}
-	cfg := newHTTPConfig(opts)
+	cfg := newHTTPConfig(r, opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			e, body, ok := receiveRequest(w, req, r, cfg)

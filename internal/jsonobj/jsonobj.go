@@ -94,9 +94,9 @@ func Key(rawKey, buf []byte) []byte {
 		}
 		r, n := utf8.DecodeRune(text)
 		switch r {
-		case 'ſ': // U+017F LATIN SMALL LETTER LONG S
+		case '\u017F': // U+017F LATIN SMALL LETTER LONG S
 			buf = append(buf, 's')
-		case 'K': // U+212A KELVIN SIGN
+		case '\u212A': // U+212A KELVIN SIGN
 			buf = append(buf, 'k')
 		default:
 			buf = append(buf, text[:n]...)

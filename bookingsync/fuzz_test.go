@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/event"
@@ -71,23 +70,6 @@ func isEnvelope(body []byte) bool {
 	}
 	var name string
 	return json.Unmarshal(env["event"], &name) == nil && strings.TrimSpace(name) != ""
-}
-
-// FuzzEachMember checks the object scanner against encoding/json.
-func FuzzEachMember(f *testing.F) {
-	for _, b := range seedBodies(f) {
-		f.Add(b)
-	}
-	for _, b := range scanSeeds() {
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		eachMember(b, func(_, _ []byte) bool { return true }) // never panics
-		firstElement(b)
-		if utf8.Valid(b) {
-			checkScanAgainstJSON(t, b)
-		}
-	})
 }
 
 // FuzzVerify checks that a body signed by Sign verifies, in the newline and

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -28,7 +29,7 @@ func (l Links) ID(name string) string {
 	if !ok {
 		return ""
 	}
-	switch jsonKind(raw) {
+	switch jsonobj.Kind(raw) {
 	case '{':
 		var poly struct {
 			ID lenient.String `json:"id"`
@@ -52,10 +53,10 @@ func (l Links) ID(name string) string {
 // absent, null or holds no ids.
 func (l Links) IDs(name string) []string {
 	raw, ok := l[name]
-	if !ok || isNull(raw) {
+	if !ok || jsonobj.IsNull(raw) {
 		return nil
 	}
-	if jsonKind(raw) != '[' {
+	if jsonobj.Kind(raw) != '[' {
 		if id := l.ID(name); id != "" {
 			return []string{id}
 		}
@@ -67,7 +68,7 @@ func (l Links) IDs(name string) []string {
 	}
 	out := make([]string, 0, len(elems))
 	for _, e := range elems {
-		if k := jsonKind(e); k == '[' || k == '{' {
+		if k := jsonobj.Kind(e); k == '[' || k == '{' {
 			continue // no id: a lenient.String would keep its raw text
 		}
 		var id lenient.String

@@ -93,8 +93,8 @@ func Parse(body []byte) (*Webhook, error) {
 		return nil, malformed("body", err)
 	}
 	var eventRaw, accountRaw, resourceRaw []byte
-	if !eachMember(body, func(key, value []byte) bool {
-		switch string(key) {
+	if !jsonobj.Members(body, func(key, value []byte) {
+		switch string(jsonobj.Unquote(key)) {
 		case "event":
 			eventRaw = value
 		case "account_id":
@@ -102,16 +102,15 @@ func Parse(body []byte) (*Webhook, error) {
 		case "resource":
 			resourceRaw = value
 		}
-		return true
 	}) {
 		return nil, malformed("body is not a JSON object", nil)
 	}
 
 	w := &Webhook{Raw: body}
-	if eventRaw == nil || isNull(eventRaw) {
+	if eventRaw == nil || jsonobj.IsNull(eventRaw) {
 		return nil, malformed("event is missing", nil)
 	}
-	if jsonKind(eventRaw) != '"' {
+	if jsonobj.Kind(eventRaw) != '"' {
 		return nil, malformed("event is not a JSON string", nil)
 	}
 	// Not the JSON decoder: body is valid, so eventRaw is a valid string.
@@ -124,7 +123,7 @@ func Parse(body []byte) (*Webhook, error) {
 		_ = id.UnmarshalJSON(accountRaw) // never fails
 		w.AccountID = id.String()
 	}
-	if resourceRaw != nil && !isNull(resourceRaw) {
+	if resourceRaw != nil && !jsonobj.IsNull(resourceRaw) {
 		w.Data = resourceRaw
 	}
 
@@ -141,7 +140,7 @@ func Parse(body []byte) (*Webhook, error) {
 func (w *Webhook) decodeResource(kind string) error {
 	res := w.Data
 	var record []byte
-	switch jsonKind(res) {
+	switch jsonobj.Kind(res) {
 	case '{':
 		var (
 			links, byKey, other []byte
@@ -150,8 +149,8 @@ func (w *Webhook) decodeResource(kind string) error {
 			hasID               bool
 		)
 		keys := recordKeys(kind)
-		eachMember(res, func(key, value []byte) bool {
-			switch string(key) {
+		jsonobj.Members(res, func(key, value []byte) {
+			switch string(jsonobj.Unquote(key)) {
 			case "links":
 				links = value
 			case "meta", "linked":
@@ -167,7 +166,6 @@ func (w *Webhook) decodeResource(kind string) error {
 					others++
 				}
 			}
-			return true
 		})
 		itself := byKey == nil && hasID // the resource is the record
 		switch {
@@ -181,7 +179,7 @@ func (w *Webhook) decodeResource(kind string) error {
 		// A record's own links map to ids; only the resource's are templates.
 		// They are only an aid (Data keeps them), so templates that are
 		// not all strings are dropped rather than failing the delivery.
-		if !itself && links != nil && !isNull(links) {
+		if !itself && links != nil && !jsonobj.IsNull(links) {
 			if json.Unmarshal(links, &w.Links) != nil {
 				w.Links = nil
 			}
@@ -202,8 +200,8 @@ func (w *Webhook) decodeResource(kind string) error {
 // decodeRecord decodes raw, the record of kind: an object, an array whose
 // first element is the record, or a bare id.
 func (w *Webhook) decodeRecord(kind string, raw []byte) error {
-	if jsonKind(raw) == '[' {
-		first, ok := firstElement(raw)
+	if jsonobj.Kind(raw) == '[' {
+		first, ok := jsonobj.First(raw)
 		if !ok {
 			return nil // an empty array: no record
 		}
@@ -211,7 +209,7 @@ func (w *Webhook) decodeRecord(kind string, raw []byte) error {
 	}
 	rec := newRecord(kind)
 	var err error
-	switch jsonKind(raw) {
+	switch jsonobj.Kind(raw) {
 	case 'n':
 		return nil
 	case '{':

@@ -106,6 +106,58 @@ func Key(rawKey, buf []byte) []byte {
 	return buf
 }
 
+// Unquote returns rawKey, a key as Members yields it, decoded as
+// encoding/json decodes a map key (escapes decoded, bytes that are not UTF-8
+// replaced by U+FFFD) and nothing else changed, for a caller that matches keys exactly
+// rather than as encoding/json does (see Key). A key without escapes, the
+// common case, is returned as is, without allocating.
+func Unquote(rawKey []byte) []byte {
+	plain := utf8.Valid(rawKey)
+	for _, c := range rawKey {
+		if c == '\\' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return rawKey
+	}
+	// Escapes, or bytes that are not UTF-8, which encoding/json replaces
+	// with U+FFFD: let it decode the key.
+	quoted := make([]byte, 0, len(rawKey)+2)
+	quoted = append(append(append(quoted, '"'), rawKey...), '"')
+	var s string
+	if json.Unmarshal(quoted, &s) != nil {
+		return rawKey
+	}
+	return []byte(s)
+}
+
+// Kind returns the first byte of the JSON value raw after leading white
+// space: '{', '[', '"', 'n' for null, 't' or 'f' for a boolean, or a digit
+// or '-' for a number; 0 when raw is empty.
+func Kind(raw []byte) byte {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) {
+		return 0
+	}
+	return raw[i]
+}
+
+// First returns the first element of arr, a valid JSON array, and true;
+// false when arr is empty or not an array.
+func First(arr []byte) ([]byte, bool) {
+	i := skipSpace(arr, 0)
+	if i >= len(arr) || arr[i] != '[' {
+		return nil, false
+	}
+	i = skipSpace(arr, i+1)
+	if i >= len(arr) || arr[i] == ']' {
+		return nil, false
+	}
+	return arr[i:skipValue(arr, i)], true
+}
+
 // String returns the text of raw, a JSON string value, and true; false when
 // raw is not a JSON string. A string without escapes, the common case, is
 // converted without running the JSON decoder.

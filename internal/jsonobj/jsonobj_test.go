@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var seeds = []string{
@@ -77,7 +78,76 @@ func FuzzValid(f *testing.F) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("%q (-json +Members):\n%s", b, diff)
 		}
+		checkExact(t, b)
 	})
+}
+
+// checkExact fails when Members with Unquote and a json.Unmarshal into a
+// map, which matches keys exactly, disagree on the valid object b (the last
+// of duplicate keys wins in both).
+func checkExact(t *testing.T, b []byte) {
+	t.Helper()
+	var want map[string]json.RawMessage
+	if json.Unmarshal(b, &want) != nil || want == nil {
+		return
+	}
+	got := map[string]json.RawMessage{}
+	require.True(t, Members(b, func(k, v []byte) { got[string(Unquote(k))] = v }), "%q", b)
+	require.Len(t, got, len(want), "%q", b)
+	for k, v := range want {
+		require.Contains(t, got, k, "%q", b)
+		require.JSONEq(t, string(v), string(got[k]), "member %q of %q", k, b)
+	}
+}
+
+func TestMembers_exactKeys(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		`{"account_id":1059638630,"event":"client_created","resource":{"links":{"clients.account":"https://x/{clients.account}"},"client":{"id":1}}}`,
+		`{"a":"\u00e9\n\"","b":[[],{},""],"c":{"d":{"e":[1,{"f":"}"}]}}}`,
+		`{"\u0065vent":"x","a\"b":1,"Event":2}`, `{"a":1,"a":2}`, `{}`,
+	} {
+		checkExact(t, []byte(s))
+	}
+}
+
+func TestUnquote(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		`event`: "event", `\u0065vent`: "event", `a\"b`: `a"b`, `Event`: "Event", `\u017f`: "ſ", ``: "",
+	} {
+		assert.Equal(t, want, string(Unquote([]byte(raw))), raw)
+	}
+}
+
+func TestKind(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]byte{
+		` {"a":1}`: '{', `[1]`: '[', `"x"`: '"', `null`: 'n', `true`: 't', `-1`: '-', `7`: '7', ``: 0, `  `: 0,
+	} {
+		assert.Equal(t, want, Kind([]byte(raw)), raw)
+	}
+}
+
+func TestFirst(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in     string
+		want   string
+		wantOK bool
+	}{
+		{`[{"id":1},{"id":2}]`, `{"id":1}`, true},
+		{` [ "]" , 2 ]`, `"]"`, true},
+		{`[[1],2]`, `[1]`, true},
+		{`[ ]`, ``, false},
+		{`{"a":1}`, ``, false},
+		{``, ``, false},
+	}
+	for _, tt := range tests {
+		got, ok := First([]byte(tt.in))
+		assert.Equal(t, tt.wantOK, ok, tt.in)
+		assert.Equal(t, tt.want, string(got), tt.in)
+	}
 }
 
 func TestString(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -305,75 +304,28 @@ func BenchmarkReceive(b *testing.B) {
 	}
 }
 
-// headerStub is a verify.Verifier and verify.HeaderVerifier of another
-// package; bodyStub is a verify.Verifier only.
-type (
-	headerStub struct{ err error }
-	bodyStub   struct{ err error }
-)
-
-func (s headerStub) Verify(http.Header, []byte) error { return s.err }
-func (s headerStub) VerifyHeader(http.Header) error   { return s.err }
-func (s bodyStub) Verify(http.Header, []byte) error   { return s.err }
-
-func receiverWith(t *testing.T, v verify.Verifier) *bookingsync.Receiver {
-	t.Helper()
-	r, err := bookingsync.NewReceiver(v)
-	require.NoError(t, err)
-	return r
-}
-
 // TestReceiver_VerifyHeader: the Receiver checks what its verifier can check
 // before the body is read, with the errors Receive gives for the same header.
 func TestReceiver_VerifyHeader(t *testing.T) {
 	t.Parallel()
 	v, err := bookingsync.NewVerifier("s3cret-client-secret")
 	require.NoError(t, err)
-	own := receiverWith(t, v)
+	newReceiver := func(v verify.Verifier) (testutil.HeaderReceiver, error) { return bookingsync.NewReceiver(v) }
+	own, err := newReceiver(v)
+	require.NoError(t, err)
 	right := http.Header{}
 	v.Sign(right, []byte(`{}`))
-	cause := errors.New("ip not allowed")
-	tests := []struct {
-		name    string
-		r       *bookingsync.Receiver
-		header  http.Header
-		wantErr error
-		wantMsg string
-	}{
-		{"right credentials", own, right, nil, ""},
-		{"well-formed wrong signature: only Receive can tell", own, http.Header{bookingsync.SignatureHeader: {strings.Repeat("ab", 20)}}, nil, ""},
-		{"missing", own, http.Header{}, verify.ErrMissingSignature, ""},
-		{"malformed signature", own, http.Header{bookingsync.SignatureHeader: {"not-hex"}}, verify.ErrInvalidSignature, ""},
-		{"SHA-256 length", own, http.Header{bookingsync.SignatureHeader: {strings.Repeat("ab", 32)}}, verify.ErrInvalidSignature, ""},
-		{"foreign header verifier", receiverWith(t, headerStub{err: cause}), right, cause, "bookingsync: verify: ip not allowed"},
-		{"foreign body-only verifier", receiverWith(t, bodyStub{err: cause}), http.Header{}, nil, ""},
-		{"unverified", receiverWith(t, verify.Unverified()), http.Header{}, nil, ""},
-		{"zero receiver", &bookingsync.Receiver{}, right, verify.ErrUnauthorized, ""},
-		{"nil receiver", nil, right, verify.ErrUnauthorized, ""},
-	}
+	var nilReceiver *bookingsync.Receiver
+	cases := append([]testutil.VerifyHeaderCase{
+		{Name: "right credentials", R: own, Header: right},
+		{Name: "well-formed wrong signature: only Receive can tell", R: own, Header: http.Header{bookingsync.SignatureHeader: {strings.Repeat("ab", 20)}}},
+		{Name: "missing", R: own, Header: http.Header{}, WantErr: verify.ErrMissingSignature},
+		{Name: "malformed signature", R: own, Header: http.Header{bookingsync.SignatureHeader: {"not-hex"}}, WantErr: verify.ErrInvalidSignature},
+		{Name: "SHA-256 length", R: own, Header: http.Header{bookingsync.SignatureHeader: {strings.Repeat("ab", 32)}}, WantErr: verify.ErrInvalidSignature},
+	}, testutil.SharedVerifyHeaderCases(t, "bookingsync", newReceiver, right, &bookingsync.Receiver{}, nilReceiver)...)
 	body, ok := bookingsynctest.Sample(bookingsynctest.Names()[0])
 	require.True(t, ok)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := tt.r.VerifyHeader(tt.header)
-			if tt.wantErr == nil {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorIs(t, err, tt.wantErr)
-			assert.NotContains(t, err.Error(), "s3cret")
-			if tt.wantMsg != "" {
-				assert.Equal(t, tt.wantMsg, err.Error())
-			}
-			if tt.r != nil && tt.name != "zero receiver" {
-				// The error Receive gives for the same header.
-				_, recvErr := tt.r.Receive(tt.header, body)
-				require.Error(t, recvErr)
-				assert.Equal(t, recvErr.Error(), err.Error())
-			}
-		})
-	}
+	testutil.RunVerifyHeader(t, cases, body, "s3cret")
 }
 
 // TestReceiver_VerifyHeader_impliedByReceive: every signed sample the
@@ -383,16 +335,7 @@ func TestReceiver_VerifyHeader_impliedByReceive(t *testing.T) {
 	t.Parallel()
 	v, err := bookingsync.NewVerifier("s3cret-client-secret")
 	require.NoError(t, err)
-	r := receiverWith(t, v)
-	for _, name := range bookingsynctest.Names() {
-		body, ok := bookingsynctest.Sample(name)
-		require.True(t, ok, name)
-		h := http.Header{}
-		v.Sign(h, body)
-		require.NoError(t, v.Verify(h, body), name)
-		require.NoError(t, v.VerifyHeader(h), name)
-		_, err := r.Receive(h, body)
-		require.NotErrorIs(t, err, verify.ErrUnauthorized, name)
-		require.NoError(t, r.VerifyHeader(h), name)
-	}
+	r, err := bookingsync.NewReceiver(v)
+	require.NoError(t, err)
+	testutil.VerifyHeaderImpliedByReceive(t, r, v, bookingsynctest.Names(), bookingsynctest.Sample)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pmshooks/pmshooks/channex/channextest"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -183,55 +184,25 @@ func BenchmarkReceive(b *testing.B) {
 	}
 }
 
-// headerOnly is a verify.Verifier and verify.HeaderVerifier of another
-// package.
-type headerOnly struct{ err error }
-
-func (h headerOnly) Verify(http.Header, []byte) error { return h.err }
-func (h headerOnly) VerifyHeader(http.Header) error   { return h.err }
-
 func TestReceiver_VerifyHeader(t *testing.T) {
 	t.Parallel()
 	v, err := NewVerifier(SuggestedHeader, "s3cret-token")
 	require.NoError(t, err)
-	own, err := NewReceiver(v)
+	newReceiver := func(v verify.Verifier) (testutil.HeaderReceiver, error) { return NewReceiver(v) }
+	own, err := newReceiver(v)
 	require.NoError(t, err)
-	cause := errors.New("ip not allowed")
-	tests := []struct {
-		name    string
-		r       *Receiver
-		header  http.Header
-		wantErr error
-		wantMsg string
-	}{
-		{"right token", own, http.Header{SuggestedHeader: {"s3cret-token"}}, nil, ""},
-		{"wrong token", own, http.Header{SuggestedHeader: {"other-token"}}, verify.ErrUnauthorized, "channex: verify: unauthorized: header X-Channex-Webhook-Secret matches no configured token"},
-		{"missing token", own, http.Header{}, verify.ErrUnauthorized, "channex: verify: unauthorized: header X-Channex-Webhook-Secret is missing"},
-		{"foreign header verifier", mustReceiver(t, headerOnly{err: cause}), http.Header{}, cause, "channex: verify: ip not allowed"},
-		{"foreign body-only verifier", mustReceiver(t, foreignVerifier{err: cause}), http.Header{}, nil, ""},
-		{"unverified", mustReceiver(t, verify.Unverified()), http.Header{}, nil, ""},
-		{"zero receiver", &Receiver{}, http.Header{SuggestedHeader: {"s3cret-token"}}, verify.ErrUnauthorized, ""},
-		{"nil receiver", nil, http.Header{SuggestedHeader: {"s3cret-token"}}, verify.ErrUnauthorized, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := tt.r.VerifyHeader(tt.header)
-			if tt.wantErr == nil {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorIs(t, err, tt.wantErr)
-			if tt.wantMsg != "" {
-				assert.Equal(t, tt.wantMsg, err.Error())
-			}
-			if tt.r != nil && tt.r.verifier != nil {
-				// The same error Receive returns for the header.
-				_, recvErr := tt.r.Receive(tt.header, sample(t, EventARI))
-				assert.Equal(t, recvErr.Error(), err.Error())
-			}
-		})
-	}
+	right := http.Header{SuggestedHeader: {"s3cret-token"}}
+	var nilReceiver *Receiver
+	cases := append([]testutil.VerifyHeaderCase{
+		{Name: "right token", R: own, Header: right},
+		{Name: "wrong token", R: own, Header: http.Header{SuggestedHeader: {"other-token"}}, WantErr: verify.ErrUnauthorized,
+			WantMsg: "channex: verify: unauthorized: header X-Channex-Webhook-Secret matches no configured token"},
+		{Name: "missing token", R: own, Header: http.Header{}, WantErr: verify.ErrUnauthorized,
+			WantMsg: "channex: verify: unauthorized: header X-Channex-Webhook-Secret is missing"},
+	}, testutil.SharedVerifyHeaderCases(t, "channex", newReceiver, right, &Receiver{}, nilReceiver)...)
+	body, ok := channextest.Sample(channextest.Names()[0])
+	require.True(t, ok)
+	testutil.RunVerifyHeader(t, cases, body, "s3cret")
 }
 
 // TestReceiver_VerifyHeader_impliedByReceive: every signed sample the

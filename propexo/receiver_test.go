@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/propexo"
 	"github.com/pmshooks/pmshooks/propexo/propexotest"
 	"github.com/pmshooks/pmshooks/verify"
@@ -302,75 +303,28 @@ func TestReceiver_DedupeWindow(t *testing.T) {
 	assert.Less(t, w, 12*time.Hour, "the next sync's identical body must be a new event")
 }
 
-// headerStub is a verify.Verifier and verify.HeaderVerifier of another
-// package; bodyStub is a verify.Verifier only.
-type (
-	headerStub struct{ err error }
-	bodyStub   struct{ err error }
-)
-
-func (s headerStub) Verify(http.Header, []byte) error { return s.err }
-func (s headerStub) VerifyHeader(http.Header) error   { return s.err }
-func (s bodyStub) Verify(http.Header, []byte) error   { return s.err }
-
-func receiverWith(t *testing.T, v verify.Verifier) *propexo.Receiver {
-	t.Helper()
-	r, err := propexo.NewReceiver(v)
-	require.NoError(t, err)
-	return r
-}
-
 // TestReceiver_VerifyHeader: the Receiver checks what its verifier can check
 // before the body is read, with the errors Receive gives for the same header.
 func TestReceiver_VerifyHeader(t *testing.T) {
 	t.Parallel()
 	v, err := propexo.NewVerifier("s3cret-webhook-secret")
 	require.NoError(t, err)
-	own := receiverWith(t, v)
+	newReceiver := func(v verify.Verifier) (testutil.HeaderReceiver, error) { return propexo.NewReceiver(v) }
+	own, err := newReceiver(v)
+	require.NoError(t, err)
 	right := http.Header{}
 	v.Sign(right, []byte(`{}`))
-	cause := errors.New("ip not allowed")
-	tests := []struct {
-		name    string
-		r       *propexo.Receiver
-		header  http.Header
-		wantErr error
-		wantMsg string
-	}{
-		{"right credentials", own, right, nil, ""},
-		{"well-formed wrong signature: only Receive can tell", own, signed(strings.Repeat("ab", 32)), nil, ""},
-		{"missing", own, http.Header{}, verify.ErrMissingSignature, ""},
-		{"malformed signature", own, signed("not-hex"), verify.ErrInvalidSignature, ""},
-		{"SHA-1 length", own, signed(strings.Repeat("ab", 20)), verify.ErrInvalidSignature, ""},
-		{"foreign header verifier", receiverWith(t, headerStub{err: cause}), right, cause, "propexo: verify: ip not allowed"},
-		{"foreign body-only verifier", receiverWith(t, bodyStub{err: cause}), http.Header{}, nil, ""},
-		{"unverified", receiverWith(t, verify.Unverified()), http.Header{}, nil, ""},
-		{"zero receiver", &propexo.Receiver{}, right, verify.ErrUnauthorized, ""},
-		{"nil receiver", nil, right, verify.ErrUnauthorized, ""},
-	}
+	var nilReceiver *propexo.Receiver
+	cases := append([]testutil.VerifyHeaderCase{
+		{Name: "right credentials", R: own, Header: right},
+		{Name: "well-formed wrong signature: only Receive can tell", R: own, Header: signed(strings.Repeat("ab", 32))},
+		{Name: "missing", R: own, Header: http.Header{}, WantErr: verify.ErrMissingSignature},
+		{Name: "malformed signature", R: own, Header: signed("not-hex"), WantErr: verify.ErrInvalidSignature},
+		{Name: "SHA-1 length", R: own, Header: signed(strings.Repeat("ab", 20)), WantErr: verify.ErrInvalidSignature},
+	}, testutil.SharedVerifyHeaderCases(t, "propexo", newReceiver, right, &propexo.Receiver{}, nilReceiver)...)
 	body, ok := propexotest.Sample(propexotest.Names()[0])
 	require.True(t, ok)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := tt.r.VerifyHeader(tt.header)
-			if tt.wantErr == nil {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorIs(t, err, tt.wantErr)
-			assert.NotContains(t, err.Error(), "s3cret")
-			if tt.wantMsg != "" {
-				assert.Equal(t, tt.wantMsg, err.Error())
-			}
-			if tt.r != nil && tt.name != "zero receiver" {
-				// The error Receive gives for the same header.
-				_, recvErr := tt.r.Receive(tt.header, body)
-				require.Error(t, recvErr)
-				assert.Equal(t, recvErr.Error(), err.Error())
-			}
-		})
-	}
+	testutil.RunVerifyHeader(t, cases, body, "s3cret")
 }
 
 // TestReceiver_VerifyHeader_impliedByReceive: every signed sample the
@@ -380,16 +334,7 @@ func TestReceiver_VerifyHeader_impliedByReceive(t *testing.T) {
 	t.Parallel()
 	v, err := propexo.NewVerifier("s3cret-webhook-secret")
 	require.NoError(t, err)
-	r := receiverWith(t, v)
-	for _, name := range propexotest.Names() {
-		body, ok := propexotest.Sample(name)
-		require.True(t, ok, name)
-		h := http.Header{}
-		v.Sign(h, body)
-		require.NoError(t, v.Verify(h, body), name)
-		require.NoError(t, v.VerifyHeader(h), name)
-		_, err := r.Receive(h, body)
-		require.NotErrorIs(t, err, verify.ErrUnauthorized, name)
-		require.NoError(t, r.VerifyHeader(h), name)
-	}
+	r, err := propexo.NewReceiver(v)
+	require.NoError(t, err)
+	testutil.VerifyHeaderImpliedByReceive(t, r, v, propexotest.Names(), propexotest.Sample)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/testutil"
 )
 
 func TestNames(t *testing.T) {
@@ -65,52 +66,29 @@ func receive(t *testing.T, v *bookingsync.Verifier, body []byte) event.Event {
 	return e
 }
 
-func TestNewRequest(t *testing.T) {
-	t.Parallel()
+// sampleAPI is this package as the checks every <provider>test package
+// runs see it.
+func sampleAPI(t *testing.T) testutil.SampleAPI {
+	t.Helper()
 	v := newVerifier(t)
-	body := []byte(`{"any":"body, not only a sample"}`)
-	req, err := bookingsynctest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, v)
+	rc, err := bookingsync.NewReceiver(v)
 	require.NoError(t, err)
-	assert.Equal(t, http.MethodPost, req.Method)
-	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-	got, err := io.ReadAll(req.Body)
-	require.NoError(t, err)
-	assert.Equal(t, body, got)
-	require.NoError(t, v.Verify(req.Header, got), "the verifier is the signer")
-
-	unsigned, err := bookingsynctest.NewRequest(t.Context(), "http://127.0.0.1/hooks", body, nil)
-	require.NoError(t, err)
-	require.Error(t, v.Verify(unsigned.Header, body))
-
-	_, err = bookingsynctest.NewRequest(t.Context(), "://bad", body, v)
-	require.ErrorContains(t, err, "bookingsynctest: new request: ")
+	return testutil.SampleAPI{
+		Pkg: "bookingsynctest", Names: append(bookingsynctest.Names(), bookingsynctest.CancelledBooking), Sample: bookingsynctest.Sample, Derive: bookingsynctest.Derive,
+		NewRequest: bookingsynctest.NewRequest, Verifier: v, Receiver: rc,
+	}
 }
 
-// TestDerive receives the canonical sample and two derivations of every
-// sample: no two share an Event.ID, and each is the same event otherwise.
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	testutil.CheckNewRequest(t, sampleAPI(t))
+}
+
+// TestDerive: no two derivations of a sample share an Event.ID, and each is
+// the same event otherwise.
 func TestDerive(t *testing.T) {
 	t.Parallel()
-	v := newVerifier(t)
-	for _, name := range append(bookingsynctest.Names(), bookingsynctest.CancelledBooking) {
-		canonical, ok := bookingsynctest.Sample(name)
-		require.True(t, ok, name)
-		c := receive(t, v, canonical)
-		seen := map[string]bool{c.ID(): true}
-		for range 2 {
-			b, err := bookingsynctest.Derive(name, nil)
-			require.NoError(t, err, name)
-			e := receive(t, v, b)
-			assert.False(t, seen[e.ID()], "%s: a derived sample is a new delivery", name)
-			seen[e.ID()] = true
-			assert.Equal(t, c.Type(), e.Type(), name)
-			assert.Equal(t, c.Name(), e.Name(), name)
-			assert.Equal(t, c.Subject(), e.Subject(), name)
-		}
-	}
-	_, err := bookingsynctest.Derive("no-such-sample", nil)
-	require.ErrorContains(t, err, "bookingsynctest: derive: ")
-	_, err = bookingsynctest.Derive(bookingsynctest.Names()[0], map[string]any{"no.such.member": 1})
-	require.ErrorContains(t, err, `"no.such.member"`)
+	testutil.CheckDerive(t, sampleAPI(t))
 }
 
 func TestNewSampleRequest(t *testing.T) {

@@ -159,6 +159,10 @@ type Client struct {
 	requestIDHeader string
 	rateLimit       RateLimitFunc
 
+	// limit holds requests back while the rate limit is used up; shared
+	// by the copies WithAuth makes.
+	limit *limiter
+
 	// now is the clock used to read Retry-After dates; tests in this
 	// package replace it.
 	now func() time.Time
@@ -204,6 +208,7 @@ func New(cfg Config) (*Client, error) {
 		header:          cfg.Header.Clone(),
 		requestIDHeader: cfg.RequestIDHeader,
 		rateLimit:       cfg.RateLimit,
+		limit:           &limiter{},
 		now:             time.Now,
 	}
 	switch {
@@ -235,6 +240,11 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = observingTransport{next: next, observe: c.observe}
 	c.httpClient = &hc
 	return c, nil
 }
@@ -453,6 +463,9 @@ func (c *Client) doTarget(ctx context.Context, req Request, out any, auth Authen
 	body, contentType, err := encodeBody(req)
 	if err != nil {
 		return nil, fmt.Errorf("api: %s: %w", t.op, err)
+	}
+	if err := c.awaitLimit(ctx, t.op); err != nil {
+		return nil, err
 	}
 	s, err := c.send(ctx, t, body, contentType, req.Header, auth)
 	if err != nil {

@@ -94,4 +94,3 @@ func TestRecorder_dropAndHang(t *testing.T) {
 	code, _, _ := get(t, srv.URL+"/v1/bookings/1")
 	assert.Equal(t, 200, code)
 }
-

@@ -64,6 +64,8 @@ func testConformance(t *testing.T, b backend) {
 		{"HTTPHandler_longKeys", testLongKeys},
 		{"HTTPHandler_undecodableStoredDead", testUndecodableStoredDead},
 		{"HTTPHandler_secretHeadersOfAWrappedReceiver", testSecretHeadersWrapped},
+		{"Run_hydrated", testHydrated},
+		{"Run_rateLimitedHandlerKeepsItsAttempts", testRateLimitedHandler},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })

@@ -63,6 +63,25 @@
 // worker, on any replica, takes the delivery over. Delivery is therefore at
 // least once: handlers must be idempotent per event id.
 //
+// # Hydration
+//
+// Many deliveries carry a hint, not the record: OwnerRez sends an entity
+// type and id, Channex may send no data, Propexo sends a partial record and
+// the rest later. With WithHydrators the workers fetch the current record of
+// each delivery's subject through the provider's API before the handler runs
+// (ownerrez.NewHydrator and its siblings), and the handler reads it with
+// event.BookingOf, event.MessageOf and event.RecordOf:
+//
+//	ib, err := inbox.New(db, dialect, inbox.WithHydrators(ownerrez.NewHydrator(client)))
+//
+// The fetch is part of the attempt. One that fails is retried with the
+// Backoff like a failing handler, so a provider outage loses no delivery;
+// one that the provider refuses for its rate limit waits what the provider
+// asked and does not count as an attempt; a record that no longer exists
+// reaches the handler with Record.Deleted set. The workers of a process share
+// each client, and with it the client's view of the provider's rate-limit
+// window.
+//
 // # Ordering and its cost
 //
 // Deliveries about one subject (provider, Subject.Kind and a non-empty
@@ -152,6 +171,6 @@
 //
 // Nothing is logged unless WithLogger is given a *slog.Logger. Each attempt is
 // one line with provider, event_id, attempt and outcome (done, retry, dead,
-// released, lease_lost); stored deliveries and copies are logged at debug
+// released, rate_limited, lease_lost); stored deliveries and copies are logged at debug
 // level. Lines never hold bodies or header values.
 package inbox

@@ -67,6 +67,7 @@ type config struct {
 	now         func() time.Time
 	headers     HeaderFilter
 	decoders    map[event.Provider]event.Decoder
+	hydrators   map[event.Provider]event.Hydrator
 }
 
 // WithDecoder sets the decoder that rebuilds the stored deliveries of
@@ -199,6 +200,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
 		now:         time.Now,
 		headers:     DefaultHeaderFilter,
 		decoders:    make(map[event.Provider]event.Decoder),
+		hydrators:   make(map[event.Provider]event.Hydrator),
 	}
 	for _, o := range opts {
 		if o != nil {

@@ -38,6 +38,9 @@ const maxErrorText = 4096
 //     *event.PanicError), or the delivery cannot be decoded: it is retried
 //     after the Backoff, or marked dead, with the error, once it has been
 //     attempted WithMaxAttempts times. Nothing is ever dropped.
+//   - the provider refused a call for its rate limit: h, or the Hydrator
+//     (WithHydrators), returned an *event.RateLimitError. The delivery waits
+//     what the provider asked and is tried again; the attempt is not counted.
 //   - ctx ends while h runs: h's context ends too; if h then fails, the
 //     delivery is released for another worker at once and the attempt is not
 //     counted.
@@ -213,7 +216,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		err = fmt.Errorf("inbox: decoding the stored delivery: %w", derr)
 	} else {
 		hctx, cancel := context.WithTimeout(ctx, ib.cfg.lease)
-		err = event.SafeHandle(hctx, h, e)
+		err = ib.handle(hctx, h, e)
 		cancel()
 	}
 
@@ -239,6 +242,14 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		outcome, msg = "released", "delivery released: the workers are stopping"
 		attrs = append(attrs, "err", err)
 		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, now)
+	case ib.isRateLimited(err, d.Attempts):
+		// The provider asked to wait: not the delivery's fault, so the
+		// attempt is given back.
+		wait, _ := ib.rateLimitWait(err, d.Attempts)
+		next := now.Add(wait)
+		outcome, msg = "rate_limited", "delivery deferred: the provider's rate limit asks to wait; the attempt is not counted"
+		attrs = append(attrs, "next_attempt_at", next, "err", err)
+		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, next)
 	case d.Attempts >= ib.cfg.maxAttempts:
 		outcome, msg, level = "dead", "delivery failed on its last attempt: dead until retried", slog.LevelError
 		attrs = append(attrs, errAttrs(err)...)
@@ -286,6 +297,11 @@ func (ib *Inbox) bury(ctx context.Context, log *slog.Logger, d *Delivery, token 
 		log.ErrorContext(fctx, "delivery dead: its attempts never finished", "outcome", "dead", "attempts", started,
 			"err", msg)
 	}
+}
+
+func (ib *Inbox) isRateLimited(err error, attempts int) bool {
+	_, ok := ib.rateLimitWait(err, attempts)
+	return ok
 }
 
 // errAttrs describes err for the log, with the stack of a panic.

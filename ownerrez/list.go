@@ -149,3 +149,6 @@ func nextPagePath(list, next string) (string, error) {
 	}
 	return "/" + rel, nil
 }
+
+// listError is the error of a list call refused before any request.
+func listError(op string, err error) error { return fmt.Errorf("ownerrez: %s: %w", op, err) }

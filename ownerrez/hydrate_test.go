@@ -251,6 +251,7 @@ func TestHydrator_thinDelivery(t *testing.T) {
 	fromFetch, ok := event.BookingOf(hydrated)
 	require.True(t, ok)
 	assert.Empty(t, cmp.Diff(fromDelivery, fromFetch))
+	assert.Empty(t, cmp.Diff(fromDelivery, stored.Normalize()), "Booking.Normalize is the same code")
 	assert.Equal(t, event.Booking{
 		ID: "1001", PropertyID: "474841", Status: event.StatusConfirmed,
 		Arrival: event.Date{Year: 2026, Month: 3, Day: 12}, Departure: event.Date{Year: 2026, Month: 3, Day: 16},

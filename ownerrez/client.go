@@ -248,11 +248,34 @@ func (cfg *clientConfig) newAPI(auth api.Authenticator) (*api.Client, error) {
 
 // Client calls the OwnerRez API v2 with one account's credentials. It is
 // immutable and safe for concurrent use.
+//
+// Its calls share one rate-limit window: after a 429 or 503 with
+// Retry-After, concurrent callers wait for it to pass rather than spend
+// requests (OwnerRez allows 300 requests per 5 minutes per IP address).
+// A wait longer than WithRetryAfterMax allows is not slept: the call
+// returns a *LimitError at once, without sending.
 type Client struct {
 	// Webhooks manages the webhook subscriptions of the OAuth app's
 	// connection to the account.
 	Webhooks *WebhooksService
+	// Bookings reads bookings and blocks.
+	Bookings *BookingsService
+	// Guests reads guests (contacts).
+	Guests *GuestsService
+	// Properties reads rental properties.
+	Properties *PropertiesService
+	// Inquiries reads guests' inquiries.
+	Inquiries *InquiriesService
+	// Messages reads the messages of conversations.
+	Messages *MessagesService
 }
+
+// LimitError is the error a call returns, unsent, while the client's
+// rate-limit window is closed for longer than WithRetryAfterMax allows
+// (see Client). Its fields: Op string, the call ("GET /bookings/7"); Wait
+// time.Duration, how long until the window opens. Its RetryAfter method
+// returns Wait and true. Match it with errors.As.
+type LimitError = api.LimitError
 
 // NewClient returns a Client that authenticates with auth. It fails when
 // auth is the zero Auth or lacks its email or token, or when an option is
@@ -268,7 +291,14 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ownerrez: new client: %w", err)
 	}
-	return &Client{Webhooks: &WebhooksService{api: ac}}, nil
+	return &Client{
+		Webhooks:   &WebhooksService{api: ac},
+		Bookings:   &BookingsService{api: ac},
+		Guests:     &GuestsService{api: ac},
+		Properties: &PropertiesService{api: ac},
+		Inquiries:  &InquiriesService{api: ac},
+		Messages:   &MessagesService{api: ac},
+	}, nil
 }
 
 // errorEnvelope is the union of OwnerRez's error shapes.

@@ -1,5 +1,6 @@
-// Package ownerrez receives OwnerRez webhooks and manages OwnerRez webhook
-// subscriptions and OAuth tokens.
+// Package ownerrez receives OwnerRez webhooks, hydrates them with the
+// records they are about, and manages OwnerRez webhook subscriptions and
+// OAuth tokens.
 //
 // OwnerRez POSTs a JSON envelope for every change of a record the app
 // subscribed to, and for two connection-level events:
@@ -141,7 +142,30 @@
 // error), as in every provider package of pmshooks. Subscriptions can be
 // listed (List by page, All following next_page_url), read, created and
 // deleted; OwnerRez has no call to update one, so WebhooksService has no
-// Update. Response.RequestID and Response.Rate stay zero: OwnerRez
+// Update. Records are read by id: Bookings.Get, Guests.Get,
+// Properties.Get, Inquiries.Get and Messages.Get (GET /v2/bookings/{id}
+// and friends), each returning the same typed record a delivery carries;
+// Bookings.List and All list bookings by property or by change time
+// (BookingListOptions.Since, since_utc), which is how to reconcile after
+// missed deliveries. Booking.Normalize and ThreadMessage.Normalize give
+// the event.Booking and event.Message of a fetched record, through the
+// code the Receiver uses. A call held back while a 429's Retry-After runs
+// longer than WithRetryAfterMax returns a *LimitError without sending.
+//
+// # Hydration
+//
+// OwnerRez's own Zapier app answers every delivery with
+// GET /v2/bookings/{entity_id}: a delivery may carry no entity, and the one
+// it carries is the record as it was. NewHydrator fetches the current
+// record of a delivery's subject (booking, guest, property, inquiry,
+// message), so that a thin {"action":"entity_update","entity_type":
+// "booking","entity_id":…} reaches the handler with a full Booking:
+//
+//	h := event.Hydrate(handler, ownerrez.NewHydrator(c))
+//
+// A record OwnerRez no longer has (404, as after entity_delete) is
+// Record.Deleted, not an error. Package ownerreztest has a fake of the
+// API (NewServer) to test such code offline. Response.RequestID and Response.Rate stay zero: OwnerRez
 // documents no request-id or rate-limit header. The base URL includes the
 // version path (BaseURL, ".../v2"), as WithBaseURL's argument does.
 //
@@ -171,7 +195,13 @@
 //   - The fields of a subscription beyond id, type and webhook_url
 //     (Subscription.Raw keeps the rest).
 //   - Whether tokens come with refresh_token and expires_in (Token reads
-//     them when present; there is no refresh call, since no refresh
-//     endpoint is documented), and whether the authorize URL accepts a
-//     scope (AuthorizeURL sends none: the app's settings fix its scope).
+//     them when present). OAuthClient.Refresh sends the refresh-token
+//     grant OwnerRez's Zapier app declares, to the token endpoint, as an
+//     assumption; there is no self-refreshing Auth, since no expiry answer
+//     is documented. Whether the authorize URL accepts a scope
+//     (AuthorizeURL sends none: the app's settings fix its scope).
+//   - What since_utc of the bookings list compares (taken as the time of
+//     the last change), which include_* flags GET by id honours (none is
+//     sent), and the status OwnerRez answers a messages call without the
+//     messaging agreement.
 package ownerrez

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
 	"github.com/pmshooks/pmshooks/ownerrez"
 	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
 	"github.com/pmshooks/pmshooks/verify"
@@ -134,4 +135,47 @@ func ExampleWebhooksService_All() {
 	// Output:
 	// 1 booking entity_create
 	// 2 message entity_create
+}
+
+// ExampleNewHydrator hydrates a thin OwnerRez delivery, {action,
+// entity_type, entity_id} only, into the full booking, against the fake
+// API of package ownerreztest.
+func ExampleNewHydrator() {
+	ctx := context.Background()
+	api := ownerreztest.NewServer()
+	defer api.Close()
+	b := api.PutBooking(ownerrez.Booking{
+		Status: ownerrez.BookingActive, PropertyID: lenient.Int{Value: 474841},
+		Guest:   &ownerrez.GuestRef{FirstName: "Ada", LastName: "Lovelace"},
+		Arrival: event.Date{Year: 2026, Month: 3, Day: 12}, Departure: event.Date{Year: 2026, Month: 3, Day: 16},
+	})
+	c, err := api.Client()
+	if err != nil {
+		panic(err)
+	}
+
+	// The handler gets the booking as it is now, whatever the delivery carried.
+	h := event.Hydrate(event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		bk, _ := event.BookingOf(e)
+		rec, _ := event.RecordOf(e)
+		fmt.Printf("%s %s: %s, %s to %s, guest %s (fetched: %t)\n",
+			e.Name(), bk.ID, bk.Status, bk.Arrival, bk.Departure, bk.Guest.Name, !rec.FetchedAt.IsZero())
+		return nil
+	}), ownerrez.NewHydrator(c))
+
+	rc, err := ownerrez.NewReceiver(verify.Unverified())
+	if err != nil {
+		panic(err)
+	}
+	thin := fmt.Sprintf(`{"id":"d-1","user_id":%d,"action":"entity_update","entity_type":"booking","entity_id":%d}`,
+		ownerreztest.UserID, b.ID.Int64())
+	e, err := rc.Decode(nil, []byte(thin))
+	if err != nil {
+		panic(err)
+	}
+	if err := h.HandleEvent(ctx, e); err != nil {
+		panic(err)
+	}
+	// Output:
+	// booking.entity_update 1001: confirmed, 2026-03-12 to 2026-03-16, guest Ada Lovelace (fetched: true)
 }

@@ -1,14 +1,22 @@
 package ownerrez
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/internal/sampleset"
 	"github.com/pmshooks/pmshooks/internal/testutil"
-	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
 )
+
+// samples returns the sample set of package ownerreztest, read from its files:
+// ownerreztest imports this package (its fake API returns a *Client), so
+// this package's own tests cannot import it.
+func samples() *sampleset.Set {
+	return sampleset.New(os.DirFS("ownerreztest"), sampleset.Spec{Dir: "samples", DeliveryID: "id"})
+}
 
 // delivery is one body the tests parse: a canonical sample or a testdata
 // variant.
@@ -28,8 +36,8 @@ const unlistedPrefix = "unlisted--"
 func deliveries(t testing.TB) []delivery {
 	t.Helper()
 	var out []delivery
-	for _, name := range ownerreztest.Names() {
-		body, ok := ownerreztest.Sample(name)
+	for _, name := range samples().Names() {
+		body, ok := samples().Sample(name)
 		require.True(t, ok, name)
 		out = append(out, delivery{name: name, event: name, sample: true, body: body})
 	}
@@ -48,7 +56,7 @@ func deliveries(t testing.TB) []delivery {
 // sample returns the canonical sample of an event name.
 func sample(t testing.TB, name string) []byte {
 	t.Helper()
-	b, ok := ownerreztest.Sample(name)
+	b, ok := samples().Sample(name)
 	require.True(t, ok, "no sample %q", name)
 	return b
 }

@@ -166,12 +166,15 @@ func (w *Webhook) occurredAt() time.Time {
 	return time.Time{}
 }
 
-// bookingOf normalizes the booking of w.
-func bookingOf(w *Webhook) event.Booking {
-	b := w.Booking
-	id := b.ID.Int64()
-	if id == 0 {
-		id = w.EntityID.Int64()
+// bookingOf normalizes the booking of w: the envelope's entity_id stands
+// in for a missing id.
+func bookingOf(w *Webhook) event.Booking { return normalizeBooking(w.Booking, w.EntityID.Int64()) }
+
+// normalizeBooking is the one normalization of a booking, delivered or
+// fetched; id stands in for b's id when b has none (0: no stand-in).
+func normalizeBooking(b *Booking, id int64) event.Booking {
+	if b.ID.Int64() != 0 {
+		id = b.ID.Int64()
 	}
 	propertyID := b.PropertyID.Int64()
 	if propertyID == 0 && b.Property != nil {

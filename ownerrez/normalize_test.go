@@ -12,7 +12,6 @@ import (
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/testutil"
-	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
 )
 
 // TestEventTypes_walk walks the table both ways: every event name has a
@@ -27,10 +26,10 @@ func TestEventTypes_walk(t *testing.T) {
 		typ := eventTypes[name]
 		assert.True(t, typ.Known(), "%s maps to %q, not a normalized type", name, typ)
 		assert.NotEqual(t, event.TypeUnknown, typ, name)
-		_, ok := ownerreztest.Sample(name)
+		_, ok := samples().Sample(name)
 		assert.True(t, ok, "event %s has no sample in ownerreztest/samples", name)
 	}
-	for _, name := range ownerreztest.Names() {
+	for _, name := range samples().Names() {
 		assert.Contains(t, names, name, "sample %s names no known event", name)
 	}
 	for _, file := range testutil.Fixtures(t, "*.json") {

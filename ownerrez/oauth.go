@@ -35,8 +35,9 @@ func oauthRoot(base string) string {
 // OAuthClient runs the OAuth 2 authorization-code flow of an OwnerRez OAuth
 // app (RFC 6749, section 4.1, the only grant OwnerRez supports): send the
 // user to AuthorizeURL, exchange the code OwnerRez redirects back with for
-// a Token, call the API with NewClient(token.Auth()), and Revoke the token
-// when the user disconnects. It is immutable and safe for concurrent use.
+// a Token, call the API with NewClient(token.Auth()), Refresh it when
+// OwnerRez sent a refresh token, and Revoke the token when the user
+// disconnects. It is immutable and safe for concurrent use.
 type OAuthClient struct {
 	clientID string
 	api      *api.Client // authenticated with the client id and secret
@@ -147,20 +148,65 @@ func (o *OAuthClient) Exchange(ctx context.Context, code, redirectURL string) (*
 	if redirectURL != "" {
 		form.Set("redirect_uri", redirectURL)
 	}
+	// The code is a credential too: an error that echoes it never shows it.
+	return o.token(ctx, "exchange code", form, code)
+}
+
+// Refresh trades a refresh token for a new Token, with the refresh-token
+// grant of RFC 6749, section 6: grant_type=refresh_token and
+// refresh_token, form-encoded, to the token endpoint, the app
+// authenticated by its client id and secret as for Exchange.
+//
+// What OwnerRez documents of it is little: its OAuth article says only
+// that tokens of an app with the "Standard" expiration policy expire after
+// thirty days, and neither it nor the token response it shows mention a
+// refresh token. The grant's form is that of OwnerRez's own Zapier app,
+// which declares it (but no URL for it); the endpoint and the client
+// authentication are assumed to be Exchange's. So call it only with a
+// Token.RefreshToken OwnerRez did send. When the answer carries no new
+// refresh token, the returned Token keeps refreshToken (RFC 6749, section
+// 6: the client keeps the old one). A refused token returns an *APIError
+// whose Code is the OAuth error, such as "invalid_grant", and never shows
+// the refresh token. This package has no Auth that refreshes by itself,
+// since OwnerRez documents no expiry answer to act on: refresh before
+// Token.Expiry, or when a call fails with Code "invalid_token".
+//
+// OwnerRez docs: https://www.ownerrez.com/support/articles/api-oauth-app
+//
+// POST /oauth/access_token
+func (o *OAuthClient) Refresh(ctx context.Context, refreshToken string) (*Token, *Response, error) {
+	if refreshToken == "" {
+		return nil, nil, errors.New("ownerrez: refresh token: empty refresh token")
+	}
+	form := url.Values{}
+	form.Set("grant_type", "refresh_token")
+	form.Set("refresh_token", refreshToken)
+	tok, resp, err := o.token(ctx, "refresh token", form, refreshToken)
+	if err != nil {
+		return nil, resp, err
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = refreshToken
+	}
+	return tok, resp, nil
+}
+
+// token posts form to the token endpoint and reads the Token; secret, the
+// grant's credential, never appears in errors. op names the call.
+func (o *OAuthClient) token(ctx context.Context, op string, form url.Values, secret string) (*Token, *Response, error) {
 	issued := o.now()
 	var tok Token
-	// The code is a credential too: an error that echoes it never shows it.
-	req := api.Request{Method: http.MethodPost, Path: tokenPath, Form: form, Redact: []string{code}}
+	req := api.Request{Method: http.MethodPost, Path: tokenPath, Form: form, Redact: []string{secret}}
 	raw, err := o.api.Do(ctx, req, &tok)
 	resp := raw.Response()
 	if err != nil {
-		return nil, resp, fmt.Errorf("ownerrez: exchange code: %w", err)
+		return nil, resp, fmt.Errorf("ownerrez: %s: %w", op, err)
 	}
 	switch {
 	case tok.AccessToken == "":
-		return nil, resp, errors.New("ownerrez: exchange code: response has no access_token")
+		return nil, resp, fmt.Errorf("ownerrez: %s: response has no access_token", op)
 	case tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "bearer"):
-		return nil, resp, fmt.Errorf("ownerrez: exchange code: unsupported token_type %q", tok.TokenType)
+		return nil, resp, fmt.Errorf("ownerrez: %s: unsupported token_type %q", op, tok.TokenType)
 	}
 	if tok.ExpiresIn.Value > 0 {
 		tok.Expiry = issued.Add(time.Duration(tok.ExpiresIn.Value) * time.Second)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/testutil"
-	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -184,7 +183,7 @@ func TestReceiver_VerifyHeader(t *testing.T) {
 		{Name: "wrong credentials", R: own, Header: basicAuth("orez", "wrong-pass"), WantErr: verify.ErrUnauthorized},
 		{Name: "missing", R: own, Header: http.Header{}, WantErr: verify.ErrUnauthorized},
 	}, testutil.SharedVerifyHeaderCases(t, "ownerrez", newReceiver, right, &Receiver{}, nilReceiver)...)
-	body, ok := ownerreztest.Sample(ownerreztest.Names()[0])
+	body, ok := samples().Sample(samples().Names()[0])
 	require.True(t, ok)
 	testutil.RunVerifyHeader(t, cases, body, "s3cret")
 }
@@ -198,5 +197,5 @@ func TestReceiver_VerifyHeader_impliedByReceive(t *testing.T) {
 	require.NoError(t, err)
 	r, err := NewReceiver(v)
 	require.NoError(t, err)
-	testutil.VerifyHeaderImpliedByReceive(t, r, v, ownerreztest.Names(), ownerreztest.Sample)
+	testutil.VerifyHeaderImpliedByReceive(t, r, v, samples().Names(), samples().Sample)
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/pmshooks/pmshooks/internal/api"
 	"github.com/pmshooks/pmshooks/lenient"
@@ -124,51 +123,14 @@ type SubscriptionListOptions struct {
 	ListOptions
 }
 
-// query returns the request path and query of the page o selects, and the
-// page number.
+// query returns the query of the page o selects, and the page number.
 func (o *SubscriptionListOptions) query() (q url.Values, page int) {
 	q = url.Values{}
-	page, size := 1, 0
+	var lo ListOptions
 	if o != nil {
-		page, size = max(o.Page, 1), max(o.PerPage, 0)
+		lo = o.ListOptions
 	}
-	if size == 0 && page > 1 {
-		size = DefaultPerPage // an offset needs a page size
-	}
-	if size > 0 {
-		q.Set("limit", strconv.Itoa(size))
-	}
-	if offset := (page - 1) * size; offset > 0 {
-		q.Set("offset", strconv.Itoa(offset))
-	}
-	return q, page
-}
-
-// subscriptionPage is OwnerRez's list envelope.
-type subscriptionPage struct {
-	Items       []*Subscription `json:"items"`
-	Count       *lenient.Int    `json:"count"` // nil when absent or null
-	NextPageURL lenient.String  `json:"next_page_url"`
-}
-
-func (p *subscriptionPage) total() int {
-	if p.Count == nil || p.Count.IsUnparsed() {
-		return -1
-	}
-	return p.Count.Int()
-}
-
-// list fetches the page at req.
-func (s *WebhooksService) list(ctx context.Context, req api.Request) (*subscriptionPage, *Response, error) {
-	var page subscriptionPage
-	raw, err := s.api.Do(ctx, req, &page)
-	if err != nil {
-		return nil, raw.Response(), fmt.Errorf("ownerrez: list webhook subscriptions: %w", err)
-	}
-	if page.Items == nil {
-		page.Items = []*Subscription{}
-	}
-	return &page, raw.Response(), nil
+	return q, pageQuery(lo, q)
 }
 
 // List returns the page of subscriptions opts selects. Total is OwnerRez's
@@ -180,15 +142,7 @@ func (s *WebhooksService) list(ctx context.Context, req api.Request) (*subscript
 // GET /v2/webhooksubscriptions
 func (s *WebhooksService) List(ctx context.Context, opts *SubscriptionListOptions) (*Page[Subscription], *Response, error) {
 	q, n := opts.query()
-	page, resp, err := s.list(ctx, api.Request{Path: subscriptionsPath, Query: q})
-	if err != nil {
-		return nil, resp, err
-	}
-	p := &Page[Subscription]{Items: page.Items, Total: page.total()}
-	if strings.TrimSpace(string(page.NextPageURL)) != "" && len(page.Items) > 0 {
-		p.NextPage = n + 1
-	}
-	return p, resp, nil
+	return listPage[Subscription](ctx, s.api, "list webhook subscriptions", subscriptionsPath, q, n)
 }
 
 // All iterates over every subscription from the page opts selects on
@@ -203,26 +157,7 @@ func (s *WebhooksService) List(ctx context.Context, opts *SubscriptionListOption
 // GET /v2/webhooksubscriptions
 func (s *WebhooksService) All(ctx context.Context, opts *SubscriptionListOptions) iter.Seq2[*Subscription, error] {
 	q, _ := opts.query()
-	first := subscriptionsPath
-	if len(q) > 0 {
-		first += "?" + q.Encode()
-	}
-	// Cursors are resolved paths, so that a page naming itself in any
-	// spelling is caught.
-	return api.Pages(ctx, first, func(ctx context.Context, cursor string) ([]*Subscription, string, error) {
-		page, _, err := s.list(ctx, api.Request{Path: cursor})
-		if err != nil {
-			return nil, "", err
-		}
-		next := strings.TrimSpace(string(page.NextPageURL))
-		if next == "" {
-			return page.Items, "", nil
-		}
-		if next, err = nextPagePath(next); err != nil {
-			return nil, "", fmt.Errorf("ownerrez: list webhook subscriptions: %w", err)
-		}
-		return page.Items, next, nil
-	})
+	return listAll[Subscription](ctx, s.api, "list webhook subscriptions", subscriptionsPath, q)
 }
 
 // Get returns the subscription with the given id.
@@ -312,35 +247,4 @@ func (s *WebhooksService) Categories(ctx context.Context) (map[string][]string, 
 
 func subscriptionPath(id int64) string {
 	return subscriptionsPath + "/" + strconv.FormatInt(id, 10)
-}
-
-// nextPagePath turns a next_page_url into a request path relative to the
-// base URL, which ends in the version path. OwnerRez sends it relative to
-// the API root ("v2/webhooksubscriptions?offset=20", as the official
-// Zapier app treats it), root-relative ("/v2/..."), relative to the list
-// (RFC 3986, such as "?offset=20") or absolute; an absolute URL is passed
-// on, and the api client refuses it when it leaves the base URL's host. A
-// relative one outside the version path is refused.
-func nextPagePath(next string) (string, error) {
-	next = strings.TrimSpace(next)
-	ref, err := url.Parse(next)
-	if err != nil {
-		return "", errors.New("next_page_url is not a valid URL")
-	}
-	switch {
-	case ref.IsAbs() || ref.Host != "":
-		return next, nil
-	case strings.HasPrefix(next, strings.TrimPrefix(versionPath, "/")+"/"):
-		next = "/" + next
-		if ref, err = url.Parse(next); err != nil {
-			return "", errors.New("next_page_url is not a valid URL")
-		}
-	}
-	base := &url.URL{Path: versionPath + subscriptionsPath}
-	resolved := base.ResolveReference(ref).String()
-	rel, ok := strings.CutPrefix(resolved, versionPath+"/")
-	if !ok {
-		return "", errors.New("next_page_url is outside the API's version path")
-	}
-	return "/" + rel, nil
 }

@@ -198,13 +198,13 @@ func TestNextPagePath(t *testing.T) {
 		"http://127.0.0.1:8080/v2/webhooksubscriptions?o=": "http://127.0.0.1:8080/v2/webhooksubscriptions?o=",
 	}
 	for in, want := range tests {
-		got, err := nextPagePath(in)
+		got, err := nextPagePath(subscriptionsPath, in)
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	_, err := nextPagePath("http://[::1")
+	_, err := nextPagePath(subscriptionsPath, "http://[::1")
 	require.Error(t, err)
-	_, err = nextPagePath("/v1/webhooksubscriptions?offset=1")
+	_, err = nextPagePath(subscriptionsPath, "/v1/webhooksubscriptions?offset=1")
 	require.Error(t, err, "outside the version path of the base URL")
 }
 

@@ -20,6 +20,78 @@
 // fresh one. The booking's members are under "entity": "entity.id" (and the
 // envelope's "entity_id"), "entity.status", "entity.arrival",
 // "entity.departure", "entity.total_amount", ...
+//
+// # Fake API
+//
+// NewServer starts a fake of the OwnerRez API v2 on loopback, with state,
+// for tests of code that calls it (an ownerrez.Client, an
+// ownerrez.Hydrator) without credentials or network:
+//
+//	srv := ownerreztest.NewServer()
+//	defer srv.Close()
+//	b := srv.PutBooking(ownerrez.Booking{Status: ownerrez.BookingActive, PropertyID: lenient.Int{Value: 474841}})
+//	c, _ := srv.Client()
+//	got, _, err := c.Bookings.Get(ctx, b.ID.Int64())
+//
+// Routes, relative to Server.URL (which ends in /v2), as OwnerRez's
+// reference index lists them:
+//
+//	GET    /webhooksubscriptions             list (paged)
+//	POST   /webhooksubscriptions             create: {type, action, webhook_url, category?} -> 201 and the subscription
+//	GET    /webhooksubscriptions/categories  {"Booking": [...], "Contact": [], "Property": []}
+//	GET    /webhooksubscriptions/{id}        one subscription
+//	DELETE /webhooksubscriptions/{id}        204
+//	GET    /bookings                         list; property_ids or since_utc required; status, from, to, include_*
+//	GET    /bookings/{id}                    the booking, bare
+//	GET    /guests/{id}                      the guest, bare
+//	GET    /properties/{id}                  the property, bare
+//	GET    /inquiries/{id}                   the inquiry, bare
+//	GET    /messages/{id}                    the thread message, bare
+//
+// and beside the version path, the OAuth token endpoint:
+//
+//	POST   /oauth/access_token               grant_type authorization_code (code AuthorizationCode) or refresh_token (RefreshToken)
+//	DELETE /oauth/access_token/{token}       204; 404 for a token it does not know
+//
+// Records are put and deleted with PutBooking, PutGuest, PutProperty,
+// PutInquiry, PutMessage and their Delete twins; subscriptions are created
+// through the API. Deliver sends OwnerRez's webhook about a stored record
+// to every subscription that selects it, authenticated with HTTP Basic
+// WebhookUser:WebhookPassword as the OAuth app's webhook settings make
+// OwnerRez do; connection-level actions go to SetAppWebhookURL.
+//
+// Answers follow what is known of OwnerRez (see the ownerrez package):
+// API calls take Bearer AccessToken (or a token from the token endpoint)
+// with a User-Agent, or HTTP Basic Email:PersonalToken; a missing,
+// malformed or unknown credential is 401 with code auth_required,
+// invalid_request or invalid_token, a Bearer call without User-Agent 401
+// user_agent_required. Errors are the v2 envelope {messages, code,
+// doc_url, status, status_code}; a 429 (injected with Fail) is OwnerRez's
+// {"code": 429, "error": "Rate limit exceeded."}; the token endpoint
+// answers {error, error_description}. Lists are {count, items, limit,
+// offset, next_page_url}, paged by limit and offset.
+//
+// Where OwnerRez's reference is silent, the fake chooses, and says so:
+// the default page size is 20 (the size of OwnerRez's own mock list) and
+// the largest 100; next_page_url is root-relative ("/v2/bookings?...") and
+// null on the last page; the 404 code is not_found, with OwnerRez's 2024
+// text ("Expected entity Guest:Id:1 not found."); a validation failure is
+// 400 validation_error, a subscription call with a personal token 403
+// forbidden (OwnerRez only says personal tokens see no webhooks); a
+// created subscription is answered 201; its webhook_url must be https, or
+// http on localhost; since_utc selects bookings whose updated_utc (else
+// created_utc) is at or after it; from and to select bookings whose stay
+// touches [from, to]; without its include_* flag a listed booking has no
+// charges, door_codes, tags, fields or guest, while GET /bookings/{id}
+// returns the booking as stored; the token answer carries refresh_token
+// and expires_in (thirty days), which OwnerRez does not document, and a
+// refresh answers a new access token without a new refresh token; the
+// authorization code may be exchanged any number of times. An
+// entity_delete delivery carries no entity, and the app's Webhook URL
+// receives no entity deliveries.
+//
+// Faults (429 with Retry-After, 5xx, slow answers, dropped connections)
+// are queued per route with Server.Fail; Server.Requests counts requests.
 package ownerreztest
 
 import (

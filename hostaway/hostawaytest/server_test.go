@@ -22,7 +22,9 @@ import (
 )
 
 // fast makes the client's retries quick.
-func fast() hostaway.ClientOption { return hostaway.WithRetryWait(time.Millisecond, 5*time.Millisecond) }
+func fast() hostaway.ClientOption {
+	return hostaway.WithRetryWait(time.Millisecond, 5*time.Millisecond)
+}
 
 // setup starts a fake and returns a client for it.
 func setup(t *testing.T, opts ...hostaway.ClientOption) (*hostaway.Client, *hostawaytest.Server) {

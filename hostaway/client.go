@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -83,22 +84,47 @@ type Page[T any] = api.Page[T]
 // p of size n is limit=n&offset=(p-1)*n.
 type ListOptions = api.ListOptions
 
-// Client calls Hostaway's public API to manage unified webhooks and read
-// their delivery logs. It is safe for concurrent use.
+// LimitError is the error of a Client call that was not sent because
+// Hostaway's rate limit is known to be used up: an earlier answer to the
+// same Client (a 429 or 503 with Retry-After) closed a window that lasts
+// longer than the client waits (WithRetryAfterMax). Match it with
+// errors.As. Its fields:
+//
+//   - Op string: the request, "METHOD /path".
+//   - Wait time.Duration: how long the window stays closed, from when the
+//     request was refused.
+//
+// Its RetryAfter method returns Wait and true. A Hydrator turns it into an
+// *event.RateLimitError.
+type LimitError = api.LimitError
+
+// Client calls Hostaway's public API: it manages unified webhooks and reads
+// their delivery logs, reads reservations and conversation messages, and
+// revokes access tokens. It is safe for concurrent use.
 //
 // Requests that fail with a transport error, 429 or 5xx are retried with
 // jittered exponential backoff, honouring Retry-After up to a minute; a POST
 // is retried only on 429 or when the connection could not be made, so a
-// create never runs twice.
+// create never runs twice. When Hostaway asked to wait longer than that,
+// the concurrent and later calls of the same Client fail at once with a
+// *LimitError until the wait is over, rather than be refused again.
 type Client struct {
 	// Webhooks manages unified webhooks.
 	Webhooks *WebhooksService
 	// WebhookLogs lists unified-webhook deliveries and what the endpoint
 	// answered.
 	WebhookLogs *WebhookLogsService
+	// Reservations reads reservations, one by id or a filtered list.
+	Reservations *ReservationsService
+	// Messages reads conversation messages by id.
+	Messages *MessagesService
 
 	api     *api.Client
 	baseURL string
+
+	// anon is api without credentials, sharing its HTTP client and rate
+	// limit: the token revocation carries the token in its query only.
+	anon *api.Client
 
 	// tokens is the token source of a ClientCredentials client; nil for an
 	// AccessToken client, whose token is static.
@@ -320,7 +346,7 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		cl := newClient(c, cfg)
+		cl := newClient(c, c.WithAuth(nil), cfg)
 		cl.static = Token{AccessToken: auth.token}
 		return cl, nil
 	}
@@ -339,7 +365,7 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hostaway: new client: %w", err)
 	}
-	c := newClient(base.WithAuth(tokens), cfg)
+	c := newClient(base.WithAuth(tokens), base, cfg)
 	c.tokens = tokens
 	return c, nil
 }
@@ -362,6 +388,58 @@ func (c *Client) Token(ctx context.Context) (Token, error) {
 		return Token{}, fmt.Errorf("hostaway: token: %w", err)
 	}
 	return Token{AccessToken: t.AccessToken, Expiry: t.Expiry}, nil
+}
+
+// RevokeToken revokes the access token t: Hostaway no longer accepts it.
+// Revoke a token the program no longer needs, such as one saved from Token
+// before its credentials are retired, rather than let it live out its 24
+// months.
+//
+// When t is the token the client sends, a ClientCredentials client drops it
+// and fetches a new one on its next call; an AccessToken client has no
+// other, so its later calls fail with an *APIError of status 403. To revoke
+// the client's own token:
+//
+//	t, err := c.Token(ctx)
+//	_, err = c.RevokeToken(ctx, t)
+//
+// The request carries the token in its query, as Hostaway documents, and
+// no Authorization header; no error or log record shows the token. It
+// fails without a request when t.AccessToken is empty. Hostaway documents
+// only the success answer ({"status": "success", "result": []}); any other
+// is an *APIError as Hostaway sent it.
+// https://api.hostaway.com/documentation#revoke-authentication-token
+// DELETE /v1/accessTokens?token={token}
+func (c *Client) RevokeToken(ctx context.Context, t Token) (*Response, error) {
+	const op = "revoke token"
+	if strings.TrimSpace(t.AccessToken) == "" {
+		return nil, errors.New("hostaway: " + op + ": empty access token")
+	}
+	req := api.Request{
+		Method: http.MethodDelete,
+		Path:   tokenPath,
+		Query:  url.Values{"token": {t.AccessToken}},
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Redact: []string{t.AccessToken},
+	}
+	_, resp, err := c.callWith(ctx, c.anon, op, req, nil)
+	if err != nil {
+		return resp, err
+	}
+	if c.tokens != nil {
+		c.tokens.Expired(revoked(t.AccessToken))
+	}
+	return resp, nil
+}
+
+// revoked is the answer that makes a token source drop token: the
+// ClientCredentials of internal/api drops its cached token on a 403 to a
+// request that carried it, and offers no other way.
+func revoked(token string) *http.Response {
+	return &http.Response{
+		StatusCode: http.StatusForbidden,
+		Request:    &http.Request{Header: http.Header{"Authorization": {"Bearer " + token}}},
+	}
 }
 
 func newClientConfig(opts []ClientOption) *clientConfig {
@@ -387,10 +465,12 @@ func newAPI(cfg *clientConfig, auth api.Authenticator) (*api.Client, error) {
 	return c, nil
 }
 
-func newClient(c *api.Client, cfg *clientConfig) *Client {
-	cl := &Client{api: c, baseURL: strings.TrimSuffix(cfg.BaseURL, "/")}
+func newClient(c, anon *api.Client, cfg *clientConfig) *Client {
+	cl := &Client{api: c, anon: anon, baseURL: strings.TrimSuffix(cfg.BaseURL, "/")}
 	cl.Webhooks = &WebhooksService{client: cl}
 	cl.WebhookLogs = &WebhookLogsService{client: cl}
+	cl.Reservations = &ReservationsService{client: cl}
+	cl.Messages = &MessagesService{client: cl}
 	return cl
 }
 
@@ -455,7 +535,12 @@ func decodeError(resp *http.Response, body []byte) error {
 // result (nil: ignore it). It returns the envelope's pagination and the
 // Response, whenever one arrived. op names the operation in errors.
 func (c *Client) call(ctx context.Context, op string, req api.Request, result any) (paging, *Response, error) {
-	raw, err := c.api.Do(ctx, req, nil)
+	return c.callWith(ctx, c.api, op, req, result)
+}
+
+// callWith is call through ac, c.api or c.anon.
+func (c *Client) callWith(ctx context.Context, ac *api.Client, op string, req api.Request, result any) (paging, *Response, error) {
+	raw, err := ac.Do(ctx, req, nil)
 	resp := raw.Response()
 	if err != nil {
 		return paging{}, resp, fmt.Errorf("hostaway: %s: %w", op, err)

@@ -1,5 +1,5 @@
-// Package hostaway receives Hostaway's unified webhooks and manages them
-// through Hostaway's public API.
+// Package hostaway receives Hostaway's unified webhooks, manages them
+// through Hostaway's public API, and fetches the records they are about.
 //
 // Receive deliveries with a Receiver mounted on event.NewHTTPHandler, and
 // register the endpoint with a Client:
@@ -86,7 +86,10 @@
 // # API client
 //
 // Client manages unified webhooks (Subscription: List, All, Get, Create,
-// Update, Delete) and lists their delivery logs (WebhookLogs). Every call
+// Update, Delete), lists their delivery logs (WebhookLogs), reads
+// reservations (Reservations: Get, and List and All with the documented
+// filters, sort orders and afterId cursor) and conversation messages
+// (Messages.Get), and revokes access tokens (RevokeToken). Every call
 // returns (*T, *Response, error), a list (*Page[T], *Response, error), as in
 // every provider package of pmshooks; Hostaway does not paginate the
 // webhook list, so List cuts the page out of the whole list and All makes
@@ -101,15 +104,42 @@
 // *APIError.
 // Requests are retried on 429 and 5xx, honouring Retry-After, but a POST is
 // never repeated once it may have reached Hostaway. Hostaway limits each IP
-// address to 15 and each account to 20 requests per 10 seconds.
+// address to 15 and each account to 20 requests per 10 seconds; when it
+// asks to wait longer than the client waits, the Client's later calls fail
+// at once with a *LimitError until the wait is over.
+//
+// The "changed since" list Hostaway documents is Reservations.List or All
+// with SortUpdatedOn (least recently modified first) and
+// LatestActivityStart, a date: Hostaway documents no filter on the update
+// time itself, and the reservation's latestActivityOn is the nearest.
+//
+// # Hydration
+//
+// Hostaway's docs advise calling the API after a delivery for the details,
+// which may not be ready when the webhook fires. A Hydrator (NewHydrator)
+// does so for event.Hydrate and the inbox: a reservation delivery gets the
+// reservation as GET /v1/reservations/{id} returns it now, a
+// message.received delivery the message as
+// GET /v1/conversations/{conversationId}/messages/{id} returns it, each
+// normalized by the same code as deliveries (Reservation.Booking,
+// ConversationMessage.Message). A record Hostaway no longer has (404) is
+// event.Record.Deleted; a 429 is an *event.RateLimitError.
+//
+// Package hostawaytest has a fake of this API (NewServer) with state,
+// faults and deliveries, for tests without credentials.
 //
 // # Unsupported and unknown
 //
 //   - Legacy reservation and conversation-message webhooks
 //     (/v1/webhooks/reservations, /v1/webhooks/conversationMessages), which
 //     Hostaway deprecates, and their delivery logs.
-//   - Revoking a token (DELETE /v1/accessTokens). Where to store a token
-//     between runs is left to the program (Client.Token, WithToken).
+//   - Where to store a token between runs is left to the program
+//     (Client.Token, WithToken).
+//   - The API's other records (listings, conversations, calendars, ...)
+//     and writes other than webhooks and token revocation: Hostaway
+//     sends no event about them.
+//   - How Hostaway answers for a reservation or message it does not have
+//     is undocumented; this package assumes 404.
 //   - Hostaway documents neither the delivered body, nor the test delivery,
 //     nor delivery headers or source addresses; this package follows what
 //     live receivers observe. Whether message.received also fires for

@@ -247,3 +247,40 @@ func ExampleWebhookLogsService_All() {
 	// reservation.created reservation 13 -> 200
 	// message.received conversationMessage 326 -> 401
 }
+
+// Hydrate a thin delivery: the Hydrator fetches the reservation as it is now
+// (GET /v1/reservations/{id}), here from the fake API of hostawaytest, so
+// the handler sees the full, current booking while the delivery stays as
+// received.
+func ExampleNewHydrator() {
+	srv := hostawaytest.NewServer()
+	defer srv.Close()
+	id := srv.PutReservation(map[string]any{
+		"id": 4711, "guestName": "Ada Lovelace", "status": "cancelled",
+		"arrivalDate": "2026-08-01", "departureDate": "2026-08-05",
+	})
+	c, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
+
+	v, _ := hostaway.NewVerifier(verify.Credentials{User: "pmshooks", Password: "long-random-password"})
+	r, _ := hostaway.NewReceiver(v)
+	thin := fmt.Sprintf(`{"object":"reservation","event":"reservation.updated","accountId":10450,"data":{"id":%d}}`, id)
+	e, err := r.Decode(nil, []byte(thin))
+	if err != nil {
+		panic(err)
+	}
+
+	h := event.Hydrate(event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		b, _ := event.BookingOf(e)
+		_, fetched := event.RecordOf(e)
+		fmt.Println(e.Type(), b.ID, b.Status, b.Guest.Name, b.Arrival, b.Nights(), "nights, fetched:", fetched)
+		return nil
+	}), hostaway.NewHydrator(c))
+	if err := h.HandleEvent(context.Background(), e); err != nil {
+		panic(err)
+	}
+	// Output:
+	// booking.updated 4711 cancelled Ada Lovelace 2026-08-01 4 nights, fetched: true
+}

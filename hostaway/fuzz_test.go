@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/verify"
 )
@@ -18,7 +17,7 @@ import (
 func seedBodies(f *testing.F) [][]byte {
 	f.Helper()
 	var bodies [][]byte
-	for _, name := range hostawaytest.Names() {
+	for _, name := range sampleNames() {
 		bodies = append(bodies, sample(f, name))
 	}
 	for _, name := range testutil.Fixtures(f, "*.json") {

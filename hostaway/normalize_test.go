@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -35,10 +34,10 @@ func TestEventTypes_walkedBothWays(t *testing.T) {
 		typ := eventTypes[name]
 		assert.NotEqual(t, event.TypeUnknown, typ, name)
 		assert.True(t, typ.Known(), name)
-		_, ok := hostawaytest.Sample(name)
+		_, ok := sampleBody(name)
 		assert.True(t, ok, "no sample for %s", name)
 	}
-	for _, name := range hostawaytest.Names() {
+	for _, name := range sampleNames() {
 		typ, ok := eventTypes[name]
 		require.True(t, ok, "sample %s has no entry in the table", name)
 		e := decode(t, sample(t, name))
@@ -401,7 +400,7 @@ func golden(e event.Event) goldenEvent {
 func TestNormalize_golden(t *testing.T) {
 	t.Parallel()
 	bodies := map[string][]byte{}
-	for _, name := range hostawaytest.Names() {
+	for _, name := range sampleNames() {
 		bodies[name] = sample(t, name)
 	}
 	for _, f := range testutil.Fixtures(t, "*.json") {

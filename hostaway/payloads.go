@@ -213,8 +213,9 @@ type Reservation struct {
 	BookingCancellationPolicy  json.RawMessage `json:"bookingCancellationPolicy"`  // type undocumented
 	VrboCancellationPolicy     json.RawMessage `json:"vrboCancellationPolicy"`     // type undocumented
 	MarriottCancellationPolicy json.RawMessage `json:"marriottCancellationPolicy"` // type undocumented
-	// CancellationPolicyDetails is set when the reservation was fetched
-	// with includeCancellationPolicy=1; nil otherwise.
+	// CancellationPolicyDetails is the policy as booked. ReservationsService.Get
+	// always returns it, List only with IncludeCancellationPolicy; nil when
+	// absent.
 	CancellationPolicyDetails *CancellationPolicyDetails `json:"cancellationPolicyDetails"`
 	HostProxyEmail            lenient.String             `json:"hostProxyEmail"`
 

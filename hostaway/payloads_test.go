@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -28,7 +27,7 @@ func date(y int, mo time.Month, d int) event.Date { return event.Date{Year: y, M
 
 func sample(t testing.TB, name string) []byte {
 	t.Helper()
-	b, ok := hostawaytest.Sample(name)
+	b, ok := sampleBody(name)
 	require.True(t, ok, "no sample %q", name)
 	return b
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/verify"
 )
@@ -153,7 +152,7 @@ func TestReceiver_Decode(t *testing.T) {
 	r, err := NewReceiver(v)
 	require.NoError(t, err)
 	var _ event.Decoder = r
-	for _, name := range hostawaytest.Names() {
+	for _, name := range sampleNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			body := sample(t, name)
@@ -212,8 +211,8 @@ func TestReceiver_httpHandler(t *testing.T) {
 		h.ServeHTTP(w, req)
 		return w.Code
 	}
-	for _, name := range hostawaytest.Names() {
-		req, err := hostawaytest.NewSampleRequest(t.Context(), "http://127.0.0.1/hooks/hostaway", name, nil, v)
+	for _, name := range sampleNames() {
+		req, err := newSampleRequest(t.Context(), "http://127.0.0.1/hooks/hostaway", name, v)
 		require.NoError(t, err)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
@@ -231,7 +230,7 @@ func BenchmarkReceive(b *testing.B) {
 	v := testVerifier(b)
 	r, err := NewReceiver(v)
 	require.NoError(b, err)
-	for _, name := range hostawaytest.Names() {
+	for _, name := range sampleNames() {
 		body := sample(b, name)
 		h := signed(v, body)
 		b.Run(name, func(b *testing.B) {
@@ -291,7 +290,7 @@ func TestReceiver_VerifyHeader(t *testing.T) {
 		{Name: "wrong credentials", R: own, Header: basicAuth("my_login", "wrong-pass"), WantErr: verify.ErrUnauthorized},
 		{Name: "missing", R: own, Header: http.Header{}, WantErr: verify.ErrUnauthorized},
 	}, testutil.SharedVerifyHeaderCases(t, "hostaway", newReceiver, right, &Receiver{}, nilReceiver)...)
-	body, ok := hostawaytest.Sample(hostawaytest.Names()[0])
+	body, ok := sampleBody(sampleNames()[0])
 	require.True(t, ok)
 	testutil.RunVerifyHeader(t, cases, body, "s3cret")
 }
@@ -305,5 +304,5 @@ func TestReceiver_VerifyHeader_impliedByReceive(t *testing.T) {
 	require.NoError(t, err)
 	r, err := NewReceiver(v)
 	require.NoError(t, err)
-	testutil.VerifyHeaderImpliedByReceive(t, r, v, hostawaytest.Names(), hostawaytest.Sample)
+	testutil.VerifyHeaderImpliedByReceive(t, r, v, sampleNames(), sampleBody)
 }

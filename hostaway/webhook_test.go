@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 	"github.com/pmshooks/pmshooks/verify"
@@ -213,7 +212,7 @@ func TestEventNames(t *testing.T) {
 	want := []string{EventMessageReceived, EventReservationCreated, EventReservationUpdated, EventTest}
 	assert.Equal(t, want, EventNames())
 	assert.IsNonDecreasing(t, EventNames())
-	assert.Equal(t, hostawaytest.Names(), EventNames(), "one sample per event name")
+	assert.Equal(t, sampleNames(), EventNames(), "one sample per event name")
 
 	names := EventNames()
 	names[0] = "changed"
@@ -268,7 +267,7 @@ func TestReceiver_Receive_unparsedDate(t *testing.T) {
 func TestParse_garbageValues(t *testing.T) {
 	t.Parallel()
 	bodies := map[string][]byte{}
-	for _, name := range hostawaytest.Names() {
+	for _, name := range sampleNames() {
 		bodies[name] = sample(t, name)
 	}
 	for _, f := range testutil.Fixtures(t, "*.json") {

@@ -2,6 +2,8 @@
 // unified-webhook event, for tests, examples and local tools: the bodies are
 // those the hostaway package documents, and NewRequest authenticates them the
 // way Hostaway does, with the Basic credentials set on the unified webhook.
+// NewServer is a fake of Hostaway's API, with state, faults and deliveries
+// (see "Fake API" below).
 //
 // Hostaway does not publish delivery samples. reservation.created,
 // reservation.updated and message.received are the envelope
@@ -22,6 +24,78 @@
 // makes each delivery new by a changed body. The reservation's members are
 // under "data": "data.id", "data.status", "data.guestName",
 // "data.arrivalDate", "data.departureDate", "data.totalPrice", ...
+//
+// # Fake API
+//
+// NewServer starts an in-memory Hostaway API on loopback, so that code
+// using a hostaway.Client, a hostaway.Hydrator or its own HTTP calls is
+// tested without credentials, like stripe-mock:
+//
+//	srv := hostawaytest.NewServer()
+//	defer srv.Close()
+//	c, err := srv.Client()
+//	id := srv.PutReservation(map[string]any{"guestName": "Ada Lovelace"})
+//	hook, _, err := c.Webhooks.Create(ctx, &hostaway.SubscriptionParams{
+//		Enabled: true, URL: receiverURL, Login: "login", Password: "password"})
+//	err = srv.Deliver(ctx, hostaway.EventReservationCreated, id)
+//	srv.Fail("GET", "/reservations/{id}", hostawaytest.Fault{Status: 429,
+//		Header: http.Header{"Retry-After": {"30"}}})
+//
+// It serves, under /v1 (URL() includes it):
+//
+//	POST   /accessTokens                      client-credentials grant (form: grant_type=client_credentials,
+//	                                          client_id=AccountID, client_secret=ClientSecret, scope=general)
+//	DELETE /accessTokens?token=...            revoke a token
+//	GET    /webhooks/unifiedWebhooks          list unified webhooks
+//	POST   /webhooks/unifiedWebhooks          create one
+//	GET    /webhooks/unifiedWebhooks/{id}     read one
+//	PUT    /webhooks/unifiedWebhooks/{id}     replace one
+//	DELETE /webhooks/unifiedWebhooks/{id}     delete one
+//	GET    /unifiedWebhookLogs                the deliveries Deliver made (limit, offset,
+//	                                          unifiedWebhookId, listingMapId)
+//	GET    /reservations                      list reservations (filters, sortOrder, limit and
+//	                                          offset or afterId, includeResources,
+//	                                          includeCancellationPolicy)
+//	GET    /reservations/{id}                 read one reservation
+//	GET    /conversations/{conversationId}/messages/{id}   read one message
+//
+// Answers follow Hostaway's reference: the envelope {"status": "success",
+// "result": ...}, failures as {"status": "fail", "result": "<message>"},
+// 429 as {"status": "fail", "message": ...}, tokens as {"token_type",
+// "expires_in", "access_token"} with Hostaway's 24-month lifetime and its
+// one second before a new token is accepted, masked webhook passwords
+// ("****"), and the revocation's {"status": "success", "result": []}. The
+// reservations list orders by updatedOn, newest first, by default, and
+// oldest first with sortOrder=updatedOn; afterId continues after that
+// reservation in the order; includeResources and includeCancellationPolicy
+// add the members the reference says they add, which the list otherwise
+// leaves out and GET /reservations/{id} always has.
+//
+// Where the reference is silent, the fake chooses, and a real account may
+// differ:
+//
+//   - A request without a bearer token is answered 401; a token the fake
+//     did not issue, or revoked, or issued less than a second ago, 403
+//     (Hostaway's documented answer to an expired token).
+//   - Wrong client credentials get 401; a malformed token request 400;
+//     revoking a token the fake does not hold 404.
+//   - A record, webhook or route the fake does not have is 404 with the
+//     failure envelope; a webhook without url, a sortOrder the reference
+//     does not list, or a date that is not YYYY-MM-DD is 400.
+//   - Deleting a webhook answers {"status": "success", "result": []}, as a
+//     revocation does.
+//   - The reservations list sends count, limit and offset, as Hostaway was
+//     seen to, but not page and totalPages; the webhook logs send all five.
+//     The default limit is 100 for both. An afterId the fake does not hold
+//     ends the list (empty result). The lastConversationMessage* orders
+//     order as the default: the fake keeps no conversation times.
+//     hasUnreadConversationMessages is ignored.
+//   - Date filters compare the date part of the member they name:
+//     latestActivityStart and latestActivityEnd bound latestActivityOn,
+//     inclusively.
+//
+// Rate limits are not enforced: inject them with Fail. Deliver sends each
+// delivery once, without Hostaway's retries.
 package hostawaytest
 
 import (

@@ -158,7 +158,7 @@ func TestGuestsService(t *testing.T) {
 	page, _, err := c.Guests.List(t.Context(), &bookingsync.GuestListOptions{ListOptions: bookingsync.ListOptions{PerPage: 1}})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
-	assert.Equal(t, 2, page.Total)
+	assert.Equal(t, 3, page.Total)
 	assert.Equal(t, 2, page.NextPage)
 
 	var names []string
@@ -166,7 +166,7 @@ func TestGuestsService(t *testing.T) {
 		require.NoError(t, err)
 		names = append(names, string(g.Fullname))
 	}
-	assert.Equal(t, []string{"Ada Lovelace", "Robt Braun"}, names, "in id order")
+	assert.Equal(t, []string{"Clementina Kling", "Ada Lovelace", "Robt Braun"}, names, "in id order")
 
 	srv.DeleteGuest(id)
 	_, _, err = c.Guests.Get(t.Context(), id)

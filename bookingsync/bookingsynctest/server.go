@@ -64,7 +64,7 @@ type Fault = fakeapi.Fault
 // Server is a fake of BookingSync API v3 and of its OAuth token endpoint,
 // on a loopback httptest server, with state: bookings, clients and rentals
 // put by the test (NewServer starts with the records of the samples:
-// booking 80, client 995923932, rental 16), and webhook endpoints that
+// booking 80, clients 37 and 995923932, rental 16), and webhook endpoints that
 // Deliver posts signed deliveries to. Its methods are safe for concurrent
 // use. See the package documentation for the routes and answers.
 type Server struct {
@@ -112,12 +112,12 @@ func NewServer() *Server {
 		s.records[kind] = map[string]record{}
 		s.deleted[kind] = map[string]time.Time{}
 	}
-	for _, name := range []string{"booking_created", "client_created", "rental_created"} {
+	for _, name := range []string{"booking_created", "client_created", "client_updated", "rental_created"} {
 		body, _ := Sample(name)
 		var env struct {
 			Resource map[string]json.RawMessage `json:"resource"`
 		}
-		kind := strings.TrimSuffix(name, "_created")
+		kind, _, _ := strings.Cut(name, "_")
 		if json.Unmarshal(body, &env) == nil {
 			var r record
 			if json.Unmarshal(env.Resource[kind], &r) == nil {

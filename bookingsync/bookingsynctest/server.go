@@ -544,7 +544,7 @@ func (s *Server) envelope(kind string, r *http.Request, recs []record, deleted [
 		recs = []record{}
 	}
 	return map[string]any{
-		"links": templates(kind, scheme(r)+"://"+r.Host),
+		"links":     templates(kind, scheme(r)+"://"+r.Host),
 		kinds[kind]: recs,
 		"meta":      meta,
 	}

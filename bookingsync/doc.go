@@ -64,13 +64,37 @@
 // field. A booking whose start_at or end_at cannot be read normalizes to
 // an unparsed event.Date carrying the text; no date is invented.
 //
+// # API client and hydration
+//
+// [NewClient] calls BookingSync API v3 (BaseURL, https://www.bookingsync.com/api/v3)
+// with OAuth 2: [ClientCredentials] (the application's Client ID and
+// Secret; the client fetches and renews its token at TokenURL; public scope
+// only, across every account that authorized the application) or
+// [AccessToken] (an account's token from the authorization-code flow,
+// [OAuthClient].Exchange, renewed with [OAuthClient].Refresh, which rotates
+// the refresh token). It reads bookings, clients (as [Guest]) and rentals
+// by id (GET /bookings/{id}, /clients/{id}, /rentals/{id}) and by page,
+// and runs the updated_since flow ([BookingsService.Changes]: the bookings
+// changed since a time, the ids cancelled since, and the server's cursor).
+// Answers are API v3's envelope ({"links", "<plural>": [records], "meta"}),
+// decoded into the same record types deliveries carry, so that
+// [NormalizeBooking] gives the event.Booking a delivery gives. Lists page by
+// page and per_page with the Link header; Response.Rate holds the documented
+// X-RateLimit-* headers (1000 requests per hour per application), and a
+// client whose window is used up holds its callers back ([LimitError]).
+//
+// [NewHydrator] uses the client to turn a delivery into the record as
+// BookingSync has it now (event.Hydrate): booking, guest and property
+// subjects are fetched; see [Hydrator]. The fake API of package
+// bookingsynctest serves every call for tests.
+//
 // # Subscriptions
 //
 // BookingSync documents no API to manage webhook subscriptions: they are
 // created in the partner UI (application, Manage, Webhooks, New Webhook: a URL
-// and a choice of events). So this package, unlike the other providers',
-// has no Client. The OAuth scopes webhooks_read and webhooks_write exist, but
-// no endpoint for them is documented.
+// and a choice of events). So the Client, unlike the other providers', has no
+// Webhooks service. The OAuth scopes webhooks_read and webhooks_write exist,
+// but no endpoint for them is documented.
 //
 // # Unknown and assumed
 //
@@ -84,6 +108,15 @@
 // booking.cancelled, the second booking.deleted. The retry policy, timeout,
 // expected status codes and source addresses of deliveries are not documented
 // either; BookingSync's own receiver answers 200.
+//
+// Of the API, the reference leaves open: whether GET /bookings/{id} answers
+// for a cancelled booking without include_canceled (Get always sends it, as
+// BookingSync's Ruby client does to read one); the error body of a 404 or
+// 429 (the client reads {"errors": [{"code", "field", "title"}]}, seen in
+// recorded 401 and 422 answers, and OAuth's {"error", "error_description"});
+// X-Total-Count and X-Request-Id (seen in recorded answers, not documented);
+// and the largest per_page (capped at its default, 100 in recorded answers).
+// The sources and their confidence are in testdata/README.md.
 //
 // An inbox message names its sender only as a participant id, so
 // Message.Incoming is inferred from the message's origin (see

@@ -9,6 +9,7 @@ import (
 	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/verify"
 )
 
 // Example serves BookingSync deliveries with a provider-agnostic handler.
@@ -107,4 +108,30 @@ func ExampleWithEventType() {
 	fmt.Println(e.Type(), e.Subject())
 	// Output:
 	// review.created host_review/04356dc9-1349-4e05-b818-09ccdac8d5dd
+}
+
+// ExampleNewHydrator turns a delivery that carries only a booking's id into
+// the booking as BookingSync has it now, fetched from a fake API.
+func ExampleNewHydrator() {
+	srv := bookingsynctest.NewServer() // holds booking 80 of the samples
+	defer srv.Close()
+	client, err := srv.Client() // in production: bookingsync.NewClient(bookingsync.ClientCredentials(id, secret))
+	if err != nil {
+		panic(err)
+	}
+
+	rcv, _ := bookingsync.NewReceiver(verify.Unverified()) // in production: a Verifier
+	thin, _ := rcv.Decode(nil, []byte(`{"account_id":1059638630,"event":"booking_updated","resource":{"booking":{"id":80}}}`))
+	before, _ := event.BookingOf(thin)
+	fmt.Println("delivered:", before.ID, before.Status)
+
+	e, err := bookingsync.NewHydrator(client).Hydrate(context.Background(), thin)
+	if err != nil {
+		panic(err)
+	}
+	b, _ := event.BookingOf(e)
+	fmt.Println("hydrated:", b.ID, b.Status, b.Arrival, b.Departure, b.Total.Amount, b.Total.Currency)
+	// Output:
+	// delivered: 80 unknown
+	// hydrated: 80 confirmed 2025-07-12 2025-07-19 2700.0 USD
 }

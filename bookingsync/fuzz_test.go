@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/verify"
@@ -19,8 +18,8 @@ import (
 func seedBodies(f *testing.F) [][]byte {
 	f.Helper()
 	var bodies [][]byte
-	for _, name := range bookingsynctest.Names() {
-		b, _ := bookingsynctest.Sample(name)
+	for _, name := range testSamples().Names() {
+		b, _ := testSamples().Sample(name)
 		bodies = append(bodies, b)
 	}
 	for _, name := range testutil.Fixtures(f, "*.json") {

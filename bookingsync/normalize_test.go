@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
@@ -99,7 +98,7 @@ func TestEventTable_allMapped(t *testing.T) {
 	t.Parallel()
 	require.Len(t, wantRoutes, 64)
 	assert.ElementsMatch(t, slices.Collect(maps.Keys(wantRoutes)), EventNames(), "EventNames against the documented list")
-	assert.Equal(t, EventNames(), bookingsynctest.Names(), "every event name has a sample and every sample a name")
+	assert.Equal(t, EventNames(), testSamples().Names(), "every event name has a sample and every sample a name")
 
 	for name, r := range eventTable {
 		assert.True(t, r.typ.Known(), "%s: %q is not a normalized type", name, r.typ)
@@ -108,10 +107,10 @@ func TestEventTable_allMapped(t *testing.T) {
 	}
 
 	rcv := &Receiver{}
-	for _, name := range bookingsynctest.Names() {
+	for _, name := range testSamples().Names() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			body, _ := bookingsynctest.Sample(name)
+			body, _ := testSamples().Sample(name)
 			e, err := rcv.Decode(nil, body)
 			require.NoError(t, err)
 			want := wantRoutes[name]
@@ -198,7 +197,7 @@ func TestNormalize_booking(t *testing.T) {
 
 func sampleBody(t *testing.T, name string) []byte {
 	t.Helper()
-	b, ok := bookingsynctest.Sample(name)
+	b, ok := testSamples().Sample(name)
 	require.True(t, ok)
 	return b
 }
@@ -349,7 +348,7 @@ type goldenEvent struct {
 func TestReceiver_Decode_golden(t *testing.T) {
 	t.Parallel()
 	bodies := map[string][]byte{}
-	for _, name := range bookingsynctest.Names() {
+	for _, name := range testSamples().Names() {
 		bodies[name] = sampleBody(t, name)
 	}
 	for _, f := range testutil.Fixtures(t, "*.json") {

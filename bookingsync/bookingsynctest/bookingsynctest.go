@@ -1,6 +1,7 @@
 // Package bookingsynctest serves sample BookingSync deliveries for tests,
 // examples and local tools: one canonical body per event name of
-// bookingsync.EventNames, and signed requests that carry them.
+// bookingsync.EventNames, signed requests that carry them, and a fake of
+// BookingSync API v3 (NewServer) with state, faults and signed deliveries.
 //
 // client_created is the example of BookingSync's webhook guide (its braces
 // repaired); the other samples follow the same envelope, with records taken
@@ -21,6 +22,50 @@
 // are under "resource.<kind>": "resource.booking.id",
 // "resource.booking.status", "resource.booking.start_at",
 // "resource.booking.final_price", ...
+//
+// # Fake API
+//
+// NewServer starts a fake of BookingSync API v3 on loopback, holding the
+// records of the samples (booking 80, clients 37 and 995923932, rental 16)
+// and whatever a test puts (PutBooking, PutGuest, PutRental, CancelBooking,
+// Delete...). Server.Client is a bookingsync.Client of it with the test
+// credentials (ClientID, ClientSecret); AccessToken works as an account's
+// token. It serves:
+//
+//	POST /oauth/token             grant_type client_credentials, authorization_code (AuthorizationCode), refresh_token (rotated)
+//	GET  /api/v3/bookings         page, per_page; from, until, months, status, include_canceled, rental_id, client_id, updated_since
+//	GET  /api/v3/bookings/{id}    a cancelled booking only with include_canceled=true
+//	GET  /api/v3/clients          page, per_page
+//	GET  /api/v3/clients/{id}
+//	GET  /api/v3/rentals          page, per_page
+//	GET  /api/v3/rentals/{id}
+//
+// Answers follow BookingSync's reference: {"links", "<plural>": [...],
+// "meta"} for one record as for a list (Content-Type
+// application/vnd.api+json); lists ordered by id, with Link (first, prev,
+// next, last, on the request's own host), X-Total-Pages, X-Total-Count and
+// X-Per-Page (default and largest per_page 100); from defaults to now, and
+// cancelled bookings are left out unless include_canceled=true; with
+// updated_since, meta.deleted_ids holds the bookings cancelled or deleted
+// since. Every API answer carries X-RateLimit-Limit (1000),
+// X-RateLimit-Remaining and X-RateLimit-Reset (the next full hour), and
+// X-Updated-Since-Request-Synced-At; the 1001st request of an hour gets 429.
+// A request without a known bearer token gets 401. Where the reference is
+// silent the fake chooses, and says so here: errors are {"errors": [{"code":
+// "unauthorized" | "not_found" | "validation_failed" |
+// "rate_limit_exceeded", "field", "title"}]} (the shape of BookingSync's
+// recorded 401 and 422 answers; 404 and 429 bodies are not documented, the
+// 429 is titled with the documented "API v3 rate limit exceeded."); the
+// token endpoint answers 401 {"error", "error_description"} as Doorkeeper
+// does; a bad parameter is a 422 naming it; a cancelled booking is hidden
+// from GET /bookings/{id} without include_canceled, as from the list; every
+// token has every scope; no Retry-After is sent unless a Fault adds it.
+//
+// Server.Fail injects faults (429 with Retry-After, 5xx, delays, dropped
+// connections) per route, and Server.Requests counts requests. BookingSync
+// has no API for webhook subscriptions: AddEndpoint registers a URL and
+// secret as the partner UI does, and Deliver posts a signed delivery about
+// a stored record to it.
 package bookingsynctest
 
 import (

@@ -126,6 +126,19 @@ func (s *Server) AddMessage(bookingID string, attrs map[string]any) (id, threadI
 	return id, threadID, nil
 }
 
+// Message returns the attributes of the message id as the Messages API
+// shows them, and false when there is none.
+func (s *Server) Message(id string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.messages {
+		if m.id == id {
+			return maps.Clone(m.attrs), true
+		}
+	}
+	return nil, false
+}
+
 // DeliverAbout sends the event name about a stored record, as Deliver does:
 // for the booking events, id is a booking and the payload is built from its
 // latest revision as Channex builds it (booking: booking_id, property_id,

@@ -1,6 +1,7 @@
 package channextest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -176,14 +177,17 @@ func (s *Server) DeliverPayload(ctx context.Context, name, propertyID string, pa
 }
 
 // attributes encodes v as the JSON object of its attributes, dropping the
-// members that are null.
+// members that are null. Amounts become JSON numbers with the digits they
+// had (Channex sends them as strings; package channex reads both).
 func attributes(v any) map[string]any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic("channextest: " + err.Error())
 	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // amounts keep their digits ("200.00")
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := d.Decode(&m); err != nil {
 		panic("channextest: " + err.Error())
 	}
 	for k, v := range m {

@@ -177,7 +177,8 @@ func (s *Server) DeliverPayload(ctx context.Context, name, propertyID string, pa
 }
 
 // attributes encodes v as the JSON object of its attributes, dropping the
-// members that are null. Amounts become JSON numbers with the digits they
+// top-level members that are null or "" (zero fields: Channex would send
+// null, and the fake fills some of them). Amounts become JSON numbers with the digits they
 // had (Channex sends them as strings; package channex reads both).
 func attributes(v any) map[string]any {
 	b, err := json.Marshal(v)
@@ -191,7 +192,7 @@ func attributes(v any) map[string]any {
 		panic("channextest: " + err.Error())
 	}
 	for k, v := range m {
-		if v == nil {
+		if v == nil || v == "" {
 			delete(m, k)
 		}
 	}

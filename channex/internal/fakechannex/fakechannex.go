@@ -1,34 +1,64 @@
-// Package fakechannex is an in-memory Channex API for the tests and examples
-// of package channex. It serves the webhook and booking-revision endpoints
-// over real HTTP (an httptest server on loopback) with Channex's documented
-// envelopes, pagination and errors, delivers webhooks the way Channex does,
-// and lets a test inject failures and count requests.
+// Package fakechannex is the in-memory Channex API behind
+// channextest.NewServer, kept internal so that the tests of package channex
+// (which channextest imports) can use it too. It serves over real HTTP (an
+// httptest server on loopback, or Handler on a listener of your own) with
+// Channex's documented envelopes, pagination and errors, delivers webhooks
+// the way Channex does, and injects faults and counts requests through
+// internal/fakeapi.
+//
+// Routes, under Prefix (/api/v1):
+//
+//	GET    /webhooks                          list (paginated)
+//	POST   /webhooks                          create: 201
+//	POST   /webhooks/test                     POST to the callback, answer {status_code, body}
+//	GET    /webhooks/{id}                     get
+//	PUT    /webhooks/{id}                     update
+//	DELETE /webhooks/{id}                     delete: {"meta": {"message": "Success"}}
+//	GET    /booking_revisions                 list: filter[property_id], filter[booking_id], filter[inserted_at][gte|lte|...], order[inserted_at]
+//	GET    /booking_revisions/feed            unacknowledged revisions: filter[property_id], order[inserted_at]=asc
+//	GET    /booking_revisions/{id}            get
+//	POST   /booking_revisions/{id}/ack        acknowledge
+//	POST   /booking_revisions/{id}/resend     remove the acknowledgement
+//	GET    /bookings                          list: filter[property_id], filter[arrival_date|departure_date|inserted_at][gte|lte|...]
+//	GET    /bookings/{id}                     the booking: its latest revision
+//	GET    /bookings/{id}/messages            the booking's messages, newest first
+//	GET    /message_threads/{id}/messages     a conversation's messages, newest first
 //
 // What it answers, and where that comes from:
 //
 //   - Every request needs the API key in the user-api-key header, else 401
 //     {"errors": {"code": "unauthorized", "title": "Unauthorized"}}.
+//   - Lists page with pagination[page] (1-based) and pagination[limit]
+//     (default 10, at most 100) and answer {"data": [...], "meta": {"page",
+//     "limit", "total"}}; the message lists add order_by and
+//     order_direction to meta, as Channex's pages show.
 //   - GET /booking_revisions/feed serves oldest first only with
-//     order[inserted_at]=asc (newest first otherwise).
-//   - GET /webhooks and GET /booking_revisions/feed page with
-//     pagination[page] (1-based) and pagination[limit] (default 10, at most
-//     100) and answer {"data": [...], "meta": {"page", "limit", "total"}}.
+//     order[inserted_at]=asc, newest first otherwise; GET
+//     /booking_revisions, whose order Channex does not document, does the
+//     same. GET /bookings serves bookings in the order they were created.
+//   - A booking is its latest revision's attributes with the booking's id
+//     in id, the revision's in revision_id, and the first revision's
+//     inserted_at (as in Channex's examples).
+//   - Filters compare as text, inserted_at as a timestamp; a filter on a
+//     field the records lack matches only an empty value.
 //   - POST /webhooks answers 201; GET, PUT answer {"data": {id, type,
-//     attributes, relationships}}; DELETE and ack answer
+//     attributes, relationships}}; DELETE, ack and resend answer
 //     {"meta": {"message": "Success"}}.
 //   - A body without the "webhook" key is a 400 whose details are an array,
 //     the form Channex uses on some 400s. A blank callback_url, event_mask or
 //     property_id (null without is_global) is a 422 validation_error with
 //     details {field: ["can't be blank"]}. A property the key may not use is
 //     a 403 forbidden. An unknown webhook is a 404 resource_not_found; an
-//     unknown revision a 404 not_found, titled "Resouce Not Found" as in
-//     Channex's pages.
+//     unknown booking, revision or conversation a 404 not_found, titled
+//     "Resouce Not Found" as in Channex's pages.
 //   - POST /webhooks/test POSTs to the callback URL and answers
 //     {"status_code", "body"} with what the callback answered. Channex does
 //     not document what its test delivery contains; this fake sends the
 //     envelope without payload and the event name "test". An unreachable
 //     callback is this fake's own choice of error: 422 with details
 //     {"callback_url": ["is unreachable"]}.
+//   - Channex's 403 for a property without the Messages app and its 422
+//     not_supported are not modelled; inject them with Fail.
 //
 // Failures are injected per route with Fail; Requests counts what arrived.
 package fakechannex

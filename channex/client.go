@@ -58,6 +58,16 @@ const APIKeyHeader = "user-api-key"
 // reads "REDACTED".
 type APIError = api.Error
 
+// LimitError is the error a call returns, without sending its request,
+// while an earlier answer of Channex to the same Client (a 429 or 503 with
+// Retry-After) keeps the rate-limit window closed for longer than the
+// client waits (WithRetryAfterMax). Match it with errors.As. Its fields:
+//   - Op string: the request, "METHOD /path".
+//   - Wait time.Duration: how long the window stays closed.
+//
+// Its method RetryAfter returns Wait and true.
+type LimitError = api.LimitError
+
 // Response is what Channex answered to a call, besides the decoded result;
 // every method returns it, also with an error once an answer arrived. Its
 // fields:
@@ -96,8 +106,10 @@ type Auth struct {
 // header of every request.
 func APIKey(key string) Auth { return Auth{key: key} }
 
-// Client calls the Channex API: webhook subscriptions (Webhooks) and the
-// booking revisions that booking webhooks announce (BookingRevisions).
+// Client calls the Channex API: webhook subscriptions (Webhooks), the
+// booking revisions that booking webhooks announce (BookingRevisions), the
+// bookings as they are now (Bookings) and their guest messages (Messages).
+// NewHydrator builds on it.
 //
 // A Client is safe for concurrent use. GET, PUT and DELETE requests are
 // retried on transport errors, 429 and 5xx (except 501), with jittered
@@ -107,11 +119,20 @@ func APIKey(key string) Auth { return Auth{key: key} }
 // connection could not be made: it never runs twice. Every
 // method stops as soon as its context is done, also while waiting to
 // retry.
+//
+// The callers of one Client share its rate-limit window: after a 429 or 503
+// with Retry-After they wait together, and a wait longer than
+// WithRetryAfterMax returns a *LimitError at once, unsent.
 type Client struct {
 	// Webhooks manages webhook subscriptions.
 	Webhooks *WebhooksService
-	// BookingRevisions reads and acknowledges booking revisions.
+	// BookingRevisions lists, reads, acknowledges and resends booking
+	// revisions.
 	BookingRevisions *BookingRevisionsService
+	// Bookings reads bookings as they are now (their latest revision).
+	Bookings *BookingsService
+	// Messages reads the guest messages of bookings and conversations.
+	Messages *MessagesService
 
 	api *api.Client
 }
@@ -193,6 +214,8 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 	c := &Client{api: core}
 	c.Webhooks = &WebhooksService{client: c}
 	c.BookingRevisions = &BookingRevisionsService{client: c}
+	c.Bookings = &BookingsService{client: c}
+	c.Messages = &MessagesService{client: c}
 	return c, nil
 }
 

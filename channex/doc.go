@@ -110,6 +110,23 @@
 // email and the non_acked_booking event. With the mask "*" Channex sends
 // both booking and booking_new (or its siblings) for each revision.
 //
+// # Records and hydration
+//
+// Client.Bookings reads a booking as it is now (GET /bookings/{id}: its
+// latest revision), lists bookings by arrival, departure or creation date,
+// and Booking.Booking normalizes it through the same code as a revision
+// delivered in a webhook. Client.BookingRevisions also lists every revision
+// (List with InsertedFrom is the "changed since" call) and resends one to
+// the feed. Client.Messages lists the guest messages of a booking or of a
+// conversation (Channex has no call for one message).
+//
+// NewHydrator builds the event.Hydrator of Channex on a Client: given a
+// delivery, it fetches the current booking (or the named revision, or the
+// message) so that event.BookingOf reports the record as Channex has it now,
+// also for deliveries without data (send_data false) or out of order. See
+// Hydrator for exactly what it fetches. Package channextest serves a fake
+// Channex API (channextest.NewServer) to test all of this offline.
+//
 // # Delivery and retries
 //
 // Channex POSTs JSON to the callback URL and treats any 2xx as delivered.
@@ -133,6 +150,7 @@
 //
 //   - Webhooks: https://docs.channex.io/api-v.1-documentation/webhook-collection
 //   - Bookings and revisions: https://docs.channex.io/api-v.1-documentation/bookings-collection
+//   - Messages: https://docs.channex.io/api-v.1-documentation/messages-collection
 //   - API conventions and errors: https://docs.channex.io/api-v.1-documentation/api-reference
 //
 // # Unsupported and unknown
@@ -160,6 +178,12 @@
 //     units); the full list of ARI record keys.
 //   - The production base URL is not written in the stored pages;
 //     BaseURL is the app.channex.io host Channex links to.
+//   - Filters and order of GET /booking_revisions (RevisionListOptions
+//     follows Channex's general conventions), the order of GET /bookings,
+//     and a call that returns one message by id (none is documented).
+//   - Which booking a delivery without data is about: Hydrator guesses
+//     from the property's unacknowledged revisions.
 //
-// Only the webhook and booking-revision endpoints of the API are covered.
+// Only the webhook, booking, booking-revision and message endpoints of the
+// API are covered.
 package channex

@@ -4,14 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"time"
 
 	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/channex/channextest"
-	"github.com/pmshooks/pmshooks/channex/internal/fakechannex"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
 )
 
-const propertyID = "716305c4-561a-4561-a187-7f5b8aeb5920"
+// propertyID is the property the fake API lets its test key use.
+const propertyID = channextest.PropertyID
 
 // Example is the whole setup: mount a receiver that checks a secret header,
 // create the webhook that sends that header, and have Channex test it.
@@ -19,7 +21,7 @@ func Example() {
 	ctx := context.Background()
 	// A stand-in for Channex's API, so that the example runs offline; in
 	// production the client's default base URL is channex.BaseURL.
-	api := fakechannex.New("my-api-key", propertyID)
+	api := channextest.NewServer()
 	defer api.Close()
 
 	// 1. The receiver. Channex signs nothing, so the webhook carries a
@@ -43,7 +45,7 @@ func Example() {
 	defer hooks.Close()
 
 	// 2. The webhook, created with that header through the client.
-	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
+	client, err := api.Client() // channex.NewClient(channex.APIKey(key)) in production
 	if err != nil {
 		panic(err)
 	}
@@ -112,9 +114,9 @@ func ExampleNewReceiver() {
 // ExampleWebhooksService_Create creates a global webhook, one that covers
 // every property of the account.
 func ExampleWebhooksService_Create() {
-	api := fakechannex.New("my-api-key")
+	api := channextest.NewServer()
 	defer api.Close()
-	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
+	client, err := api.Client() // channex.NewClient(channex.APIKey(key)) in production
 	if err != nil {
 		panic(err)
 	}
@@ -137,9 +139,9 @@ func ExampleWebhooksService_Create() {
 
 // ExampleFieldErrors reads the per-field messages of a 422.
 func ExampleFieldErrors() {
-	api := fakechannex.New("my-api-key", propertyID)
+	api := channextest.NewServer()
 	defer api.Close()
-	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
+	client, err := api.Client() // channex.NewClient(channex.APIKey(key)) in production
 	if err != nil {
 		panic(err)
 	}
@@ -155,11 +157,11 @@ func ExampleFieldErrors() {
 // ExampleBookingRevisionsService_Feed drains the feed of unacknowledged
 // revisions: store and acknowledge the first page, then ask again.
 func ExampleBookingRevisionsService_Feed() {
-	api := fakechannex.New("my-api-key", propertyID)
+	api := channextest.NewServer()
 	defer api.Close()
-	api.AddRevision(map[string]any{"booking_id": "b-1", "property_id": propertyID, "status": "new", "amount": "220.00", "currency": "GBP"})
-	api.AddRevision(map[string]any{"booking_id": "b-1", "property_id": propertyID, "status": "cancelled", "amount": "0.00", "currency": "GBP"})
-	client, err := channex.NewClient(channex.APIKey("my-api-key"), channex.WithBaseURL(api.URL()))
+	api.PutBooking(channex.BookingRevision{BookingID: "b-1", Status: channex.RevisionNew, Amount: lenient.Decimal{Value: "220.00"}, Currency: "GBP"})
+	api.PutBooking(channex.BookingRevision{BookingID: "b-1", Status: channex.RevisionCancelled, Amount: lenient.Decimal{Value: "0.00"}, Currency: "GBP"})
+	client, err := api.Client() // channex.NewClient(channex.APIKey(key)) in production
 	if err != nil {
 		panic(err)
 	}
@@ -184,4 +186,67 @@ func ExampleBookingRevisionsService_Feed() {
 	// Output:
 	// b-1 confirmed 220.00 GBP
 	// b-1 cancelled 0.00 GBP
+}
+
+// ExampleNewHydrator turns deliveries without data (a webhook with
+// send_data false) into the booking as Channex has it now. The fake API of
+// channextest stands in for Channex: it stores the booking and delivers the
+// webhook.
+func ExampleNewHydrator() {
+	ctx := context.Background()
+	api := channextest.NewServer()
+	defer api.Close()
+	client, err := api.Client()
+	if err != nil {
+		panic(err)
+	}
+
+	const secret = "8c1f0e5d9b7a4c2e8f6d1a3b5c7e9f0a"
+	v, err := channex.NewVerifier(channex.SuggestedHeader, secret)
+	if err != nil {
+		panic(err)
+	}
+	rc, err := channex.NewReceiver(v)
+	if err != nil {
+		panic(err)
+	}
+	handler := event.Hydrate(event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		b, _ := event.BookingOf(e)
+		fmt.Println(e.Name(), "->", b.ID, b.Status, b.Guest.Name, b.Arrival, b.Departure, b.Total)
+		return nil
+	}), channex.NewHydrator(client))
+	callback := httptest.NewServer(event.NewHTTPHandler(rc, handler))
+	defer callback.Close()
+
+	_, _, err = client.Webhooks.Create(ctx, &channex.SubscriptionParams{
+		PropertyID: propertyID,
+		URL:        callback.URL,
+		Events:     []string{channex.EventBookingNew, channex.EventBookingCancellation},
+		Headers:    map[string]string{channex.SuggestedHeader: secret},
+		Enabled:    true,
+		SendData:   false, // deliveries name no booking
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	rev := channex.BookingRevision{
+		Customer:      channex.Customer{Name: "Ada", Surname: "Lovelace"},
+		ArrivalDate:   event.DateOf(time.Date(2030, 5, 1, 0, 0, 0, 0, time.UTC)),
+		DepartureDate: event.DateOf(time.Date(2030, 5, 4, 0, 0, 0, 0, time.UTC)),
+		Amount:        lenient.Decimal{Value: "330.00"},
+		Currency:      "EUR",
+	}
+	b := api.PutBooking(rev)
+	if _, err := api.Deliver(ctx, channex.EventBookingNew, string(b.ID)); err != nil {
+		panic(err)
+	}
+	rev.BookingID, rev.Status = b.ID, channex.RevisionCancelled
+	api.PutBooking(rev)
+	if _, err := api.Deliver(ctx, channex.EventBookingCancellation, string(b.ID)); err != nil {
+		panic(err)
+	}
+	// Output:
+	// booking_new -> 00000000-0000-4000-8000-000000000002 confirmed Ada Lovelace 2030-05-01 2030-05-04 330.00 EUR
+	// booking_cancellation -> 00000000-0000-4000-8000-000000000002 cancelled Ada Lovelace 2030-05-01 2030-05-04 330.00 EUR
 }

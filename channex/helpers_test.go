@@ -1,12 +1,13 @@
 package channex
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/pmshooks/pmshooks/channex/channextest"
+	"github.com/pmshooks/pmshooks/internal/sampleset"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 )
 
@@ -28,7 +29,7 @@ const unlistedPrefix = "unlisted--"
 func deliveries(t testing.TB) []delivery {
 	t.Helper()
 	var out []delivery
-	for _, name := range channextest.Names() {
+	for _, name := range samples().Names() {
 		out = append(out, delivery{name: name, event: name, sample: true, body: sample(t, name)})
 	}
 	for _, file := range testutil.Fixtures(t, "*.json") {
@@ -46,7 +47,14 @@ func deliveries(t testing.TB) []delivery {
 // sample returns the canonical sample of an event name.
 func sample(t testing.TB, name string) []byte {
 	t.Helper()
-	b, ok := channextest.Sample(name)
+	b, ok := samples().Sample(name)
 	require.True(t, ok, "no sample %q", name)
 	return b
+}
+
+// samples returns the canonical samples of package channextest, read from
+// its directory: the tests of package channex cannot import channextest,
+// which imports channex for its fake API's Client.
+func samples() *sampleset.Set {
+	return sampleset.New(os.DirFS("channextest"), sampleset.Spec{Dir: "samples"})
 }

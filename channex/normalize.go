@@ -319,21 +319,15 @@ func liveFeedChannel(p *BookingPayload) event.Channel {
 	return ""
 }
 
-// messageOf normalizes a message delivery. Channex gives the message no
-// time of its own; SentAt is the envelope's timestamp.
+// messageOf normalizes a message delivery through normalizeMessage, as a
+// fetched Message is. Channex gives the message no time of its own in a
+// delivery; SentAt is the envelope's timestamp.
 func messageOf(w *Webhook) event.Message {
 	m := w.Message
-	out := event.Message{
-		ID:             string(m.ID),
-		ConversationID: string(m.MessageThreadID),
-		BookingID:      string(m.BookingID),
-		PropertyID:     string(m.PropertyID),
-		Body:           string(m.Message),
-		Incoming:       m.FromGuest(),
-		SentAt:         utcInstant(w.Timestamp),
+	propertyID := string(m.PropertyID)
+	if propertyID == "" {
+		propertyID = string(w.PropertyID)
 	}
-	if out.PropertyID == "" {
-		out.PropertyID = string(w.PropertyID)
-	}
-	return out
+	return normalizeMessage(string(m.ID), string(m.MessageThreadID), string(m.BookingID), propertyID,
+		string(m.Message), m.FromGuest(), utcInstant(w.Timestamp))
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pmshooks/pmshooks/channex/channextest"
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/verify"
@@ -24,7 +23,7 @@ var unmappedOnPurpose = []string{EventChannelRemovalWarning, EventPropertyRemova
 // and fixture is of a listed event name.
 func TestEventTypes_complete(t *testing.T) {
 	t.Parallel()
-	samples := channextest.Names()
+	samples := samples().Names()
 	for name, typ := range eventTypes {
 		assert.Contains(t, samples, name, "event %q has no sample", name)
 		assert.True(t, typ.Known(), "event %q maps to %q, not a normalized type", name, typ)

@@ -2,7 +2,6 @@ package channex
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/lenient"
@@ -157,9 +156,7 @@ type MessagePayload struct {
 func (p *MessagePayload) dropNulls() { dropNull(&p.Meta) }
 
 // FromGuest reports whether the guest wrote the message.
-func (p *MessagePayload) FromGuest() bool {
-	return strings.EqualFold(strings.TrimSpace(string(p.Sender)), "guest")
-}
+func (p *MessagePayload) FromGuest() bool { return isGuest(string(p.Sender)) }
 
 // SyncErrorPayload is the payload of a sync_error delivery, and the shape
 // assumed for sync_warning and rate_error, whose payloads Channex does not

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pmshooks/pmshooks/channex/channextest"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/sampleset"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/verify"
 )
@@ -138,8 +138,8 @@ func TestReceiver_httpHandler(t *testing.T) {
 	h := event.NewHTTPHandler(r, mux)
 
 	post := func(name string, s verify.Signer) int {
-		body, _ := channextest.Sample(name) // the same body each time: a copy is a retry
-		req, err := channextest.NewRequest(t.Context(), "http://127.0.0.1/hooks/channex", body, s)
+		body, _ := samples().Sample(name) // the same body each time: a copy is a retry
+		req, err := sampleset.NewRequest(t.Context(), "http://127.0.0.1/hooks/channex", body, s)
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -200,7 +200,7 @@ func TestReceiver_VerifyHeader(t *testing.T) {
 		{Name: "missing token", R: own, Header: http.Header{}, WantErr: verify.ErrUnauthorized,
 			WantMsg: "channex: verify: unauthorized: header X-Channex-Webhook-Secret is missing"},
 	}, testutil.SharedVerifyHeaderCases(t, "channex", newReceiver, right, &Receiver{}, nilReceiver)...)
-	body, ok := channextest.Sample(channextest.Names()[0])
+	body, ok := samples().Sample(samples().Names()[0])
 	require.True(t, ok)
 	testutil.RunVerifyHeader(t, cases, body, "s3cret")
 }

@@ -1,6 +1,6 @@
 // Package channextest holds one canonical sample delivery for every Channex
 // event name that package channex knows, for tests, examples and local
-// tools.
+// tools, and a fake Channex API (NewServer) with state and faults.
 //
 // Samples come from Channex's webhook documentation where it shows the
 // event (ari, booking, booking_unmapped_room, non_acked_booking, message,
@@ -31,6 +31,55 @@
 // makes each delivery new by a changed body. The booking's members are
 // under "payload": "payload.booking_id", "payload.arrival_date",
 // "payload.customer_name", "payload.amount", ...
+//
+// # A fake Channex API
+//
+// NewServer starts a fake of the Channex API on loopback, for tests of code
+// that calls it (a channex.Client, a channex.Hydrator) without credentials:
+//
+//	srv := channextest.NewServer()
+//	defer srv.Close()
+//	client, _ := srv.Client()
+//	b := srv.PutBooking(channex.BookingRevision{Customer: channex.Customer{Name: "Ada"}})
+//	srv.Fail("GET", "/bookings/{id}", channextest.Fault{Status: 429, Header: http.Header{"Retry-After": {"30"}}})
+//
+// It accepts APIKey only, and lets it use PropertyID (AddProperty adds
+// more). It keeps webhooks created through the API, booking revisions
+// (PutBooking; a booking is its latest revision) and messages (PutMessage),
+// and Deliver sends a webhook about a stored booking or message to the
+// webhooks that select it, with their headers (the secret header a
+// channex.Verifier checks), without payload when their send_data is false.
+//
+// Routes, under /api/v1 (URL() includes it):
+//
+//	GET, POST         /webhooks
+//	POST              /webhooks/test
+//	GET, PUT, DELETE  /webhooks/{id}
+//	GET               /booking_revisions, /booking_revisions/feed, /booking_revisions/{id}
+//	POST              /booking_revisions/{id}/ack, /booking_revisions/{id}/resend
+//	GET               /bookings, /bookings/{id}, /bookings/{id}/messages
+//	GET               /message_threads/{id}/messages
+//
+// Answers follow Channex's reference pages: {"data": ...} envelopes with
+// type, id and attributes; pagination[page] and pagination[limit] (default
+// 10, at most 100) with meta {page, limit, total}; errors {"errors": {code,
+// title, details}}, 401 without the key, 404 not_found for an unknown
+// booking, revision or conversation. Where the pages are silent the fake
+// chooses, and says so here:
+//
+//   - The revision list and the feed serve newest first unless
+//     order[inserted_at]=asc; bookings come in the order they were created;
+//     messages newest first.
+//   - Filters (filter[field], filter[field][gte|gt|lte|lt|not]) work on
+//     every list, also where Channex documents none; inserted_at compares
+//     as a timestamp, everything else as text.
+//   - A booking's inserted_at is its first revision's, as in Channex's
+//     examples. Amounts put through PutBooking are served as JSON numbers
+//     (Channex sends strings; package channex reads both).
+//   - The test delivery of POST /webhooks/test is the envelope without
+//     payload and the event "test"; an unreachable callback is a 422.
+//   - The Messages app's 403 and 422 not_supported are never answered
+//     unless injected with Fail.
 package channextest
 
 import (

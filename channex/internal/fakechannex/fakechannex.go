@@ -1,34 +1,64 @@
-// Package fakechannex is an in-memory Channex API for the tests and examples
-// of package channex. It serves the webhook and booking-revision endpoints
-// over real HTTP (an httptest server on loopback) with Channex's documented
-// envelopes, pagination and errors, delivers webhooks the way Channex does,
-// and lets a test inject failures and count requests.
+// Package fakechannex is the in-memory Channex API behind
+// channextest.NewServer, kept internal so that the tests of package channex
+// (which channextest imports) can use it too. It serves over real HTTP (an
+// httptest server on loopback, or Handler on a listener of your own) with
+// Channex's documented envelopes, pagination and errors, delivers webhooks
+// the way Channex does, and injects faults and counts requests through
+// internal/fakeapi.
+//
+// Routes, under Prefix (/api/v1):
+//
+//	GET    /webhooks                          list (paginated)
+//	POST   /webhooks                          create: 201
+//	POST   /webhooks/test                     POST to the callback, answer {status_code, body}
+//	GET    /webhooks/{id}                     get
+//	PUT    /webhooks/{id}                     update
+//	DELETE /webhooks/{id}                     delete: {"meta": {"message": "Success"}}
+//	GET    /booking_revisions                 list: filter[property_id], filter[booking_id], filter[inserted_at][gte|lte|...], order[inserted_at]
+//	GET    /booking_revisions/feed            unacknowledged revisions: filter[property_id], order[inserted_at]=asc
+//	GET    /booking_revisions/{id}            get
+//	POST   /booking_revisions/{id}/ack        acknowledge
+//	POST   /booking_revisions/{id}/resend     remove the acknowledgement
+//	GET    /bookings                          list: filter[property_id], filter[arrival_date|departure_date|inserted_at][gte|lte|...]
+//	GET    /bookings/{id}                     the booking: its latest revision
+//	GET    /bookings/{id}/messages            the booking's messages, newest first
+//	GET    /message_threads/{id}/messages     a conversation's messages, newest first
 //
 // What it answers, and where that comes from:
 //
 //   - Every request needs the API key in the user-api-key header, else 401
 //     {"errors": {"code": "unauthorized", "title": "Unauthorized"}}.
+//   - Lists page with pagination[page] (1-based) and pagination[limit]
+//     (default 10, at most 100) and answer {"data": [...], "meta": {"page",
+//     "limit", "total"}}; the message lists add order_by and
+//     order_direction to meta, as Channex's pages show.
 //   - GET /booking_revisions/feed serves oldest first only with
-//     order[inserted_at]=asc (newest first otherwise).
-//   - GET /webhooks and GET /booking_revisions/feed page with
-//     pagination[page] (1-based) and pagination[limit] (default 10, at most
-//     100) and answer {"data": [...], "meta": {"page", "limit", "total"}}.
+//     order[inserted_at]=asc, newest first otherwise; GET
+//     /booking_revisions, whose order Channex does not document, does the
+//     same. GET /bookings serves bookings in the order they were created.
+//   - A booking is its latest revision's attributes with the booking's id
+//     in id, the revision's in revision_id, and the first revision's
+//     inserted_at (as in Channex's examples).
+//   - Filters compare as text, inserted_at as a timestamp; a filter on a
+//     field the records lack matches only an empty value.
 //   - POST /webhooks answers 201; GET, PUT answer {"data": {id, type,
-//     attributes, relationships}}; DELETE and ack answer
+//     attributes, relationships}}; DELETE, ack and resend answer
 //     {"meta": {"message": "Success"}}.
 //   - A body without the "webhook" key is a 400 whose details are an array,
 //     the form Channex uses on some 400s. A blank callback_url, event_mask or
 //     property_id (null without is_global) is a 422 validation_error with
 //     details {field: ["can't be blank"]}. A property the key may not use is
 //     a 403 forbidden. An unknown webhook is a 404 resource_not_found; an
-//     unknown revision a 404 not_found, titled "Resouce Not Found" as in
-//     Channex's pages.
+//     unknown booking, revision or conversation a 404 not_found, titled
+//     "Resouce Not Found" as in Channex's pages.
 //   - POST /webhooks/test POSTs to the callback URL and answers
 //     {"status_code", "body"} with what the callback answered. Channex does
 //     not document what its test delivery contains; this fake sends the
 //     envelope without payload and the event name "test". An unreachable
 //     callback is this fake's own choice of error: 422 with details
 //     {"callback_url": ["is unreachable"]}.
+//   - Channex's 403 for a property without the Messages app and its 422
+//     not_supported are not modelled; inject them with Fail.
 //
 // Failures are injected per route with Fail; Requests counts what arrived.
 package fakechannex
@@ -39,6 +69,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,6 +78,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pmshooks/pmshooks/internal/fakeapi"
 )
 
 // Prefix is the path of the API root on the fake server, as on Channex's.
@@ -55,23 +88,10 @@ const Prefix = "/api/v1"
 // OrganizationID is the organization every webhook of the fake belongs to.
 const OrganizationID = "0a1b2c3d-0000-4000-8000-00000000000f"
 
-// Fault is one injected answer. Exactly one of its behaviours applies: Hang,
-// then Drop, then Status.
-type Fault struct {
-	// Status is the HTTP status to answer, with Channex's error envelope
-	// for it unless Body is set. 5xx answers are plain text, as a proxy's
-	// would be.
-	Status int
-	// Header is added to the answer, such as Retry-After.
-	Header http.Header
-	// Body replaces the default body.
-	Body string
-	// Drop closes the connection after reading the request, without any
-	// answer: the request may have taken effect.
-	Drop bool
-	// Hang answers nothing until the client gives up or the server closes.
-	Hang bool
-}
+// Fault is one injected answer; see fakeapi.Fault. A 5xx without Body is
+// answered in plain text, as a proxy's would be; any other status with
+// Channex's error envelope.
+type Fault = fakeapi.Fault
 
 // Server is a fake Channex API. Its methods are safe for concurrent use.
 type Server struct {
@@ -80,18 +100,19 @@ type Server struct {
 	Now func() time.Time
 
 	srv     *httptest.Server
+	handler http.Handler
+	rec     *fakeapi.Recorder
 	apiKey  string
-	closing chan struct{}
 	client  *http.Client
 
 	mu         sync.Mutex
 	properties map[string]bool
 	webhooks   []*webhook
 	revisions  []*revision
+	deleted    map[string]bool // booking ids
+	messages   []*message
+	threads    map[string]string // booking id -> thread id
 	nextID     int
-	faults     map[string][]Fault
-	counts     map[string]int
-	bodies     map[string][]byte
 }
 
 type webhook struct {
@@ -118,66 +139,66 @@ type revision struct {
 func New(apiKey string, propertyIDs ...string) *Server {
 	s := &Server{
 		apiKey:     apiKey,
-		closing:    make(chan struct{}),
+		rec:        fakeapi.NewRecorder(Prefix),
 		client:     &http.Client{Timeout: 5 * time.Second},
 		properties: map[string]bool{},
-		faults:     map[string][]Fault{},
-		counts:     map[string]int{},
-		bodies:     map[string][]byte{},
+		deleted:    map[string]bool{},
+		threads:    map[string]string{},
 	}
 	for _, p := range propertyIDs {
 		s.properties[p] = true
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+Prefix+"/webhooks", s.listWebhooks)
-	mux.HandleFunc("POST "+Prefix+"/webhooks", s.createWebhook)
-	mux.HandleFunc("POST "+Prefix+"/webhooks/test", s.testWebhook)
-	mux.HandleFunc("GET "+Prefix+"/webhooks/{id}", s.getWebhook)
-	mux.HandleFunc("PUT "+Prefix+"/webhooks/{id}", s.updateWebhook)
-	mux.HandleFunc("DELETE "+Prefix+"/webhooks/{id}", s.deleteWebhook)
-	mux.HandleFunc("GET "+Prefix+"/booking_revisions/feed", s.feed)
-	mux.HandleFunc("GET "+Prefix+"/booking_revisions/{id}", s.getRevision)
-	mux.HandleFunc("POST "+Prefix+"/booking_revisions/{id}/ack", s.ack)
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.authorized(h)) }
+	handle("GET "+Prefix+"/webhooks", s.listWebhooks)
+	handle("POST "+Prefix+"/webhooks", s.createWebhook)
+	handle("POST "+Prefix+"/webhooks/test", s.testWebhook)
+	handle("GET "+Prefix+"/webhooks/{id}", s.getWebhook)
+	handle("PUT "+Prefix+"/webhooks/{id}", s.updateWebhook)
+	handle("DELETE "+Prefix+"/webhooks/{id}", s.deleteWebhook)
+	handle("GET "+Prefix+"/booking_revisions", s.listRevisions)
+	handle("GET "+Prefix+"/booking_revisions/feed", s.feed)
+	handle("GET "+Prefix+"/booking_revisions/{id}", s.getRevision)
+	handle("POST "+Prefix+"/booking_revisions/{id}/ack", s.ack)
+	handle("POST "+Prefix+"/booking_revisions/{id}/resend", s.resend)
+	handle("GET "+Prefix+"/bookings", s.listBookings)
+	handle("GET "+Prefix+"/bookings/{id}", s.getBooking)
+	handle("GET "+Prefix+"/bookings/{id}/messages", s.bookingMessages)
+	handle("GET "+Prefix+"/message_threads/{id}/messages", s.threadMessages)
+	handle("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "resource_not_found", "Resource Not Found", nil)
 	})
-	s.srv = httptest.NewServer(s.middleware(mux))
+	s.handler = s.rec.Wrap(mux, writeFault)
+	s.srv = httptest.NewServer(s.handler)
 	return s
 }
 
 // URL returns the API root, to pass to channex.WithBaseURL.
 func (s *Server) URL() string { return s.srv.URL + Prefix }
 
+// Handler returns the API as an http.Handler, rooted at "/" (its routes
+// start with Prefix), to serve on another listener. It shares the server's
+// state and faults.
+func (s *Server) Handler() http.Handler { return s.handler }
+
 // Close stops the server, releasing hung requests first.
 func (s *Server) Close() {
-	close(s.closing)
+	s.rec.Close()
 	s.srv.Close()
 }
 
 // Fail queues faults for the route "METHOD path", path relative to the API
-// root (such as "GET", "/webhooks"). Each request to the route takes the
-// next fault; once they are used up the route answers normally.
-func (s *Server) Fail(method, path string, faults ...Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key := method + " " + path
-	s.faults[key] = append(s.faults[key], faults...)
-}
+// root, exact ("/webhooks/7") or the pattern it matches ("/webhooks/{id}").
+// Each request to the route takes the next fault; once they are used up
+// the route answers normally.
+func (s *Server) Fail(method, path string, faults ...Fault) { s.rec.Fail(method, path, faults...) }
 
-// Requests returns how many requests reached the route "METHOD path", path
-// relative to the API root, faults included.
-func (s *Server) Requests(method, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[method+" "+path]
-}
+// Requests returns how many requests reached the route "METHOD path" (exact
+// or pattern), path relative to the API root, faults included.
+func (s *Server) Requests(method, path string) int { return s.rec.Requests(method, path) }
 
 // LastBody returns the body of the last request to the route.
-func (s *Server) LastBody(method, path string) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.bodies[method+" "+path])
-}
+func (s *Server) LastBody(method, path string) []byte { return s.rec.LastBody(method, path) }
 
 // AddProperty lets the API key use the property.
 func (s *Server) AddProperty(id string) {
@@ -192,9 +213,14 @@ func (s *Server) AddProperty(id string) {
 func (s *Server) AddRevision(attrs map[string]any) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := make(map[string]any, len(attrs)+1)
-	for k, v := range attrs {
-		a[k] = v
+	return s.addRevisionLocked(maps.Clone(attrs))
+}
+
+// addRevisionLocked stores the attributes a (which it keeps) as a new
+// revision and returns its id. s.mu must be held.
+func (s *Server) addRevisionLocked(a map[string]any) string {
+	if a == nil {
+		a = map[string]any{}
 	}
 	id, _ := a["id"].(string)
 	if id == "" {
@@ -272,11 +298,7 @@ func maskMatches(mask, name string) bool {
 }
 
 func (s *Server) timestamp() string {
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
-	return now().UTC().Format("2006-01-02T15:04:05.000000Z")
+	return s.now().UTC().Format("2006-01-02T15:04:05.000000Z")
 }
 
 // post sends one delivery to w and returns the callback's status and body.
@@ -313,71 +335,27 @@ func (s *Server) post(ctx context.Context, w webhook, env map[string]any) (int, 
 	return resp.StatusCode, string(b), err
 }
 
-// middleware counts and records requests, applies faults, then checks the
-// API key.
-func (s *Server) middleware(next http.Handler) http.Handler {
+// authorized answers 401 unless the request carries the API key, and
+// passes it to next otherwise.
+func (s *Server) authorized(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		key := r.Method + " " + strings.TrimPrefix(r.URL.Path, Prefix)
-
-		s.mu.Lock()
-		s.counts[key]++
-		s.bodies[key] = body
-		var fault *Fault
-		if q := s.faults[key]; len(q) > 0 {
-			fault = &q[0]
-			s.faults[key] = q[1:]
-		}
-		s.mu.Unlock()
-
-		if fault != nil {
-			s.fail(w, r, *fault)
-			return
-		}
-		if r.Header.Get("user-api-key") != s.apiKey || s.apiKey == "" {
+		if s.apiKey == "" || r.Header.Get("user-api-key") != s.apiKey {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "Unauthorized", nil)
 			return
 		}
-		next.ServeHTTP(w, r)
+		next(w, r)
 	})
 }
 
-// fail answers r with the fault f.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) {
-	switch {
-	case f.Hang:
-		select {
-		case <-r.Context().Done():
-		case <-s.closing:
-		}
-		return
-	case f.Drop:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
-	}
-	for k, vs := range f.Header {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
-	if f.Body != "" {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(f.Status)
-		io.WriteString(w, f.Body)
+// writeFault is the answer of a Fault without Body: plain text for 5xx, as
+// a proxy's would be, and Channex's error envelope otherwise.
+func writeFault(w http.ResponseWriter, status int) {
+	if status >= 500 {
+		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	if f.Status >= 500 {
-		http.Error(w, http.StatusText(f.Status), f.Status)
-		return
-	}
-	code, title := errorCode(f.Status)
-	writeError(w, f.Status, code, title, nil)
+	code, title := errorCode(status)
+	writeError(w, status, code, title, nil)
 }
 
 // errorCode returns Channex's error code and title for a status.

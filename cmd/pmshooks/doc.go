@@ -3,7 +3,8 @@
 // property-management systems (BookingSync, Channex, Hostaway, OwnerRez,
 // Propexo), runs a receiver that prints what arrives, inspects captured
 // bodies, manages webhook subscriptions through the providers' APIs, and
-// manages the deliveries stored by an inbox, and measures an inbox (bench).
+// manages the deliveries stored by an inbox, measures an inbox (bench), and
+// serves the providers' fake APIs (mock).
 //
 // Install it with
 //
@@ -173,4 +174,16 @@
 //
 //	pmshooks bench
 //	pmshooks bench --db postgres://app@db/app --senders 32 --json
+//
+// # mock
+//
+//	pmshooks mock PROVIDER [--addr HOST:PORT]
+//
+// Mock serves the fake API of a provider on a port: the one its
+// <provider>test package starts in Go tests with NewServer, with state in
+// memory, the provider's envelopes, pagination and errors. It prints the base
+// URL to give the client (WithBaseURL) and the credentials the fake accepts.
+//
+//	pmshooks mock ownerrez
+//	pmshooks mock channex --addr 127.0.0.1:9100
 package main

@@ -56,6 +56,7 @@ func commands() []command {
 		{"webhooks", "list, create, delete and test webhook subscriptions", (*app).webhooks},
 		{"inbox", "list, retry and purge the deliveries stored by an inbox", (*app).inbox},
 		{"bench", "measure an inbox's receive and work throughput and latency", (*app).bench},
+		{"mock", "serve a provider's fake API, for trying clients and hydration offline", (*app).mock},
 	}
 }
 

@@ -81,7 +81,7 @@ func TestRun_help(t *testing.T) {
 		{}, {"help"},
 		{"send"}, {"listen"}, {"inspect"},
 		{"webhooks"}, {"webhooks", "bookingsync"},
-		{"inbox"}, {"inbox", "list"}, {"inbox", "retry"}, {"inbox", "purge"}, {"bench"},
+		{"inbox"}, {"inbox", "list"}, {"inbox", "retry"}, {"inbox", "purge"}, {"bench"}, {"mock"},
 	}
 	for _, s := range (&app{}).subscriptions() {
 		paths = append(paths, []string{"webhooks", s.provider})

@@ -224,7 +224,7 @@ func ExampleNewHydrator() {
 		Events:     []string{channex.EventBookingNew, channex.EventBookingCancellation},
 		Headers:    map[string]string{channex.SuggestedHeader: secret},
 		Enabled:    true,
-		SendData:   false, // deliveries name no booking
+		SendData:   true, // deliveries name their booking; the Hydrator fetches its current state
 	})
 	if err != nil {
 		panic(err)

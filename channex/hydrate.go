@@ -2,8 +2,6 @@ package channex
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
@@ -30,19 +28,6 @@ import (
 //     Channex documents for that event. Record.Data is the
 //     *BookingRevision, Record.Booking its Booking(): that revision's
 //     state, which a later revision may have replaced.
-//   - A booking_new, booking_modification, booking_cancellation or
-//     booking delivery without payload (send_data false) names no booking,
-//     only its property and a timestamp. The Hydrator then reads the
-//     property's unacknowledged revisions (BookingRevisionsService.All, GET
-//     /booking_revisions/feed) and takes the newest one whose status fits
-//     the event (new, modified, cancelled; any for booking) and that Channex
-//     received at most 10 minutes before the delivery's timestamp (and no
-//     more than 2 s after it); then it fetches that revision's booking as
-//     above (for booking, the revision is the record). When none fits (the
-//     revision was acknowledged already, or the delivery has no
-//     timestamp), the event is returned unchanged. This is a best guess:
-//     subscribe with send_data true to know which booking a delivery is
-//     about.
 //   - Kind message with an id (message): Channex has no call for one
 //     message, so the Hydrator walks the messages of the payload's booking
 //     (MessagesService.All, GET /bookings/{booking_id}/messages), or of its
@@ -55,8 +40,13 @@ import (
 // request events (reservation_request, alteration_request,
 // accepted_reservation, declined_reservation), whose pending request is
 // not what the booking record shows; property, channel, review, inquiry and
-// conversation subjects; a message delivery without payload; events of
-// another provider.
+// conversation subjects; every delivery without payload (send_data false),
+// which names no booking or message, only its property and a timestamp;
+// events of another provider. The booking such a delivery is about could
+// only be guessed from the property's revision feed, and a wrong guess would
+// hand the handler another booking than the one that changed: subscribe
+// with send_data true, or read the feed itself (BookingRevisionsService.All)
+// and acknowledge what was handled.
 //
 // A 404 is Record.Deleted; a 429, or a *LimitError, is an
 // *event.RateLimitError. A Hydrator is safe for concurrent use; its
@@ -78,17 +68,6 @@ func NewHydrator(c *Client) *Hydrator {
 // Provider returns Provider.
 func (h *Hydrator) Provider() event.Provider { return Provider }
 
-// errNothing tells Hydrate that the event names nothing to fetch after all.
-var errNothing = errors.New("channex: nothing to fetch")
-
-// Bounds of the revision a delivery without payload is taken to be about:
-// received at most noDataWindow before the delivery's timestamp, and at most
-// noDataSkew after it.
-const (
-	noDataWindow = 10 * time.Minute
-	noDataSkew   = 2 * time.Second
-)
-
 // Hydrate returns e with the current record of its subject; see Hydrator
 // for what it fetches. It never changes e's ID, Raw, Data, Type or Subject.
 func (h *Hydrator) Hydrate(ctx context.Context, e event.Event) (event.Event, error) {
@@ -99,11 +78,7 @@ func (h *Hydrator) Hydrate(ctx context.Context, e event.Event) (event.Event, err
 	if fetch == nil {
 		return e, nil
 	}
-	he, err := hydrate.Fetch(ctx, Provider, e, h.now, fetch)
-	if errors.Is(err, errNothing) {
-		return e, nil
-	}
-	return he, err
+	return hydrate.Fetch(ctx, Provider, e, h.now, fetch)
 }
 
 // fetcher returns the fetch of e's subject, or nil when there is none.
@@ -118,28 +93,9 @@ func (h *Hydrator) fetcher(e event.Event) func(context.Context) (event.Record, e
 		if s.ID != "" {
 			return func(ctx context.Context) (event.Record, error) { return h.booking(ctx, s.ID) }
 		}
-		if status, ok := noDataStatus(e.Name()); ok {
-			return func(ctx context.Context) (event.Record, error) {
-				rev, err := h.guessRevision(ctx, e, status)
-				if err != nil {
-					return event.Record{}, err
-				}
-				return h.booking(ctx, string(rev.BookingID))
-			}
-		}
 	case event.KindBookingRevision:
 		if s.ID != "" {
 			return func(ctx context.Context) (event.Record, error) { return h.revision(ctx, s.ID) }
-		}
-		if e.Name() == EventBooking {
-			return func(ctx context.Context) (event.Record, error) {
-				rev, err := h.guessRevision(ctx, e, "")
-				if err != nil {
-					return event.Record{}, err
-				}
-				b := rev.Booking()
-				return event.Record{Data: rev, Booking: &b}, nil
-			}
 		}
 	case event.KindMessage:
 		w, _ := e.Data().(*Webhook)
@@ -153,23 +109,6 @@ func (h *Hydrator) fetcher(e event.Event) func(context.Context) (event.Record, e
 		return func(ctx context.Context) (event.Record, error) { return h.message(ctx, e, s.ID, &p) }
 	}
 	return nil
-}
-
-// noDataStatus is the revision status a booking event without payload is
-// about ("" for any), and false for the events the Hydrator does not guess
-// for.
-func noDataStatus(name string) (RevisionStatus, bool) {
-	switch name {
-	case EventBookingNew:
-		return RevisionNew, true
-	case EventBookingModification:
-		return RevisionModified, true
-	case EventBookingCancellation:
-		return RevisionCancelled, true
-	case EventBooking:
-		return "", true
-	}
-	return "", false
 }
 
 // booking fetches the booking id.
@@ -190,38 +129,6 @@ func (h *Hydrator) revision(ctx context.Context, id string) (event.Record, error
 	}
 	b := r.Booking()
 	return event.Record{Data: r, Booking: &b}, nil
-}
-
-// guessRevision returns the unacknowledged revision of e's property that a
-// delivery without payload is most likely about: the newest of status
-// status ("" for any) received within noDataWindow before e's timestamp.
-// It returns errNothing when there is none.
-func (h *Hydrator) guessRevision(ctx context.Context, e event.Event, status RevisionStatus) (*BookingRevision, error) {
-	at := e.Time()
-	if at.IsZero() || e.Account() == "" {
-		return nil, errNothing
-	}
-	var best *BookingRevision
-	var bestAt time.Time
-	for rev, err := range h.client.BookingRevisions.All(ctx, &FeedOptions{PropertyID: e.Account()}) {
-		if err != nil {
-			return nil, err
-		}
-		if status != "" && !strings.EqualFold(string(rev.Status), string(status)) {
-			continue
-		}
-		in := utcInstant(rev.InsertedAt)
-		if in.IsZero() || in.After(at.Add(noDataSkew)) || in.Before(at.Add(-noDataWindow)) {
-			continue
-		}
-		if best == nil || !in.Before(bestAt) {
-			best, bestAt = rev, in
-		}
-	}
-	if best == nil || best.BookingID == "" {
-		return nil, errNothing
-	}
-	return best, nil
 }
 
 // message finds the message id among the messages of p's booking, or of its

@@ -9,8 +9,11 @@
 //
 // The demo starts the server on a free loopback port, posts a signed sample
 // of each provider's main events to it, prints the normalized events as they
-// are handled, sends one delivery twice to show it is handled once, and
-// exits 0.
+// are handled, sends one delivery twice to show it is handled once, then
+// sends a thin OwnerRez delivery (an entity type and id, no record) and
+// shows it reach the handler as a full booking, fetched by the inbox's
+// workers from a fake OwnerRez API (ownerreztest.NewServer) on loopback. It
+// needs no account and no network, and exits 0.
 //
 // To run it as a server:
 //
@@ -64,6 +67,9 @@ import (
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/inbox"
 	"github.com/pmshooks/pmshooks/internal/registry"
+	"github.com/pmshooks/pmshooks/lenient"
+	"github.com/pmshooks/pmshooks/ownerrez"
+	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
 )
 
 func main() {
@@ -110,7 +116,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *dsn == "" {
 		*dsn = "pmshooks-inbox.db"
 	}
-	ib, closeDB, err := openInbox(ctx, *dsn, logger)
+	var inboxOpts []inbox.Option
+	var fakeOwnerRez *ownerreztest.Server
+	if *demo {
+		// Hydration: the inbox's workers fetch the current OwnerRez record
+		// of each delivery before the handler runs. The demo's OwnerRez is
+		// a fake one; a real service builds the client with its own token.
+		fakeOwnerRez = ownerreztest.NewServer()
+		defer fakeOwnerRez.Close()
+		client, err := fakeOwnerRez.Client()
+		if err != nil {
+			fmt.Fprintln(stderr, "receiver:", err)
+			return 1
+		}
+		inboxOpts = append(inboxOpts, inbox.WithHydrators(ownerrez.NewHydrator(client)))
+	}
+	ib, closeDB, err := openInbox(ctx, *dsn, logger, inboxOpts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "receiver:", err)
 		return 1
@@ -154,7 +175,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 	code := 0
 	if *demo {
-		if err := a.runDemo(ctx, base); err != nil {
+		if err := a.runDemo(ctx, base, fakeOwnerRez); err != nil {
 			fmt.Fprintln(stderr, "receiver: demo failed:", err)
 			code = 1
 		}
@@ -179,15 +200,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 // openInbox opens the store dsn names and migrates its schema.
-func openInbox(ctx context.Context, dsn string, logger *slog.Logger) (*inbox.Inbox, func(), error) {
+func openInbox(ctx context.Context, dsn string, logger *slog.Logger, opts ...inbox.Option) (*inbox.Inbox, func(), error) {
 	db, dialect, err := inbox.OpenDB(dsn)
 	if err != nil {
 		return nil, nil, err
 	}
-	ib, err := inbox.New(db, dialect,
+	ib, err := inbox.New(db, dialect, append([]inbox.Option{
 		inbox.WithLogger(logger),
 		// A short poll keeps the demo brisk; production can keep the default.
-		inbox.WithPollInterval(100*time.Millisecond))
+		inbox.WithPollInterval(100 * time.Millisecond)}, opts...)...)
 	if err == nil {
 		err = ib.Migrate(ctx)
 	}
@@ -313,6 +334,13 @@ func (a *app) onBooking(_ context.Context, e event.Event) error {
 	if b.Channel != "" {
 		detail += ", via " + string(b.Channel)
 	}
+	if rec, ok := event.RecordOf(e); ok {
+		if rec.Deleted {
+			detail += " (the provider no longer has it)"
+		} else {
+			detail += " (current record, fetched from the provider)"
+		}
+	}
 	a.print(e, detail)
 	return nil
 }
@@ -368,8 +396,9 @@ func (a *app) printDevHelp(base string) {
 }
 
 // runDemo posts each provider's main events to the server, signed, then one
-// delivery a second time, and checks that everything was handled once.
-func (a *app) runDemo(ctx context.Context, base string) error {
+// delivery a second time, then a thin OwnerRez delivery about a booking on
+// the fake OwnerRez API, and checks that everything was handled once.
+func (a *app) runDemo(ctx context.Context, base string, fakeOwnerRez *ownerreztest.Server) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	fmt.Fprintf(a.out, "pmshooks demo: signed sample deliveries of five providers posted to %s,\nstored in the inbox, then handled by its workers:\n\n", base)
 	post := func(m *mounted, name string) (int, error) {
@@ -384,6 +413,9 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 		defer resp.Body.Close()
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, nil
+	}
+	if err := seedOwnerRez(fakeOwnerRez, a.providers["ownerrez"].p); err != nil {
+		return err
 	}
 	sent := 0
 	for _, name := range sortedKeys(a.providers) {
@@ -428,6 +460,31 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 		return fmt.Errorf("unsigned delivery answered %d, want 401", resp.StatusCode)
 	}
 
+	// A thin delivery: OwnerRez often sends only what changed and its id.
+	// The inbox's workers fetch the booking before the handler runs.
+	b := fakeOwnerRez.PutBooking(ownerrez.Booking{
+		Status: ownerrez.BookingActive, PropertyID: lenient.Int{Value: 474841},
+		Guest:   &ownerrez.GuestRef{FirstName: "Ada", LastName: "Lovelace"},
+		Arrival: event.Date{Year: 2030, Month: 3, Day: 12}, Departure: event.Date{Year: 2030, Month: 3, Day: 16},
+		TotalAmount: lenient.Decimal{Value: "1250.00"}, CurrencyCode: "USD",
+	})
+	thin := fmt.Sprintf(`{"id":"demo-thin-1","user_id":%d,"action":"entity_update","entity_type":"booking","entity_id":%d}`,
+		ownerreztest.UserID, b.ID.Int64())
+	fmt.Fprintf(a.out, "\nsending a thin ownerrez delivery, no record in it: %s\n", thin)
+	om := a.providers["ownerrez"]
+	req, err = ownerreztest.NewRequest(ctx, base+"/hooks/ownerrez", []byte(thin), om.signer)
+	if err != nil {
+		return err
+	}
+	if resp, err = client.Do(req); err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("thin ownerrez delivery answered %d", resp.StatusCode)
+	}
+	sent++
+
 	// The workers handle what was stored; wait until they are done.
 	if err := a.waitHandled(ctx, sent); err != nil {
 		return err
@@ -445,6 +502,29 @@ func (a *app) runDemo(ctx context.Context, base string) error {
 		return fmt.Errorf("%d deliveries sent, %d handled", sent, total)
 	}
 	fmt.Fprintf(a.out, "\n%d deliveries from 5 providers, each handled once.\n", total)
+	return nil
+}
+
+// seedOwnerRez stores on the fake OwnerRez API the records that p's demo
+// deliveries carry, as the real OwnerRez would have them, so that their
+// hydration finds them.
+func seedOwnerRez(fake *ownerreztest.Server, p registry.Provider) error {
+	for _, name := range p.DemoEvents() {
+		body, err := p.Sample(name)
+		if err != nil {
+			return err
+		}
+		w, err := ownerrez.Parse(body)
+		if err != nil {
+			return fmt.Errorf("ownerrez sample %s: %w", name, err)
+		}
+		if w.Booking != nil {
+			fake.PutBooking(*w.Booking)
+		}
+		if w.ThreadMessage != nil {
+			fake.PutMessage(*w.ThreadMessage)
+		}
+	}
 	return nil
 }
 

@@ -140,6 +140,9 @@ func TestRun_demo(t *testing.T) {
 	require.Equal(t, 0, code, stderr.String())
 	assert.Contains(t, stdout.String(), "each handled once")
 	assert.Contains(t, stdout.String(), "answered 200, stored once, handler not called again")
+	// The thin OwnerRez delivery carries no record: the handler's booking
+	// is the one the workers fetched from the fake API.
+	assert.Regexp(t, `ownerrez +booking\.entity_update +-> booking\.updated +booking/\d+ +booking \d+ confirmed, 2030-03-12 to 2030-03-16, Ada Lovelace, 1250\.00 USD \(current record, fetched from the provider\)`, stdout.String())
 	for _, p := range registry.Names() {
 		assert.Contains(t, stdout.String(), p)
 	}

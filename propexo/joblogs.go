@@ -94,7 +94,8 @@ type JobLogForJobOptions struct {
 	OrderBy string
 }
 
-// Get returns the job log id (a JobLog.ID, not a job id).
+// Get returns the job log id (a JobLog.ID, not a job id). The reference
+// documents only 400 answers; an unknown id is assumed to answer 404.
 //
 // Propexo docs: https://docs.propexo.com/api-reference (Admin, "Get log by ID")
 //
@@ -179,6 +180,9 @@ func (s *JobLogsService) list(ctx context.Context, o JobLogListOptions) (*listEn
 // ListForJob returns the page of the logs of job jobID (such as a
 // JOB_FAILURE's JobID) that opts selects. A nil opts is the zero
 // JobLogForJobOptions: the job's logs and those of the jobs it spawned.
+// Whether "spawned" reaches beyond the job's children, and what a job
+// without logs answers (an empty list is assumed), the reference does not
+// say.
 //
 // Propexo docs: https://docs.propexo.com/api-reference (Admin, "Get logs by job ID")
 //

@@ -37,7 +37,8 @@ type WriteResult struct {
 
 // Get returns the status of the write whose root job is rootJobID. Unlike
 // Propexo's other answers, this one is the bare object, without "meta" or
-// "results".
+// "results". The reference documents only 400 answers; what an unknown
+// rootJobID answers (404 is assumed) is not documented.
 //
 // Propexo docs: https://docs.propexo.com/api-reference (Admin, "Check the status of a write operation")
 //

@@ -58,6 +58,16 @@ const MaxPerPage = 250
 // reads "REDACTED".
 type APIError = api.Error
 
+// LimitError is the error a call returns, without sending its request,
+// when earlier answers to the same Client closed its rate-limit window
+// (a 429 or 503 with Retry-After) for longer than WithRetryAfterMax. Match it with errors.As. Its fields:
+//   - Op string: the request, "METHOD /path".
+//   - Wait time.Duration: how long the window stays closed, from when the
+//     request was refused.
+//
+// Its method RetryAfter returns Wait and true.
+type LimitError = api.LimitError
+
 // Response is what Propexo answered to a call, besides the decoded result;
 // every method returns it, also with an error once an answer arrived. Its
 // fields:
@@ -109,19 +119,37 @@ type Auth struct {
 // dashboard), sent as "Authorization: Bearer" on every request.
 func APIKey(key string) Auth { return Auth{key: key} }
 
-// Client calls the Propexo API: the webhook configurations (Webhooks) and
-// the data diffs (DataDiffs). It authenticates with a bearer token,
+// Client calls the Propexo API: the webhook configurations (Webhooks), the
+// cached records of every model (Records), the data diffs (DataDiffs), the
+// job logs (JobLogs) and the status of writes (Writes). It authenticates
+// with a bearer token,
 // retries GET, PUT and DELETE on transport errors, 429 and 5xx with
 // jittered backoff (WithRetryWait, WithRetryMax), honouring Retry-After up
 // to a minute (WithRetryAfterMax), and retries POST only when the request
 // cannot have reached the server or was refused with 429, so a webhook is
-// never created twice. It is safe for concurrent use.
+// never created twice.
+//
+// Its callers share one rate-limit window: after a 429 or 503 with
+// Retry-After, concurrent calls wait for the window to open, and a call
+// that would wait longer than WithRetryAfterMax returns a *LimitError
+// without being sent. (Propexo documents no Retry-After and no reset time:
+// a 429 without Retry-After is retried with backoff, and
+// x-ratelimit-remaining 0 alone closes nothing.) It is safe for concurrent
+// use.
 type Client struct {
 	// Webhooks manages webhook configurations: /v1/webhooks/.
 	Webhooks *WebhooksService
+	// Records reads the records of every model by id: /v1/<model>/{id}.
+	Records *RecordsService
 	// DataDiffs reads the changes behind DATA_NEW and DATA_UPDATE:
 	// /v1/admin/data-diffs/.
 	DataDiffs *DataDiffsService
+	// JobLogs reads the logs of integration jobs, such as the job a
+	// JOB_FAILURE names: /v1/admin/logs/jobs/.
+	JobLogs *JobLogsService
+	// Writes reads the status of writes, such as the write a
+	// WRITE_OPERATION_FAILURE names: /v1/admin/write-status/.
+	Writes *WritesService
 
 	api *api.Client
 }
@@ -204,7 +232,10 @@ func NewClient(auth Auth, opts ...ClientOption) (*Client, error) {
 	}
 	c := &Client{api: core}
 	c.Webhooks = &WebhooksService{client: c}
+	c.Records = &RecordsService{client: c}
 	c.DataDiffs = &DataDiffsService{client: c}
+	c.JobLogs = &JobLogsService{client: c}
+	c.Writes = &WritesService{client: c}
 	return c, nil
 }
 

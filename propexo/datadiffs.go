@@ -22,8 +22,12 @@ const dataDiffsPath = "/admin/data-diffs/"
 // They are how to recover after a downtime longer than RetryPeriod, when
 // Propexo has given up delivering: list the diffs of each integration with
 // After set to the start of the outage, and process those your receiver
-// did not see. A diff is not a delivery: it has no signature and its
-// DataDiff is not documented to match a delivery's payload or diff.
+// did not see. They are also the only "changed since" call Propexo's
+// OpenAPI description documents: the record lists have no updated_after
+// or updated_at filter, so to reconcile, list the diffs After the last
+// run and read each ModelRecordID with Client.Records. A diff is not a
+// delivery: it has no signature and its DataDiff is not documented to
+// match a delivery's payload or diff.
 type DataDiffsService struct {
 	client *Client
 }

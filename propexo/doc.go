@@ -1,5 +1,5 @@
-// Package propexo receives Propexo webhooks and manages Propexo webhook
-// configurations.
+// Package propexo receives Propexo webhooks, manages Propexo webhook
+// configurations and reads the records the deliveries are about.
 //
 // Propexo (formerly Propify) is a unified API over residential property
 // management systems (Yardi, Entrata, AppFolio, RealPage, ...). It keeps a
@@ -23,6 +23,10 @@
 //		Events: []propexo.Trigger{propexo.TriggerDataUpdate}, Model: propexo.ModelLeases,
 //	})
 //	for s, err := range c.Webhooks.All(ctx, nil) { ... }
+//
+//	// The whole record, where the delivery carried a part.
+//	lease, resp, err := c.Records.Get(ctx, propexo.ModelLeases, "clx9m2v4t000508jq1b7c3d8e")
+//	h := event.Hydrate(mux, propexo.NewHydrator(c)) // a handler that sees event.RecordOf(e)
 //
 // # Authentication
 //
@@ -55,7 +59,51 @@
 // StagingURL (Propexo's sandbox) end in /v1. A webhook configuration is a
 // Subscription; Create and Update take a *SubscriptionParams, whose
 // Enabled is always sent since Propexo's own default for a new webhook is
-// inactive.
+// inactive. A call refused without being sent, because an earlier answer
+// closed the client's rate-limit window for longer than WithRetryAfterMax,
+// returns a *LimitError.
+//
+// # Records
+//
+// Client.Records.Get(ctx, model, id) reads any record Propexo caches,
+// GET /v1/<model>/{id}: one call typed by Model rather than 51 methods.
+// Propexo's OpenAPI description has 51 such paths (RecordModels), all
+// answering {"meta", "results": record}; their records share eight fields
+// (id, x_id, integration_id, integration_vendor, property_id, created_at,
+// updated_at, last_seen), which Record holds with the record as sent, and
+// differ in the rest by model and by property management system (the
+// custom_data of each). Typed structs for all 51 would be 51 copies of a
+// schema that drifts; instead Record.Decode, or the generic
+// GetRecord[T](ctx, c, model, id), decodes a record into a type of your
+// own. Model.RecordPath gives each model's path; five are not the model's
+// name (vendors for service_request_vendors, service-request-history for
+// service_request_notes, ...), as the description's derivedFromModel says.
+// A delivery's payload decodes the same way (DataNew.Record).
+//
+// Client.JobLogs reads the logs of integration jobs (ListForJob: the job
+// a JOB_FAILURE names) and Client.Writes the status of a write (Get: the
+// write a WRITE_OPERATION_FAILURE names).
+//
+// # Hydration
+//
+// Propexo's deliveries are hints: a DATA_NEW may carry only part of a new
+// record and the rest follows in a DATA_UPDATE, which itself carries only
+// the changed fields; Propexo recommends reading the record. Hydration is
+// how a handler gets the whole record: NewHydrator(c), given to
+// event.Hydrate or to the inbox, fetches the record of each DATA_NEW and
+// DATA_UPDATE, the job logs of a JOB_FAILURE and the status of a
+// WRITE_OPERATION_FAILURE, and event.RecordOf(e).Data holds it (a
+// *Record, []*JobLog or *WriteResult). Propexo's records are not bookings
+// or messages, so BookingOf and MessageOf still report nothing.
+//
+// # Changes since
+//
+// The OpenAPI description documents no "changed since" filter on the
+// record lists (no updated_after or updated_at_gte on /v1/leases/ and the
+// others; only /v1/webhooks/ gains updated_at_gte and last_seen_gte in the
+// newer live reference, not in the description). The changes since a
+// time are the data diffs: Client.DataDiffs.List or All with After (and
+// Before), kept for 30 days, each naming the model and record to read.
 //
 // # Deliveries
 //
@@ -89,7 +137,8 @@
 //     backsync (FIRST_SYNC_COMPLETE marks the end of the first sync);
 //   - complete records: a DATA_NEW may carry only some fields (an id and a
 //     name) and the rest follow in a DATA_UPDATE, whose diff holds only the
-//     changed fields. Read the record from the API when you need all of it;
+//     changed fields. Read the record from the API when you need all of it
+//     (Client.Records, or a Hydrator: see Hydration);
 //   - relations in a record's payload: a lease does not name its residents;
 //     subscribe to the residents_to_leases model for that.
 //
@@ -148,7 +197,14 @@
 //     disabled after its retries run out are not documented.
 //   - The management API has no endpoint to send a test delivery, and the
 //     trigger sub-resources (/v1/webhooks/{id}/triggers) were removed in
-//     2025; the client offers neither. Use propexotest to send samples.
+//     2025; the client offers neither. Use propexotest to send samples, or
+//     its fake API (propexotest.NewServer) to deliver about records.
+//   - The record calls are reads only: the record lists, writes (POST and
+//     PUT of records), POST /v1/admin/retry-write/{root_job_id} and the
+//     other admin endpoints are not offered.
+//   - For the record, job-log and write-status calls the reference
+//     documents only 400 answers; what an unknown id answers is not
+//     documented. The Hydrator takes 404 and 410 as a deleted record.
 //   - Only job types READ_LEAD_EVENTS and READ_RESIDENT_TRANSACTIONS are
 //     documented; JobType is open.
 //

@@ -186,3 +186,49 @@ func ExampleDataDiffsService_All() {
 	// GET /v1/admin/data-diffs/ integration_id=i-1 after=2025-08-18T12:00:00Z offset="2" limit=2
 	// DATA_NEW residents r-7
 }
+
+// ExampleNewHydrator hydrates a delivery from the fake API: the handler
+// gets the whole lease, where the DATA_UPDATE carried one changed field.
+func ExampleNewHydrator() {
+	ctx := context.Background()
+	s := propexotest.NewServer()
+	defer s.Close()
+	c, err := s.Client()
+	if err != nil {
+		panic(err)
+	}
+	// The lease as Propexo's cache holds it now; the delivery carries one
+	// changed field.
+	if err := s.PutRecord(propexo.ModelLeases, "clx9m2v4t000508jq1b7c3d8e", map[string]any{
+		"status": "approved", "rent_amount_in_cents": 150000,
+	}); err != nil {
+		panic(err)
+	}
+
+	v, _ := propexo.NewVerifier("whsec-example-secret")
+	r, _ := propexo.NewReceiver(v)
+	handler := event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		rec, ok := event.RecordOf(e)
+		if !ok || rec.Deleted {
+			return nil
+		}
+		var lease struct {
+			Status      string `json:"status"`
+			RentInCents int    `json:"rent_amount_in_cents"`
+		}
+		if err := rec.Data.(*propexo.Record).Decode(&lease); err != nil {
+			return err
+		}
+		fmt.Println(e.Name(), e.Subject(), lease.Status, lease.RentInCents)
+		return nil
+	})
+	hooks := event.NewHTTPHandler(r, event.Hydrate(handler, propexo.NewHydrator(c)))
+
+	req, _ := propexotest.NewSampleRequest(ctx, "http://example.test/hooks/propexo", "DATA_UPDATE", nil, v)
+	w := httptest.NewRecorder()
+	hooks.ServeHTTP(w, req)
+	fmt.Println(w.Code)
+	// Output:
+	// DATA_UPDATE lease/clx9m2v4t000508jq1b7c3d8e approved 150000
+	// 200
+}

@@ -202,3 +202,36 @@ func FuzzReceive(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRecord decodes any body, and every payload of the seeds, as a
+// propexo.Record: it never panics, fails only on what is not a JSON object,
+// and keeps the object as sent.
+func FuzzRecord(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+		if w, err := propexo.Parse(b); err == nil && w.DataNew != nil {
+			f.Add([]byte(w.DataNew.Payload))
+		}
+	}
+	f.Add([]byte(`{"id":1,"created_at":"x","last_seen":null,"integration_vendor":{}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r propexo.Record
+		err := json.Unmarshal(b, &r)
+		if !json.Valid(b) {
+			return
+		}
+		trimmed := bytes.TrimSpace(b)
+		if trimmed[0] != '{' {
+			if err == nil {
+				t.Fatal("a record that is not an object decoded")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("an object did not decode: %v", err)
+		}
+		if !bytes.Equal(r.Raw, trimmed) {
+			t.Fatal("Raw is not the object as sent")
+		}
+	})
+}

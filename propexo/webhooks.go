@@ -237,7 +237,7 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*Subscription, *R
 	if err != nil {
 		return nil, resp, err
 	}
-	w, err := singleResult(env.Results)
+	w, err := singleResult[Subscription](env.Results)
 	if err != nil {
 		return nil, resp, fmt.Errorf("propexo: get webhook: %w", err)
 	}
@@ -327,25 +327,25 @@ func webhookPath(op, id string) (string, error) {
 	return webhooksPath + url.PathEscape(id), nil
 }
 
-// singleResult decodes the "results" of Get: one object, or (in case
-// Propexo ever sends the list form) an array of exactly one.
-func singleResult(raw json.RawMessage) (*Subscription, error) {
+// singleResult decodes the "results" of a get-by-id answer: one object,
+// or (in case Propexo ever sends the list form) an array of exactly one.
+func singleResult[T any](raw json.RawMessage) (*T, error) {
 	if isNull(raw) {
 		return nil, errors.New("answer has no results")
 	}
 	if isObject(raw) {
-		var w Subscription
-		if err := json.Unmarshal(raw, &w); err != nil {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
 			return nil, fmt.Errorf("decode results: %w", err)
 		}
-		return &w, nil
+		return &v, nil
 	}
-	var ws []*Subscription
-	if err := json.Unmarshal(raw, &ws); err != nil {
+	var vs []*T
+	if err := json.Unmarshal(raw, &vs); err != nil {
 		return nil, fmt.Errorf("decode results: %w", err)
 	}
-	if len(ws) != 1 || ws[0] == nil {
-		return nil, fmt.Errorf("answer has %d results, want 1", len(ws))
+	if len(vs) != 1 || vs[0] == nil {
+		return nil, fmt.Errorf("answer has %d results, want 1", len(vs))
 	}
-	return ws[0], nil
+	return vs[0], nil
 }

@@ -69,3 +69,48 @@ func Example_derive() {
 	// DATA_UPDATE -> record.updated lease-90001
 	// 200
 }
+
+// ExampleNewServer subscribes a receiver to the fake API, stores a lease,
+// and has the fake deliver a signed DATA_NEW about it, which the receiver
+// hydrates from the fake.
+func ExampleNewServer() {
+	ctx := context.Background()
+	s := propexotest.NewServer()
+	defer s.Close()
+	c, err := s.Client()
+	if err != nil {
+		panic(err)
+	}
+
+	const secret = "whsec-example-secret"
+	v, _ := propexo.NewVerifier(secret)
+	r, _ := propexo.NewReceiver(v)
+	handler := event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		rec, _ := event.RecordOf(e)
+		var lease struct {
+			StatusRaw string `json:"status_raw"`
+		}
+		if err := rec.Data.(*propexo.Record).Decode(&lease); err != nil {
+			return err
+		}
+		fmt.Println(e.Name(), e.Subject(), lease.StatusRaw)
+		return nil
+	})
+	hooks := httptest.NewServer(event.NewHTTPHandler(r, event.Hydrate(handler, propexo.NewHydrator(c))))
+	defer hooks.Close()
+
+	if _, _, err := c.Webhooks.Create(ctx, &propexo.SubscriptionParams{
+		URL: hooks.URL, Secret: secret, Enabled: true,
+		Events: []propexo.Trigger{propexo.TriggerDataNew}, Model: propexo.ModelLeases,
+	}); err != nil {
+		panic(err)
+	}
+	if err := s.PutRecord(propexo.ModelLeases, "lease-1", map[string]any{"status_raw": "Current"}); err != nil {
+		panic(err)
+	}
+	n, err := s.Deliver(ctx, propexo.TriggerDataNew, propexo.ModelLeases, "lease-1")
+	fmt.Println(n, err)
+	// Output:
+	// DATA_NEW lease/lease-1 Current
+	// 1 <nil>
+}

@@ -1,7 +1,8 @@
-// Package propexotest holds one canonical sample delivery per Propexo
-// trigger, for tests, examples and local tools: the bodies Propexo
-// documents, in the enveloped shape {"trigger", "data", "meta"}, with the
-// documentation's redacted ids replaced by ids of Propexo's own form.
+// Package propexotest is for testing code that uses Propexo: a fake
+// Propexo API with state (NewServer), and one canonical sample delivery
+// per Propexo trigger: the bodies Propexo documents, in the enveloped
+// shape {"trigger", "data", "meta"}, with the documentation's redacted ids
+// replaced by ids of Propexo's own form.
 //
 // # Testing your handler
 //
@@ -15,6 +16,59 @@
 // makes each delivery new by a changed body. Propexo syncs property-management
 // records (leases, residents, ...) and has no bookings, so this package has
 // no cancelled-booking sample, unlike the other providers' test packages.
+//
+// # The fake API
+//
+// NewServer starts a fake of the Propexo API on a loopback port, like
+// stripe-mock, so that code that calls the API (a propexo.Hydrator, a
+// reconciliation from the data diffs) is tested without credentials:
+//
+//	s := propexotest.NewServer()
+//	defer s.Close()
+//	c, _ := s.Client()
+//	sub, _, _ := c.Webhooks.Create(ctx, &propexo.SubscriptionParams{URL: receiverURL, Enabled: true,
+//		Events: []propexo.Trigger{propexo.TriggerDataNew}, Model: propexo.ModelLeases, Secret: "whsec-test-secret"})
+//	s.PutRecord(propexo.ModelLeases, "lease-1", map[string]any{"status_raw": "Current"})
+//	s.Deliver(ctx, propexo.TriggerDataNew, propexo.ModelLeases, "lease-1") // signed, to receiverURL
+//
+// It serves, under URL() (which ends in /v1), with Propexo's envelopes
+// ({"meta", "results"} for lists and gets, {"result"} for writes) and
+// paging (offset, limit 1 to 250, order-by on created_at, and updated_at
+// for webhooks; meta with offset, limit, orderBy, hasMore and total):
+//
+//	GET    /v1/webhooks/                       list (active, default true)
+//	POST   /v1/webhooks/                       create (strict body, as Propexo's)
+//	GET    /v1/webhooks/{webhook_id}
+//	PUT    /v1/webhooks/{webhook_id}
+//	DELETE /v1/webhooks/{webhook_id}
+//	GET    /v1/<model>/{id}                    the 51 paths of propexo.RecordModels
+//	GET    /v1/admin/data-diffs/               integration_vendor, integration_id, after, before
+//	GET    /v1/admin/logs/jobs/                status, integration_id, job_type
+//	GET    /v1/admin/logs/jobs/{id}            the logs of a job (include_all_jobs)
+//	GET    /v1/admin/job-logs/{job_log_id}/
+//	GET    /v1/admin/write-status/{root_job_id}
+//
+// Every request needs "Authorization: Bearer " + APIKey, else 401. Every
+// answer carries x-ratelimit-limit (RateLimit) and x-ratelimit-remaining
+// (counted per minute, never enforced). Errors have Propexo's body
+// {"error": {"code", "message", "details"}}, details being a ZodError
+// report for a 400. Fail injects faults (429 with Retry-After, 5xx, slow
+// answers, dropped connections) on any route; Requests counts requests.
+//
+// Where Propexo's reference is silent the Server chooses, and says so here:
+//   - An unknown id answers 404 with code "not_found" (the reference
+//     documents only 400); 401 has code "unauthorized", a 429 fault
+//     "rate_limit_exceeded". A job without logs is an empty list.
+//   - Generated ids have a cuid's length ("clfake" and digits); secrets
+//     generated for a webhook created without one are "whsec_" and 32 hex
+//     digits; webhooks report system SANDBOX.
+//   - A by-id answer has meta {offset 0, limit 100, total 1}.
+//   - The after and before filters of the data diffs exclude their bound.
+//   - A data diff recorded by PutRecord holds the record (NEW) or
+//     {"new", "previous"} with the changed fields (UPDATE).
+//   - Timestamps are UTC with milliseconds, such as
+//     2024-03-21T15:38:08.337Z, as in Propexo's examples.
+//   - Deliveries are not retried, and carry the webhook's custom headers.
 package propexotest
 
 import (

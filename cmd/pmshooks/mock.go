@@ -17,6 +17,7 @@ import (
 	"github.com/pmshooks/pmshooks/channex/channextest"
 	"github.com/pmshooks/pmshooks/hostaway/hostawaytest"
 	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
+	"github.com/pmshooks/pmshooks/propexo/propexotest"
 )
 
 const mockUsage = `Usage:
@@ -80,6 +81,13 @@ func mockProviders() map[string]mockProvider {
 				{"OAuth access token", ownerreztest.AccessToken},
 				{"OAuth client id", ownerreztest.ClientID},
 				{"OAuth client secret", ownerreztest.ClientSecret},
+			},
+		},
+		"propexo": {
+			start: func() mockServer { return propexotest.NewServer() },
+			creds: [][2]string{
+				{"API key (Authorization: Bearer)", propexotest.APIKey},
+				{"integration id", propexotest.IntegrationID},
 			},
 		},
 	}

@@ -41,6 +41,18 @@
 // NewMux's WithTypes and WithEventNames declare those of a Receiver of your
 // own.
 //
+// # Hydration
+//
+// A Hydrator fetches, through the provider's API, the current record of the
+// subject an event is about (each provider package has one, built from its
+// client). Hydrate puts the Hydrators in front of a Handler; BookingOf and
+// MessageOf then report the fetched record, RecordOf reports the fetch (or
+// that the record was deleted), and the event's ID, Raw and Data stay the
+// delivery's. A fetch that fails makes the handler fail, so that the
+// delivery is sent or run again; a *RateLimitError says how long the
+// provider asked to wait, and the inbox waits that long without counting
+// the attempt.
+//
 // # HTTP status codes
 //
 // NewHTTPHandler answers each delivery so that the providers' retry rules do

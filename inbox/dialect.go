@@ -233,7 +233,8 @@ func lockedSubjects(param string) string {
 
 // schemaSalt is mixed into PostgreSQL advisory lock keys of subjects:
 // advisory locks are per database, and two inboxes in different schemas of
-// one database (see OpenDB) must not make each other's claims wait.
+// one database (see OpenDB) must not make each other's inserts and
+// completions wait.
 const schemaSalt = `hashtextextended(current_schema(), 0)`
 
 // insertColumns are the columns insert writes, in the order of its

@@ -52,7 +52,8 @@ const maxErrorText = 4096
 // Deliveries about one subject (same provider, Subject.Kind and Subject.ID,
 // with a non-empty ID) are handled one at a time, in the order they were
 // stored, across every worker and replica: a delivery is claimed only when
-// no earlier delivery of its subject is pending or in flight. A delivery that
+// it is the head of its subject, its first pending delivery, and the head
+// passes to the next only when it is done or dead. A delivery that
 // keeps failing therefore holds back the later deliveries of its subject
 // until it is done or dead (with the defaults, up to about 100 minutes).
 // Deliveries without a subject are not ordered.

@@ -10,6 +10,7 @@ import (
 type completion struct {
 	id    int64
 	token string
+	keys  []int64 // its subject's key; empty without a subject
 	log   *slog.Logger
 	attrs []any
 }
@@ -76,10 +77,12 @@ func (c *completer) flush(batch []completion) {
 	defer cancel()
 	ids := make([]int64, len(batch))
 	tokens := make([]string, len(batch))
+	keys := make([]int64, 0, len(batch))
 	for i, x := range batch {
 		ids[i], tokens[i] = x.id, x.token
+		keys = append(keys, x.keys...)
 	}
-	held, err := c.ib.completeBatch(ctx, ids, tokens, c.ib.now())
+	held, err := c.ib.completeBatch(ctx, ids, tokens, keys, c.ib.now())
 	for _, x := range batch {
 		switch {
 		case err != nil:

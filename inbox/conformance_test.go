@@ -56,6 +56,7 @@ func testConformance(t *testing.T, b backend) {
 		{"Run_retriedEarlierDeliveryWaitsItsTurn", testRetryOrder},
 		{"Run_noSubjectRunsConcurrently", testNoSubjectConcurrent},
 		{"Replicas", testReplicas},
+		{"Replicas_fewSubjects", testReplicasFewSubjects},
 		{"ListGetStats", testListGetStats},
 		{"Purge", testPurge},
 		{"Logging", testLogging},
@@ -87,8 +88,8 @@ func testMigrate(t *testing.T, b backend) {
 	}
 	var versions, max int
 	require.NoError(t, db.QueryRow("SELECT COUNT(*), MAX(version) FROM pmshooks_inbox_schema_version").Scan(&versions, &max))
-	assert.Equal(t, 2, versions, "each version is recorded once")
-	assert.Equal(t, 2, max)
+	assert.Equal(t, 3, versions, "each version is recorded once")
+	assert.Equal(t, 3, max)
 
 	// A newer pmshooks migrated this database: refuse it.
 	_, err = db.Exec("INSERT INTO pmshooks_inbox_schema_version (version, applied_at) VALUES (99, " + nowSQL(b) + ")")
@@ -739,6 +740,65 @@ func testReplicas(t *testing.T, b backend) {
 	}
 	assert.Equal(t, int32(0), check.overlaps.Load())
 	assert.Equal(t, inbox.Stats{Done: int64(n)}, stats(t, f.ib), "none lost, none dead, none stored twice")
+}
+
+// testReplicasFewSubjects runs four replicas (four pools on PostgreSQL) on
+// a few busy subjects: each subject's deliveries are stored through every
+// replica in turn while all of them work, so that heads are passed on by
+// one replica while another stores the next delivery of the subject. Every
+// subject is handled in order, one delivery at a time.
+func testReplicasFewSubjects(t *testing.T, b backend) {
+	const (
+		replicas   = 4
+		subjects   = 4
+		perSubject = 40
+	)
+	f := setup(t, b, inbox.WithWorkers(3), inbox.WithMaxAttempts(5), inbox.WithPollInterval(20*time.Millisecond))
+	ibs := []*inbox.Inbox{f.ib}
+	for range replicas - 1 {
+		db := f.db
+		if b.replicas {
+			db = f.open()
+		}
+		ibs = append(ibs, f.replica(t, db))
+	}
+	check := newSubjectChecker(t)
+	var (
+		attempts sync.Map
+		done     atomic.Int32
+	)
+	h := event.HandlerFunc(func(_ context.Context, e event.Event) error {
+		check.begin(e)
+		a, _ := attempts.LoadOrStore(e.ID(), new(atomic.Int32))
+		fail := a.(*atomic.Int32).Add(1) == 1 && e.Data().(payload).Seq%7 == 0
+		check.end(e, !fail)
+		if fail {
+			return errBoom
+		}
+		done.Add(1)
+		return nil
+	})
+	handlers := make([]http.Handler, replicas)
+	for i, ib := range ibs {
+		rc, _ := testReceiver(t)
+		handlers[i] = ib.HTTPHandler(rc)
+		run(t, ib, h)
+	}
+	var sending sync.WaitGroup
+	for s := range subjects {
+		sending.Go(func() {
+			for i := range perSubject {
+				seq := i*subjects + s
+				raw := body(payload{ID: fmt.Sprintf("ev-%d", seq), Subject: fmt.Sprintf("b-%d", s), Seq: seq})
+				assert.Equal(t, http.StatusOK, post(t, handlers[(i+s)%replicas], f.signer, raw))
+			}
+		})
+	}
+	sending.Wait()
+	eventually(t, 45*time.Second, func() bool { return done.Load() >= subjects*perSubject }, "all handled (have %d)", done.Load())
+	eventually(t, 10*time.Second, settled(t, f.ib), "settled")
+	assert.Equal(t, int32(0), check.overlaps.Load())
+	assert.Equal(t, inbox.Stats{Done: subjects * perSubject}, stats(t, f.ib))
 }
 
 func testListGetStats(t *testing.T, b backend) {

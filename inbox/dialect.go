@@ -187,12 +187,10 @@ type queries struct {
 
 	insert        string
 	latest        string // the newest stored copy of an event key
-	claim         string // SQLite: the whole claim; PostgreSQL: pick a row
-	claimSetup    string // PostgreSQL: settings of the claim transaction
-	claimLock     string // PostgreSQL: lock one subject
-	claimLocks    string // PostgreSQL: lock the subjects of a batch
+	claim         string
+	lockSubject   string // PostgreSQL: lock one subject, as an insert does
 	completeBatch string // PostgreSQL: mark a batch done; SQLite builds its own
-	claimUpdate   string // PostgreSQL: re-check and lease the picked row
+	promote       string // PostgreSQL: pass head on in the subjects $1
 	retry         string
 	dead          string
 	bury          string // dead without an attempt: none was left
@@ -215,53 +213,53 @@ const deliveryColumns = `id, provider, event_id, type, name, account, subject_ki
 	event_time, received_at, headers, body, state, attempts, next_attempt_at,
 	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at`
 
-// claimable is the condition a row r must meet to be claimed at $1: pending
-// and due, and, when it has a subject, the first unfinished row of its
-// subject with no other row of the subject leased. Each NOT EXISTS is one
-// probe of a partial index on subject_key (pmshooks_inbox_subject,
-// pmshooks_inbox_leased); the text columns are compared too, so that two
-// subjects whose keys collide are still told apart.
-const claimable = `r.state = 'pending' AND r.next_attempt_at <= $1
-	AND (r.subject_key IS NULL OR (
-		NOT EXISTS (
-			SELECT 1 FROM pmshooks_inbox o
-			WHERE o.subject_key = r.subject_key AND o.state = 'pending' AND o.id < r.id
-				AND o.provider = r.provider AND o.subject_kind = r.subject_kind
-				AND o.subject_id = r.subject_id)
-		AND NOT EXISTS (
-			SELECT 1 FROM pmshooks_inbox o
-			WHERE o.subject_key = r.subject_key AND o.lease_token IS NOT NULL
-				AND o.state = 'pending' AND o.next_attempt_at > $1 AND o.id <> r.id
-				AND o.provider = r.provider AND o.subject_kind = r.subject_kind
-				AND o.subject_id = r.subject_id)))`
+// finishedColumns are what a statement that takes deliveries out of pending
+// (done or dead) returns, for passing head on: see leavePending.
+const finishedColumns = `id, subject_key, head`
+
+// lockedSubjects is a PostgreSQL FROM item that locks the subjects of the
+// keys in the BIGINT[] parameter param for the rest of the transaction, in
+// key order, so that two transactions locking overlapping subjects cannot
+// deadlock. An UPDATE that joins it locks the subjects before it changes a
+// row (the aggregate yields its one row once every lock is granted): it
+// holds no row while it waits for an insert of the subject, which may itself
+// wait for such a row, a copy of the delivery it stores.
+func lockedSubjects(param string) string {
+	return `(SELECT COUNT(*) AS n FROM (
+			SELECT pg_advisory_xact_lock(k) FROM (
+				SELECT DISTINCT s # ` + schemaSalt + ` AS k FROM unnest(` + param + `::BIGINT[]) AS s) AS keys
+			ORDER BY k) AS l) AS locked`
+}
 
 // schemaSalt is mixed into PostgreSQL advisory lock keys of subjects:
 // advisory locks are per database, and two inboxes in different schemas of
-// one database (see OpenDB) must not make each other's claims wait.
+// one database (see OpenDB) must not make each other's inserts and
+// completions wait.
 const schemaSalt = `hashtextextended(current_schema(), 0)`
 
 // insertColumns are the columns insert writes, in the order of its
-// parameters $1 to $17; next_attempt_at is received_at ($12).
+// parameters $1 to $17, then next_attempt_at, which is received_at ($12),
+// and head.
 const insertColumns = `provider, event_id, event_key, generation, type, name, account,
 	subject_kind, subject_id, subject_key, event_time, received_at, headers, body,
-	state, finished_at, last_error, next_attempt_at`
+	state, finished_at, last_error, next_attempt_at, head`
 
 const insertValues = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $12`
 
+// The head of a subject is the one of its pending deliveries that may be
+// claimed: the first (see schema version 3). Every statement that changes
+// which deliveries of a subject are pending keeps that true in its
+// transaction: an insert or a retry of a dead delivery is head when no
+// delivery of its subject is pending; a head that becomes done or dead
+// passes head to the next pending delivery of its subject (leavePending); a
+// head retried later keeps it. On PostgreSQL each of these holds the
+// subject's advisory lock, and decides in a snapshot taken after the lock
+// was granted; SQLite has one writer.
 func newQueries(d Dialect) *queries {
 	q := &queries{
 		dialect: d,
-		insert: `INSERT INTO pmshooks_inbox (` + insertColumns + `)
-			VALUES (` + insertValues + `)
-			ON CONFLICT (event_key, generation) DO NOTHING
-			RETURNING id`,
-		latest: `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id DESC LIMIT 1`,
+		latest:  `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id DESC LIMIT 1`,
 		retry: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, last_error = $4
-			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
-		dead: `UPDATE pmshooks_inbox SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4
-			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
-		bury: `UPDATE pmshooks_inbox SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4,
-				attempts = attempts - 1
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
 		release: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, attempts = attempts - 1
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
@@ -273,9 +271,6 @@ func newQueries(d Dialect) *queries {
 				AND ($4 = 0 OR (lease_token IS NOT NULL AND next_attempt_at > $5))
 				AND ($6 = 0 OR lease_token IS NULL OR next_attempt_at <= $5)
 			ORDER BY id LIMIT $7`,
-		retryDead: `UPDATE pmshooks_inbox
-			SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_token = NULL, finished_at = NULL
-			WHERE id = $1 AND state = 'dead'`,
 		state: `SELECT state FROM pmshooks_inbox WHERE id = $1`,
 		purge: `DELETE FROM pmshooks_inbox WHERE id IN (
 				SELECT id FROM pmshooks_inbox WHERE state = 'done' AND finished_at < $1 LIMIT $2)`,
@@ -289,62 +284,94 @@ func newQueries(d Dialect) *queries {
 		schemaVersion: `SELECT COALESCE(MAX(version), 0) FROM pmshooks_inbox_schema_version`,
 		recordVersion: `INSERT INTO pmshooks_inbox_schema_version (version, applied_at) VALUES ($1, $2)`,
 	}
+	// dead and bury pass head on (leavePending). On PostgreSQL they lock the
+	// subjects $5 first.
+	from := ""
+	if d == PostgreSQL {
+		from = "FROM " + lockedSubjects("$5")
+	}
+	q.dead = `UPDATE pmshooks_inbox AS r SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4
+		` + from + `
+		WHERE r.id = $1 AND r.lease_token = $2 AND r.state = 'pending'
+		RETURNING ` + finishedColumns
+	q.bury = `UPDATE pmshooks_inbox AS r SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4,
+			attempts = r.attempts - 1
+		` + from + `
+		WHERE r.id = $1 AND r.lease_token = $2 AND r.state = 'pending'
+		RETURNING ` + finishedColumns
 	switch d {
 	case SQLite:
-		// One statement: SQLite takes the write lock before it reads, so the
-		// pick and the lease are atomic even across processes.
+		// SQLite has one writer, and a write transaction takes the write
+		// lock before it reads: each statement sees every change committed
+		// before it, and none happens while it runs.
+		q.insert = `INSERT INTO pmshooks_inbox (` + insertColumns + `)
+			VALUES (` + insertValues + `, ` + sqliteIdle(`$10`) + `)
+			ON CONFLICT (event_key, generation) DO NOTHING
+			RETURNING id`
 		q.claim = `UPDATE pmshooks_inbox SET lease_token = $2, next_attempt_at = $3, attempts = attempts + 1
-			WHERE id IN (SELECT r.id FROM pmshooks_inbox r WHERE ` + claimable + ` ORDER BY r.id LIMIT $4)
+			WHERE id IN (SELECT id FROM pmshooks_inbox
+				WHERE head = 1 AND state = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $4)
 			RETURNING ` + deliveryColumns
+		q.retryDead = `UPDATE pmshooks_inbox
+			SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_token = NULL, finished_at = NULL,
+				head = ` + sqliteIdle(`pmshooks_inbox.subject_key`) + `
+			WHERE id = $1 AND state = 'dead'`
 		q.versionTableExists = `SELECT COUNT(*) FROM sqlite_master
 			WHERE type = 'table' AND name = 'pmshooks_inbox_schema_version'`
 	case PostgreSQL:
-		// Pick the first claimable row no other worker has locked; lock its
-		// subject so that claims of one subject take turns; then re-check
-		// the condition in a fresh snapshot, which sees every claim of the
-		// subject committed before the lock was granted, and lease the row.
-		q.claim = `SELECT r.id, r.subject_key FROM pmshooks_inbox r
-			WHERE ` + claimable + ` ORDER BY r.id LIMIT $2 FOR UPDATE SKIP LOCKED`
-		//
-		// The settings hold for the claim transaction only. The planner must
-		// walk the pending rows in id order and stop at the first claimable
-		// one: with the stale statistics of a table that filled up since the
-		// last ANALYZE it would rather test every pending row and sort them.
-		// A lease lost in a database crash is only a delivery attempted again,
-		// so the claim's commit need not wait for the disk.
-		//
-		// Disabling a plan node type makes the planner price it at 10^10,
-		// which crosses jit_above_cost: the sort of the subject locks then
-		// spent 300 ms compiling itself. JIT never pays for these short
-		// statements, so it is off for the claim.
-		q.claimSetup = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off; SET LOCAL synchronous_commit = off`
-		q.claimLock = `SELECT pg_advisory_xact_lock($1::BIGINT # ` + schemaSalt + `)`
-		// The subjects of a batch are locked in one statement, in key
-		// order, so that two claims locking overlapping subjects cannot
-		// deadlock.
-		q.claimLocks = `SELECT pg_advisory_xact_lock(k) FROM (
-				SELECT s # ` + schemaSalt + ` AS k FROM unnest($1::BIGINT[]) AS s) AS keys ORDER BY k`
-		q.completeBatch = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $3
-			FROM unnest($1::BIGINT[], $2::TEXT[]) AS x(id, token)
-			WHERE r.id = x.id AND r.lease_token = x.token AND r.state = 'pending'
-			RETURNING r.id`
-		//
-		// Deliveries of one subject take the subject's advisory lock before
-		// the row gets its id, and hold it until their commit: a later
-		// delivery of the subject then gets a larger id only after the
-		// earlier one is visible, and a claim, which takes the same lock,
-		// waits for an insert of the subject in progress. So the id order of
-		// a subject is its commit order, on every replica. The aggregate
-		// makes the lock come first: it reads the whole CTE before the row,
-		// and with it the identity value, is formed.
-		q.insert = `WITH subject_lock AS (SELECT pg_advisory_xact_lock($10::BIGINT # ` + schemaSalt + `) WHERE $10::BIGINT IS NOT NULL)
-			INSERT INTO pmshooks_inbox (` + insertColumns + `)
-			SELECT ` + insertValues + ` FROM (SELECT COUNT(*) FROM subject_lock) AS locked
+		// Deliveries of one subject take the subject's advisory lock, in
+		// pmshooks_inbox_lock_subject, before the row gets its id, and hold
+		// it until their commit: a later delivery of the subject then gets a
+		// larger id only after the earlier one is visible. So the id order
+		// of a subject is its commit order, on every replica. The function
+		// also tells whether the new row is its subject's head, in a
+		// snapshot taken after the lock. OFFSET 0 keeps the subquery a plan
+		// node of its own, read before the row, and with it the identity
+		// value, is formed.
+		q.insert = `INSERT INTO pmshooks_inbox (` + insertColumns + `)
+			SELECT ` + insertValues + `, locked.head
+			FROM (SELECT pmshooks_inbox_lock_subject($10::BIGINT) AS head OFFSET 0) AS locked
 			ON CONFLICT (event_key, generation) DO NOTHING
 			RETURNING id`
-		q.claimUpdate = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1
-			WHERE r.id = ANY($4::BIGINT[]) AND ` + claimable + `
+		q.lockSubject = `SELECT pmshooks_inbox_lock_subject($1::BIGINT)`
+		// One statement, its own transaction: pick the first due heads no
+		// other claim has locked, then lease them. A head is the only
+		// delivery of its subject that may run, so the claim needs no
+		// subject lock. The rows picked are locked, and re-checked against
+		// their newest version (READ COMMITTED), before the lease is
+		// written. ARRAY() makes the pick an InitPlan run once, and the
+		// lease an index lookup of those ids.
+		//
+		// A lease lost in a database crash is only a delivery attempted
+		// again, so the commit need not wait for the disk: set_config(...,
+		// true) lasts until the end of this statement's transaction.
+		q.claim = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1
+			WHERE r.id = ANY (ARRAY(
+					SELECT c.id FROM pmshooks_inbox c
+					WHERE c.head AND c.state = 'pending' AND c.next_attempt_at <= $1
+					ORDER BY c.id LIMIT $4 FOR UPDATE SKIP LOCKED))
+				AND set_config('synchronous_commit', 'off', true) IS NOT NULL
 			RETURNING ` + deliveryColumns
+		// The done of a batch does not wait for the disk either: a "done"
+		// lost in a crash only runs an idempotent handler again, the
+		// argument the lease makes already.
+		q.completeBatch = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $3
+			FROM unnest($1::BIGINT[], $2::TEXT[]) AS x(id, token), ` + lockedSubjects("$4") + `
+			WHERE r.id = x.id AND r.lease_token = x.token AND r.state = 'pending'
+				AND set_config('synchronous_commit', 'off', true) IS NOT NULL
+			RETURNING r.id, r.subject_key, r.head`
+		// The next pending delivery of each subject: a statement of its
+		// own, after the one that locked the subjects, so that its snapshot
+		// holds every delivery of them committed before.
+		q.promote = `UPDATE pmshooks_inbox SET head = true
+			WHERE id IN (SELECT (SELECT o.id FROM pmshooks_inbox o
+					WHERE o.subject_key = k AND o.state = 'pending' ORDER BY o.id LIMIT 1)
+				FROM unnest($1::BIGINT[]) AS k)
+				AND NOT head`
+		q.retryDead = `UPDATE pmshooks_inbox
+			SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_token = NULL, finished_at = NULL,
+				head = pmshooks_inbox_lock_subject(subject_key)
+			WHERE id = $1 AND state = 'dead'`
 		q.migrateLock = `SELECT pg_advisory_xact_lock($1)`
 		q.versionTableExists = `SELECT COUNT(*) FROM pg_catalog.pg_tables
 			WHERE tablename = 'pmshooks_inbox_schema_version' AND schemaname = ANY (current_schemas(false))`
@@ -358,6 +385,13 @@ func newQueries(d Dialect) *queries {
 		}
 	}
 	return q
+}
+
+// sqliteIdle is the SQLite expression that is 1 when no delivery of the
+// subject key is pending (or key is NULL: no subject), else 0.
+func sqliteIdle(key string) string {
+	return `CASE WHEN ` + key + ` IS NULL THEN 1 ELSE NOT EXISTS (
+		SELECT 1 FROM pmshooks_inbox o WHERE o.subject_key = ` + key + ` AND o.state = 'pending') END`
 }
 
 var placeholder = regexp.MustCompile(`\$([0-9]+)`)
@@ -423,8 +457,9 @@ func eventKey(provider, eventID string) []byte {
 // subjectKey is the key of a subject, for the ordering index and the
 // PostgreSQL advisory lock: the first 8 bytes of a SHA-256 of provider, kind
 // and id, read as a signed integer. It is nil (NULL) when id is "": such a
-// delivery has no subject and is not ordered. Two subjects may share a key;
-// that only makes their claims take turns.
+// delivery has no subject and is not ordered. Ordering tells subjects apart
+// by this key alone: two subjects that share one (one chance in 2^64 for a
+// pair) are handled in one order, as if they were one.
 func subjectKey(provider, kind, id string) any {
 	if id == "" {
 		return nil

@@ -94,20 +94,32 @@
 //     subjects are not held back.
 //   - One subject uses one worker at a time: a burst about one booking is
 //     handled serially, however many workers there are.
-//   - Each claim checks the subject of the rows it considers (two index
-//     probes per row), and walks past the rows that wait behind an earlier
-//     delivery of their subject. On PostgreSQL, claims of one subject also
-//     take turns on an advisory lock.
+//   - Each subject's first pending delivery is marked as its head, and only
+//     heads are claimed: a claim is one index scan over the due heads, in
+//     received order. Keeping the mark costs the writes that change a
+//     subject: an insert checks whether its subject has a pending delivery
+//     (one index probe), and a "done" or "dead" marks the next one (one more
+//     statement in its transaction). On PostgreSQL each of these takes the
+//     subject's advisory lock; claims take none.
 //
 // The order of a subject is the order in which its deliveries were
 // committed. On PostgreSQL each insert takes its subject's advisory lock
 // before its id is drawn and holds it until the commit, so two replicas
 // storing deliveries of one booking a few milliseconds apart cannot have the
-// later one handled first, and a worker that claims while a delivery of the
-// subject is being stored waits for it. Two deliveries of one subject that
-// reach two replicas at the same moment are ordered by which committed first:
-// the providers' own order between such deliveries is not known to the
-// inbox. Deliveries without a subject are not ordered.
+// later one handled first, and a delivery that finishes while another of its
+// subject is being stored passes its head to it. Two deliveries of one
+// subject that reach two replicas at the same moment are ordered by which
+// committed first: the providers' own order between such deliveries is not
+// known to the inbox. Deliveries without a subject are not ordered.
+//
+// A failed delivery retried later keeps its subject's head. A dead delivery
+// brought back with Retry keeps its id: when nothing of its subject is
+// pending it runs at once; otherwise it runs after the delivery now at the
+// head of its subject (never beside it) and before the later ones.
+//
+// Subjects are told apart by a 64-bit hash of provider, kind and id: two
+// subjects whose hashes collide (one chance in 2^64 for a pair) are ordered
+// together, as one.
 //
 // # SQLite and PostgreSQL
 //
@@ -124,7 +136,14 @@
 // database, each receives and runs workers, and workers claim rows with
 // FOR UPDATE SKIP LOCKED so that no two take the same one. Replicas that only
 // run workers need WithDecoder for each provider. Their clocks must agree to
-// well within the lease.
+// well within the lease. The inbox's transactions run at READ COMMITTED,
+// PostgreSQL's default: storing a delivery fails on a connection whose
+// default_transaction_isolation is stricter.
+//
+// Schema version 3 (the head mark) is written by this version of pmshooks
+// only: stop the workers and receivers of an older version before Migrate
+// upgrades the schema to it. An older receiver's inserts then fail rather
+// than store deliveries no worker would take.
 //
 // OpenDB maps a DSN to a pool and a Dialect: a postgres:// or postgresql://
 // URL is PostgreSQL (driver "pgx"), anything else is a SQLite file (driver

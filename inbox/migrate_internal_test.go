@@ -152,7 +152,7 @@ func TestMigrate_fromVersion1(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, ds, 1)
 				assert.Equal(t, want, ds[0].ID)
-				held, err := ib.completeBatch(ctx, []int64{ds[0].ID}, []string{token}, now)
+				held, err := ib.completeBatch(ctx, []int64{ds[0].ID}, []string{token}, ds[0].subjectKeys(), now)
 				require.NoError(t, err)
 				require.True(t, held[ds[0].ID])
 			}
@@ -184,7 +184,7 @@ func TestInsert_subjectCommitOrder(t *testing.T) {
 	tx, err := db.BeginTx(ctx, nil)
 	require.NoError(t, err)
 	defer func() { _ = tx.Rollback() }()
-	_, err = tx.ExecContext(ctx, ib.q.claimLock, subjectKey("test", "booking", "b-1"))
+	_, err = tx.ExecContext(ctx, ib.q.lockSubject, subjectKey("test", "booking", "b-1"))
 	require.NoError(t, err)
 
 	// The second replica stores the later delivery meanwhile.

@@ -69,13 +69,14 @@ func loadSchema(d Dialect) (*schema, error) {
 
 // parseSchema splits a schema file into its preamble and its version
 // sections, and each of those into statements. A statement ends with a line
-// ending in ";"; lines that are only a comment are dropped between
-// statements.
+// ending in ";" outside a $$-quoted body (a function's); lines that are only
+// a comment are dropped between statements.
 func parseSchema(src string) (*schema, error) {
 	s := &schema{}
 	var (
-		cur  *[]string // statements of the current section
-		stmt strings.Builder
+		cur    *[]string // statements of the current section
+		stmt   strings.Builder
+		quoted bool // inside a $$-quoted body
 	)
 	cur = &s.preamble
 	sc := bufio.NewScanner(strings.NewReader(src))
@@ -112,7 +113,10 @@ func parseSchema(src string) (*schema, error) {
 		}
 		stmt.WriteString(line)
 		stmt.WriteByte('\n')
-		if strings.HasSuffix(trimmed, ";") {
+		if strings.Count(line, "$$")%2 == 1 {
+			quoted = !quoted
+		}
+		if !quoted && strings.HasSuffix(trimmed, ";") {
 			*cur = append(*cur, strings.TrimSpace(stmt.String()))
 			stmt.Reset()
 		}

@@ -58,6 +58,13 @@ func TestParseSchema(t *testing.T) {
 				"CREATE TABLE a (x INT);", stepPrefix + "keys", "CREATE INDEX i ON a (x);",
 			}}}},
 		},
+		{
+			name: "a function body quoted with $$",
+			src:  "-- version 1\nCREATE FUNCTION f() RETURNS INT AS $$\nBEGIN\n    RETURN 1;\nEND\n$$ LANGUAGE plpgsql;\nSELECT f();\n",
+			want: &schema{migrations: []migration{{version: 1, statements: []string{
+				"CREATE FUNCTION f() RETURNS INT AS $$\nBEGIN\n    RETURN 1;\nEND\n$$ LANGUAGE plpgsql;", "SELECT f();",
+			}}}},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -384,83 +384,20 @@ func cleanText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
-// errRaced is claimBatch's answer when every row it picked was taken by another
-// worker between the pick and the lease: try again at once.
-var errRaced = errors.New("inbox: claim raced")
-
 // claimBatch leases up to n claimable deliveries, in id order, to one new
-// token until now plus the lease, in one transaction. The deliveries are of
-// n different subjects at most: a subject's second pending delivery is not
-// claimable while its first is pending. It returns no delivery and a nil
-// error when none is claimable.
+// token until now plus the lease, in one statement. A delivery is claimable
+// when it is due and the head of its subject, so the deliveries are of n
+// different subjects at most. It returns no delivery and a nil error when
+// none is claimable.
 func (ib *Inbox) claimBatch(ctx context.Context, now time.Time, n int) ([]*Delivery, string, error) {
 	token := rand.Text()
 	until := now.Add(ib.cfg.lease)
-	if ib.dialect == SQLite {
-		// One statement: SQLite takes the write lock before it reads.
-		rows, err := ib.db.QueryContext(ctx, ib.q.claim, ib.q.timeArg(now), token, ib.q.timeArg(until), n)
-		if err != nil {
-			return nil, "", err
-		}
-		ds, err := scanDeliveries(rows, now)
-		return ds, token, err
-	}
-
-	// READ COMMITTED whatever the database's default: the re-check must see
-	// what other workers committed after this transaction began.
-	tx, err := ib.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	if err != nil {
-		return nil, "", err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, ib.q.claimSetup); err != nil {
-		return nil, "", err
-	}
-	rows, err := tx.QueryContext(ctx, ib.q.claim, ib.q.timeArg(now), n)
-	if err != nil {
-		return nil, "", err
-	}
-	var ids, keys []int64
-	for rows.Next() {
-		var (
-			id  int64
-			key sql.NullInt64
-		)
-		if err := rows.Scan(&id, &key); err != nil {
-			rows.Close()
-			return nil, "", err
-		}
-		ids = append(ids, id)
-		if key.Valid {
-			keys = append(keys, key.Int64)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	if len(ids) == 0 {
-		return nil, "", nil
-	}
-	if len(keys) > 0 {
-		if _, err := tx.ExecContext(ctx, ib.q.claimLocks, keys); err != nil {
-			return nil, "", err
-		}
-	}
-	// The re-check, in a snapshot taken after the locks were granted, sees
-	// every claim and every insert of these subjects committed before.
-	rows, err = tx.QueryContext(ctx, ib.q.claimUpdate, ib.q.timeArg(now), token, ib.q.timeArg(until), ids)
+	rows, err := ib.db.QueryContext(ctx, ib.q.claim, ib.q.timeArg(now), token, ib.q.timeArg(until), n)
 	if err != nil {
 		return nil, "", err
 	}
 	ds, err := scanDeliveries(rows, now)
 	if err != nil {
-		return nil, "", err
-	}
-	if len(ds) == 0 {
-		return nil, "", errRaced
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, "", err
 	}
 	return ds, token, nil
@@ -484,44 +421,13 @@ func scanDeliveries(rows *sql.Rows, now time.Time) ([]*Delivery, error) {
 	return ds, nil
 }
 
-// completeBatchPostgres is completeBatch in a transaction whose commit does
-// not wait for the WAL to reach the disk: a "done" lost in a crash only runs
-// an idempotent handler again, the argument the lease makes already.
-func (ib *Inbox) completeBatchPostgres(ctx context.Context, ids []int64, tokens []string, now time.Time) (map[int64]bool, error) {
-	tx, err := ib.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, ib.q.completeBatch, ids, tokens, ib.q.timeArg(now))
-	if err != nil {
-		return nil, err
-	}
-	held := make(map[int64]bool, len(ids))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		held[id] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return held, tx.Commit()
-}
-
 // completeBatch marks the deliveries ids, leased to tokens, done at now, in
-// one statement, and returns the ids it marked: those whose lease was not
-// lost.
-func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string, now time.Time) (map[int64]bool, error) {
+// one transaction that passes head on (see leavePending), and returns the ids
+// it marked: those whose lease was not lost. keys are the subject keys of the
+// deliveries that have one.
+func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string, keys []int64, now time.Time) (map[int64]bool, error) {
 	if ib.dialect == PostgreSQL {
-		return ib.completeBatchPostgres(ctx, ids, tokens, now)
+		return ib.leavePending(ctx, ib.q.completeBatch, ids, tokens, ib.q.timeArg(now), keys)
 	}
 	var q strings.Builder
 	args := make([]any, 0, 1+2*len(ids))
@@ -535,21 +441,86 @@ func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string
 		q.WriteString("(?, ?)")
 		args = append(args, ids[i], tokens[i])
 	}
-	q.WriteString(") RETURNING id")
-	rows, err := ib.db.QueryContext(ctx, q.String(), args...)
+	q.WriteString(") RETURNING " + finishedColumns)
+	return ib.leavePending(ctx, q.String(), args...)
+}
+
+// leavePending runs query, which takes deliveries out of pending (done or
+// dead) and returns their finishedColumns, and passes head on in the same
+// transaction: for each finished head of a subject, the next pending
+// delivery of the subject becomes head. It returns the ids query returned.
+//
+// On PostgreSQL query locks the subjects first (lockedSubjects): an insert
+// of the subject in progress, which holds the lock, has committed by then,
+// and the lookup of the next delivery, a statement of its own, sees it. An
+// insert that comes later waits for this commit, and then sees the next
+// delivery pending (or none).
+func (ib *Inbox) leavePending(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
+	var opts *sql.TxOptions
+	if ib.dialect == PostgreSQL {
+		// Whatever the database's default: the lookup must see what was
+		// committed while this transaction waited for the locks.
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	tx, err := ib.db.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	held := make(map[int64]bool, len(ids))
+	defer func() { _ = tx.Rollback() }()
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	finished := make(map[int64]bool)
+	var heads []int64 // subject keys whose head was finished
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var (
+			id   int64
+			key  sql.NullInt64
+			head bool
+		)
+		if err := rows.Scan(&id, &key, &head); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		held[id] = true
+		finished[id] = true
+		if head && key.Valid {
+			heads = append(heads, key.Int64)
+		}
 	}
-	return held, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(heads) > 0 {
+		if err := ib.promote(ctx, tx, heads); err != nil {
+			return nil, err
+		}
+	}
+	return finished, tx.Commit()
+}
+
+// promote makes the first pending delivery of each subject of keys its
+// head, in tx.
+func (ib *Inbox) promote(ctx context.Context, tx *sql.Tx, keys []int64) error {
+	if ib.dialect == PostgreSQL {
+		_, err := tx.ExecContext(ctx, ib.q.promote, keys)
+		return err
+	}
+	var q strings.Builder
+	args := make([]any, len(keys))
+	q.WriteString(`UPDATE pmshooks_inbox SET head = 1 WHERE id IN (
+		SELECT MIN(id) FROM pmshooks_inbox WHERE state = 'pending' AND subject_key IN (`)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("?")
+		args[i] = k
+	}
+	q.WriteString(") GROUP BY subject_key) AND head = 0")
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
 }
 
 // finish records the outcome of an attempt with one of the completion
@@ -564,4 +535,24 @@ func (ib *Inbox) finish(ctx context.Context, query string, id int64, token strin
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// finishDead is finish for the statements that make the delivery d dead
+// (dead, bury), which pass its subject's head on (see leavePending).
+func (ib *Inbox) finishDead(ctx context.Context, query string, d *Delivery, token string, at time.Time, errText string) (bool, error) {
+	args := []any{d.ID, token, ib.q.timeArg(at), errText}
+	if ib.dialect == PostgreSQL {
+		args = append(args, d.subjectKeys())
+	}
+	finished, err := ib.leavePending(ctx, query, args...)
+	return finished[d.ID], err
+}
+
+// subjectKeys is the key of d's subject as a list: empty when d has none.
+// Read from the stored columns, it is the key the row was stored with.
+func (d *Delivery) subjectKeys() []int64 {
+	if k, ok := subjectKey(string(d.Provider), d.Subject.Kind, d.Subject.ID).(int64); ok {
+		return []int64{k}
+	}
+	return []int64{}
 }

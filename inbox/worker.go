@@ -55,7 +55,8 @@ const maxErrorText = 4096
 // Deliveries about one subject (same provider, Subject.Kind and Subject.ID,
 // with a non-empty ID) are handled one at a time, in the order they were
 // stored, across every worker and replica: a delivery is claimed only when
-// no earlier delivery of its subject is pending or in flight. A delivery that
+// it is the head of its subject, its first pending delivery, and the head
+// passes to the next only when it is done or dead. A delivery that
 // keeps failing therefore holds back the later deliveries of its subject
 // until it is done or dead (with the defaults, up to about 100 minutes).
 // Deliveries without a subject are not ordered.
@@ -110,10 +111,6 @@ type claimed struct {
 // several times in a row, as when the database is down.
 const maxErrorWait = 30 * time.Second
 
-// maxRaces is how many claims in a row may lose all their rows to other
-// replicas before the dispatcher waits a poll interval.
-const maxRaces = 10
-
 // maxBatch bounds how many deliveries one claim leases and one statement
 // completes.
 const maxBatch = 64
@@ -139,7 +136,7 @@ func (ib *Inbox) dispatchers() int {
 // transaction for several deliveries instead of one each. It waits when
 // there is nothing to claim, and backs off when claims fail.
 func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan struct{}) {
-	var failures, races, idle int
+	var failures, idle int
 	for ctx.Err() == nil {
 		if idle == 0 { // wait for a worker to be free
 			select {
@@ -160,11 +157,6 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 		}
 		ds, token, err := ib.claimBatch(ctx, ib.now(), idle)
 		switch {
-		case errors.Is(err, errRaced):
-			if races++; races >= maxRaces {
-				races = 0
-				ib.idle(ctx, ib.cfg.poll)
-			}
 		case err != nil:
 			if ctx.Err() != nil {
 				return
@@ -174,10 +166,10 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 			ib.log.ErrorContext(ctx, "inbox: claiming deliveries failed", "err", err, "failures", failures, "retry_in", wait)
 			ib.idle(ctx, wait)
 		case len(ds) == 0:
-			failures, races = 0, 0
+			failures = 0
 			ib.idle(ctx, ib.cfg.poll)
 		default:
-			failures, races = 0, 0
+			failures = 0
 			for _, d := range ds {
 				jobs <- claimed{d: d, token: token} // a ready worker is waiting
 				idle--
@@ -236,7 +228,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	case err == nil:
 		// Written with the other workers' in one statement; the completer
 		// logs.
-		done.complete(completion{id: d.ID, token: token, log: log, attrs: attrs})
+		done.complete(completion{id: d.ID, token: token, keys: d.subjectKeys(), log: log, attrs: attrs})
 		return
 	case ctx.Err() != nil:
 		outcome, msg = "released", "delivery released: the workers are stopping"
@@ -253,7 +245,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	case d.Attempts >= ib.cfg.maxAttempts:
 		outcome, msg, level = "dead", "delivery failed on its last attempt: dead until retried", slog.LevelError
 		attrs = append(attrs, errAttrs(err)...)
-		held, ferr = ib.finish(fctx, ib.q.dead, d.ID, token, now, errorText(err))
+		held, ferr = ib.finishDead(fctx, ib.q.dead, d, token, now, errorText(err))
 	default:
 		next := now.Add(max(ib.cfg.backoff(d.Attempts), 0))
 		outcome, msg, level = "retry", "delivery failed: retry scheduled", slog.LevelWarn
@@ -286,7 +278,7 @@ func (ib *Inbox) bury(ctx context.Context, log *slog.Logger, d *Delivery, token 
 		"lease lost, because the process died or the handler outlived its lease", started, ib.cfg.maxAttempts)
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
-	held, err := ib.finish(fctx, ib.q.bury, d.ID, token, ib.now(), msg)
+	held, err := ib.finishDead(fctx, ib.q.bury, d, token, ib.now(), msg)
 	switch {
 	case err != nil:
 		log.ErrorContext(fctx, "inbox: marking a delivery with no attempt left dead failed; it will be tried again",

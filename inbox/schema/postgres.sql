@@ -102,3 +102,69 @@ DROP INDEX pmshooks_inbox_leased;
 CREATE INDEX pmshooks_inbox_leased
     ON pmshooks_inbox (subject_key)
     WHERE lease_token IS NOT NULL AND subject_key IS NOT NULL;
+
+-- version 3
+
+-- Version 3 marks the one delivery of each subject that may run: head is
+-- true for a pending delivery without a subject, and for the first pending
+-- delivery of its subject; false for the others. Workers then claim from the
+-- heads alone, one index scan in id order, instead of checking every pending
+-- row against the other rows of its subject. Subjects are told apart by
+-- subject_key alone: two whose keys collide (one chance in 2^64 for a pair)
+-- share one order.
+--
+-- It is kept true by every change of a subject's pending rows, each under
+-- the subject's advisory lock and in the same transaction:
+--   - an insert is head when no delivery of its subject is pending, checked
+--     by pmshooks_inbox_lock_subject after the lock was granted;
+--   - a head that is done or dead passes head to the next pending delivery
+--     of its subject; a head retried later keeps it;
+--   - a dead delivery retried is head when no delivery of its subject is
+--     pending, and otherwise the next after the current head (it has the
+--     smaller id).
+--
+-- An older pmshooks neither sets nor passes head: stop its workers and
+-- receivers before this migration. Its inserts then fail (head has no
+-- default) instead of storing deliveries no worker would take.
+ALTER TABLE pmshooks_inbox ADD COLUMN head BOOLEAN NOT NULL DEFAULT false;
+
+UPDATE pmshooks_inbox AS r SET head = true
+WHERE r.state = 'pending' AND (r.subject_key IS NULL OR r.id = (
+    SELECT MIN(o.id) FROM pmshooks_inbox o
+    WHERE o.subject_key = r.subject_key AND o.state = 'pending'));
+
+ALTER TABLE pmshooks_inbox ALTER COLUMN head DROP DEFAULT;
+
+-- Workers claim the due heads in received order.
+CREATE INDEX pmshooks_inbox_ready
+    ON pmshooks_inbox (id) WHERE head AND state = 'pending';
+
+-- The claim no longer scans the pending rows, nor looks up leased rows:
+-- without these indexes a claim changes no indexed column, and PostgreSQL
+-- can write its lease in place (a HOT update).
+DROP INDEX pmshooks_inbox_pending;
+DROP INDEX pmshooks_inbox_leased;
+
+-- pmshooks_inbox_lock_subject takes the advisory lock of a subject for the
+-- rest of the transaction and reports whether no delivery of the subject is
+-- pending (true for a NULL key, without a lock). Its query runs in a snapshot
+-- taken after the lock was granted (a VOLATILE function at READ COMMITTED),
+-- so it sees every change of the subject committed before: a statement's own
+-- snapshot, taken before it waited for the lock, would not. The lock key is
+-- salted with the schema, so that inboxes in two schemas of one database do
+-- not wait for each other.
+CREATE FUNCTION pmshooks_inbox_lock_subject(key BIGINT) RETURNS BOOLEAN
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF key IS NULL THEN
+        RETURN true;
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'pmshooks inbox: deliveries are stored at READ COMMITTED, not %',
+            current_setting('transaction_isolation');
+    END IF;
+    PERFORM pg_advisory_xact_lock(key # hashtextextended(current_schema(), 0));
+    PERFORM 1 FROM pmshooks_inbox WHERE subject_key = key AND state = 'pending' LIMIT 1;
+    RETURN NOT FOUND;
+END
+$$;

@@ -143,3 +143,32 @@ CREATE INDEX pmshooks_inbox_leased
 
 CREATE INDEX pmshooks_inbox_finished
     ON pmshooks_inbox (state, finished_at) WHERE state <> 'pending';
+
+-- version 3
+
+-- Version 3 marks the one delivery of each subject that may run: head is 1
+-- for a pending delivery without a subject, and for the first pending
+-- delivery of its subject; 0 for the others. Workers then claim from the
+-- heads alone, one index scan in id order, instead of checking every pending
+-- row against the other rows of its subject. Subjects are told apart by
+-- subject_key alone: two whose keys collide (one chance in 2^64 for a pair)
+-- share one order.
+--
+-- Every change of a subject's pending rows keeps it true, in the same
+-- transaction: an insert is head when no delivery of its subject is
+-- pending; a head that is done or dead passes head to the next pending
+-- delivery of its subject, a head retried later keeps it; a dead delivery
+-- retried is head when no delivery of its subject is pending, and otherwise
+-- the next after the current head.
+ALTER TABLE pmshooks_inbox ADD COLUMN head INTEGER NOT NULL DEFAULT 0;
+
+UPDATE pmshooks_inbox SET head = 1
+WHERE state = 'pending' AND (subject_key IS NULL OR id = (
+    SELECT MIN(o.id) FROM pmshooks_inbox o
+    WHERE o.subject_key = pmshooks_inbox.subject_key AND o.state = 'pending'));
+
+CREATE INDEX pmshooks_inbox_ready
+    ON pmshooks_inbox (id) WHERE head = 1 AND state = 'pending';
+
+DROP INDEX pmshooks_inbox_pending;
+DROP INDEX pmshooks_inbox_leased;

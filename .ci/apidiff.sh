@@ -134,11 +134,24 @@ for dir in "$@"; do
 	git archive "$tag" | tar -x -C "$old"
 	oldmod=$(cd "$old/$dir" && GOFLAGS= go list -m)
 	# apidiff notes each internal package it leaves out on stderr: drop those.
-	{
-		(cd "$old/$dir" && "$apidiff_bin" -m -w "$tmp/old$n.export" "$oldmod") &&
-			(cd "$dir" && "$apidiff_bin" -m -w "$tmp/new$n.export" "$modpath") &&
-			"$apidiff_bin" -m "$tmp/old$n.export" "$tmp/new$n.export" >"$tmp/report$n"
-	} 2> >(grep -v '^Ignoring internal package ' >&2)
+	# A tree that does not load (a compile error) fails the check: it is never
+	# read as "no change".
+	if ! (cd "$old/$dir" && "$apidiff_bin" -m -w "$tmp/old$n.export" "$oldmod") 2>"$tmp/stderr$n"; then
+		grep -v '^Ignoring internal package ' "$tmp/stderr$n" >&2 || true
+		echo "FAIL apidiff $modpath: could not read the API of $tag (errors above)"
+		exit 1
+	fi
+	if ! (cd "$dir" && "$apidiff_bin" -m -w "$tmp/new$n.export" "$modpath") 2>"$tmp/stderr$n"; then
+		grep -v '^Ignoring internal package ' "$tmp/stderr$n" >&2 || true
+		echo "FAIL apidiff $modpath: could not read the API of the working tree (errors above)"
+		exit 1
+	fi
+	if ! "$apidiff_bin" -m "$tmp/old$n.export" "$tmp/new$n.export" >"$tmp/report$n" 2>"$tmp/stderr$n"; then
+		grep -v '^Ignoring internal package ' "$tmp/stderr$n" >&2 || true
+		echo "FAIL apidiff $modpath: could not compare the APIs (errors above)"
+		exit 1
+	fi
+	grep -v '^Ignoring internal package ' "$tmp/stderr$n" >&2 || true
 
 	# Leave out the main packages of either tree: they cannot be imported.
 	{ main_packages "$old/$dir" "$oldmod"; main_packages "$dir" "$modpath"; } | sort -u >"$tmp/main$n"
@@ -151,7 +164,7 @@ for dir in "$@"; do
 		fi
 	done <"$tmp/main$n"
 	if [ -s "$tmp/skip$n" ]; then
-		grep -Ev -f "$tmp/skip$n" "$tmp/report$n" >"$tmp/api$n" || true
+		grep -Ev -f "$tmp/skip$n" "$tmp/report$n" >"$tmp/api$n" || [ $? -eq 1 ]
 	else
 		cp "$tmp/report$n" "$tmp/api$n"
 	fi

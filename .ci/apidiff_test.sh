@@ -159,6 +159,11 @@ EOF
 run .
 expect "all listed passes before v1" 0 'every incompatible change since v0\.1\.0 is listed'
 
+printf 'package mini\n\nfunc Broken() { undefined() }\n' >broken.go
+run .
+expect "a tree that does not compile fails, never reads as no change" 1 'could not read the API of the working tree' 'incompatible changes since'
+rm broken.go
+
 git tag v1.0.0 HEAD~1
 run .
 expect "listed still fails after v1" 1 'since v1\.0\.0, a v1 or later release'

@@ -48,7 +48,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 apidiff_bin=""
 
+# APIDIFF_BIN, when set, names an apidiff binary already built at
+# APIDIFF_VERSION (apidiff_test.sh builds it once for all its runs).
 install_apidiff() {
+	if [ -z "$apidiff_bin" ] && [ -n "${APIDIFF_BIN:-}" ]; then
+		apidiff_bin=$APIDIFF_BIN
+	fi
 	if [ -z "$apidiff_bin" ]; then
 		GOBIN="$tmp/bin" GOFLAGS= go install "golang.org/x/exp/cmd/apidiff@$APIDIFF_VERSION"
 		apidiff_bin="$tmp/bin/apidiff"

@@ -8,6 +8,10 @@ script="$(cd "$(dirname "$0")" && pwd)/apidiff.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 repo="$tmp/repo"
+# One apidiff build for every run below.
+version=$(sed -n 's/^APIDIFF_VERSION=//p' "$script")
+GOBIN="$tmp/bin" GOFLAGS= go install "golang.org/x/exp/cmd/apidiff@$version"
+export APIDIFF_BIN="$tmp/bin/apidiff"
 mkdir -p "$repo/cmd/tool" "$repo/sub" "$repo/util"
 cd "$repo"
 

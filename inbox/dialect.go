@@ -191,6 +191,8 @@ type queries struct {
 	lockSubject   string // PostgreSQL: lock one subject, as an insert does
 	completeBatch string // PostgreSQL: mark a batch done; SQLite builds its own
 	promote       string // PostgreSQL: pass head on in the subjects $1
+	latestPending string // the newest pending, unleased delivery of a subject after a given id
+	coalesce      string // finish a head and the deliveries of its subject up to a later one
 	retry         string
 	dead          string
 	bury          string // dead without an attempt: none was left
@@ -211,7 +213,7 @@ type queries struct {
 // deliveryColumns are the columns scanDelivery reads, in order.
 const deliveryColumns = `id, provider, event_id, type, name, account, subject_kind, subject_id,
 	event_time, received_at, headers, body, state, attempts, next_attempt_at,
-	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at`
+	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at, COALESCE(coalesced_into, 0)`
 
 // finishedColumns are what a statement that takes deliveries out of pending
 // (done or dead) returns, for passing head on: see leavePending.
@@ -270,6 +272,8 @@ func newQueries(d Dialect) *queries {
 				AND ($3 = '' OR state = $3)
 				AND ($4 = 0 OR (lease_token IS NOT NULL AND next_attempt_at > $5))
 				AND ($6 = 0 OR lease_token IS NULL OR next_attempt_at <= $5)
+				AND ($8 = 0 OR coalesced_into IS NOT NULL)
+				AND ($9 = 0 OR coalesced_into IS NULL)
 			ORDER BY id LIMIT $7`,
 		state: `SELECT state FROM pmshooks_inbox WHERE id = $1`,
 		purge: `DELETE FROM pmshooks_inbox WHERE id IN (
@@ -278,7 +282,8 @@ func newQueries(d Dialect) *queries {
 				COALESCE(SUM(CASE WHEN state = 'pending' AND (lease_token IS NULL OR next_attempt_at <= $1) THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN state = 'pending' AND lease_token IS NOT NULL AND next_attempt_at > $1 THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0),
-				COALESCE(SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state = 'done' AND coalesced_into IS NULL THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state = 'done' AND coalesced_into IS NOT NULL THEN 1 ELSE 0 END), 0),
 				MIN(CASE WHEN state = 'pending' THEN received_at END)
 			FROM pmshooks_inbox`,
 		schemaVersion: `SELECT COALESCE(MAX(version), 0) FROM pmshooks_inbox_schema_version`,
@@ -294,6 +299,22 @@ func newQueries(d Dialect) *queries {
 		` + from + `
 		WHERE r.id = $1 AND r.lease_token = $2 AND r.state = 'pending'
 		RETURNING ` + finishedColumns
+	// coalesce finishes the head $1 (leased to $2) and every delivery of its
+	// subject (key $6) after it up to $3 at $4: $3 done, the others done as
+	// coalesced into $3. It changes nothing unless the head's lease holds;
+	// the deliveries after the head are not leased (only heads are
+	// claimed). On PostgreSQL it locks the subject ($5) first.
+	q.coalesce = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $4,
+			coalesced_into = CASE WHEN r.id = $3 THEN NULL ELSE $3 END,
+			attempts = CASE WHEN r.id = $3 THEN r.attempts + 1 ELSE r.attempts END
+		` + from + `
+		WHERE r.subject_key = $6 AND r.state = 'pending' AND r.id >= $1 AND r.id <= $3
+			AND EXISTS (SELECT 1 FROM pmshooks_inbox h WHERE h.id = $1 AND h.lease_token = $2 AND h.state = 'pending')
+			AND (r.id = $1 OR r.lease_token IS NULL)
+		RETURNING ` + finishedColumns
+	q.latestPending = `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox
+		WHERE subject_key = $1 AND state = 'pending' AND id > $2 AND lease_token IS NULL
+		ORDER BY id DESC LIMIT 1`
 	q.bury = `UPDATE pmshooks_inbox AS r SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4,
 			attempts = r.attempts - 1
 		` + from + `
@@ -380,6 +401,7 @@ func newQueries(d Dialect) *queries {
 		for _, p := range []*string{
 			&q.insert, &q.latest, &q.claim, &q.retry, &q.dead, &q.bury, &q.release, &q.get, &q.list,
 			&q.retryDead, &q.state, &q.purge, &q.stats, &q.schemaVersion, &q.recordVersion,
+			&q.coalesce, &q.latestPending,
 		} {
 			*p = placeholder.ReplaceAllString(*p, "?$1")
 		}

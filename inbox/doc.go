@@ -82,6 +82,12 @@
 // each client, and with it the client's view of the provider's rate-limit
 // window.
 //
+// With WithCoalescing, a burst of deliveries about one subject costs one
+// fetch and one handler call: the worker that claims the first delivery of
+// the burst handles the latest one stored by then, with the record fetched
+// after all of them arrived, and marks the earlier ones coalesced
+// (StateCoalesced, shown by List and Stats and by `pmshooks inbox list`).
+//
 // # Ordering and its cost
 //
 // Deliveries about one subject (provider, Subject.Kind and a non-empty

@@ -124,3 +124,119 @@ func testHydrationOwnerRez(t *testing.T, b backend) {
 	}
 	assert.Equal(t, 6+2, attempts, "one attempt each and one per pair of 5xx (the client retries once); 429s are not attempts")
 }
+
+func TestCoalescing_ownerrez_SQLite(t *testing.T) { testCoalescing(t, sqliteBackend()) }
+
+func TestCoalescing_ownerrez_PostgreSQL(t *testing.T) { testCoalescing(t, postgresBackend(t)) }
+
+// testCoalescing: with WithCoalescing, a burst of updates of one booking is
+// handled with one fetch and one handler call per burst, the others marked
+// coalesced; deliveries of a provider without Hydrator are not coalesced.
+func testCoalescing(t *testing.T, b backend) {
+	t.Run("stored burst: one fetch, one call", func(t *testing.T) {
+		s := newOwnerRezSetup(t, b, nil, inbox.WithCoalescing(), inbox.WithWorkers(4))
+		booking := s.putBooking(ownerrez.BookingActive, "Ada")
+		for i := range 20 {
+			s.postThin(t, fmt.Sprintf("d-%02d", i), booking)
+		}
+		// Deliveries of the test provider, which has no Hydrator: one call each.
+		s.f.postOK(t, payload{ID: "t-1", Subject: "b-1"}, payload{ID: "t-2", Subject: "b-1"}, payload{ID: "t-3", Subject: "b-1"})
+
+		var (
+			mu    sync.Mutex
+			calls []string
+		)
+		stop := run(t, s.f.ib, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			calls = append(calls, e.ID())
+			if e.Provider() == ownerrez.Provider {
+				bk, ok := event.BookingOf(e)
+				assert.True(t, ok)
+				assert.Equal(t, "Ada Lovelace", bk.Guest.Name)
+			}
+			return nil
+		}))
+		eventually(t, 20*time.Second, settled(t, s.f.ib), "all handled")
+		stop()
+
+		assert.Equal(t, 1, s.api.Requests(http.MethodGet, "/bookings/{id}"), "one fetch for the burst")
+		assert.ElementsMatch(t, []string{"d-19", "t-1", "t-2", "t-3"}, calls, "the latest delivery of the burst, and every test delivery")
+		assert.Equal(t, inbox.Stats{Done: 4, Coalesced: 19}, stats(t, s.f.ib))
+
+		latest := byEventID(t, s.f.ib, "d-19")
+		assert.Equal(t, inbox.StateDone, latest.State)
+		assert.Equal(t, 1, latest.Attempts)
+		coalesced, err := s.f.ib.List(t.Context(), inbox.Filter{State: inbox.StateCoalesced, Limit: 100})
+		require.NoError(t, err)
+		require.Len(t, coalesced, 19)
+		for i, d := range coalesced {
+			assert.Equal(t, fmt.Sprintf("d-%02d", i), d.EventID)
+			assert.Equal(t, inbox.StateCoalesced, d.State)
+			assert.Equal(t, latest.ID, d.CoalescedInto)
+			assert.False(t, d.FinishedAt.IsZero())
+		}
+		done, err := s.f.ib.List(t.Context(), inbox.Filter{State: inbox.StateDone, Limit: 100})
+		require.NoError(t, err)
+		assert.Len(t, done, 4, "done lists the deliveries handled by a call of their own")
+	})
+
+	t.Run("burst while running: at most two fetches", func(t *testing.T) {
+		s := newOwnerRezSetup(t, b, nil, inbox.WithCoalescing(), inbox.WithWorkers(4))
+		booking := s.putBooking(ownerrez.BookingActive, "Ada")
+		// The first fetch is slow, as a provider's API is under load: the
+		// rest of the burst lands while it runs.
+		s.api.Fail(http.MethodGet, "/bookings/{id}", ownerreztest.Fault{Delay: 300 * time.Millisecond})
+		var (
+			mu    sync.Mutex
+			calls int
+		)
+		stop := run(t, s.f.ib, event.HandlerFunc(func(context.Context, event.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			return nil
+		}))
+		for i := range 20 {
+			s.postThin(t, fmt.Sprintf("d-%02d", i), booking)
+		}
+		eventually(t, 20*time.Second, settled(t, s.f.ib), "all handled")
+		stop()
+
+		fetches := s.api.Requests(http.MethodGet, "/bookings/{id}")
+		t.Logf("a burst of 20 updates of one booking: %d fetches, %d handler calls", fetches, calls)
+		assert.LessOrEqual(t, fetches, 2)
+		assert.Equal(t, fetches, calls)
+		st := stats(t, s.f.ib)
+		assert.Equal(t, int64(20), st.Done+st.Coalesced, "every delivery finished")
+		assert.Equal(t, int64(calls), st.Done)
+	})
+
+	t.Run("a failed call coalesces nothing", func(t *testing.T) {
+		s := newOwnerRezSetup(t, b, nil, inbox.WithCoalescing())
+		booking := s.putBooking(ownerrez.BookingActive, "Ada")
+		for i := range 5 {
+			s.postThin(t, fmt.Sprintf("d-%02d", i), booking)
+		}
+		var (
+			mu    sync.Mutex
+			calls []string
+		)
+		stop := run(t, s.f.ib, event.HandlerFunc(func(_ context.Context, e event.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			calls = append(calls, e.ID())
+			if len(calls) == 1 {
+				return errBoom
+			}
+			return nil
+		}))
+		eventually(t, 20*time.Second, settled(t, s.f.ib), "all handled")
+		stop()
+		assert.Equal(t, []string{"d-04", "d-04"}, calls, "the failed call is retried; its deliveries stay until it succeeds")
+		assert.Equal(t, inbox.Stats{Done: 1, Coalesced: 4}, stats(t, s.f.ib))
+		first := byEventID(t, s.f.ib, "d-00")
+		assert.Equal(t, 2, first.Attempts, "the failure was an attempt of the first delivery")
+		assert.Contains(t, first.LastError, "boom")
+	})
+}

@@ -68,6 +68,7 @@ type config struct {
 	headers     HeaderFilter
 	decoders    map[event.Provider]event.Decoder
 	hydrators   map[event.Provider]event.Hydrator
+	coalesce    bool
 }
 
 // WithDecoder sets the decoder that rebuilds the stored deliveries of

@@ -32,6 +32,11 @@ const (
 	// StateDead is a delivery that failed on every attempt. It is kept,
 	// with its last error, until Retry.
 	StateDead State = "dead"
+	// StateCoalesced is a delivery that is done without a handler call of
+	// its own: a later delivery of its subject was handled with the record
+	// as it was fetched after both arrived (see WithCoalescing).
+	// Delivery.CoalescedInto names that delivery.
+	StateCoalesced State = "coalesced"
 )
 
 // Errors of the management methods.
@@ -78,6 +83,9 @@ type Delivery struct {
 	LastError string
 	// FinishedAt is when the delivery became done or dead; zero otherwise.
 	FinishedAt time.Time
+	// CoalescedInto is, for a coalesced delivery, the inbox id of the
+	// delivery whose handler call covered it; zero otherwise.
+	CoalescedInto int64
 }
 
 // Filter selects deliveries for List. The zero Filter selects the first
@@ -113,6 +121,9 @@ type Stats struct {
 	Dead int64
 	// Done counts handled deliveries not yet purged.
 	Done int64
+	// Coalesced counts deliveries done without a handler call of their
+	// own (see WithCoalescing), not yet purged.
+	Coalesced int64
 	// OldestPending is when the oldest delivery not yet done or dead
 	// (pending or in flight) was received; zero when there is none. How far
 	// it lies in the past is the inbox's lag.
@@ -130,9 +141,13 @@ func (ib *Inbox) List(ctx context.Context, f Filter) ([]Delivery, error) {
 	case limit > MaxListLimit:
 		limit = MaxListLimit
 	}
-	state, inFlight, notInFlight := string(f.State), 0, 0
+	state, inFlight, notInFlight, coalesced, notCoalesced := string(f.State), 0, 0, 0, 0
 	switch f.State {
-	case "", StateDone, StateDead:
+	case "", StateDead:
+	case StateDone:
+		notCoalesced = 1
+	case StateCoalesced:
+		state, coalesced = string(StateDone), 1
 	case StatePending:
 		notInFlight = 1
 	case StateInFlight:
@@ -142,7 +157,7 @@ func (ib *Inbox) List(ctx context.Context, f Filter) ([]Delivery, error) {
 	}
 	now := ib.now()
 	rows, err := ib.db.QueryContext(ctx, ib.q.list,
-		f.After, string(f.Provider), state, inFlight, ib.q.timeArg(now), notInFlight, limit)
+		f.After, string(f.Provider), state, inFlight, ib.q.timeArg(now), notInFlight, limit, coalesced, notCoalesced)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: list: %w", err)
 	}
@@ -237,7 +252,7 @@ func (ib *Inbox) Purge(ctx context.Context, olderThan time.Duration) (int64, err
 func (ib *Inbox) Stats(ctx context.Context) (Stats, error) {
 	var s Stats
 	err := ib.db.QueryRowContext(ctx, ib.q.stats, ib.q.timeArg(ib.now())).
-		Scan(&s.Pending, &s.InFlight, &s.Dead, &s.Done, dbTime{&s.OldestPending})
+		Scan(&s.Pending, &s.InFlight, &s.Dead, &s.Done, &s.Coalesced, dbTime{&s.OldestPending})
 	if err != nil {
 		return Stats{}, fmt.Errorf("inbox: stats: %w", err)
 	}
@@ -260,7 +275,7 @@ func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
 	)
 	err := r.Scan(&d.ID, &provider, &d.EventID, &typ, &d.Name, &d.Account, &subjKind, &subjID,
 		dbTime{&eventTime}, dbTime{&d.ReceivedAt}, &headers, &d.Body, &state, &d.Attempts,
-		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime})
+		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime}, &d.CoalescedInto)
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -274,8 +289,11 @@ func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
 		return Delivery{}, fmt.Errorf("delivery %d: stored headers: %w", d.ID, err)
 	}
 	d.State = State(state)
-	if d.State == StatePending && leased == 1 && d.NextAttemptAt.After(now) {
+	switch {
+	case d.State == StatePending && leased == 1 && d.NextAttemptAt.After(now):
 		d.State = StateInFlight
+	case d.State == StateDone && d.CoalescedInto != 0:
+		d.State = StateCoalesced
 	}
 	return d, nil
 }

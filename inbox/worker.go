@@ -201,12 +201,18 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	}
 	start := time.Now()
 
-	var err error
+	var (
+		err    error
+		latest *Delivery // with coalescing: the later delivery handled instead of d
+	)
 	if dec := ib.decoder(d.Provider); dec == nil {
 		err = fmt.Errorf("%w %q", ErrNoDecoder, d.Provider)
 	} else if e, derr := dec.Decode(d.Header, d.Body); derr != nil {
 		err = fmt.Errorf("inbox: decoding the stored delivery: %w", derr)
 	} else {
+		if m, me := ib.coalesceTarget(ctx, log, d, dec); m != nil {
+			latest, e = m, me
+		}
 		hctx, cancel := context.WithTimeout(ctx, ib.cfg.lease)
 		err = ib.handle(hctx, h, e)
 		cancel()
@@ -225,6 +231,9 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		attrs        = []any{"duration", time.Since(start)}
 	)
 	switch {
+	case err == nil && latest != nil:
+		ib.finishCoalesced(fctx, log, d, token, latest, now, attrs)
+		return
 	case err == nil:
 		// Written with the other workers' in one statement; the completer
 		// logs.

@@ -104,7 +104,7 @@ const inboxListUsage = `Usage:
 
 List prints the stored deliveries, oldest first, with their state, attempts,
 next attempt (or when they finished) and last error, then the counts of each
-state. STATE is pending, in_flight, done or dead. --limit N caps the
+state. STATE is pending, in_flight, done, coalesced or dead. --limit N caps the
 deliveries listed, as it does everywhere in pmshooks (bodies are capped by
 --max-body). When a page is full, it prints the command that lists the next
 one (--after).
@@ -112,7 +112,7 @@ one (--after).
 
 func (a *app) inboxList(ctx context.Context, args []string) error {
 	c, dsn := inboxCLI("list", inboxListUsage)
-	state := c.String("state", "", "only deliveries in this `state`: pending, in_flight, done or dead")
+	state := c.String("state", "", "only deliveries in this `state`: pending, in_flight, done, coalesced or dead")
 	provider := c.String("provider", "", "only deliveries of this `provider`")
 	limit := c.Int("limit", inbox.DefaultListLimit, fmt.Sprintf("list at most `N` deliveries (up to %d)", inbox.MaxListLimit))
 	after := c.Int64("after", 0, "only deliveries whose inbox `ID` is greater: the next page")
@@ -125,9 +125,9 @@ func (a *app) inboxList(ctx context.Context, args []string) error {
 		return c.usagef("unexpected argument %q", pos[0])
 	}
 	switch s := inbox.State(*state); s {
-	case "", inbox.StatePending, inbox.StateInFlight, inbox.StateDone, inbox.StateDead:
+	case "", inbox.StatePending, inbox.StateInFlight, inbox.StateDone, inbox.StateCoalesced, inbox.StateDead:
 	default:
-		return c.usagef("--state %q: want pending, in_flight, done or dead", *state)
+		return c.usagef("--state %q: want pending, in_flight, done, coalesced or dead", *state)
 	}
 	if *provider != "" {
 		p, err := lookupProvider(c, *provider)
@@ -156,6 +156,9 @@ func (a *app) inboxList(ctx context.Context, args []string) error {
 	}
 	writeDeliveries(a.stdout, ds)
 	fmt.Fprintf(a.stdout, "\npending %d, in flight %d, dead %d, done %d", stats.Pending, stats.InFlight, stats.Dead, stats.Done)
+	if stats.Coalesced > 0 {
+		fmt.Fprintf(a.stdout, ", coalesced %d", stats.Coalesced)
+	}
 	if !stats.OldestPending.IsZero() {
 		fmt.Fprintf(a.stdout, "; oldest not done received %s", formatTime(stats.OldestPending))
 	}
@@ -214,7 +217,7 @@ func writeDeliveries(w io.Writer, ds []inbox.Delivery) {
 	fmt.Fprintln(tw, "ID\tSTATE\tPROVIDER\tEVENT\tTYPE\tSUBJECT\tATTEMPTS\tRECEIVED\tNEXT/FINISHED\tLAST ERROR")
 	for _, d := range ds {
 		when := d.NextAttemptAt
-		if d.State == inbox.StateDone || d.State == inbox.StateDead {
+		if d.State == inbox.StateDone || d.State == inbox.StateCoalesced || d.State == inbox.StateDead {
 			when = d.FinishedAt
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n",
@@ -242,6 +245,7 @@ type deliveryView struct {
 	NextAttemptAt time.Time      `json:"next_attempt_at,omitzero"`
 	LastError     string         `json:"last_error,omitempty"`
 	FinishedAt    time.Time      `json:"finished_at,omitzero"`
+	CoalescedInto int64          `json:"coalesced_into,omitempty"`
 	Header        http.Header    `json:"header"`
 	Body          any            `json:"body"`
 }
@@ -255,7 +259,7 @@ func newDeliveryView(d inbox.Delivery) deliveryView {
 		ID: d.ID, Provider: d.Provider, EventID: d.EventID, Type: d.Type, Name: d.Name, Account: d.Account,
 		Time: d.Time, ReceivedAt: d.ReceivedAt, State: d.State, Attempts: d.Attempts,
 		NextAttemptAt: d.NextAttemptAt, LastError: d.LastError, FinishedAt: d.FinishedAt,
-		Header: redactHeader(d.Header), Body: body,
+		CoalescedInto: d.CoalescedInto, Header: redactHeader(d.Header), Body: body,
 	}
 	if !d.Subject.IsZero() {
 		v.Subject = &d.Subject

@@ -135,6 +135,11 @@ WHERE r.state = 'pending' AND (r.subject_key IS NULL OR r.id = (
 
 ALTER TABLE pmshooks_inbox ALTER COLUMN head DROP DEFAULT;
 
+-- coalesced_into is, for a delivery done without its own handler call, the
+-- id of the later delivery of its subject whose call covered it (see
+-- inbox.WithCoalescing); NULL otherwise.
+ALTER TABLE pmshooks_inbox ADD COLUMN coalesced_into BIGINT;
+
 -- Workers claim the due heads in received order.
 CREATE INDEX pmshooks_inbox_ready
     ON pmshooks_inbox (id) WHERE head AND state = 'pending';

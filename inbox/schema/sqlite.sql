@@ -170,5 +170,10 @@ WHERE state = 'pending' AND (subject_key IS NULL OR id = (
 CREATE INDEX pmshooks_inbox_ready
     ON pmshooks_inbox (id) WHERE head = 1 AND state = 'pending';
 
+-- coalesced_into is, for a delivery done without its own handler call, the
+-- id of the later delivery of its subject whose call covered it (see
+-- inbox.WithCoalescing); NULL otherwise.
+ALTER TABLE pmshooks_inbox ADD COLUMN coalesced_into INTEGER;
+
 DROP INDEX pmshooks_inbox_pending;
 DROP INDEX pmshooks_inbox_leased;

@@ -22,6 +22,13 @@ type Fields struct {
 	// Message, when non-nil, is the normalized message the delivery carries;
 	// MessageOf returns it.
 	Message *Message
+
+	// Version is the version of the record the event carries, as VersionOf
+	// reports it; "" when unknown.
+	Version string
+	// Origin is how the event reached the receiver, as OriginOf reports
+	// it; "" means OriginWebhook.
+	Origin Origin
 }
 
 // New returns an Event with the content of f. It does not copy f.Raw: the
@@ -44,6 +51,8 @@ func (e *fieldsEvent) Subject() Subject   { return e.f.Subject }
 func (e *fieldsEvent) Time() time.Time    { return e.f.Time }
 func (e *fieldsEvent) Raw() []byte        { return e.f.Raw }
 func (e *fieldsEvent) Data() any          { return e.f.Data }
+func (e *fieldsEvent) Version() string    { return e.f.Version }
+func (e *fieldsEvent) Origin() Origin     { return e.f.Origin }
 
 func (e *fieldsEvent) Booking() (Booking, bool) {
 	if e.f.Booking == nil {

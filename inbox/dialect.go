@@ -192,6 +192,10 @@ type queries struct {
 	completeBatch string // PostgreSQL: mark a batch done; SQLite builds its own
 	promote       string // PostgreSQL: pass head on in the subjects $1
 	latestPending string // the newest pending, unleased delivery of a subject after a given id
+	sourceCreate  string // the checkpoint row of a source, if missing
+	sourceLease   string // take or renew a source's lease; returns its checkpoint
+	sourceSave    string // save a source's checkpoint under its lease
+	sourceRelease string // give a source's lease up
 	coalesce      string // finish a head and the deliveries of its subject up to a later one
 	retry         string
 	dead          string
@@ -213,7 +217,7 @@ type queries struct {
 // deliveryColumns are the columns scanDelivery reads, in order.
 const deliveryColumns = `id, provider, event_id, type, name, account, subject_kind, subject_id,
 	event_time, received_at, headers, body, state, attempts, next_attempt_at,
-	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at, COALESCE(coalesced_into, 0)`
+	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at, COALESCE(coalesced_into, 0), source`
 
 // finishedColumns are what a statement that takes deliveries out of pending
 // (done or dead) returns, for passing head on: see leavePending.
@@ -241,10 +245,10 @@ const schemaSalt = `hashtextextended(current_schema(), 0)`
 
 // insertColumns are the columns insert writes, in the order of its
 // parameters $1 to $17, then next_attempt_at, which is received_at ($12),
-// and head.
+// head, and change_key and source ($18, $19).
 const insertColumns = `provider, event_id, event_key, generation, type, name, account,
 	subject_kind, subject_id, subject_key, event_time, received_at, headers, body,
-	state, finished_at, last_error, next_attempt_at, head`
+	state, finished_at, last_error, next_attempt_at, head, change_key, source`
 
 const insertValues = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $12`
 
@@ -312,6 +316,15 @@ func newQueries(d Dialect) *queries {
 			AND EXISTS (SELECT 1 FROM pmshooks_inbox h WHERE h.id = $1 AND h.lease_token = $2 AND h.state = 'pending')
 			AND (r.id = $1 OR r.lease_token IS NULL)
 		RETURNING ` + finishedColumns
+	q.sourceCreate = `INSERT INTO pmshooks_inbox_checkpoints (source, checkpoint) VALUES ($1, '')
+		ON CONFLICT DO NOTHING`
+	q.sourceLease = `UPDATE pmshooks_inbox_checkpoints SET lease_owner = $2, lease_until = $3
+		WHERE source = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4)
+		RETURNING checkpoint`
+	q.sourceSave = `UPDATE pmshooks_inbox_checkpoints SET checkpoint = $3, updated_at = $4, lease_until = $5
+		WHERE source = $1 AND lease_owner = $2`
+	q.sourceRelease = `UPDATE pmshooks_inbox_checkpoints SET lease_owner = NULL, lease_until = NULL
+		WHERE source = $1 AND lease_owner = $2`
 	q.latestPending = `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox
 		WHERE subject_key = $1 AND state = 'pending' AND id > $2 AND lease_token IS NULL
 		ORDER BY id DESC LIMIT 1`
@@ -326,8 +339,8 @@ func newQueries(d Dialect) *queries {
 		// lock before it reads: each statement sees every change committed
 		// before it, and none happens while it runs.
 		q.insert = `INSERT INTO pmshooks_inbox (` + insertColumns + `)
-			VALUES (` + insertValues + `, ` + sqliteIdle(`$10`) + `)
-			ON CONFLICT (event_key, generation) DO NOTHING
+			VALUES (` + insertValues + `, ` + sqliteIdle(`$10`) + `, $18, $19)
+			ON CONFLICT DO NOTHING
 			RETURNING id`
 		q.claim = `UPDATE pmshooks_inbox SET lease_token = $2, next_attempt_at = $3, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM pmshooks_inbox
@@ -350,9 +363,9 @@ func newQueries(d Dialect) *queries {
 		// node of its own, read before the row, and with it the identity
 		// value, is formed.
 		q.insert = `INSERT INTO pmshooks_inbox (` + insertColumns + `)
-			SELECT ` + insertValues + `, locked.head
+			SELECT ` + insertValues + `, locked.head, $18, $19
 			FROM (SELECT pmshooks_inbox_lock_subject($10::BIGINT) AS head OFFSET 0) AS locked
-			ON CONFLICT (event_key, generation) DO NOTHING
+			ON CONFLICT DO NOTHING
 			RETURNING id`
 		q.lockSubject = `SELECT pmshooks_inbox_lock_subject($1::BIGINT)`
 		// One statement, its own transaction: pick the first due heads no
@@ -401,7 +414,7 @@ func newQueries(d Dialect) *queries {
 		for _, p := range []*string{
 			&q.insert, &q.latest, &q.claim, &q.retry, &q.dead, &q.bury, &q.release, &q.get, &q.list,
 			&q.retryDead, &q.state, &q.purge, &q.stats, &q.schemaVersion, &q.recordVersion,
-			&q.coalesce, &q.latestPending,
+			&q.coalesce, &q.latestPending, &q.sourceCreate, &q.sourceLease, &q.sourceSave, &q.sourceRelease,
 		} {
 			*p = placeholder.ReplaceAllString(*p, "?$1")
 		}
@@ -473,6 +486,21 @@ func eventKey(provider, eventID string) []byte {
 	_, _ = h.Write([]byte(provider))
 	_, _ = h.Write([]byte{0})
 	_, _ = h.Write([]byte(eventID))
+	return h.Sum(nil)
+}
+
+// changeKey is the key of a change of a record: the SHA-256 of provider,
+// subject and version, NUL-separated; nil (NULL) when there is no version or
+// no subject id, so that only deliveries that name a record state share it.
+func changeKey(provider, kind, id, version string) any {
+	if version == "" || id == "" {
+		return nil
+	}
+	h := sha256.New()
+	for _, s := range []string{provider, kind, id, version} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
 	return h.Sum(nil)
 }
 

@@ -88,6 +88,25 @@
 // after all of them arrived, and marks the earlier ones coalesced
 // (StateCoalesced, shown by List and Stats and by `pmshooks inbox list`).
 //
+// # Reconciliation
+//
+// Webhooks get lost upstream, where no receiver can see it: a provider gives
+// up after its retries, a subscription stops without notice. A listening
+// receiver can be perfectly durable and still miss a booking.
+// WithReconciler adds the other half: Run polls each provider's event.Source
+// (channex.NewSource and its siblings list the changes through the
+// provider's API) on a schedule, and stores each change as a delivery that
+// the workers handle like a webhook. A change is keyed by its record's
+// version as well as by its id, so a webhook and a poll of one change are
+// handled once, whichever arrives first. Checkpoints live in the same
+// database (pmshooks_inbox_checkpoints) and advance only after a page is
+// stored; one replica at a time polls a source, under a lease.
+//
+//	ib, err := inbox.New(db, dialect, inbox.WithReconciler(5*time.Minute, src))
+//
+// Reconcile runs one pass by hand, from a given time: a backfill after an
+// outage (`pmshooks reconcile`).
+//
 // # Ordering and its cost
 //
 // Deliveries about one subject (provider, Subject.Kind and a non-empty

@@ -105,6 +105,9 @@ func openDB(t testing.TB, dsn string, want inbox.Dialect) *sql.DB {
 	return db
 }
 
+// latestSchema is the newest schema version of schema/*.sql.
+const latestSchema = 4
+
 // testToken authenticates test deliveries.
 const testToken = "s3cret"
 
@@ -115,6 +118,8 @@ type payload struct {
 	Subject string `json:"subject,omitempty"` // a booking id
 	Seq     int    `json:"seq"`
 	Time    string `json:"time,omitempty"`
+	// Version is the version of the booking the delivery carries.
+	Version string `json:"version,omitempty"`
 }
 
 func body(p payload) []byte {
@@ -136,7 +141,7 @@ func decodePayload(b []byte) (event.Event, error) {
 	}
 	f := event.Fields{
 		Provider: "test", Type: event.Type(p.Type), Name: strings.ReplaceAll(p.Type, ".", "_"),
-		ID: p.ID, Account: "acct-1", Raw: b, Data: p,
+		ID: p.ID, Account: "acct-1", Raw: b, Data: p, Version: p.Version,
 	}
 	if p.Subject != "" {
 		f.Subject = event.Subject{Kind: "booking", ID: p.Subject}

@@ -41,6 +41,10 @@ func WithHydrators(hs ...event.Hydrator) Option {
 // handle runs one attempt of e: hydration when the provider has a
 // Hydrator, then h.
 func (ib *Inbox) handle(ctx context.Context, h event.Handler, e event.Event) error {
+	// A polled change carries the record as listed: no fetch.
+	if _, fetched := event.RecordOf(e); fetched {
+		return event.SafeHandle(ctx, h, e)
+	}
 	if hy, ok := ib.cfg.hydrators[e.Provider()]; ok {
 		he, err := event.HydrateEvent(ctx, hy, e)
 		if err != nil {
@@ -108,6 +112,9 @@ func (ib *Inbox) coalesceTarget(ctx context.Context, log *slog.Logger, d *Delive
 	case err != nil:
 		log.WarnContext(ctx, "inbox: reading the deliveries to coalesce failed; handling this one alone", "err", err)
 		return nil, nil
+	}
+	if mdec, err := ib.decoderOf(&m); err == nil {
+		dec = mdec
 	}
 	e, err := dec.Decode(m.Header, m.Body)
 	if err != nil {

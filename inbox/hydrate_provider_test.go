@@ -184,22 +184,31 @@ func testCoalescing(t *testing.T, b backend) {
 	t.Run("burst while running: at most two fetches", func(t *testing.T) {
 		s := newOwnerRezSetup(t, b, nil, inbox.WithCoalescing(), inbox.WithWorkers(4))
 		booking := s.putBooking(ownerrez.BookingActive, "Ada")
-		// The first fetch is slow, as a provider's API is under load: the
-		// rest of the burst lands while it runs.
-		s.api.Fail(http.MethodGet, "/bookings/{id}", ownerreztest.Fault{Delay: 300 * time.Millisecond})
+		// The first call is busy while the rest of the burst lands, as a
+		// handler that writes to a slow database is.
 		var (
-			mu    sync.Mutex
-			calls int
+			mu      sync.Mutex
+			calls   int
+			started = make(chan struct{})
+			release = make(chan struct{})
 		)
 		stop := run(t, s.f.ib, event.HandlerFunc(func(context.Context, event.Event) error {
 			mu.Lock()
-			defer mu.Unlock()
 			calls++
+			first := calls == 1
+			mu.Unlock()
+			if first {
+				close(started)
+				<-release
+			}
 			return nil
 		}))
-		for i := range 20 {
+		s.postThin(t, "d-00", booking)
+		<-started
+		for i := 1; i < 20; i++ {
 			s.postThin(t, fmt.Sprintf("d-%02d", i), booking)
 		}
+		close(release)
 		eventually(t, 20*time.Second, settled(t, s.f.ib), "all handled")
 		stop()
 

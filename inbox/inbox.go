@@ -52,6 +52,11 @@ type Inbox struct {
 
 	mu       sync.RWMutex
 	decoders map[event.Provider]event.Decoder
+	sources  map[string]event.Source // by Name: decoders of polled changes
+
+	// afterStore, when set by a test, runs after Reconcile stored a page
+	// and before it saves the checkpoint: a crash there.
+	afterStore func() error
 }
 
 // Option configures New.
@@ -69,6 +74,8 @@ type config struct {
 	decoders    map[event.Provider]event.Decoder
 	hydrators   map[event.Provider]event.Hydrator
 	coalesce    bool
+	sources     map[string]event.Source
+	pollers     []poller
 }
 
 // WithDecoder sets the decoder that rebuilds the stored deliveries of
@@ -202,6 +209,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
 		headers:     DefaultHeaderFilter,
 		decoders:    make(map[event.Provider]event.Decoder),
 		hydrators:   make(map[event.Provider]event.Hydrator),
+		sources:     make(map[string]event.Source),
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -225,6 +233,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
 		now:      c.now,
 		wake:     make(chan struct{}, c.workers),
 		decoders: c.decoders,
+		sources:  c.sources,
 	}, nil
 }
 

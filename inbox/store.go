@@ -86,6 +86,9 @@ type Delivery struct {
 	// CoalescedInto is, for a coalesced delivery, the inbox id of the
 	// delivery whose handler call covered it; zero otherwise.
 	CoalescedInto int64
+	// Source is, for a change found by reconciliation, the Name of the
+	// event.Source that found it; "" for a webhook.
+	Source string
 }
 
 // Filter selects deliveries for List. The zero Filter selects the first
@@ -275,7 +278,7 @@ func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
 	)
 	err := r.Scan(&d.ID, &provider, &d.EventID, &typ, &d.Name, &d.Account, &subjKind, &subjID,
 		dbTime{&eventTime}, dbTime{&d.ReceivedAt}, &headers, &d.Body, &state, &d.Attempts,
-		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime}, &d.CoalescedInto)
+		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime}, &d.CoalescedInto, &d.Source)
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -313,6 +316,12 @@ type newDelivery struct {
 	// an authentic delivery that could not be decoded.
 	dead      bool
 	lastError string
+	// version is the version of the record the delivery carries
+	// (event.VersionOf); "" for none.
+	version string
+	// source is the name of the event.Source that found a polled change;
+	// "" for a webhook.
+	source string
 }
 
 // deliveryOf is the row of an event received with body.
@@ -323,7 +332,7 @@ func deliveryOf(p event.Provider, e event.Event, headers string, body []byte) ne
 	}
 	return newDelivery{
 		provider: p, eventID: id, typ: e.Type(), name: e.Name(), account: e.Account(),
-		subject: e.Subject(), time: e.Time(), headers: headers, body: body,
+		subject: e.Subject(), time: e.Time(), headers: headers, body: body, version: event.VersionOf(e),
 	}
 }
 
@@ -388,7 +397,7 @@ func (ib *Inbox) insertArgs(d newDelivery, generation int64, now time.Time) []an
 		provider, eventID, eventKey(provider, eventID), generation, cleanText(string(d.typ)), cleanText(d.name),
 		cleanText(d.account), kind, subjectID, subjectKey(provider, kind, subjectID),
 		ib.q.timeArg(d.time), ib.q.timeArg(now), d.headers, d.body,
-		state, finished, lastError,
+		state, finished, lastError, changeKey(provider, kind, subjectID, cleanText(d.version)), d.source,
 	}
 }
 

@@ -61,6 +61,9 @@ const maxErrorText = 4096
 // until it is done or dead (with the defaults, up to about 100 minutes).
 // Deliveries without a subject are not ordered.
 //
+// With WithReconciler, Run also polls the sources on their schedule, until
+// ctx ends.
+//
 // Run may be called by several goroutines or replicas at once; each call runs
 // its own workers.
 func (ib *Inbox) Run(ctx context.Context, h event.Handler) error {
@@ -93,7 +96,9 @@ func (ib *Inbox) Run(ctx context.Context, h event.Handler) error {
 	for range ib.dispatchers() {
 		dispatchers.Go(func() { ib.dispatch(ctx, jobs, ready) })
 	}
+	waitReconcilers := ib.runReconcilers(ctx)
 	dispatchers.Wait()
+	waitReconcilers()
 	close(jobs)
 	wg.Wait()
 	done.close()
@@ -205,8 +210,8 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		err    error
 		latest *Delivery // with coalescing: the later delivery handled instead of d
 	)
-	if dec := ib.decoder(d.Provider); dec == nil {
-		err = fmt.Errorf("%w %q", ErrNoDecoder, d.Provider)
+	if dec, derr := ib.decoderOf(d); derr != nil {
+		err = derr
 	} else if e, derr := dec.Decode(d.Header, d.Body); derr != nil {
 		err = fmt.Errorf("inbox: decoding the stored delivery: %w", derr)
 	} else {

@@ -173,3 +173,33 @@ BEGIN
     RETURN NOT FOUND;
 END
 $$;
+
+-- version 4
+
+-- Version 4 is for reconciliation (inbox.WithReconciler): changes found by
+-- polling a provider's API are stored as deliveries beside the webhooks.
+--
+--   source      "" for a webhook; for a polled change, the name of the
+--               event.Source that found it, whose Decode rebuilds its event.
+--   change_key  SHA-256 of provider, subject kind, subject id and the
+--               version of the record the delivery carries (event.VersionOf),
+--               NULL when it carries no version. A webhook and a poll of the
+--               same change have the same key, and the second is refused
+--               here, on every replica at once, like a copy.
+ALTER TABLE pmshooks_inbox
+    ADD COLUMN source     TEXT NOT NULL DEFAULT '',
+    ADD COLUMN change_key BYTEA;
+
+CREATE UNIQUE INDEX pmshooks_inbox_change
+    ON pmshooks_inbox (change_key) WHERE change_key IS NOT NULL;
+
+-- One row per source: where its next poll resumes, and which replica polls
+-- it. A replica polls a source only while it holds the lease, so that one
+-- replica at a time does, whichever run.
+CREATE TABLE pmshooks_inbox_checkpoints (
+    source      TEXT PRIMARY KEY,
+    checkpoint  TEXT NOT NULL DEFAULT '',
+    updated_at  TIMESTAMPTZ,
+    lease_owner TEXT,
+    lease_until TIMESTAMPTZ
+);

@@ -177,3 +177,25 @@ ALTER TABLE pmshooks_inbox ADD COLUMN coalesced_into INTEGER;
 
 DROP INDEX pmshooks_inbox_pending;
 DROP INDEX pmshooks_inbox_leased;
+
+-- version 4
+
+-- Version 4 is for reconciliation (inbox.WithReconciler): changes found by
+-- polling a provider's API are stored as deliveries beside the webhooks.
+-- source is "" for a webhook, else the name of the event.Source that found
+-- the change; change_key is the SHA-256 of provider, subject and record
+-- version (event.VersionOf), NULL without a version: a webhook and a poll of
+-- the same change are stored once. See postgres.sql.
+ALTER TABLE pmshooks_inbox ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE pmshooks_inbox ADD COLUMN change_key BLOB;
+
+CREATE UNIQUE INDEX pmshooks_inbox_change
+    ON pmshooks_inbox (change_key) WHERE change_key IS NOT NULL;
+
+CREATE TABLE pmshooks_inbox_checkpoints (
+    source      TEXT PRIMARY KEY,
+    checkpoint  TEXT NOT NULL DEFAULT '',
+    updated_at  TEXT,
+    lease_owner TEXT,
+    lease_until TEXT
+);

@@ -216,7 +216,9 @@ func (s *Source) list(ctx context.Context, at time.Time) ([]listedBooking, error
 // listOnce pages through since_utc=at, DefaultPerPage bookings a call.
 func (s *Source) listOnce(ctx context.Context, at time.Time) ([]listedBooking, error) {
 	const op = "list bookings"
-	opts := &BookingListOptions{Since: at, ListOptions: ListOptions{PerPage: DefaultPerPage}}
+	// include_guest: the guest's name is part of the normalized booking,
+	// and deliveries carry it.
+	opts := &BookingListOptions{Since: at, IncludeGuest: true, ListOptions: ListOptions{PerPage: DefaultPerPage}}
 	seen := map[int64]bool{}
 	var items []listedBooking
 	total := -1

@@ -1,6 +1,6 @@
 // Package ownerrez receives OwnerRez webhooks, hydrates them with the
-// records they are about, and manages OwnerRez webhook subscriptions and
-// OAuth tokens.
+// records they are about, polls the bookings whose webhooks never came
+// (NewSource), and manages OwnerRez webhook subscriptions and OAuth tokens.
 //
 // OwnerRez POSTs a JSON envelope for every change of a record the app
 // subscribed to, and for two connection-level events:
@@ -72,6 +72,9 @@
 // "message" for thread_message; ID the entity_id) and Event.Time the
 // entity's updated_utc, else created_utc (date_utc for a message): zero
 // when the delivery has no entity, and for guests and properties.
+// event.VersionOf is the booking's updated_utc (UTC, RFC 3339) for a
+// booking create or update carrying the entity, as a Source's poll of that
+// state reports; "" otherwise.
 //
 //	entity type     entity_create      entity_update                 entity_delete
 //	booking         booking.created    booking.updated, or           booking.deleted
@@ -146,8 +149,8 @@
 // Properties.Get, Inquiries.Get and Messages.Get (GET /v2/bookings/{id}
 // and friends), each returning the same typed record a delivery carries;
 // Bookings.List and All list bookings by property or by change time
-// (BookingListOptions.Since, since_utc), which is how to reconcile after
-// missed deliveries. Booking.Normalize and ThreadMessage.Normalize give
+// (BookingListOptions.Since, since_utc), which NewSource uses to
+// reconcile after missed deliveries (see Reconciliation). Booking.Normalize and ThreadMessage.Normalize give
 // the event.Booking and event.Message of a fetched record, through the
 // code the Receiver uses. A call held back while a 429's Retry-After runs
 // longer than WithRetryAfterMax returns a *LimitError without sending.
@@ -168,6 +171,78 @@
 // API (NewServer) to test such code offline. Response.RequestID and Response.Rate stay zero: OwnerRez
 // documents no request-id or rate-limit header. The base URL includes the
 // version path (BaseURL, ".../v2"), as WithBaseURL's argument does.
+//
+// # Reconciliation
+//
+// Integrators report OwnerRez deliveries that stopped while the
+// subscriptions still showed as active, and OwnerRez gives up on a
+// delivery after its retries. NewSource finds what such lost deliveries
+// would have reported, for an inbox to store beside the webhooks it
+// receives (event.Source):
+//
+//	src, err := ownerrez.NewSource(c, tok.UserID)
+//	page, err := src.Changes(ctx, event.Cursor{Checkpoint: saved, Since: start})
+//
+// It lists the account's bookings and blocks changed since the checkpoint
+// with Bookings.List and Since: GET /v2/bookings?since_utc=…&include_guest=
+// true, 100 a call, every page of the window, then returns them oldest
+// first by updated_utc (then id), WithSourcePageSize at a time (100 by
+// default); the rest of a listing serves the following pages for five
+// minutes without another call. What since_utc compares is not
+// documented: this package takes it as the booking's last change
+// (updated_utc), because OwnerRez's own Zapier app lists recent bookings
+// by since_utc while it lists guests, inquiries and quotes by
+// created_since_utc; the fake (ownerreztest) filters on updated_utc, else
+// created_utc. The call is inclusive and sent to the second, and the
+// checkpoint ("v1;<updated_utc>;<ids at that second>") resumes at the
+// last second returned, inclusively, skipping only the bookings already
+// returned at that very second: a booking changed within that second
+// after the listing is still found. OwnerRez documents no order for the
+// list, so the Source sorts; offsets shift when the window changes while
+// it is paged, so a listing whose pages hold fewer bookings than
+// OwnerRez's count is listed again (at most three times, then an error
+// and nothing is returned). Without a count, such a shift cannot be seen.
+//
+// Each change is one booking state: Change.ID is
+// "poll:booking:<id>:<updated_utc>", and its event (Source.Decode) has the
+// Subject of the booking's webhooks and the Version the Receiver gives a
+// delivery carrying that state (updated_utc in UTC, RFC 3339), so that an
+// inbox keeps one of the two, whichever comes first. Its type is
+// booking.cancelled for a canceled booking, else booking.created when
+// created_utc equals updated_utc, else booking.updated; its Name the
+// webhook it stands for ("booking.entity_create" or
+// "booking.entity_update"); event.OriginOf reports event.OriginPoll and
+// event.RecordOf the booking as listed. A delivery without the entity, or
+// an entity_delete, has no Version and is kept by its delivery id alone.
+//
+// Cost: a poll lists its window, ceil(W/100) calls (at least one) for W
+// bookings changed since the checkpoint. Polled every 5 minutes, an
+// account with M booking changes an hour costs 12 × max(1, ceil(M/1200))
+// calls an hour: 12 up to 1200 changes an hour, 60 at 6000, against
+// OwnerRez's 300 requests per 5 minutes per IP (3600 an hour) shared by
+// every account polled from that address. A backfill of N bookings costs
+// about ceil(N/100) calls. A 429 is an error wrapping
+// *event.RateLimitError.
+//
+// What it cannot see:
+//
+//   - Intermediate states: a booking changed several times between two
+//     polls is one change, its latest state; two changes within one
+//     second share a version.
+//   - Deletions: a deleted booking is no longer listed. OwnerRez rarely
+//     deletes bookings (a cancellation is an update, which is seen).
+//   - Changes that do not move updated_utc, if OwnerRez has any (charges
+//     and payments are not documented either way).
+//   - Guests (contacts): GET /v2/guests offers only created_since_utc, so
+//     an edit of an existing guest cannot be found; not listed.
+//   - Properties: GET /v2/properties has no changed-since filter at all;
+//     only a full listing could be compared, which is not a change feed.
+//   - Messages: GET /v2/messages takes since_utc but needs OwnerRez's
+//     messaging agreement and documents neither the filter nor whether it
+//     works without a threadId; inquiries and quotes document since_utc
+//     with no schema. This package lists none of them.
+//   - webhook_test and application_authorization_revoked, which are no
+//     records.
 //
 // # Provider documentation
 //
@@ -201,7 +276,8 @@
 //     is documented. Whether the authorize URL accepts a scope
 //     (AuthorizeURL sends none: the app's settings fix its scope).
 //   - What since_utc of the bookings list compares (taken as the time of
-//     the last change), which include_* flags GET by id honours (none is
-//     sent), and the status OwnerRez answers a messages call without the
-//     messaging agreement.
+//     the last change, updated_utc), in which order the list comes (the
+//     Source sorts it) and its largest page, which include_* flags GET by
+//     id honours (none is sent), and the status OwnerRez answers a
+//     messages call without the messaging agreement.
 package ownerrez

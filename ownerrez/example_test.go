@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/lenient"
@@ -178,4 +179,51 @@ func ExampleNewHydrator() {
 	}
 	// Output:
 	// booking.entity_update 1001: confirmed, 2026-03-12 to 2026-03-16, guest Ada Lovelace (fetched: true)
+}
+
+// ExampleNewSource polls the bookings changed since a time, as an inbox's
+// reconciler does: page after page while More, keeping the checkpoint.
+func ExampleNewSource() {
+	srv := ownerreztest.NewServer()
+	defer srv.Close()
+	srv.PutBooking(ownerrez.Booking{ID: lenient.Int{Value: 16879744}, Status: ownerrez.BookingActive,
+		CreatedUTC: lenient.Time{Time: time.Date(2026, 3, 8, 17, 54, 44, 0, time.UTC)},
+		UpdatedUTC: lenient.Time{Time: time.Date(2026, 3, 8, 17, 56, 10, 0, time.UTC)}})
+	srv.PutBooking(ownerrez.Booking{ID: lenient.Int{Value: 16879745}, Status: ownerrez.BookingCanceled,
+		CreatedUTC: lenient.Time{Time: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
+		UpdatedUTC: lenient.Time{Time: time.Date(2026, 3, 8, 18, 0, 0, 0, time.UTC)}})
+	c, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
+	src, err := ownerrez.NewSource(c, ownerreztest.UserID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(src.Name())
+
+	cursor := event.Cursor{Since: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)}
+	for {
+		page, err := src.Changes(context.Background(), cursor)
+		if err != nil {
+			panic(err)
+		}
+		for _, ch := range page.Changes {
+			e, err := src.Decode(ch.Header, ch.Body)
+			if err != nil {
+				panic(err)
+			}
+			fmt.Println(e.Type(), e.Subject().ID, event.VersionOf(e), event.OriginOf(e))
+		}
+		cursor.Checkpoint = page.Checkpoint
+		if !page.More {
+			break
+		}
+	}
+	fmt.Println(cursor.Checkpoint)
+	// Output:
+	// ownerrez/bookings/347482730
+	// booking.updated 16879744 2026-03-08T17:56:10Z poll
+	// booking.cancelled 16879745 2026-03-08T18:00:00Z poll
+	// v1;2026-03-08T18:00:00Z;16879745
 }

@@ -117,3 +117,37 @@ func FuzzReceive(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode feeds the Source's Decode arbitrary bodies, seeded with a
+// polled change of every sample's booking: it never panics, a failure
+// wraps event.ErrMalformed, and a decoded change is a booking of the
+// account the body names.
+func FuzzDecode(f *testing.F) {
+	for _, d := range deliveries(f) {
+		if w, err := Parse(d.body); err == nil && w.Booking != nil && len(w.Data) > 0 {
+			body, _ := json.Marshal(polled{UserID: 347482730, Entity: w.Data})
+			f.Add(body)
+		}
+	}
+	f.Add([]byte(`{"user_id":1,"listed_utc":"2026-03-01T00:00:00Z","entity":{"id":7,"updated_utc":"2026-03-08T17:56:10Z","status":"canceled"}}`))
+	f.Add([]byte(`{"user_id":1,"entity":{"id":"7","created_utc":"x","updated_utc":1}}`))
+	s := &Source{userID: 1}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e, err := s.Decode(nil, body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("Decode error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		if e.Subject().Kind != event.KindBooking || e.Subject().ID == "" || e.Account() == "" {
+			t.Fatalf("decoded %+v", e.Subject())
+		}
+		if event.OriginOf(e) != event.OriginPoll {
+			t.Fatal("a polled change is not OriginPoll")
+		}
+		if _, ok := event.RecordOf(e); !ok {
+			t.Fatal("a polled change has no record")
+		}
+	})
+}

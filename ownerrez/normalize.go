@@ -116,6 +116,11 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 	if w.Booking != nil {
 		b := bookingOf(w)
 		f.Booking = &b
+		if w.Action != ActionEntityDelete {
+			// A delete reports no state: keyed by the version of the last
+			// update, it would be taken for a copy of that update.
+			f.Version = bookingVersion(w.Booking)
+		}
 	}
 	if w.ThreadMessage != nil {
 		m := messageOf(w.ThreadMessage)
@@ -164,6 +169,21 @@ func (w *Webhook) occurredAt() time.Time {
 		return w.ThreadMessage.DateUTC.Instant()
 	}
 	return time.Time{}
+}
+
+// bookingVersion is the one version of a booking state, for the Receiver
+// and the Source alike: its updated_utc in UTC, RFC 3339 ("2026-03-08T
+// 17:56:10Z", a fraction of a second only when OwnerRez sends one), so that
+// a webhook and a poll of one state report the same version whatever
+// offset or precision spelled it. "" when updated_utc is absent or names
+// no instant: created_utc would stay the same across updates, and two
+// states must never share a version.
+func bookingVersion(b *Booking) string {
+	t := b.UpdatedUTC.Instant()
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // bookingOf normalizes the booking of w: the envelope's entity_id stands

@@ -41,7 +41,9 @@
 //	GET    /webhooksubscriptions/categories  {"Booking": [...], "Contact": [], "Property": []}
 //	GET    /webhooksubscriptions/{id}        one subscription
 //	DELETE /webhooksubscriptions/{id}        204
-//	GET    /bookings                         list; property_ids or since_utc required; status, from, to, include_*
+//	GET    /bookings                         list; property_ids or since_utc required; status, from, to, include_*;
+//	                                         since_utc keeps bookings whose updated_utc (else created_utc) is at or after it;
+//	                                         ordered by id (OwnerRez documents no order: do not rely on one)
 //	GET    /bookings/{id}                    the booking, bare
 //	GET    /guests/{id}                      the guest, bare
 //	GET    /properties/{id}                  the property, bare
@@ -52,6 +54,10 @@
 //
 //	POST   /oauth/access_token               grant_type authorization_code (code AuthorizationCode) or refresh_token (RefreshToken)
 //	DELETE /oauth/access_token/{token}       204; 404 for a token it does not know
+//
+// A booking changed with UpdateBooking gets a new updated_utc from the
+// Server's clock (SetClock) and no webhook, as when a delivery is lost:
+// what a reconciler (ownerrez.NewSource) must find by since_utc.
 //
 // Records are put and deleted with PutBooking, PutGuest, PutProperty,
 // PutInquiry, PutMessage and their Delete twins; subscriptions are created

@@ -194,6 +194,40 @@ func (s *Server) PutBooking(b ownerrez.Booking) ownerrez.Booking {
 	return b
 }
 
+// UpdateBooking changes the stored booking of id as OwnerRez does when a
+// host edits it, without sending any webhook: change edits it, then its
+// UpdatedUTC is set to the Server's clock (SetClock), to the second, so
+// that the booking is listed again by since_utc. It returns the booking as
+// stored, and false (calling nothing) when there is none of that id.
+func (s *Server) UpdateBooking(id int64, change func(*ownerrez.Booking)) (ownerrez.Booking, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b ownerrez.Booking
+	raw, ok := s.records[ownerrez.EntityBooking][id]
+	if !ok || json.Unmarshal(raw, &b) != nil {
+		return ownerrez.Booking{}, false
+	}
+	if change != nil {
+		change(&b)
+	}
+	b.ID = lenient.Int{Value: id}
+	b.UpdatedUTC = lenient.Time{Time: s.now().UTC().Truncate(time.Second)}
+	s.store(ownerrez.EntityBooking, id, b)
+	return b, true
+}
+
+// SetClock sets the Server's clock, which dates records put without
+// timestamps and bookings changed by UpdateBooking; nil restores
+// time.Now.
+func (s *Server) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
 // PutGuest stores g, replacing the guest of its id, and returns it as
 // stored; a zero ID gets a new one.
 func (s *Server) PutGuest(g ownerrez.Guest) ownerrez.Guest {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -289,4 +290,83 @@ func TestServer_Deliver_delete(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, "thread_message", got[0]["entity_type"])
 	assert.NotContains(t, got[0], "entity")
+}
+
+// TestServer_listBookings_since: since_utc keeps the bookings changed at
+// or after it, inclusively, pages by limit and offset with since_utc kept
+// in next_page_url, and lists a booking changed without a webhook again.
+func TestServer_listBookings_since(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	at := func(v string) lenient.Time {
+		tm, err := lenient.ParseTime(v)
+		require.NoError(t, err)
+		return tm
+	}
+	for i, u := range []string{"2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z", "2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z", "2026-02-01T00:00:00Z"} {
+		s.PutBooking(ownerrez.Booking{ID: lenient.Int{Value: int64(i + 1)}, UpdatedUTC: at(u), CreatedUTC: at("2026-01-01T00:00:00Z")})
+	}
+	auth := http.Header{"Authorization": {"Bearer " + ownerreztest.AccessToken}, "User-Agent": {"test"}}
+	ids := func(body map[string]any) []float64 {
+		var out []float64
+		for _, it := range body["items"].([]any) {
+			out = append(out, it.(map[string]any)["id"].(float64))
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		path   string
+		status int
+		ids    []float64
+		count  float64
+		next   string
+	}{
+		{"inclusive", "/bookings?since_utc=2026-03-02T00:00:00Z", 200, []float64{2, 3, 4}, 3, ""},
+		{"offset spelling", "/bookings?since_utc=2026-03-02T01:00:00%2B01:00", 200, []float64{2, 3, 4}, 3, ""},
+		{"first page", "/bookings?since_utc=2026-03-01T00:00:00Z&limit=2", 200, []float64{1, 2}, 4, "/v2/bookings?limit=2&offset=2&since_utc=2026-03-01T00%3A00%3A00Z"},
+		{"last page", "/bookings?since_utc=2026-03-01T00:00:00Z&limit=2&offset=2", 200, []float64{3, 4}, 4, ""},
+		{"past the end", "/bookings?since_utc=2026-03-01T00:00:00Z&limit=2&offset=9", 200, nil, 4, ""},
+		{"no filter", "/bookings", 400, nil, 0, ""},
+		{"zoneless", "/bookings?since_utc=2026-03-01T00:00:00", 400, nil, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			status, body := get(t, s.URL(), tt.path, auth)
+			require.Equal(t, tt.status, status, body)
+			if status != 200 {
+				assert.Equal(t, "validation_error", body["code"])
+				return
+			}
+			assert.Equal(t, tt.ids, ids(body))
+			assert.Equal(t, tt.count, body["count"])
+			if tt.next == "" {
+				assert.Nil(t, body["next_page_url"])
+			} else {
+				assert.Equal(t, tt.next, body["next_page_url"])
+			}
+		})
+	}
+
+	t.Run("changed without a webhook", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		s.SetClock(func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) })
+		b := s.PutBooking(ownerrez.Booking{Status: ownerrez.BookingActive})
+		_, body := get(t, s.URL(), "/bookings?since_utc=2026-03-05T00:00:00Z", auth)
+		assert.Empty(t, ids(body))
+
+		s.SetClock(func() time.Time { return time.Date(2026, 3, 5, 12, 0, 0, 700, time.UTC) })
+		got, ok := s.UpdateBooking(b.ID.Int64(), func(b *ownerrez.Booking) { b.Status = ownerrez.BookingCanceled })
+		require.True(t, ok)
+		assert.Equal(t, time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC), got.UpdatedUTC.Time)
+		assert.True(t, b.CreatedUTC.Time.Equal(got.CreatedUTC.Time), "created_utc stays")
+		_, body = get(t, s.URL(), "/bookings?since_utc=2026-03-05T00:00:00Z", auth)
+		require.Equal(t, []float64{float64(b.ID.Int64())}, ids(body))
+		assert.Equal(t, "canceled", body["items"].([]any)[0].(map[string]any)["status"])
+
+		_, ok = s.UpdateBooking(424242, nil)
+		assert.False(t, ok)
+	})
 }

@@ -4,7 +4,8 @@
 // Propexo), runs a receiver that prints what arrives, inspects captured
 // bodies, manages webhook subscriptions through the providers' APIs, and
 // manages the deliveries stored by an inbox, measures an inbox (bench), and
-// serves the providers' fake APIs (mock).
+// serves the providers' fake APIs (mock), and backfills an inbox from a
+// provider's API after an outage (reconcile).
 //
 // Install it with
 //
@@ -186,4 +187,17 @@
 //
 //	pmshooks mock ownerrez
 //	pmshooks mock channex --addr 127.0.0.1:9100
+//
+// # reconcile
+//
+//	pmshooks reconcile PROVIDER --since TIME --db DSN [PROVIDER FLAGS] [--base-url URL]
+//
+// Reconcile runs one pass of reconciliation by hand: it lists the changes the
+// provider's API reports since TIME (RFC 3339, or a duration ago such as 6h)
+// and stores each in the inbox as a delivery for the service's workers,
+// printing a progress line per page. A change already stored, as a webhook or
+// by an earlier pass, is not stored again. The service's inbox must have the
+// same source (inbox.WithReconciler) to decode what it stored.
+//
+//	pmshooks reconcile ownerrez --user-id 347482730 --since 6h --db inbox.db
 package main

@@ -57,6 +57,7 @@ func commands() []command {
 		{"inbox", "list, retry and purge the deliveries stored by an inbox", (*app).inbox},
 		{"bench", "measure an inbox's receive and work throughput and latency", (*app).bench},
 		{"mock", "serve a provider's fake API, for trying clients and hydration offline", (*app).mock},
+		{"reconcile", "list a provider's changes since a time and store them in an inbox (a backfill)", (*app).reconcile},
 	}
 }
 

@@ -81,7 +81,7 @@ func TestRun_help(t *testing.T) {
 		{}, {"help"},
 		{"send"}, {"listen"}, {"inspect"},
 		{"webhooks"}, {"webhooks", "bookingsync"},
-		{"inbox"}, {"inbox", "list"}, {"inbox", "retry"}, {"inbox", "purge"}, {"bench"}, {"mock"},
+		{"inbox"}, {"inbox", "list"}, {"inbox", "retry"}, {"inbox", "purge"}, {"bench"}, {"mock"}, {"reconcile"}, {"reconcile", "ownerrez"},
 	}
 	for _, s := range (&app{}).subscriptions() {
 		paths = append(paths, []string{"webhooks", s.provider})

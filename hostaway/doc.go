@@ -108,10 +108,10 @@
 // asks to wait longer than the client waits, the Client's later calls fail
 // at once with a *LimitError until the wait is over.
 //
-// The "changed since" list Hostaway documents is Reservations.List or All
-// with SortUpdatedOn (least recently modified first) and
-// LatestActivityStart, a date: Hostaway documents no filter on the update
-// time itself, and the reservation's latestActivityOn is the nearest.
+// Hostaway documents no filter on the update time: SortUpdatedOn lists
+// reservations least recently modified first, paged by AfterID.
+// LatestActivityStart bounds latestActivityOn, which Hostaway does not keep
+// in step with updatedOn, so it is no "changed since" filter (see Source).
 //
 // # Hydration
 //
@@ -124,6 +124,42 @@
 // normalized by the same code as deliveries (Reservation.Booking,
 // ConversationMessage.Message). A record Hostaway no longer has (404) is
 // event.Record.Deleted; a 429 is an *event.RateLimitError.
+//
+// # Reconciliation
+//
+// Webhooks get lost upstream. A Source (NewSource) finds the reservation
+// changes they would have reported, for inbox reconciliation: it lists
+// GET /v1/reservations?sortOrder=updatedOn&limit=100 (least recently
+// modified first), resuming with afterId after a checkpoint, and decodes
+// each listed reservation state into the event a delivery of it gives:
+// same Subject, same Version (Reservation.Version, the updatedOn in
+// canonical UTC form, which a Receiver sets on reservation deliveries
+// too), so that an inbox stores a change once whether its webhook or its
+// poll comes first. Polled events report event.OriginPoll and carry the
+// listed reservation as their record (event.RecordOf). Hostaway has no
+// filter on the update time, and afterId names a position that moves when
+// its reservation is updated; Source explains how its checkpoint still
+// never skips a change.
+//
+// Cost: one poll is one list call per page of 100 (96 new reservations
+// after the first page, which re-reads the checkpoint's anchors), plus one
+// GET /v1/reservations/{id} when the page cannot show that the anchor it
+// resumed after is still in place (rarely: when the anchors have moved).
+// Polling every 5 minutes an account with M reservation changes per hour
+// costs about 12 × max(1, ⌈M/1152⌉) calls per hour: 12 for M up to about
+// a thousand, 60 for M = 5000, well within Hostaway's 20 requests per 10
+// seconds. The first poll (and a poll whose anchors have all moved) walks
+// the list from its oldest reservation, one call per 96 reservations of
+// the account, skipping those older than Since.
+//
+// What it cannot see: deleted reservations (they leave the list without a
+// trace), intermediate states (a reservation updated twice between polls,
+// or twice within one second, is listed once, in its latest state), and
+// messages: Hostaway lists conversations by offset only and messages per
+// conversation, with no change time to resume from, so a lost
+// message.received delivery cannot be found. A reservation created and
+// modified before the poll is listed as updated (booking.updated), not
+// created.
 //
 // Package hostawaytest has a fake of this API (NewServer) with state,
 // faults and deliveries, for tests without credentials.

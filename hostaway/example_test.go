@@ -284,3 +284,44 @@ func ExampleNewHydrator() {
 	// Output:
 	// booking.updated 4711 cancelled Ada Lovelace 2026-08-01 4 nights, fetched: true
 }
+
+// ExampleNewSource polls the reservations of an account changed since a
+// time, as an inbox's reconciler does, and decodes each change into the
+// event a delivery of the same reservation state gives.
+func ExampleNewSource() {
+	srv := hostawaytest.NewServer() // a fake Hostaway API
+	defer srv.Close()
+	c, _ := srv.Client()
+	// Changes made without any webhook.
+	id := srv.PutReservation(map[string]any{"status": "new", "insertedOn": "2026-03-01 09:00:00", "updatedOn": "2026-03-01 09:00:00"})
+	srv.PutReservation(map[string]any{"status": "modified", "insertedOn": "2026-02-01 09:00:00", "updatedOn": "2026-03-01 10:00:00"})
+	srv.PutReservation(map[string]any{"id": id, "status": "cancelled", "updatedOn": "2026-03-02 08:30:00"})
+
+	src, err := hostaway.NewSource(c, hostawaytest.AccountID)
+	if err != nil {
+		panic(err)
+	}
+	cursor := event.Cursor{Since: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	for {
+		page, err := src.Changes(context.Background(), cursor)
+		if err != nil {
+			panic(err)
+		}
+		for _, ch := range page.Changes {
+			e, err := src.Decode(ch.Header, ch.Body)
+			if err != nil {
+				panic(err)
+			}
+			fmt.Println(e.Type(), e.Subject().ID, event.VersionOf(e), event.OriginOf(e))
+		}
+		cursor.Checkpoint = page.Checkpoint // store it with the changes
+		if !page.More {
+			break
+		}
+	}
+	fmt.Println(src.Name())
+	// Output:
+	// booking.updated 1001 2026-03-01T10:00:00Z poll
+	// booking.cancelled 1000 2026-03-02T08:30:00Z poll
+	// hostaway/reservations/10450
+}

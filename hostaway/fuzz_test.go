@@ -162,3 +162,30 @@ func FuzzReceive(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode checks that a Source's Decode, a parser, never panics, fails
+// only with event.ErrMalformed, and otherwise gives a polled event with a
+// version.
+func FuzzDecode(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"object":"reservation","event":"reservation.updated","accountId":"10450","listedAt":"2026-01-01T00:00:00Z","data":{"id":5,"updatedOn":"2026-01-01 00:00:00","insertedOn":"2025-12-01 00:00:00","status":"cancelled"}}`))
+	f.Add([]byte(`{"object":"reservation","event":"reservation.created","data":{"id":"5","updatedOn":"2026-01-01T00:00:00+02:00"}}`))
+	s := &Source{account: "10450"}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e, err := s.Decode(nil, body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("Decode error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		if event.OriginOf(e) != event.OriginPoll || event.VersionOf(e) == "" {
+			t.Fatalf("origin %q, version %q", event.OriginOf(e), event.VersionOf(e))
+		}
+		if _, ok := event.RecordOf(e); !ok {
+			t.Fatal("no record")
+		}
+	})
+}

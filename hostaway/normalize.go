@@ -119,6 +119,12 @@ func typeOf(w *Webhook) event.Type {
 // normalize turns a parsed delivery into an Event. loc is the zone of
 // Hostaway's zoneless timestamps; nil means UTC.
 func normalize(w *Webhook, loc *time.Location) event.Event {
+	return event.New(normalizeFields(w, loc))
+}
+
+// normalizeFields is normalize before event.New: the one normalization of
+// deliveries and of the changes a Source lists.
+func normalizeFields(w *Webhook, loc *time.Location) event.Fields {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -138,6 +144,7 @@ func normalize(w *Webhook, loc *time.Location) event.Event {
 		b := bookingOf(r, loc)
 		f.Booking = &b
 		f.Subject = event.Subject{Kind: event.KindBooking, ID: b.ID}
+		f.Version = r.Version()
 		if w.Event == EventReservationCreated {
 			f.Time = instant(loc, r.InsertedOn, r.ReservationDate, r.UpdatedOn)
 		} else {
@@ -154,7 +161,28 @@ func normalize(w *Webhook, loc *time.Location) event.Event {
 	default:
 		f.Subject = subjectOf(w)
 	}
-	return event.New(f)
+	return f
+}
+
+// Version returns the version of the reservation's state, as
+// event.VersionOf reports it for a reservation delivery and for the
+// Source's change of the same state: its updatedOn, canonical, as an RFC
+// 3339 UTC timestamp such as "2025-09-20T07:31:44Z". A zoneless updatedOn
+// (as Hostaway sends it) is read as UTC, as Hostaway documents, whatever
+// zone a Receiver's WithLocation sets, so that a webhook and a poll of one
+// state agree. It is "" when updatedOn is absent or no timestamp.
+//
+// Hostaway's updatedOn has one-second resolution: two states of one
+// reservation within the same second share a version.
+func (r *Reservation) Version() string {
+	if r == nil {
+		return ""
+	}
+	t := instant(time.UTC, r.UpdatedOn)
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // bookingOf normalizes a reservation.

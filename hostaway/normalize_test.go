@@ -379,12 +379,15 @@ type goldenEvent struct {
 	Time     time.Time      `json:"time,omitzero"`
 	Booking  *event.Booking `json:"booking,omitempty"`
 	Message  *event.Message `json:"message,omitempty"`
+	Version  string         `json:"version,omitempty"`
+	Origin   event.Origin   `json:"origin"`
 }
 
 func golden(e event.Event) goldenEvent {
 	g := goldenEvent{
 		Provider: e.Provider(), Type: e.Type(), Name: e.Name(), ID: e.ID(),
 		Account: e.Account(), Subject: e.Subject(), Time: e.Time(),
+		Version: event.VersionOf(e), Origin: event.OriginOf(e),
 	}
 	if b, ok := event.BookingOf(e); ok {
 		g.Booking = &b

@@ -40,7 +40,10 @@ var _ verify.HeaderVerifier = (*Receiver)(nil)
 // change with different bodies are not. Account is the accountId; Subject is
 // the reservation ("booking") or message ("message"); Time is when Hostaway
 // stored the reservation (created) or last updated it (updated), or stored
-// the message.
+// the message. Version (event.VersionOf) is the reservation's updatedOn,
+// canonical (Reservation.Version), the version a Source gives the same
+// state; "" for messages and for a delivery without the reservation's
+// updatedOn.
 type Receiver struct {
 	verifier verify.Verifier
 	loc      *time.Location

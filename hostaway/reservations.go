@@ -85,9 +85,11 @@ const (
 // Hostaway's default order (newest update first) and its default page
 // size (100).
 //
-// Hostaway documents no filter on the update time itself: the "changed
-// since" list is LatestActivityStart (a date) with SortUpdatedOn, paged by
-// AfterID.
+// Hostaway documents no filter on the update time itself: SortUpdatedOn
+// lists oldest change first, paged by AfterID, and Source walks it to find
+// changes. LatestActivityStart is no substitute: live accounts have
+// reservations whose latestActivityOn is days or months older than their
+// updatedOn.
 type ReservationListOptions struct {
 	// ListOptions selects the page by limit and offset: page p of size n
 	// is limit=n&offset=(p-1)*n. Hostaway deprecates offset (2026-03-31)
@@ -121,8 +123,8 @@ type ReservationListOptions struct {
 
 	// The date ranges, inclusive per Hostaway's naming; a zero Date sends
 	// none. LatestActivityStart and LatestActivityEnd bound the
-	// reservation's latest activity (latestActivityOn), the nearest
-	// Hostaway documents to "changed since".
+	// reservation's latest activity (latestActivityOn), which is not its
+	// update time (updatedOn).
 	ArrivalStartDate    event.Date
 	ArrivalEndDate      event.Date
 	DepartureStartDate  event.Date

@@ -67,7 +67,11 @@
 // ("****"), and the revocation's {"status": "success", "result": []}. The
 // reservations list orders by updatedOn, newest first, by default, and
 // oldest first with sortOrder=updatedOn; afterId continues after that
-// reservation in the order; includeResources and includeCancellationPolicy
+// reservation where it is now in the order (so a cursor naming a
+// reservation updated since moves with it, to the end); reservations
+// updated within the same second order by id; a reservation changed with
+// PutReservation is listed by its new updatedOn whether or not a webhook
+// was delivered; includeResources and includeCancellationPolicy
 // add the members the reference says they add, which the list otherwise
 // leaves out and GET /reservations/{id} always has.
 //

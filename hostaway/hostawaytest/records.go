@@ -50,8 +50,7 @@ func (s *Server) put(kind string, store map[int64]*record, base map[string]any, 
 	if _, given := fields["insertedOn"]; !exists && !given {
 		obj["insertedOn"] = now
 	}
-	s.seq++
-	store[id] = &record{obj: clone(obj), seq: s.seq}
+	store[id] = &record{obj: clone(obj)}
 	return id
 }
 
@@ -275,7 +274,11 @@ func (s *Server) listReservations(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	compare := func(a, b *record) int {
-		c := cmp.Or(cmp.Compare(textOf(a.obj[member]), textOf(b.obj[member])), cmp.Compare(a.seq, b.seq))
+		// Ties are ordered by id, as Hostaway documents for its default
+		// order ("updatedOn DESC, id DESC").
+		ida, _ := intOf(a.obj["id"])
+		idb, _ := intOf(b.obj["id"])
+		c := cmp.Or(cmp.Compare(textOf(a.obj[member]), textOf(b.obj[member])), cmp.Compare(ida, idb))
 		if desc {
 			return -c
 		}

@@ -67,7 +67,7 @@ type Server struct {
 	now func() time.Time
 
 	mu           sync.Mutex
-	seq          int64                    // the last sequence number given
+	seq          int64                    // the last token number given
 	tokens       map[string]time.Time     // issued, not revoked -> activation time
 	hooks        map[int64]map[string]any // unified webhooks, password in clear
 	logs         []map[string]any         // unified webhook logs, oldest first
@@ -76,12 +76,9 @@ type Server struct {
 	nextID       map[string]int64         // per kind of record: the next id
 }
 
-// record is a stored reservation or message: its JSON object, and the
-// sequence number of its last change (the order of changes within one
-// second of updatedOn).
+// record is a stored reservation or message: its JSON object.
 type record struct {
 	obj map[string]any
-	seq int64
 }
 
 // NewServer starts a fake Hostaway API on loopback, with no webhooks,

@@ -376,3 +376,55 @@ func TestServer_noAuthDelivery(t *testing.T) {
 	require.NoError(t, srv.Deliver(t.Context(), hostaway.EventReservationUpdated, srv.PutReservation(nil)))
 	assert.Equal(t, []string{""}, auth, "without login and password a delivery carries no credential")
 }
+
+// TestServer_reservationsByUpdate checks the listing a hostaway.Source
+// walks: sortOrder=updatedOn lists oldest first, ties by id; afterId
+// continues after the reservation where it is now; a reservation changed
+// without any webhook is listed by its new updatedOn; an afterId the fake
+// does not hold ends the list.
+func TestServer_reservationsByUpdate(t *testing.T) {
+	t.Parallel()
+	c, srv := setup(t)
+	at := func(ts string, id int64) map[string]any {
+		m := map[string]any{"updatedOn": ts}
+		if id != 0 {
+			m["id"] = id
+		}
+		return m
+	}
+	r3 := srv.PutReservation(at("2026-01-02 10:00:00", 3003))
+	r1 := srv.PutReservation(at("2026-01-02 10:00:00", 3001)) // same second, lower id
+	r2 := srv.PutReservation(at("2026-01-01 09:00:00", 3002))
+	r4 := srv.PutReservation(at("2026-01-03 08:00:00", 3004))
+
+	list := func(afterID int64) []int64 {
+		t.Helper()
+		p, _, err := c.Reservations.List(t.Context(), &hostaway.ReservationListOptions{SortOrder: hostaway.SortUpdatedOn, AfterID: afterID})
+		require.NoError(t, err)
+		var ids []int64
+		for _, r := range p.Items {
+			ids = append(ids, r.ID.Int64())
+		}
+		return ids
+	}
+	tests := []struct {
+		name   string
+		change func()
+		after  int64
+		want   []int64
+	}{
+		{name: "oldest first, ties by id", want: []int64{r2, r1, r3, r4}},
+		{name: "after a cursor", after: r1, want: []int64{r3, r4}},
+		{name: "changed without a webhook: listed by its new time", change: func() {
+			srv.PutReservation(at("2026-01-04 00:00:00", r1))
+		}, want: []int64{r2, r3, r4, r1}},
+		{name: "a cursor that moved is read where it is now", after: r1, want: nil},
+		{name: "an unknown cursor ends the list", change: func() { srv.DeleteReservation(r4) }, after: r4, want: nil},
+	}
+	for _, tt := range tests {
+		if tt.change != nil {
+			tt.change()
+		}
+		assert.Equal(t, tt.want, list(tt.after), tt.name)
+	}
+}

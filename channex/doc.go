@@ -127,6 +127,59 @@
 // Hydrator for exactly what it fetches. Package channextest serves a fake
 // Channex API (channextest.NewServer) to test all of this offline.
 //
+// # Reconciliation
+//
+// Webhooks get lost upstream, where no receiver sees it; Channex's own
+// backstop is the booking revision feed, which serves every revision
+// nobody acknowledged. NewSource(client, propertyID) is the event.Source
+// of one property's feed, for inbox.WithReconciler or a one-off pass:
+//
+//	src, err := channex.NewSource(client, propertyID)
+//
+// Changes reads the first page of the feed (GET /booking_revisions/feed
+// with filter[property_id] and order[inserted_at]=asc, 100 revisions),
+// oldest first; Ack, which the inbox calls once a page is stored,
+// acknowledges exactly that page's revisions (POST
+// /booking_revisions/{id}/ack each), so that they leave the feed and
+// Channex never sends non_acked_booking for them. An Ack that fails
+// leaves its revisions in the feed: the next poll serves them again, and
+// the inbox, which stores a change once, only acknowledges them. The feed
+// is its own checkpoint; Cursor.Since is not used.
+//
+// A polled revision becomes the event its webhook would have been:
+// booking.created (booking_new), booking.updated (booking_modification) or
+// booking.cancelled (booking_cancellation) by its status, Subject the
+// booking, event.VersionOf the revision id, event.OriginOf event.OriginPoll,
+// event.BookingOf the full revision, event.RecordOf the revision as listed.
+// The receiver gives booking_new, booking_modification,
+// booking_cancellation and the generic booking event the revision id they
+// name as version, through the same function, so a webhook and a poll of
+// one revision are stored once, whichever comes first. The generic booking
+// event is about the revision (Subject kind booking_revision) unless
+// WithGenericBookingType makes it a booking.* type; only then does it meet
+// its poll. non_acked_booking and the unmapped alerts have no version:
+// they are alerts about a revision, not the revision. Deliveries sent
+// without data (send_data false) name no revision and have no version
+// either: the feed is how the revision they announce is recovered.
+//
+// What one poll costs, per property: one feed call, one more per further
+// page of 100, and one ack call per revision. Polling every 5 minutes a
+// property that receives M revisions an hour costs about 12 + M calls an
+// hour (12 when nothing changes), whether or not the webhooks came: the
+// webhooks do not acknowledge. A Source covers one property because
+// acknowledging takes revisions out of a feed that everything holding the
+// API key shares, and because its Name must tell accounts apart without
+// the key: run one per property.
+//
+// What it cannot see: revisions someone else already acknowledged
+// (another program with the key); revisions that left the feed unacked,
+// if Channex drops them after a while as some integrators report (its
+// pages say they stay) — for a backfill after a long outage, list them
+// with BookingRevisionsService.ListAll and RevisionListOptions.InsertedFrom;
+// bookings deleted in Channex; and everything that is not a booking
+// revision (messages, reviews, ARI, channel events), for which Channex
+// offers no feed.
+//
 // # Delivery and retries
 //
 // Channex POSTs JSON to the callback URL and treats any 2xx as delivered.
@@ -181,8 +234,11 @@
 //   - Filters and order of GET /booking_revisions (RevisionListOptions
 //     follows Channex's general conventions), the order of GET /bookings,
 //     and a call that returns one message by id (none is documented).
-//   - Which booking a delivery without data is about: Hydrator guesses
-//     from the property's unacknowledged revisions.
+//   - Which booking a delivery without data is about: the Hydrator does
+//     not guess; a Source recovers the revision from the feed.
+//   - How long an unacknowledged revision stays in the feed: Channex's
+//     pages say until it is acknowledged; some integrators report that it
+//     drops out after about 30 minutes.
 //
 // Only the webhook, booking, booking-revision and message endpoints of the
 // API are covered.

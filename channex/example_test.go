@@ -250,3 +250,60 @@ func ExampleNewHydrator() {
 	// booking_new -> 00000000-0000-4000-8000-000000000002 confirmed Ada Lovelace 2030-05-01 2030-05-04 330.00 EUR
 	// booking_cancellation -> 00000000-0000-4000-8000-000000000002 cancelled Ada Lovelace 2030-05-01 2030-05-04 330.00 EUR
 }
+
+// ExampleNewSource polls a property's booking revision feed as an inbox
+// does (inbox.WithReconciler): store every change of a page, save the
+// checkpoint, then acknowledge the page, so that Channex drops the
+// revisions from the feed and never raises non_acked_booking for them.
+func ExampleNewSource() {
+	ctx := context.Background()
+	api := channextest.NewServer()
+	defer api.Close()
+	client, err := api.Client() // channex.NewClient(channex.APIKey(key)) in production
+	if err != nil {
+		panic(err)
+	}
+	// Two revisions whose webhooks never came.
+	api.PutBooking(channex.BookingRevision{BookingID: "b-1", Status: channex.RevisionNew, Amount: lenient.Decimal{Value: "220.00"}, Currency: "GBP"})
+	api.PutBooking(channex.BookingRevision{BookingID: "b-1", Status: channex.RevisionCancelled, Amount: lenient.Decimal{Value: "0.00"}, Currency: "GBP"})
+
+	src, err := channex.NewSource(client, propertyID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(src.Name())
+	cursor := event.Cursor{}
+	for {
+		page, err := src.Changes(ctx, cursor)
+		if err != nil {
+			panic(err)
+		}
+		for _, c := range page.Changes {
+			e, err := src.Decode(c.Header, c.Body) // what the inbox's workers do
+			if err != nil {
+				panic(err)
+			}
+			b, _ := event.BookingOf(e)
+			fmt.Println(e.Type(), e.Subject(), event.OriginOf(e), b.Total)
+		}
+		cursor.Checkpoint = page.Checkpoint // stored with the changes
+		if err := src.Ack(ctx, page); err != nil {
+			panic(err)
+		}
+		if !page.More {
+			break
+		}
+	}
+
+	api.SetNow(func() time.Time { return time.Now().Add(channextest.NonAckedAfter) })
+	overdue, err := api.CheckNonAcked(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("not acknowledged after 30 minutes:", len(overdue))
+	// Output:
+	// channex/booking_revisions/716305c4-561a-4561-a187-7f5b8aeb5920
+	// booking.created booking/b-1 poll 220.00 GBP
+	// booking.cancelled booking/b-1 poll 0.00 GBP
+	// not acknowledged after 30 minutes: 0
+}

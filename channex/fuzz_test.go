@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/verify"
@@ -121,6 +122,44 @@ func FuzzReceive(f *testing.F) {
 		_, err = r.Receive(http.Header{SuggestedHeader: {"s3cret-tokem"}}, body)
 		if !errors.Is(err, verify.ErrUnauthorized) || errors.Is(err, event.ErrMalformed) {
 			t.Fatalf("forged delivery: %v", err)
+		}
+	})
+}
+
+// FuzzDecode: a Source's Decode is a parser; it never panics, fails only
+// with ErrMalformed, and an event it returns is a booking event of the
+// change, with the same id as the Change its body came from.
+func FuzzDecode(f *testing.F) {
+	rev := []byte(`{"id":"r-1","booking_id":"b-1","property_id":"p-1","status":"new","inserted_at":"2030-01-01T00:00:00.000000","amount":"10.00","currency":"EUR"}`)
+	var r BookingRevision
+	if err := json.Unmarshal(rev, &r); err != nil {
+		f.Fatal(err)
+	}
+	c, err := changeOf(&r, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(c.Body)
+	f.Add([]byte(`{"type":"booking_revision","id":"r-1","attributes":{"booking_id":"b-1","status":"cancelled","rooms":[{}]}}`))
+	f.Add([]byte(`{"id":"r-1","attributes":null,"listed_at":"x"}`))
+	f.Add([]byte(`{}`))
+	s := &Source{}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e, err := s.Decode(nil, body)
+		if err != nil {
+			if !errors.Is(err, event.ErrMalformed) {
+				t.Fatalf("Decode error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		if e.Subject().Kind != event.KindBooking || e.Subject().ID == "" || event.VersionOf(e) == "" {
+			t.Fatalf("event without booking or version: %v", e)
+		}
+		if want := changeID(e.Subject().ID, event.VersionOf(e)); e.ID() != want {
+			t.Fatalf("ID %q, want %q", e.ID(), want)
+		}
+		if _, ok := event.RecordOf(e); !ok {
+			t.Fatal("no record")
 		}
 	})
 }

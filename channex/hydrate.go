@@ -45,8 +45,8 @@ import (
 // events of another provider. The booking such a delivery is about could
 // only be guessed from the property's revision feed, and a wrong guess would
 // hand the handler another booking than the one that changed: subscribe
-// with send_data true, or read the feed itself (BookingRevisionsService.All)
-// and acknowledge what was handled.
+// with send_data true, or recover the revisions from the feed with a
+// Source (NewSource), which acknowledges what the inbox stored.
 //
 // A 404 is Record.Deleted; a 429, or a *LimitError, is an
 // *event.RateLimitError. A Hydrator is safe for concurrent use; its

@@ -104,6 +104,7 @@ func normalize(w *Webhook, generic event.Type) event.Event {
 		Time:     utcInstant(w.Timestamp),
 		Raw:      w.Raw,
 		Data:     w,
+		Version:  deliveryVersion(w),
 	}
 	if b, ok := bookingOf(w); ok {
 		f.Booking = &b
@@ -114,6 +115,30 @@ func normalize(w *Webhook, generic event.Type) event.Event {
 	}
 	return event.New(f)
 }
+
+// deliveryVersion is the version of the booking state a delivery reports:
+// the revision it names, for booking_new, booking_modification,
+// booking_cancellation and the generic booking event, the events that
+// announce a revision. A delivery without payload (send_data false) names
+// none, and neither do the alerts about a revision (non_acked_booking,
+// booking_unmapped_room, booking_unmapped_rate): they report no new state,
+// and an inbox must not store them as the change itself.
+func deliveryVersion(w *Webhook) string {
+	switch w.Event {
+	case EventBooking, EventBookingNew, EventBookingModification, EventBookingCancellation:
+		if w.Booking != nil {
+			return revisionVersion(w.Booking.Revision())
+		}
+	}
+	return ""
+}
+
+// revisionVersion is the event version (event.VersionOf) of the booking
+// state of the revision id: the id itself, every change of a booking being
+// a new revision. It is the one function by which both a delivery and a
+// Source's change get their version, so that an inbox stores a revision
+// once whichever arrives first.
+func revisionVersion(id string) string { return strings.TrimSpace(id) }
 
 // propertyID is the envelope's property, else the payload's.
 func (w *Webhook) propertyID() string {

@@ -72,6 +72,7 @@ type goldenEvent struct {
 	ID        string         `json:"id"`
 	Account   string         `json:"account"`
 	Subject   event.Subject  `json:"subject"`
+	Version   string         `json:"version,omitempty"`
 	Time      time.Time      `json:"time,omitzero"`
 	Booking   *event.Booking `json:"booking,omitempty"`
 	Message   *event.Message `json:"message,omitempty"`
@@ -81,7 +82,7 @@ type goldenEvent struct {
 func goldenOf(e event.Event) goldenEvent {
 	g := goldenEvent{
 		Provider: e.Provider(), Type: e.Type(), Name: e.Name(), ID: e.ID(),
-		Account: e.Account(), Subject: e.Subject(), Time: e.Time(),
+		Account: e.Account(), Subject: e.Subject(), Version: event.VersionOf(e), Time: e.Time(),
 	}
 	if b, ok := event.BookingOf(e); ok {
 		g.Booking = &b

@@ -33,7 +33,10 @@ type Option func(*Receiver)
 // id. A booking.* type (such as event.BookingUpdated, for a webhook whose
 // mask is "booking" alone) makes the Subject the booking instead. The
 // Event carries no event.Booking either way: pull the revision with
-// BookingRevisionsService.Get.
+// BookingRevisionsService.Get. Its version (event.VersionOf) is the
+// revision id either way, but only with a booking.* type does it share its
+// Subject with the Source's change of that revision (see Reconciliation in
+// the package documentation).
 func WithGenericBookingType(t event.Type) Option {
 	return func(r *Receiver) {
 		if t == "" {

@@ -50,6 +50,12 @@
 // webhooks that select it, with their headers (the secret header a
 // channex.Verifier checks), without payload when their send_data is false.
 //
+// Revisions wait in the feed (GET /booking_revisions/feed) until they are
+// acknowledged, and CheckNonAcked sends non_acked_booking for each one
+// still unacknowledged 30 minutes after it was put, by the server's clock
+// (SetNow), as Channex does: a test of a channex.Source can prove that
+// what it acknowledged never raises the alarm.
+//
 // Routes, under /api/v1 (URL() includes it):
 //
 //	GET, POST         /webhooks

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/channex/internal/fakechannex"
@@ -125,6 +126,32 @@ func (s *Server) DeleteBooking(id string) bool { return s.fake.DeleteBooking(id)
 
 // Acked reports whether the booking revision id was acknowledged.
 func (s *Server) Acked(revisionID string) bool { return s.fake.Acked(revisionID) }
+
+// NonAckedAfter is how long a revision may stay unacknowledged before
+// Channex sends non_acked_booking (30 minutes); see CheckNonAcked.
+const NonAckedAfter = fakechannex.NonAckedAfter
+
+// SetNow sets the server's clock: the timestamp of deliveries, the
+// inserted_at PutBooking fills, and the time CheckNonAcked counts from.
+// It may be called at any time; nil means time.Now, the default.
+func (s *Server) SetNow(now func() time.Time) { s.fake.SetNow(now) }
+
+// CheckNonAcked does what Channex does 30 minutes after it received a
+// revision that is still not acknowledged: for every revision put
+// NonAckedAfter or longer ago by the server's clock (SetNow), not
+// acknowledged and not reported before, it delivers non_acked_booking with
+// that revision's live-feed summary to the webhooks that select it, as
+// Deliver does. It returns the ids of the revisions it reported, oldest
+// first, and the first transport error (the revisions not delivered are
+// reported on the next call). A revision acknowledged in time never
+// fires; each fires once.
+func (s *Server) CheckNonAcked(ctx context.Context) ([]string, error) {
+	ids, err := s.fake.CheckNonAcked(ctx)
+	if err != nil {
+		return ids, fmt.Errorf("channextest: check non-acked: %w", err)
+	}
+	return ids, nil
+}
 
 // PutMessage stores m as a new message in the conversation of the booking
 // bookingID, and returns it as the Messages API shows it. A zero m.ID,

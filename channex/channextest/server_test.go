@@ -202,3 +202,105 @@ func date(s string) event.Date {
 	}
 	return d
 }
+
+// TestServer_CheckNonAcked: a revision still unacknowledged 30 minutes
+// after it was put raises non_acked_booking once; an acknowledged one never
+// does, and leaves the feed.
+func TestServer_CheckNonAcked(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// ack acknowledges revisions before the check, which runs after
+		// wait.
+		ack     bool
+		wait    time.Duration
+		want    bool // non_acked_booking for the revision
+		inFeed  bool
+		deliver bool // a webhook listens
+	}{
+		{name: "acknowledged in time", ack: true, wait: time.Hour, inFeed: false, deliver: true},
+		{name: "before 30 minutes", wait: channextest.NonAckedAfter - time.Second, inFeed: true, deliver: true},
+		{name: "at 30 minutes", wait: channextest.NonAckedAfter, want: true, inFeed: true, deliver: true},
+		{name: "no webhook", wait: time.Hour, want: true, inFeed: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newServer(t)
+			var mu sync.Mutex
+			now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+			srv.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+			cb := &callback{}
+			if tt.deliver {
+				ts := httptest.NewServer(cb)
+				t.Cleanup(ts.Close)
+				_, _, err := c.Webhooks.Create(t.Context(), &channex.SubscriptionParams{
+					PropertyID: channextest.PropertyID, URL: ts.URL, Events: []string{channex.EventNonAckedBooking},
+					Enabled: true, SendData: true,
+				})
+				require.NoError(t, err)
+			}
+			b := srv.PutBooking(channex.BookingRevision{Currency: "EUR"})
+			rev := string(b.RevisionID)
+			if tt.ack {
+				_, err := c.BookingRevisions.Ack(t.Context(), rev)
+				require.NoError(t, err)
+			}
+			mu.Lock()
+			now = now.Add(tt.wait)
+			mu.Unlock()
+
+			ids, err := srv.CheckNonAcked(t.Context())
+			require.NoError(t, err)
+			if tt.want {
+				assert.Equal(t, []string{rev}, ids)
+			} else {
+				assert.Empty(t, ids)
+			}
+			if tt.want && tt.deliver {
+				got := cb.last(t)
+				assert.Equal(t, channex.EventNonAckedBooking, got["event"])
+				assert.Equal(t, rev, got["payload"].(map[string]any)["booking_revision_id"])
+			}
+			again, err := srv.CheckNonAcked(t.Context())
+			require.NoError(t, err)
+			assert.Empty(t, again, "at most once")
+
+			feed, _, err := c.BookingRevisions.Feed(t.Context(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, tt.inFeed, len(feed.Items) == 1)
+		})
+	}
+}
+
+// TestServer_CheckNonAcked_failedDelivery: a revision whose alarm could
+// not be delivered is reported on the next check.
+func TestServer_CheckNonAcked_failedDelivery(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ts := httptest.NewServer(&callback{})
+	_, _, err := c.Webhooks.Create(t.Context(), &channex.SubscriptionParams{
+		PropertyID: channextest.PropertyID, URL: ts.URL, Events: []string{"*"}, Enabled: true, SendData: true,
+	})
+	require.NoError(t, err)
+	b := srv.PutBooking(channex.BookingRevision{})
+	srv.SetNow(func() time.Time { return time.Now().Add(time.Hour) })
+	ts.Close()
+	_, err = srv.CheckNonAcked(t.Context())
+	require.ErrorContains(t, err, "channextest: check non-acked: ")
+
+	cb := &callback{}
+	up := httptest.NewServer(cb)
+	t.Cleanup(up.Close)
+	_, _, err = c.Webhooks.Create(t.Context(), &channex.SubscriptionParams{
+		PropertyID: channextest.PropertyID, URL: up.URL, Events: []string{channex.EventNonAckedBooking}, Enabled: true, SendData: true,
+	})
+	require.NoError(t, err)
+	list, _, err := c.Webhooks.List(t.Context(), nil)
+	require.NoError(t, err)
+	_, err = c.Webhooks.Delete(t.Context(), string(list.Items[0].ID))
+	require.NoError(t, err)
+	ids, err := srv.CheckNonAcked(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []string{string(b.RevisionID)}, ids)
+}

@@ -20,10 +20,66 @@ type message struct {
 }
 
 func (s *Server) now() time.Time {
+	if f := s.clock.Load(); f != nil {
+		return (*f)()
+	}
 	if s.Now != nil {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// SetNow sets the fake's clock, safely while it serves; nil means
+// time.Now. It replaces Now.
+func (s *Server) SetNow(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.clock.Store(&now)
+}
+
+// NonAckedAfter is how long a revision may stay unacknowledged before
+// Channex sends non_acked_booking: 30 minutes after it first received it.
+const NonAckedAfter = 30 * time.Minute
+
+// CheckNonAcked does what Channex does at the 30-minute mark: for every
+// revision stored at least NonAckedAfter ago by the fake's clock, not
+// acknowledged and not reported yet, it delivers non_acked_booking (the
+// live-feed summary of that revision) to the webhooks that select it, as
+// Deliver does, and marks it reported. It returns the ids of the revisions
+// it reported, oldest first, and the first transport error; a revision
+// whose delivery failed is reported again on the next call.
+func (s *Server) CheckNonAcked(ctx context.Context) ([]string, error) {
+	now := s.now()
+	type due struct {
+		rev      *revision
+		property string
+		payload  map[string]any
+	}
+	s.mu.Lock()
+	var overdue []due
+	for _, r := range s.revisions {
+		if r.acked || r.warned || now.Sub(r.added) < NonAckedAfter {
+			continue
+		}
+		r.warned = true // claimed, so that concurrent checks send it once
+		property, p := s.liveFeedLocked(r)
+		overdue = append(overdue, due{rev: r, property: property, payload: p})
+	}
+	s.mu.Unlock()
+	var ids []string
+	for i, d := range overdue {
+		if _, err := s.Deliver(ctx, "non_acked_booking", d.property, d.payload); err != nil {
+			s.mu.Lock()
+			for _, u := range overdue[i:] {
+				u.rev.warned = false
+			}
+			s.mu.Unlock()
+			return ids, err
+		}
+		ids = append(ids, d.rev.id)
+	}
+	return ids, nil
 }
 
 // PutBooking stores a new revision of a booking, not yet acknowledged, and
@@ -188,16 +244,25 @@ func (s *Server) payloadOf(name, id string) (string, map[string]any, error) {
 	case "booking_unmapped_room", "booking_unmapped_rate":
 		return property, map[string]any{"booking_id": id, "booking_revision_id": rev.id}, nil
 	case "booking_new", "booking_modification", "booking_cancellation", "non_acked_booking":
-		p := map[string]any{
-			"amount": a["amount"], "arrival_date": a["arrival_date"], "booking_id": id,
-			"booking_revision_id": rev.id, "booking_unique_id": a["unique_id"], "channel_id": a["channel_id"],
-			"count_of_nights": nights(a), "count_of_rooms": len(asSlice(a["rooms"])), "currency": a["currency"],
-			"customer_name": customerName(a), "live_feed_event_id": s.newIDLocked(),
-			"ota_code": a["ota_reservation_code"], "property_id": property,
-		}
+		property, p := s.liveFeedLocked(rev)
 		return property, p, nil
 	}
 	return "", nil, fmt.Errorf("fakechannex: no payload of %q about a booking", name)
+}
+
+// liveFeedLocked builds the live-feed summary of the revision rev, the
+// payload of booking_new and its siblings and of non_acked_booking, and
+// names its property. s.mu must be held.
+func (s *Server) liveFeedLocked(rev *revision) (string, map[string]any) {
+	a := rev.attrs
+	property, _ := a["property_id"].(string)
+	return property, map[string]any{
+		"amount": a["amount"], "arrival_date": a["arrival_date"], "booking_id": a["booking_id"],
+		"booking_revision_id": rev.id, "booking_unique_id": a["unique_id"], "channel_id": a["channel_id"],
+		"count_of_nights": nights(a), "count_of_rooms": len(asSlice(a["rooms"])), "currency": a["currency"],
+		"customer_name": customerName(a), "live_feed_event_id": s.newIDLocked(),
+		"ota_code": a["ota_reservation_code"], "property_id": property,
+	}
 }
 
 // nights is the length of the stay of revision attributes a.

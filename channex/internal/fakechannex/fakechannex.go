@@ -17,7 +17,7 @@
 //	GET    /booking_revisions                 list: filter[property_id], filter[booking_id], filter[inserted_at][gte|lte|...], order[inserted_at]
 //	GET    /booking_revisions/feed            unacknowledged revisions: filter[property_id], order[inserted_at]=asc
 //	GET    /booking_revisions/{id}            get
-//	POST   /booking_revisions/{id}/ack        acknowledge
+//	POST   /booking_revisions/{id}/ack        acknowledge: the revision leaves the feed
 //	POST   /booking_revisions/{id}/resend     remove the acknowledgement
 //	GET    /bookings                          list: filter[property_id], filter[arrival_date|departure_date|inserted_at][gte|lte|...]
 //	GET    /bookings/{id}                     the booking: its latest revision
@@ -57,6 +57,10 @@
 //     envelope without payload and the event name "test". An unreachable
 //     callback is this fake's own choice of error: 422 with details
 //     {"callback_url": ["is unreachable"]}.
+//   - A revision not acknowledged NonAckedAfter (30 minutes) after it was
+//     stored, by the fake's clock, raises non_acked_booking when a test
+//     calls CheckNonAcked: Channex sends it at the 30-minute mark, once.
+//     An acknowledged revision never does, and leaves the feed.
 //   - Channex's 403 for a property without the Messages app and its 422
 //     not_supported are not modelled; inject them with Fail.
 //
@@ -77,6 +81,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pmshooks/pmshooks/internal/fakeapi"
@@ -95,9 +100,12 @@ type Fault = fakeapi.Fault
 
 // Server is a fake Channex API. Its methods are safe for concurrent use.
 type Server struct {
-	// Now is the clock for delivery timestamps. Tests may replace it before
-	// the first request; nil means time.Now.
+	// Now is the clock for delivery timestamps, inserted_at and the
+	// non_acked_booking deadline. Tests may replace it before the first
+	// request (or call SetNow at any time); nil means time.Now.
 	Now func() time.Time
+	// clock, when set by SetNow, replaces Now.
+	clock atomic.Pointer[func() time.Time]
 
 	srv     *httptest.Server
 	handler http.Handler
@@ -132,6 +140,11 @@ type revision struct {
 	id    string
 	attrs map[string]any
 	acked bool
+	// added is when the fake stored the revision, by its clock: Channex's
+	// 30 minutes until non_acked_booking count from there.
+	added time.Time
+	// warned is set once non_acked_booking was sent for the revision.
+	warned bool
 }
 
 // New starts a fake Channex API that accepts apiKey and lets it use the
@@ -227,7 +240,7 @@ func (s *Server) addRevisionLocked(a map[string]any) string {
 		id = s.newIDLocked()
 		a["id"] = id
 	}
-	s.revisions = append(s.revisions, &revision{id: id, attrs: a})
+	s.revisions = append(s.revisions, &revision{id: id, attrs: a, added: s.now()})
 	return id
 }
 

@@ -45,16 +45,12 @@ func (r *Receiver) normalize(w *Webhook) event.Event {
 		m := recordModel(w, w.DataNew.Object)
 		f.Subject = event.Subject{Kind: m.Kind(), ID: string(w.DataNew.RecordID)}
 		f.Version = changeVersion(w.Trigger, string(w.DataNew.JobID))
-		if t := r.modelTypes[m].created; t != "" {
-			f.Type = t
-		}
+		f.Type = r.dataType(w.Trigger, m)
 	case w.DataUpdate != nil:
 		m := recordModel(w, w.DataUpdate.Object)
 		f.Subject = event.Subject{Kind: m.Kind(), ID: string(w.DataUpdate.RecordID)}
 		f.Version = changeVersion(w.Trigger, string(w.DataUpdate.JobID))
-		if t := r.modelTypes[m].updated; t != "" {
-			f.Type = t
-		}
+		f.Type = r.dataType(w.Trigger, m)
 	case w.SyncComplete != nil, w.FirstSyncComplete != nil:
 		f.Subject = event.Subject{Kind: event.KindIntegration, ID: string(w.IntegrationID)}
 	case w.JobFailure != nil:
@@ -65,6 +61,23 @@ func (r *Receiver) normalize(w *Webhook) event.Event {
 		f.Subject = event.Subject{Kind: event.KindJob, ID: string(w.WriteOperationFailure.RootJobID)}
 	}
 	return event.New(f)
+}
+
+// dataType is the normalized type of a change of a record of model m
+// reported with trigger t (a DATA_* delivery or a data diff): the table's,
+// unless WithModelTypes chose another for m.
+func (r *Receiver) dataType(t Trigger, m Model) event.Type {
+	var chosen event.Type
+	switch t {
+	case TriggerDataNew:
+		chosen = r.modelTypes[m].created
+	case TriggerDataUpdate:
+		chosen = r.modelTypes[m].updated
+	}
+	if chosen != "" {
+		return chosen
+	}
+	return eventTypes[t]
 }
 
 // recordModel is the model of a DATA_* delivery: the data's object, else

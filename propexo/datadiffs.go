@@ -26,7 +26,8 @@ const dataDiffsPath = "/admin/data-diffs/"
 // did not see. They are also the only "changed since" call Propexo's
 // OpenAPI description documents: the record lists have no updated_after
 // or updated_at filter, so to reconcile, list the diffs After the last
-// run and read each ModelRecordID with Client.Records. A diff is not a
+// run (NewSource does, with checkpoints) and read each ModelRecordID with
+// Client.Records. A diff is not a
 // delivery: it has no signature and its DataDiff is not documented to
 // match a delivery's payload or diff.
 type DataDiffsService struct {

@@ -216,11 +216,12 @@ func (s *Source) Changes(ctx context.Context, cursor event.Cursor) (*event.Chang
 	page := &event.ChangePage{Changes: make([]event.Change, 0, len(env.Results))}
 	header := http.Header{ListedAtHeader: {listedAt.Format(time.RFC3339Nano)}}
 	var last time.Time
-	for i, raw := range env.Results {
-		if raw == nil {
-			return nil, fmt.Errorf("propexo: source %s: diff %d: %w", s.name, cp.offset+i, errNoDiffID)
+	for i, item := range env.Results {
+		var raw []byte // nil for a null item, which decodeDiff refuses
+		if item != nil {
+			raw = *item
 		}
-		d, err := decodeDiff(*raw)
+		d, err := decodeDiff(raw)
 		if err != nil {
 			return nil, fmt.Errorf("propexo: source %s: diff %d: %w", s.name, cp.offset+i, err)
 		}
@@ -228,7 +229,7 @@ func (s *Source) Changes(ctx context.Context, cursor event.Cursor) (*event.Chang
 			return nil, fmt.Errorf("propexo: source %s: diff %d: %w", s.name, cp.offset+i, errDiffOrder)
 		}
 		last = d.CreatedAt
-		page.Changes = append(page.Changes, event.Change{ID: changeID(d.ID), Header: header.Clone(), Body: *raw})
+		page.Changes = append(page.Changes, event.Change{ID: changeID(d.ID), Header: header.Clone(), Body: raw})
 	}
 	n := len(page.Changes)
 	next := cp

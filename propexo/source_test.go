@@ -223,6 +223,7 @@ func TestSource_Changes_fails(t *testing.T) {
 		{name: "no id", body: list(item("", "2026-03-01T12:00:00.000Z")), want: event.ErrMalformed},
 		{name: "bad time", body: list(item("a", "noon")), want: event.ErrMalformed},
 		{name: "not an object", body: list("diff"), want: event.ErrMalformed},
+		{name: "null", body: list(nil), want: event.ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/pmshooks/pmshooks/internal/api"
@@ -25,7 +26,8 @@ const dataDiffsPath = "/admin/data-diffs/"
 // did not see. They are also the only "changed since" call Propexo's
 // OpenAPI description documents: the record lists have no updated_after
 // or updated_at filter, so to reconcile, list the diffs After the last
-// run and read each ModelRecordID with Client.Records. A diff is not a
+// run (NewSource does, with checkpoints) and read each ModelRecordID with
+// Client.Records. A diff is not a
 // delivery: it has no signature and its DataDiff is not documented to
 // match a delivery's payload or diff.
 type DataDiffsService struct {
@@ -145,14 +147,33 @@ func (s *DataDiffsService) All(ctx context.Context, opts *DataDiffListOptions) i
 // list fetches the page o selects; a Vendor the filter does not accept
 // fails before sending.
 func (s *DataDiffsService) list(ctx context.Context, o DataDiffListOptions) (*listEnvelope[DataDiff], *Response, error) {
+	var env listEnvelope[DataDiff]
+	resp, err := s.listInto(ctx, o, -1, &env)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &env, resp, nil
+}
+
+// listInto fetches the page o selects into env, a *listEnvelope of
+// DataDiff or of json.RawMessage (Source keeps the diffs as sent), from
+// offset instead of o's page when offset is not negative; a Vendor the
+// filter does not accept fails before sending.
+func (s *DataDiffsService) listInto(ctx context.Context, o DataDiffListOptions, offset int, env any) (*Response, error) {
 	q := url.Values{}
 	specOf(o.ListOptions).query(q, o.OrderBy)
+	if offset >= 0 {
+		q.Del("offset")
+		if offset > 0 {
+			q.Set("offset", strconv.Itoa(offset))
+		}
+	}
 	if o.IntegrationID != "" {
 		q.Set("integration_id", o.IntegrationID)
 	}
 	if o.Vendor != "" {
 		if !slices.Contains(dataDiffVendors, o.Vendor) {
-			return nil, nil, fmt.Errorf("propexo: list data diffs: %w: %q", ErrDataDiffVendor, o.Vendor)
+			return nil, fmt.Errorf("propexo: list data diffs: %w: %q", ErrDataDiffVendor, o.Vendor)
 		}
 		q.Set("integration_vendor", string(o.Vendor))
 	}
@@ -162,12 +183,7 @@ func (s *DataDiffsService) list(ctx context.Context, o DataDiffListOptions) (*li
 	if !o.Before.IsZero() {
 		q.Set("before", o.Before.UTC().Format(time.RFC3339Nano))
 	}
-	var env listEnvelope[DataDiff]
-	resp, err := s.client.do(ctx, "list data diffs", api.Request{Path: dataDiffsPath, Query: q}, &env)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &env, resp, nil
+	return s.client.do(ctx, "list data diffs", api.Request{Path: dataDiffsPath, Query: q}, env)
 }
 
 // ErrDataDiffVendor is returned, wrapped, by DataDiffsService.List and All

@@ -104,6 +104,64 @@
 // newer live reference, not in the description). The changes since a
 // time are the data diffs: Client.DataDiffs.List or All with After (and
 // Before), kept for 30 days, each naming the model and record to read.
+// NewSource polls them for reconciliation.
+//
+// # Reconciliation
+//
+// Propexo drops a delivery after RetryPeriod of failures, and a disabled
+// webhook loses what happens meanwhile. NewSource(c, integrationID) is the
+// event.Source that finds those changes (see inbox.WithReconciler): it
+// lists the data diffs of one integration, or of every integration of the
+// API key when integrationID is "", oldest first: GET
+// /v1/admin/data-diffs/?order-by=created_at:asc&after=...&integration_id=...
+// in pages of 250 (WithSourcePerPage). Each diff is one Change, decoded
+// into the event the Receiver makes of the DATA_NEW (NEW) or DATA_UPDATE
+// (UPDATE) delivery of the same change: same Type, Name, Account and
+// Subject, Time the diff's created_at, Origin event.OriginPoll, Data and
+// event.RecordOf the *DataDiff. Give the Source your Receiver's options
+// (WithSourceReceiverOptions) when they route models to other types.
+//
+// Version. A webhook and a poll of one change must report the same
+// event.VersionOf for an inbox to handle the change once. The only value
+// Propexo's reference puts in both a DATA_* delivery and a data diff is the
+// sync job: data.job_id and the diff's job_id (a delivery has no event or
+// diff id; its payload or diff holds updated_at only when Propexo sends
+// that field, and the record read now may be a later state). So both
+// sides report "<trigger>:<job id>", such as "DATA_UPDATE:cm2kq7r1x...",
+// through one function; a sync job reads a record once, and the trigger
+// tells a record created and enriched by one job apart. Limits: that the
+// delivery's job and the diff's are the same job is inferred, not
+// documented; a diff whose job_id is null, or a delivery without job_id,
+// has Version "". Where the versions differ or are "", the webhook and
+// the poll of a change are both handled (never lost, handled twice):
+// keep handlers idempotent, or hydrate and compare updated_at.
+//
+// Checkpoints. The checkpoint holds the after bound and an offset. Each
+// page starts a millisecond before the last diff of the previous page (so
+// the diffs of that millisecond are listed again and dropped by their
+// Change.ID), or, when a whole page shares one millisecond, at the same
+// bound with the offset past it; a page out of created_at order is
+// refused. A diff that Propexo records with a created_at earlier than one
+// already listed (a job that commits late), or that its order of equal
+// timestamps moves between two pages, can be missed.
+//
+// Cost. One poll is one request per page: at a 5-minute interval, 12
+// requests an hour when little changes, and about 12 × ceil(M/12/250) for
+// an account with M changes an hour (M = 10,000: 48 requests an hour), of
+// a budget of 150 a minute. One Source for all integrations costs that
+// once; one per integration costs it per integration. Hydrating each
+// polled change costs one more request per change.
+//
+// What it cannot see: deletions (Propexo never deletes a cached record and
+// records no diff when a record disappears; its last_seen stops moving);
+// changes older than the 30 days diffs are kept; and, possibly, the
+// integrations of the systems missing from the data diffs' vendor enum
+// (AppFolio, Yardi, RentCafe, ...): the reference lists only
+// DataDiffVendors as their integration_vendor, and does not say whether
+// other systems' changes are recorded. Whether first syncs and backsyncs,
+// which send no DATA_* webhooks, record diffs is not documented either:
+// if they do, the Source reports changes no webhook ever would. Relations
+// (residents_to_leases, ...) are listed, but have no record to hydrate.
 //
 // # Deliveries
 //
@@ -159,8 +217,8 @@
 // disabled loses what happens meanwhile. Answer quickly and queue the work
 // (see the inbox package). After a downtime longer than RetryPeriod,
 // recover DATA_NEW and DATA_UPDATE from the data diffs, which Propexo keeps
-// for 30 days: Client.DataDiffs.All with After set to the start of the
-// outage.
+// for 30 days: a Source (NewSource, see Reconciliation), or
+// Client.DataDiffs.All with After set to the start of the outage.
 //
 // # Normalization
 //

@@ -232,3 +232,51 @@ func ExampleNewHydrator() {
 	// DATA_UPDATE lease/clx9m2v4t000508jq1b7c3d8e approved 150000
 	// 200
 }
+
+// ExampleNewSource finds, in Propexo's data diffs, changes whose webhooks
+// never came: records changed on the fake API without a delivery.
+func ExampleNewSource() {
+	s := propexotest.NewServer()
+	defer s.Close()
+	c, err := s.Client()
+	if err != nil {
+		panic(err)
+	}
+	// Two changes of a lease, and no webhook sent.
+	if err := s.PutRecord(propexo.ModelLeases, "lease-1", map[string]any{"status_raw": "Pending"}); err != nil {
+		panic(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	if err := s.PutRecord(propexo.ModelLeases, "lease-1", map[string]any{"status_raw": "Current"}); err != nil {
+		panic(err)
+	}
+
+	src, err := propexo.NewSource(c, propexotest.IntegrationID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(src.Name())
+	cursor := event.Cursor{Since: time.Now().Add(-time.Hour)}
+	for {
+		page, err := src.Changes(context.Background(), cursor)
+		if err != nil {
+			panic(err)
+		}
+		for _, ch := range page.Changes {
+			e, err := src.Decode(ch.Header, ch.Body)
+			if err != nil {
+				panic(err)
+			}
+			d := e.Data().(*propexo.DataDiff)
+			fmt.Println(e.Name(), e.Type(), e.Subject(), event.OriginOf(e), event.VersionOf(e) == "DATA_"+string(d.EventType)+":"+d.JobID)
+		}
+		cursor.Checkpoint = page.Checkpoint // store it with the changes
+		if !page.More {
+			break
+		}
+	}
+	// Output:
+	// propexo/data-diffs/clfakeintegration00000001
+	// DATA_NEW record.created lease/lease-1 poll true
+	// DATA_UPDATE record.updated lease/lease-1 poll true
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/propexo"
 	"github.com/pmshooks/pmshooks/propexo/propexotest"
@@ -233,5 +235,37 @@ func FuzzRecord(f *testing.F) {
 		if !bytes.Equal(r.Raw, trimmed) {
 			t.Fatal("Raw is not the object as sent")
 		}
+	})
+}
+
+// FuzzSource_Decode decodes any body as a polled change: Decode never
+// panics, fails only with event.ErrMalformed, and an event it returns is a
+// poll of the body with its record.
+func FuzzSource_Decode(f *testing.F) {
+	f.Add([]byte(`{"id":"d1","model":"leases","model_record_id":"l1","event_type":"NEW","data_diff":{"status":"a"},` +
+		`"created_at":"2026-03-01T12:00:00.000Z","job_id":"j1","integration_id":"i1","integration_vendor":"SAMPLE1"}`))
+	f.Add([]byte(`{"id":"d2","model":"residents-to-leases","model_record_id":"r1","event_type":"UPDATE",` +
+		`"data_diff":{"new":{"a":1},"previous":{"a":0}},"created_at":"2026-03-01T12:00:00Z","job_id":null}`))
+	f.Add([]byte(`{"id":1,"model_record_id":2}`))
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	c, err := propexo.NewClient(propexo.APIKey("fuzz"))
+	require.NoError(f, err)
+	src, err := propexo.NewSource(c, "")
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e, err := src.Decode(http.Header{propexo.ListedAtHeader: {"2026-03-01T12:00:00Z"}}, body)
+		if err != nil {
+			require.ErrorIs(t, err, event.ErrMalformed)
+			return
+		}
+		require.True(t, strings.HasPrefix(e.ID(), "poll:diff:"))
+		require.NotEmpty(t, e.Subject().ID)
+		require.Equal(t, event.OriginPoll, event.OriginOf(e))
+		require.Equal(t, body, e.Raw())
+		rec, ok := event.RecordOf(e)
+		require.True(t, ok)
+		require.Equal(t, e.Data(), rec.Data)
 	})
 }

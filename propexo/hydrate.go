@@ -16,8 +16,9 @@ import (
 // record. Hydration is how a handler gets the whole record.
 //
 // Hydrate fetches, by the delivery's trigger:
-//   - DATA_NEW and DATA_UPDATE of a model in RecordModels: the record,
-//     with Client.Records.Get(model, record_id); Record.Data is its
+//   - DATA_NEW and DATA_UPDATE of a model in RecordModels, delivered or
+//     polled by a Source (whose RecordOf, the data diff, it replaces): the
+//     record, with Client.Records.Get(model, record_id); Record.Data is its
 //     *Record. Propexo's records are residential (leases, residents,
 //     units, ...), not bookings or messages: Record.Booking and
 //     Record.Message stay nil, as the deliveries carry neither.
@@ -118,7 +119,8 @@ func (h *Hydrator) fetcher(e event.Event) func(context.Context) (event.Record, e
 }
 
 // model is the model of a DATA_* event: the delivery's object (or
-// meta.object), else the model whose Kind is the subject's kind.
+// meta.object), or the data diff's model for a Source's event, else the
+// model whose Kind is the subject's kind.
 func (h *Hydrator) model(e event.Event, w *Webhook) Model {
 	if w != nil {
 		switch {
@@ -127,6 +129,9 @@ func (h *Hydrator) model(e event.Event, w *Webhook) Model {
 		case w.DataUpdate != nil:
 			return recordModel(w, w.DataUpdate.Object)
 		}
+	}
+	if d, ok := e.Data().(*DataDiff); ok && d.Model != "" {
+		return d.Model // a Source's event
 	}
 	kind := e.Subject().Kind
 	for m := range recordPaths {

@@ -33,6 +33,10 @@ var _ verify.HeaderVerifier = (*Receiver)(nil)
 //     sync triggers, {event.KindJob, job_id} for the job triggers and
 //     {event.KindJob, root_job_id} for WRITE_OPERATION_FAILURE;
 //   - Time: zero, since Propexo sends no timestamp;
+//   - Version (event.VersionOf): for DATA_NEW and DATA_UPDATE, the trigger
+//     and the job_id, such as "DATA_UPDATE:<job id>", as a Source's event
+//     of the same change reports it; "" without job_id and for the other
+//     triggers (see the package doc's Reconciliation);
 //   - Data: the *Webhook.
 //
 // No event carries an event.Booking or event.Message.

@@ -27,7 +27,8 @@ import (
 //   - WRITE_OPERATION_FAILURE: the write whose root job is id, with its
 //     status and errors (PutWriteStatus); model is ignored.
 //
-// Propexo's job ids of a DATA_* delivery are made up. Other triggers
+// A DATA_* delivery's job_id and root_job_id are the job of the record's
+// last PutRecord, the job_id of its data diff. Other triggers
 // (SYNC_COMPLETE, ...) are about no stored object: send them with
 // DeliverBody, such as a Sample. Deliver fails when the object is not
 // stored, and when a delivery fails or is answered with a status other
@@ -122,7 +123,7 @@ func (s *Server) body(trigger propexo.Trigger, m propexo.Model, id string) ([]by
 			return nil, fmt.Errorf("no %s record %q", m, id)
 		}
 		integration := text(rec.cur["integration_id"])
-		job := s.newID()
+		job := rec.jobID
 		data["integration_id"] = integration
 		data["job_id"] = job
 		data["root_job_id"] = job

@@ -65,7 +65,10 @@
 //   - A by-id answer has meta {offset 0, limit 100, total 1}.
 //   - The after and before filters of the data diffs exclude their bound.
 //   - A data diff recorded by PutRecord holds the record (NEW) or
-//     {"new", "previous"} with the changed fields (UPDATE).
+//     {"new", "previous"} with the changed fields (UPDATE), and a new
+//     job_id, which the DATA_NEW or DATA_UPDATE that Deliver sends about
+//     that state carries too (the sync job that saw the change). Data
+//     diffs sort on created_at only, ties in the order they were recorded.
 //   - Timestamps are UTC with milliseconds, such as
 //     2024-03-21T15:38:08.337Z, as in Propexo's examples.
 //   - Deliveries are not retried, and carry the webhook's custom headers.

@@ -16,6 +16,9 @@ import (
 // PutRecord (nil when it was new).
 type record struct {
 	cur, prev map[string]json.RawMessage
+	// jobID is the sync job of the last PutRecord: the job_id of its data
+	// diff and of the DATA_NEW or DATA_UPDATE Deliver sends about it.
+	jobID string
 }
 
 // PutRecord stores fields as the record id of model, replacing any record
@@ -30,7 +33,11 @@ type record struct {
 // Like Propexo's syncs, it records a data diff: NEW with the record as
 // data_diff for a new record, UPDATE with {"new": ..., "previous": ...}
 // holding the changed fields otherwise (a shape the reference leaves
-// open). Deliver sends DATA_NEW and DATA_UPDATE from the same two states.
+// open), with a new job_id: the sync job that saw the change. Deliver
+// sends DATA_NEW and DATA_UPDATE from the same two states, with the same
+// job_id, as Propexo's job sends the webhook of the change it recorded.
+// No webhook is sent by PutRecord itself: a change made without Deliver is
+// one whose webhook never came, found only in the data diffs.
 //
 // It fails when model has no get-by-id call (propexo.Model.RecordPath is
 // ""), id is empty or fields is not a JSON object.
@@ -73,8 +80,9 @@ func (s *Server) PutRecord(model propexo.Model, id string, fields any) error {
 			obj[k] = v
 		}
 	}
-	rec := &record{cur: obj}
-	d := &dataDiff{model: m, recordID: id, at: s.now().UTC().Truncate(time.Millisecond), integrationID: text(obj["integration_id"])}
+	rec := &record{cur: obj, jobID: s.newID()}
+	d := &dataDiff{model: m, recordID: id, at: s.now().UTC().Truncate(time.Millisecond),
+		integrationID: text(obj["integration_id"]), jobID: rec.jobID}
 	if old != nil {
 		rec.prev = old.cur
 		d.eventType = propexo.DataDiffUpdate

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -371,4 +372,67 @@ func TestServer_Client(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, propexotest.RateLimit, resp.Rate.Limit)
 	assert.True(t, strings.HasSuffix(s.URL(), "/v1"))
+}
+
+// TestServer_PutRecord_dataDiffs checks what a propexo.Source relies on:
+// a record changed without a webhook is in the data diffs, whose job_id is
+// the one Deliver then sends, sorted on created_at (ties as recorded) and
+// paged by offset, with after as an exclusive bound.
+func TestServer_PutRecord_dataDiffs(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	ctx := t.Context()
+	hooks := newReceiver(t, "secret-leases-1", http.StatusOK)
+	subscribe(t, c, hooks.URL, "secret-leases-1", true, propexo.ModelLeases, propexo.TriggerDataNew, propexo.TriggerDataUpdate)
+
+	require.NoError(t, s.PutRecord(propexo.ModelLeases, "l1", map[string]any{"status_raw": "Pending"}))
+	time.Sleep(2 * time.Millisecond)
+	require.NoError(t, s.PutRecord(propexo.ModelLeases, "l1", map[string]any{"status_raw": "Current"}))
+	assert.Empty(t, hooks.received(), "PutRecord sends no webhook")
+	_, err := s.Deliver(ctx, propexo.TriggerDataUpdate, propexo.ModelLeases, "l1")
+	require.NoError(t, err)
+
+	p, _, err := c.DataDiffs.List(ctx, &propexo.DataDiffListOptions{OrderBy: "created_at:asc"})
+	require.NoError(t, err)
+	require.Len(t, p.Items, 2)
+	created, updated := p.Items[0], p.Items[1]
+	assert.Equal(t, propexo.DataDiffNew, created.EventType)
+	assert.Equal(t, propexo.DataDiffUpdate, updated.EventType)
+	require.NotEmpty(t, created.JobID)
+	require.NotEmpty(t, updated.JobID)
+	assert.NotEqual(t, created.JobID, updated.JobID, "one sync job per change")
+	w, err := propexo.Parse(hooks.received()[0])
+	require.NoError(t, err)
+	assert.Equal(t, updated.JobID, string(w.DataUpdate.JobID), "the delivery of the change carries its diff's job")
+
+	// Ties on created_at and offsets that are no multiple of the limit.
+	at := updated.CreatedAt.Add(time.Second)
+	var tied []string
+	for range 3 {
+		tied = append(tied, s.PutDataDiff(propexo.DataDiff{Model: propexo.ModelUnits, ModelRecordID: "u", EventType: propexo.DataDiffNew, CreatedAt: at}).ID)
+	}
+	var got []string
+	for off := 0; ; off++ {
+		var env struct {
+			Meta struct {
+				Offset  int  `json:"offset"`
+				HasMore bool `json:"hasMore"`
+			} `json:"meta"`
+			Results []propexo.DataDiff `json:"results"`
+		}
+		status, _, v := call(t, http.MethodGet, s.URL()+"/admin/data-diffs/?order-by=created_at:asc&limit=1&offset="+strconv.Itoa(off)+
+			"&after="+updated.CreatedAt.Format(time.RFC3339Nano), "", true)
+		require.Equal(t, http.StatusOK, status)
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &env))
+		assert.Equal(t, off, env.Meta.Offset)
+		for _, d := range env.Results {
+			got = append(got, d.ID)
+		}
+		if !env.Meta.HasMore {
+			break
+		}
+	}
+	assert.Equal(t, tied, got, "after excludes its bound; ties as recorded")
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/internal/hydrate"
 )
 
 // The Source implements event.Source and acknowledges what the inbox stored.
@@ -88,7 +88,7 @@ func (s *Source) Changes(ctx context.Context, cursor event.Cursor) (*event.Chang
 		PropertyID:  s.property,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("channex: changes: %w", rateLimited(err))
+		return nil, fmt.Errorf("channex: changes: %w", hydrate.RateLimited(Provider, err))
 	}
 	out := &event.ChangePage{Checkpoint: cursor.Checkpoint, Changes: make([]event.Change, 0, len(page.Items))}
 	for _, rev := range page.Items {
@@ -133,7 +133,7 @@ func (s *Source) Ack(ctx context.Context, page *event.ChangePage) error {
 		case err == nil, errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
 			continue
 		}
-		err = rateLimited(err)
+		err = hydrate.RateLimited(Provider, err)
 		var limited *event.RateLimitError
 		if errors.As(err, &limited) {
 			return fmt.Errorf("channex: ack: %w", errors.Join(append(errs, err)...))
@@ -260,22 +260,4 @@ func revisionType(st RevisionStatus) (event.Type, string) {
 		return event.BookingCancelled, EventBookingCancellation
 	}
 	return event.BookingUpdated, EventBooking
-}
-
-// rateLimited returns err as an *event.RateLimitError when Channex refused
-// the call for its rate limit (429), or the Client's rate-limit window did
-// (*LimitError), and err itself otherwise. It is internal/hydrate's mapping
-// for calls that are not a hydration; it belongs in internal/ once another
-// package needs it.
-func rateLimited(err error) error {
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		d, _ := apiErr.RetryAfter()
-		return &event.RateLimitError{Provider: Provider, RetryAfter: d, Err: err}
-	}
-	var limitErr *api.LimitError
-	if errors.As(err, &limitErr) {
-		return &event.RateLimitError{Provider: Provider, RetryAfter: limitErr.Wait, Err: err}
-	}
-	return err
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/internal/hydrate"
 )
 
 // Source is the event.Source of one Hostaway account's reservations: it
@@ -253,12 +254,12 @@ func (s *Source) Changes(ctx context.Context, cur event.Cursor) (*event.ChangePa
 		}
 		items, resp, err := s.list(ctx, &opts)
 		if err != nil {
-			return nil, rateLimited(err)
+			return nil, hydrate.RateLimited(Provider, err)
 		}
 		if len(cp.Anchors) > 0 && !anchored(cp.Anchors, items) {
 			held, err := s.holds(ctx, cp.Anchors[0])
 			if err != nil {
-				return nil, rateLimited(err)
+				return nil, hydrate.RateLimited(Provider, err)
 			}
 			if !held {
 				cp.Anchors = cp.Anchors[1:] // moved or gone: resume from the next
@@ -502,20 +503,4 @@ func (s *Source) Decode(_ http.Header, body []byte) (event.Event, error) {
 	f.Time = instant(time.UTC, r.UpdatedOn)
 	f.Origin = event.OriginPoll
 	return event.WithRecord(event.New(f), event.Record{Data: r, Booking: f.Booking, FetchedAt: env.ListedAt}), nil
-}
-
-// rateLimited returns err, or, for a 429 or a call not sent because the
-// rate-limit window is closed, an *event.RateLimitError wrapping it, as
-// internal/hydrate maps the errors of a record call.
-func rateLimited(err error) error {
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		d, _ := apiErr.RetryAfter()
-		return &event.RateLimitError{Provider: Provider, RetryAfter: d, Err: err}
-	}
-	var limitErr *api.LimitError
-	if errors.As(err, &limitErr) {
-		return &event.RateLimitError{Provider: Provider, RetryAfter: limitErr.Wait, Err: err}
-	}
-	return err
 }

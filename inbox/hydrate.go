@@ -41,10 +41,6 @@ func WithHydrators(hs ...event.Hydrator) Option {
 // handle runs one attempt of e: hydration when the provider has a
 // Hydrator, then h.
 func (ib *Inbox) handle(ctx context.Context, h event.Handler, e event.Event) error {
-	// A polled change carries the record as listed: no fetch.
-	if _, fetched := event.RecordOf(e); fetched {
-		return event.SafeHandle(ctx, h, e)
-	}
 	if hy, ok := ib.cfg.hydrators[e.Provider()]; ok {
 		he, err := event.HydrateEvent(ctx, hy, e)
 		if err != nil {

@@ -38,8 +38,9 @@ var ErrSourceBusy = errors.New("inbox: the source is being polled by another rep
 // version (event.VersionOf), by its record's subject and version, as a
 // webhook of the same change is: a webhook and a poll of one change are
 // stored, and handled, once, whichever arrives first. Polled events report
-// event.OriginPoll and carry their record (event.RecordOf), so the workers
-// do not hydrate them again.
+// event.OriginPoll and carry what the listing held (event.RecordOf); with
+// WithHydrators they are hydrated like webhooks, since a listing may hold
+// less than the record (Propexo lists data diffs) or an older state of it.
 //
 // It also registers each source as the decoder of the changes it stored
 // (see Delivery.Source), so that a replica that only runs workers needs the

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/internal/hydrate"
 )
 
 var _ event.Source = (*Source)(nil)
@@ -230,7 +230,7 @@ func (s *Source) listOnce(ctx context.Context, at time.Time) ([]listedBooking, e
 		}
 		page, _, err := listPage[json.RawMessage](ctx, s.c.Bookings.api, op, bookingsPath, q, n)
 		if err != nil {
-			return nil, fmt.Errorf("ownerrez: changes: %w", rateLimited(err))
+			return nil, fmt.Errorf("ownerrez: changes: %w", hydrate.RateLimited(Provider, err))
 		}
 		added := 0
 		for _, raw := range page.Items {
@@ -447,22 +447,4 @@ func (c checkpoint) after(it listedBooking) checkpoint {
 		return c
 	}
 	return checkpoint{at: it.at, ids: []int64{it.id}}
-}
-
-// rateLimited turns a refusal for OwnerRez's rate limit (a 429, or a call
-// the client held back for its closed window) into an error wrapping an
-// *event.RateLimitError, as internal/hydrate does for hydration; any other
-// error is returned as it is. It belongs in internal/ beside hydrate.Fetch
-// once another Source needs it.
-func rateLimited(err error) error {
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		d, _ := apiErr.RetryAfter()
-		return &event.RateLimitError{Provider: Provider, RetryAfter: d, Err: err}
-	}
-	var limitErr *api.LimitError
-	if errors.As(err, &limitErr) {
-		return &event.RateLimitError{Provider: Provider, RetryAfter: limitErr.Wait, Err: err}
-	}
-	return err
 }

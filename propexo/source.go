@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/internal/hydrate"
 )
 
 // ListedAtHeader is the header of a Change that a Source sets to when the
@@ -208,7 +208,7 @@ func (s *Source) Changes(ctx context.Context, cursor event.Cursor) (*event.Chang
 	// By offset: after a short last page it is no multiple of the size.
 	_, err := s.client.DataDiffs.listInto(ctx, o, cp.offset, &env)
 	if err != nil {
-		return nil, rateLimited(err)
+		return nil, hydrate.RateLimited(Provider, err)
 	}
 	if m := env.Meta.Offset; m != nil && *m != cp.offset {
 		return nil, fmt.Errorf("propexo: source %s: %w: asked %d, got %d", s.name, errOffset, cp.offset, *m)
@@ -337,22 +337,4 @@ func (s *Source) Decode(h http.Header, body []byte) (event.Event, error) {
 		at, _ = time.Parse(time.RFC3339Nano, v)
 	}
 	return event.WithRecord(e, event.Record{Data: d, FetchedAt: at}), nil
-}
-
-// rateLimited returns err as an error wrapping *event.RateLimitError when
-// it is Propexo's refusal for its rate limit (a 429 *APIError, after the
-// client's retries, or a *LimitError of a closed window), and err itself
-// otherwise. It is the mapping internal/hydrate.Fetch applies; it belongs
-// in internal/ beside it, shared by every provider's Source.
-func rateLimited(err error) error {
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		d, _ := apiErr.RetryAfter()
-		return &event.RateLimitError{Provider: Provider, RetryAfter: d, Err: err}
-	}
-	var limitErr *api.LimitError
-	if errors.As(err, &limitErr) {
-		return &event.RateLimitError{Provider: Provider, RetryAfter: limitErr.Wait, Err: err}
-	}
-	return err
 }

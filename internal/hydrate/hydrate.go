@@ -35,18 +35,26 @@ func Fetch(ctx context.Context, p event.Provider, e event.Event, now func() time
 		return event.WithRecord(e, rec), nil
 	}
 	var apiErr *api.Error
-	if errors.As(err, &apiErr) {
-		switch apiErr.StatusCode {
-		case http.StatusNotFound, http.StatusGone:
-			return event.WithRecord(e, event.Record{Deleted: true, FetchedAt: at}), nil
-		case http.StatusTooManyRequests:
-			d, _ := apiErr.RetryAfter()
-			return nil, &event.RateLimitError{Provider: p, RetryAfter: d, Err: err}
-		}
+	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusNotFound || apiErr.StatusCode == http.StatusGone) {
+		return event.WithRecord(e, event.Record{Deleted: true, FetchedAt: at}), nil
+	}
+	return nil, RateLimited(p, err)
+}
+
+// RateLimited returns err as an *event.RateLimitError of provider p when it
+// is a refusal for the provider's rate limit: an *api.Error with status 429
+// (with the wait its Retry-After asks), or an *api.LimitError (a window the
+// client knows is closed); otherwise err itself. Record calls of Hydrators
+// and Sources report rate limits through it.
+func RateLimited(p event.Provider, err error) error {
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
+		d, _ := apiErr.RetryAfter()
+		return &event.RateLimitError{Provider: p, RetryAfter: d, Err: err}
 	}
 	var limitErr *api.LimitError
 	if errors.As(err, &limitErr) {
-		return nil, &event.RateLimitError{Provider: p, RetryAfter: limitErr.Wait, Err: err}
+		return &event.RateLimitError{Provider: p, RetryAfter: limitErr.Wait, Err: err}
 	}
-	return nil, err
+	return err
 }

@@ -8,9 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/hostaway"
 	"github.com/pmshooks/pmshooks/inbox"
 	"github.com/pmshooks/pmshooks/ownerrez"
+	"github.com/pmshooks/pmshooks/propexo"
 )
 
 const reconcileUsage = `Usage:
@@ -34,6 +37,9 @@ API credentials come from the environment, as for 'pmshooks webhooks'.
 
 const reconcileExamples = `Examples:
   pmshooks reconcile ownerrez --user-id 347482730 --since 6h --db inbox.db
+  pmshooks reconcile channex --property 716305c4-561a-4561-a187-7f5b8aeb5920 --since 1h --db inbox.db
+  pmshooks reconcile hostaway --since 2026-12-05T08:00:00Z --db postgres://app@db/app
+  pmshooks reconcile propexo --integration clfakeintegration00000001 --since 24h --db inbox.db
 `
 
 // reconcileSource builds one provider's source from the command line.
@@ -46,6 +52,42 @@ type reconcileSource struct {
 
 func reconcileSources() []reconcileSource {
 	return []reconcileSource{
+		{provider: "channex", flags: func(a *app, c *apiCLI) func() (event.Source, error) {
+			property := c.String("property", "", "the Channex property `ID` whose booking revision feed to read (required)")
+			return func() (event.Source, error) {
+				if *property == "" {
+					return nil, c.usagef("missing --property ID")
+				}
+				cl, err := a.channexClient(c)
+				if err != nil {
+					return nil, err
+				}
+				return channex.NewSource(cl, *property)
+			}
+		}},
+		{provider: "hostaway", flags: func(a *app, c *apiCLI) func() (event.Source, error) {
+			return func() (event.Source, error) {
+				cl, err := a.hostawayClient(c)
+				if err != nil {
+					return nil, err
+				}
+				account := a.getenv(hostawayAccountEnv)
+				if account == "" {
+					account = "default"
+				}
+				return hostaway.NewSource(cl, account)
+			}
+		}},
+		{provider: "propexo", flags: func(a *app, c *apiCLI) func() (event.Source, error) {
+			integration := c.String("integration", "", "the Propexo integration `ID` whose data diffs to list (default: every integration the key reaches)")
+			return func() (event.Source, error) {
+				cl, err := a.propexoClient(c)
+				if err != nil {
+					return nil, err
+				}
+				return propexo.NewSource(cl, *integration)
+			}
+		}},
 		{provider: "ownerrez", flags: func(a *app, c *apiCLI) func() (event.Source, error) {
 			user := c.Int64("user-id", 0, "the OwnerRez user `ID` whose bookings to list (the account's; required)")
 			return func() (event.Source, error) {

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/channex"
+	"github.com/pmshooks/pmshooks/channex/channextest"
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/inbox"
 	"github.com/pmshooks/pmshooks/lenient"
@@ -82,4 +84,38 @@ func TestParseSince(t *testing.T) {
 		_, err := parseSince(bad, now)
 		assert.Error(t, err, bad)
 	}
+}
+
+// TestReconcile_channex: the feed of the fake Channex API is stored, then
+// acknowledged.
+func TestReconcile_channex(t *testing.T) {
+	api := channextest.NewServer()
+	t.Cleanup(api.Close)
+	b := api.PutBooking(channex.BookingRevision{
+		ArrivalDate: event.Date{Year: 2030, Month: 5, Day: 1}, DepartureDate: event.Date{Year: 2030, Month: 5, Day: 4},
+		Customer: channex.Customer{Name: "Ada", Surname: "Lovelace"},
+	})
+	path := migratedInbox(t)
+	env := map[string]string{channexAPIKeyEnv: channextest.APIKey}
+	r := cmdTest{env: env}.run(t, "reconcile", "channex", "--property", channextest.PropertyID, "--since", "1h",
+		"--db", path, "--base-url", api.URL())
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "done: 1 changes in 1 pages, 1 stored, 0 already in the inbox")
+	assert.True(t, api.Acked(string(b.RevisionID)), "the revision is acknowledged once stored")
+
+	r = runCmd(t, "reconcile", "channex", "--since", "1h", "--db", path)
+	assert.Equal(t, exitUsage, r.code, "--property is required")
+}
+
+// migratedInbox returns the path of a new, migrated SQLite inbox.
+func migratedInbox(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "inbox.db")
+	db, d, err := inbox.OpenDB(path)
+	require.NoError(t, err)
+	defer db.Close()
+	ib, err := inbox.New(db, d)
+	require.NoError(t, err)
+	require.NoError(t, ib.Migrate(t.Context()))
+	return path
 }

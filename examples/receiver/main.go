@@ -12,8 +12,9 @@
 // are handled, sends one delivery twice to show it is handled once, then
 // sends a thin OwnerRez delivery (an entity type and id, no record) and
 // shows it reach the handler as a full booking, fetched by the inbox's
-// workers from a fake OwnerRez API (ownerreztest.NewServer) on loopback. It
-// needs no account and no network, and exits 0.
+// workers from a fake OwnerRez API (ownerreztest.NewServer) on loopback, and
+// finally changes a booking on that fake without any webhook and shows
+// reconciliation find it. It needs no account and no network, and exits 0.
 //
 // To run it as a server:
 //
@@ -39,6 +40,17 @@
 //
 // or the PMSHOOKS_DB environment variable when -db is not given.
 //
+// Reconciliation, for the changes whose webhooks never came (a provider gave
+// up retrying, a subscription stopped), is one flag:
+//
+//	-reconcile 5m   poll every 5 minutes the APIs of the providers whose API credentials are set:
+//	                OWNERREZ_TOKEN (with OWNERREZ_EMAIL for a personal token) and OWNERREZ_USER_ID,
+//	                CHANNEX_API_KEY and CHANNEX_PROPERTY_ID, HOSTAWAY_ACCOUNT_ID and HOSTAWAY_CLIENT_SECRET,
+//	                PROPEXO_API_KEY (and PROPEXO_INTEGRATION_ID to poll one integration)
+//
+// Changes found are stored in the inbox beside the webhooks, and a change that
+// comes both ways is handled once (see inbox.WithReconciler).
+//
 // Logs go to standard error as text (log/slog); -v adds debug lines. The
 // server has read, write and idle timeouts and shuts down gracefully on
 // SIGINT and SIGTERM, letting the workers finish what they hold.
@@ -56,6 +68,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -64,12 +77,15 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver inbox.OpenDB uses
 	_ "modernc.org/sqlite"             // the SQLite driver inbox.OpenDB uses
 
+	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/hostaway"
 	"github.com/pmshooks/pmshooks/inbox"
 	"github.com/pmshooks/pmshooks/internal/registry"
 	"github.com/pmshooks/pmshooks/lenient"
 	"github.com/pmshooks/pmshooks/ownerrez"
 	"github.com/pmshooks/pmshooks/ownerrez/ownerreztest"
+	"github.com/pmshooks/pmshooks/propexo"
 )
 
 func main() {
@@ -85,6 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "post signed samples of every provider to the server, print what is handled, and exit")
 	verbose := fs.Bool("v", false, "log debug lines")
+	reconcileEvery := fs.Duration("reconcile", 0, "poll the providers' APIs at this interval for changes whose webhooks never came (0: off; the demo polls its fake OwnerRez)")
 	dsn := fs.String("db", "", "inbox store: a SQLite file path or a postgres:// URL (default $PMSHOOKS_DB, else pmshooks-inbox.db; a temporary file with -demo)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -130,6 +147,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return 1
 		}
 		inboxOpts = append(inboxOpts, inbox.WithHydrators(ownerrez.NewHydrator(client)))
+		// Reconciliation: the fake's bookings changed without a webhook.
+		src, err := ownerrez.NewSource(client, ownerreztest.UserID)
+		if err != nil {
+			fmt.Fprintln(stderr, "receiver:", err)
+			return 1
+		}
+		inboxOpts = append(inboxOpts, inbox.WithReconciler(cmpOr(*reconcileEvery, 200*time.Millisecond), src))
+	} else if *reconcileEvery > 0 {
+		sources, err := sourcesFromEnv(getenv)
+		if err != nil {
+			fmt.Fprintln(stderr, "receiver:", err)
+			return 1
+		}
+		if len(sources) == 0 {
+			fmt.Fprintln(stderr, "receiver: -reconcile: no provider has API credentials in the environment (see the doc)")
+			return 2
+		}
+		for _, s := range sources {
+			logger.Info("reconciling", "source", s.Name(), "every", *reconcileEvery)
+		}
+		inboxOpts = append(inboxOpts, inbox.WithReconciler(*reconcileEvery, sources...))
 	}
 	ib, closeDB, err := openInbox(ctx, *dsn, logger, inboxOpts...)
 	if err != nil {
@@ -334,7 +372,9 @@ func (a *app) onBooking(_ context.Context, e event.Event) error {
 	if b.Channel != "" {
 		detail += ", via " + string(b.Channel)
 	}
-	if rec, ok := event.RecordOf(e); ok {
+	if event.OriginOf(e) == event.OriginPoll {
+		detail += " (found by polling the provider: no webhook came)"
+	} else if rec, ok := event.RecordOf(e); ok {
 		if rec.Deleted {
 			detail += " (the provider no longer has it)"
 		} else {
@@ -462,11 +502,14 @@ func (a *app) runDemo(ctx context.Context, base string, fakeOwnerRez *ownerrezte
 
 	// A thin delivery: OwnerRez often sends only what changed and its id.
 	// The inbox's workers fetch the booking before the handler runs.
+	// Last changed two days ago: older than what reconciliation looks back
+	// at first, so only the thin delivery brings it.
 	b := fakeOwnerRez.PutBooking(ownerrez.Booking{
 		Status: ownerrez.BookingActive, PropertyID: lenient.Int{Value: 474841},
 		Guest:   &ownerrez.GuestRef{FirstName: "Ada", LastName: "Lovelace"},
 		Arrival: event.Date{Year: 2030, Month: 3, Day: 12}, Departure: event.Date{Year: 2030, Month: 3, Day: 16},
 		TotalAmount: lenient.Decimal{Value: "1250.00"}, CurrencyCode: "USD",
+		UpdatedUTC: lenient.Time{Time: time.Now().Add(-48 * time.Hour).UTC().Truncate(time.Second)},
 	})
 	thin := fmt.Sprintf(`{"id":"demo-thin-1","user_id":%d,"action":"entity_update","entity_type":"booking","entity_id":%d}`,
 		ownerreztest.UserID, b.ID.Int64())
@@ -489,6 +532,19 @@ func (a *app) runDemo(ctx context.Context, base string, fakeOwnerRez *ownerrezte
 	if err := a.waitHandled(ctx, sent); err != nil {
 		return err
 	}
+
+	// A change whose webhook never came: reconciliation polls the API.
+	fmt.Fprintln(a.out, "\nchanging a booking on the fake OwnerRez API without sending any webhook:")
+	fakeOwnerRez.PutBooking(ownerrez.Booking{
+		Status: ownerrez.BookingActive, PropertyID: lenient.Int{Value: 474841},
+		Guest:   &ownerrez.GuestRef{FirstName: "Grace", LastName: "Hopper"},
+		Arrival: event.Date{Year: 2030, Month: 4, Day: 2}, Departure: event.Date{Year: 2030, Month: 4, Day: 5},
+		TotalAmount: lenient.Decimal{Value: "640.00"}, CurrencyCode: "USD",
+	})
+	sent++
+	if err := a.waitHandled(ctx, sent); err != nil {
+		return err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	total := 0
@@ -503,6 +559,73 @@ func (a *app) runDemo(ctx context.Context, base string, fakeOwnerRez *ownerrezte
 	}
 	fmt.Fprintf(a.out, "\n%d deliveries from 5 providers, each handled once.\n", total)
 	return nil
+}
+
+// cmpOr returns d, or def when d is zero or less.
+func cmpOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// sourcesFromEnv builds a reconciliation source for each provider whose API
+// credentials are in the environment.
+func sourcesFromEnv(getenv func(string) string) ([]event.Source, error) {
+	var sources []event.Source
+	if token, user := getenv("OWNERREZ_TOKEN"), getenv("OWNERREZ_USER_ID"); token != "" && user != "" {
+		id, err := strconv.ParseInt(user, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("OWNERREZ_USER_ID: %w", err)
+		}
+		auth := ownerrez.AccessToken(token)
+		if email := getenv("OWNERREZ_EMAIL"); email != "" {
+			auth = ownerrez.PersonalToken(email, token)
+		}
+		c, err := ownerrez.NewClient(auth)
+		if err != nil {
+			return nil, err
+		}
+		s, err := ownerrez.NewSource(c, id)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	if key, property := getenv("CHANNEX_API_KEY"), getenv("CHANNEX_PROPERTY_ID"); key != "" && property != "" {
+		c, err := channex.NewClient(channex.APIKey(key))
+		if err != nil {
+			return nil, err
+		}
+		s, err := channex.NewSource(c, property)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	if account, secret := getenv("HOSTAWAY_ACCOUNT_ID"), getenv("HOSTAWAY_CLIENT_SECRET"); account != "" && secret != "" {
+		c, err := hostaway.NewClient(hostaway.ClientCredentials(account, secret))
+		if err != nil {
+			return nil, err
+		}
+		s, err := hostaway.NewSource(c, account)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	if key := getenv("PROPEXO_API_KEY"); key != "" {
+		c, err := propexo.NewClient(propexo.APIKey(key))
+		if err != nil {
+			return nil, err
+		}
+		s, err := propexo.NewSource(c, getenv("PROPEXO_INTEGRATION_ID"))
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	return sources, nil
 }
 
 // seedOwnerRez stores on the fake OwnerRez API the records that p's demo

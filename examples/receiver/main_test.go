@@ -142,6 +142,8 @@ func TestRun_demo(t *testing.T) {
 	assert.Contains(t, stdout.String(), "answered 200, stored once, handler not called again")
 	// The thin OwnerRez delivery carries no record: the handler's booking
 	// is the one the workers fetched from the fake API.
+	// A booking changed on the fake with no webhook: reconciliation finds it.
+	assert.Regexp(t, `ownerrez +booking\.entity_create +-> booking\.created +booking/\d+ +booking \d+ confirmed, 2030-04-02 to 2030-04-05, Grace Hopper, 640\.00 USD \(found by polling the provider: no webhook came\)`, stdout.String())
 	assert.Regexp(t, `ownerrez +booking\.entity_update +-> booking\.updated +booking/\d+ +booking \d+ confirmed, 2030-03-12 to 2030-03-16, Ada Lovelace, 1250\.00 USD \(current record, fetched from the provider\)`, stdout.String())
 	for _, p := range registry.Names() {
 		assert.Contains(t, stdout.String(), p)
@@ -151,6 +153,10 @@ func TestRun_demo(t *testing.T) {
 func TestRun_badFlag(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, 2, run(context.Background(), []string{"-nope"}, io.Discard, io.Discard, noEnv))
+	var stderr bytes.Buffer
+	db := filepath.Join(t.TempDir(), "inbox.db")
+	assert.Equal(t, 2, run(context.Background(), []string{"-reconcile", "5m", "-db", db}, io.Discard, &stderr, noEnv))
+	assert.Contains(t, stderr.String(), "no provider has API credentials")
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, io.Discard, io.Discard, noEnv))
 }
 
@@ -185,4 +191,35 @@ func TestRun_readOnlyDatabase(t *testing.T) {
 	code := run(ctx, []string{"-addr", "127.0.0.1:0", "-db", "file:" + path + "?mode=ro"}, io.Discard, &stderr, noEnv)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr.String(), "not writable")
+}
+
+// TestSourcesFromEnv: -reconcile polls each provider whose API credentials
+// are set, and only those.
+func TestSourcesFromEnv(t *testing.T) {
+	env := map[string]string{
+		"OWNERREZ_TOKEN": "at_x", "OWNERREZ_USER_ID": "42",
+		"CHANNEX_API_KEY": "k", "CHANNEX_PROPERTY_ID": "p-1",
+		"HOSTAWAY_ACCOUNT_ID": "10450", "HOSTAWAY_CLIENT_SECRET": "s",
+		"PROPEXO_API_KEY": "k", "PROPEXO_INTEGRATION_ID": "int-1",
+	}
+	sources, err := sourcesFromEnv(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	var names []string
+	for _, s := range sources {
+		names = append(names, s.Name())
+	}
+	assert.Equal(t, []string{"ownerrez/bookings/42", "channex/booking_revisions/p-1", "hostaway/reservations/10450",
+		"propexo/data-diffs/int-1"}, names)
+
+	sources, err = sourcesFromEnv(func(k string) string {
+		if k == "CHANNEX_API_KEY" {
+			return "k" // without a property: not polled
+		}
+		return ""
+	})
+	require.NoError(t, err)
+	assert.Empty(t, sources)
+
+	_, err = sourcesFromEnv(func(k string) string { return map[string]string{"OWNERREZ_TOKEN": "t", "OWNERREZ_USER_ID": "x"}[k] })
+	assert.ErrorContains(t, err, "OWNERREZ_USER_ID")
 }

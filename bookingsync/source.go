@@ -169,12 +169,13 @@ func compareIDText(a, b string) int {
 // checkpoint is "v1;<since>;<updated_at>;<ids>": the same window and the
 // update time and ids of the last bookings returned, so that a resumed
 // pass lists the window again and skips only what it returned. The page
-// that ends a pass has the checkpoint "v1;<synced_at>;;": the
+// that ends a pass has the checkpoint "v1;<synced_at - 1s>;;": the
 // X-Updated-Since-Request-Synced-At of the pass's first API call, which
-// BookingSync documents as the updated_since of the next sync. Without
-// that header the next window starts a second before the last update
-// returned (the bookings of that second come again, with the same
-// Change.ID). The first call,
+// BookingSync documents as the updated_since of the next sync, less a
+// second, since the header is written to the second (the bookings of
+// that second may come again, with the same Change.ID). Without that
+// header the next window starts a second before the last update
+// returned. The first call,
 // with an empty Checkpoint, lists since Cursor.Since, which must not be
 // zero.
 //
@@ -581,17 +582,19 @@ func (c checkpoint) after(it listedItem) checkpoint {
 }
 
 // end returns the checkpoint that follows a pass that returned everything
-// up to c: the next window starts at syncedAt, the server's time of the
-// pass's first call, as BookingSync's updated_since flow says (never
-// before the window listed). Without syncedAt, the next window starts a
-// second before the last change returned, so that it lists every booking
-// of that second again whether updated_since is inclusive or not (their
-// Change.IDs drop the repeats); without a change, it stays.
+// up to c. The next window starts a second before syncedAt, the server's
+// time of the pass's first call, which BookingSync's updated_since flow
+// says to pass next: the header is written to the second, and a second of
+// overlap finds a booking changed within that second after the call
+// whether the server truncated or rounded it and whether updated_since is
+// inclusive or not (what comes again has the same Change.ID). Without
+// syncedAt, it starts a second before the last change returned; without
+// a change either, it stays. It never moves before the window listed.
 func (c checkpoint) end(syncedAt time.Time) checkpoint {
 	since := c.since
 	switch {
 	case !syncedAt.IsZero():
-		since = syncedAt.UTC().Truncate(time.Second)
+		since = syncedAt.UTC().Truncate(time.Second).Add(-time.Second)
 	case c.pos:
 		since = c.at.Truncate(time.Second).Add(-time.Second)
 	}

@@ -1,6 +1,7 @@
 // Package bookingsync receives BookingSync (Smily) API v3 webhooks: it
 // verifies their X-Content-Signature, decodes them into typed records and
-// normalizes them into [event.Event]s.
+// normalizes them into [event.Event]s; and it polls the bookings whose
+// webhooks never came ([NewSource]).
 //
 //	v, err := bookingsync.NewVerifier(os.Getenv("BOOKINGSYNC_CLIENT_SECRET"))
 //	if err != nil {
@@ -48,6 +49,10 @@
 // 64 documented event names; each normalizes to one event.Type (client_* to
 // guest.*, rental_* to property.*, inbox_message_created to message.received,
 // kinds without a normalized type to record.* with the kind in Subject).
+// event.VersionOf is the booking's updated_at (UTC, RFC 3339) for a
+// booking_created or booking_updated carrying the record, as a Source's
+// poll of that state reports; "" otherwise (a thin or destroyed delivery,
+// other kinds).
 //
 // BookingSync does not guarantee delivery order, above all for several
 // updates in a short time, and a delivery can be lost. Its API best practices
@@ -87,6 +92,88 @@
 // BookingSync has it now (event.Hydrate): booking, guest and property
 // subjects are fetched; see [Hydrator]. The fake API of package
 // bookingsynctest serves every call for tests.
+//
+// # Reconciliation
+//
+// BookingSync documents no retry policy for its deliveries, and says a
+// delivery can fail and a periodic sync with updated_since should be kept
+// even with webhooks. NewSource is that sync, for an inbox to store what
+// lost deliveries would have reported beside the webhooks it receives
+// (event.Source):
+//
+//	src, err := bookingsync.NewSource(c, accountID)
+//	page, err := src.Changes(ctx, event.Cursor{Checkpoint: saved, Since: start})
+//
+// It lists the account's bookings changed since the checkpoint with the
+// updated_since flow, [BookingsService.Changes]: GET /bookings?
+// updated_since=…&from=1970-01-01T00:00:00Z&include_canceled=true&
+// per_page=100, every page of the window (from, because BookingSync
+// otherwise lists only bookings that end after now; include_canceled, so
+// that a cancellation comes with its record), then returns them oldest
+// first by updated_at (then id), [WithSourcePageSize] at a time (100 by
+// default); the rest of a listing serves the following pages for five
+// minutes without another call. BookingSync documents no order for the
+// list, so the Source sorts; offsets shift when the window changes while
+// it is paged, so a listing whose pages hold fewer bookings than
+// X-Total-Count is listed again (at most three times, then an error and
+// nothing is returned).
+//
+// The checkpoint follows BookingSync's updated_since guide: once a window
+// is returned, the next one starts at the X-Updated-Since-Request-Synced-At
+// of its first call, the server's time, rather than at a clock of the
+// caller's; less one second, since the header is written to the second
+// and whether updated_since is inclusive is not documented (a booking of
+// that second may come again, with the same Change.ID). While a window is
+// paged, the checkpoint ("v1;<since>;<updated_at>;<ids>") names the window
+// and the last bookings returned, so a resumed poll lists the window again
+// and skips only those: nothing is skipped, and a crash replays at most
+// the page it had not stored.
+//
+// Each change is one booking state: Change.ID is
+// "poll:booking:<id>:<updated_at>", and its event (Source.Decode) has the
+// Subject of the booking's deliveries and the Version the Receiver gives a
+// delivery carrying that state (updated_at in UTC, RFC 3339), so that an
+// inbox keeps one of the two, whichever comes first. Its type is
+// booking.cancelled for a cancelled booking, else booking.created when
+// created_at equals updated_at, else booking.updated; its Name the
+// delivery it stands for ("booking_created" or "booking_updated");
+// event.OriginOf reports event.OriginPoll and event.RecordOf the booking
+// as listed.
+//
+// meta.deleted_ids lists the bookings "soft-deleted" since: for bookings,
+// cancelled (DELETE /bookings/{id} cancels). A deleted id whose booking is
+// in the listing (a cancellation, listed with include_canceled) is that
+// booking's change. Any other (a booking no longer readable, or a token
+// whose scope does not list cancelled bookings) is a change of its own,
+// "poll:booking:<id>:cancelled", placed at the window's start: an event of
+// type booking.cancelled, Name "booking_destroyed", with the id alone, no
+// Version (no state is known, so a webhook of the same cancellation is
+// kept beside it) and no RecordOf (an event.Hydrator fetches it).
+//
+// Cost: a poll lists its window, ceil(W/100) calls (at least one) for W
+// bookings changed since the checkpoint. Polled every 5 minutes, an
+// account with M booking changes an hour costs 12 × max(1, ceil(M/1200))
+// calls an hour: 12 up to 1200 changes an hour, 60 at 6000, against
+// BookingSync's 1000 requests per hour per application, shared by every
+// account the application polls and by its other calls (about 80
+// accounts polled every 5 minutes use it up). A backfill of N bookings
+// costs about ceil(N/100) calls. A 429, or a call the client holds back
+// for the used-up hour, is an error wrapping *event.RateLimitError.
+//
+// What it cannot see:
+//
+//   - Intermediate states: a booking changed several times between two
+//     polls is one change, its latest state; two changes within one
+//     second share a version.
+//   - Changes that do not move a booking's updated_at, if BookingSync has
+//     any (payments, fees and comments are records of their own).
+//   - Other kinds: rentals, clients, payments, inquiries, reviews and
+//     inbox messages are not listed, though some endpoints take
+//     updated_since too; availabilities have no changed-since call.
+//   - With a ClientCredentials token, which spans every account that
+//     authorized the application: bookings linked to another account are
+//     skipped, but deleted_ids name no account, so another account's
+//     cancellations come as this account's. Use the account's own token.
 //
 // # Subscriptions
 //

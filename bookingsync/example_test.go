@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/lenient"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
@@ -134,4 +136,48 @@ func ExampleNewHydrator() {
 	// Output:
 	// delivered: 80 unknown
 	// hydrated: 80 confirmed 2025-07-12 2025-07-19 2700.0 USD
+}
+
+// ExampleNewSource polls the bookings of an account that changed since a
+// time, as an inbox does to find the deliveries that never came: a
+// booking changed on the fake API without a webhook is found, with the
+// version its webhook would carry.
+func ExampleNewSource() {
+	srv := bookingsynctest.NewServer()
+	defer srv.Close()
+	srv.SetClock(func() time.Time { return time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC) })
+	c, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
+	srv.PutBooking(&bookingsync.Booking{
+		Record: bookingsync.Record{
+			ID:        "4711",
+			CreatedAt: lenient.Time{Time: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
+			UpdatedAt: lenient.Time{Time: time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)},
+		},
+		Status:  "Canceled",
+		StartAt: lenient.Time{Time: time.Date(2026, 7, 1, 16, 0, 0, 0, time.UTC)},
+		EndAt:   lenient.Time{Time: time.Date(2026, 7, 8, 10, 0, 0, 0, time.UTC)},
+	})
+
+	src, err := bookingsync.NewSource(c, bookingsynctest.AccountID)
+	if err != nil {
+		panic(err)
+	}
+	page, err := src.Changes(context.Background(), event.Cursor{Since: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		panic(err)
+	}
+	for _, ch := range page.Changes {
+		e, err := src.Decode(ch.Header, ch.Body)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(e.ID(), e.Type(), e.Subject().ID, event.VersionOf(e), event.OriginOf(e))
+	}
+	fmt.Println(src.Name(), page.Checkpoint, page.More)
+	// Output:
+	// poll:booking:4711:2026-03-02T10:30:00Z booking.cancelled 4711 2026-03-02T10:30:00Z poll
+	// bookingsync/bookings/1059638630 v1;2026-03-02T11:59:59Z;; false
 }

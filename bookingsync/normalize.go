@@ -157,6 +157,12 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 		if f.Type == event.BookingUpdated && b.Status == event.StatusCancelled {
 			f.Type = event.BookingCancelled
 		}
+		if _, action := splitName(w.Event); action != "destroyed" {
+			// The state a booking_created or booking_updated carries; a
+			// destroyed booking's record says how it was, not that it
+			// is gone.
+			f.Version = bookingVersion(res)
+		}
 	case *InboxMessage:
 		m := messageOf(res)
 		f.Message = &m
@@ -166,6 +172,19 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 		}
 	}
 	return event.New(f)
+}
+
+// bookingVersion is the one version of a booking state, for the Receiver
+// and the Source alike: its updated_at in UTC, RFC 3339 (fractions of a
+// second only when sent), so that a delivery and a poll of the same state
+// report the same version whatever offset either was written with; ""
+// when updated_at is not a time with a zone.
+func bookingVersion(b *Booking) string {
+	t := b.UpdatedAt.Instant()
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // recordTime is when the record last changed: updated_at, else created_at;

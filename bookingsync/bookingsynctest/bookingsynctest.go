@@ -46,10 +46,15 @@
 // next, last, on the request's own host), X-Total-Pages, X-Total-Count and
 // X-Per-Page (default and largest per_page 100); from defaults to now, and
 // cancelled bookings are left out unless include_canceled=true; with
-// updated_since, meta.deleted_ids holds the bookings cancelled or deleted
-// since. Every API answer carries X-RateLimit-Limit (1000),
-// X-RateLimit-Remaining and X-RateLimit-Reset (the next full hour), and
-// X-Updated-Since-Request-Synced-At; the 1001st request of an hour gets 429.
+// updated_since, only bookings whose updated_at is after it are listed
+// (whether BookingSync's filter is inclusive is not documented), and
+// meta.deleted_ids holds the bookings cancelled or deleted since. Every
+// API answer carries X-RateLimit-Limit (1000), X-RateLimit-Remaining and
+// X-RateLimit-Reset (the next full hour), and
+// X-Updated-Since-Request-Synced-At, the Server's clock (SetClock) to the
+// second; the 1001st request of an hour gets 429. PutBooking,
+// CancelBooking and DeleteBooking change bookings without a webhook, as
+// when a delivery is lost: the updated_since flow lists what they did.
 // A request without a known bearer token gets 401. Where the reference is
 // silent the fake chooses, and says so here: errors are {"errors": [{"code":
 // "unauthorized" | "not_found" | "validation_failed" |

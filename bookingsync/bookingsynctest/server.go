@@ -179,6 +179,22 @@ func (s *Server) Requests(method, path string) int { return s.rec.Requests(metho
 // booking is served as b marshals to JSON.
 func (s *Server) PutBooking(b *bookingsync.Booking) string { return s.put("booking", b) }
 
+// SetClock sets the Server's clock (nil: time.Now). It dates what the
+// Server stamps: the updated_at of a record put without one, the
+// canceled_at and updated_at of CancelBooking, the time of a deletion, the
+// X-Updated-Since-Request-Synced-At header of every answer and the
+// rate-limit hour. A test sets it to make those times exact, and to
+// change records at a time of its choosing without a webhook, as when a
+// delivery is lost.
+func (s *Server) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
 // PutGuest stores g, a client (guest), as PutBooking stores a booking.
 func (s *Server) PutGuest(g *bookingsync.Guest) string { return s.put("client", g) }
 

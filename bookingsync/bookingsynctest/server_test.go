@@ -8,12 +8,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
+	"github.com/pmshooks/pmshooks/lenient"
 )
 
 // get sends GET path (relative to the API root of base) with token.
@@ -149,4 +151,59 @@ func TestServer_AddEndpoint(t *testing.T) {
 
 	require.NoError(t, srv.AddEndpoint(hook.URL, "another-secret"))
 	require.Error(t, srv.Deliver(t.Context(), "booking_updated", "80"), "the second endpoint rejects a signature with another secret")
+}
+
+// TestServer_updatedSince: the updated_since flow on the Server's clock.
+// Bookings changed without a webhook are listed when updated after the
+// time asked for (not at it), cancelled ones only with include_canceled,
+// and both cancelled and removed bookings among meta.deleted_ids; every
+// answer carries the clock as X-Updated-Since-Request-Synced-At.
+func TestServer_updatedSince(t *testing.T) {
+	t.Parallel()
+	srv := bookingsynctest.NewServer()
+	t.Cleanup(srv.Close)
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	srv.SetClock(func() time.Time { return now })
+	put := func(id string, updated time.Time) {
+		srv.PutBooking(&bookingsync.Booking{Record: bookingsync.Record{ID: lenient.String(id), UpdatedAt: lenient.Time{Time: updated}}})
+	}
+	since := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	put("1", since)                  // at since: not after it
+	put("2", since.Add(time.Second)) // changed without a webhook
+	put("3", since.Add(-time.Hour))  // before
+	put("4", since.Add(-time.Hour))  // cancelled at the clock
+	put("5", since.Add(-time.Hour))  // removed at the clock
+	put("6", time.Time{})            // put without updated_at: the clock
+	require.NoError(t, srv.CancelBooking("4"))
+	srv.DeleteBooking("5")
+
+	q := "/bookings?from=1970-01-01T00:00:00Z&updated_since=2026-03-01T00:00:00Z"
+	type answer struct {
+		Bookings []struct {
+			ID        int    `json:"id"`
+			UpdatedAt string `json:"updated_at"`
+		} `json:"bookings"`
+		Meta struct {
+			DeletedIDs []int `json:"deleted_ids"`
+		} `json:"meta"`
+	}
+	for _, tt := range []struct {
+		query string
+		ids   []int
+	}{
+		{q, []int{2, 6}},
+		{q + "&include_canceled=true", []int{2, 4, 6}},
+	} {
+		resp, body := get(t, srv.URL(), tt.query, bookingsynctest.AccessToken)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		assert.Equal(t, "2026-03-02 12:00:00 UTC", resp.Header.Get(bookingsync.SyncedAtHeader))
+		var a answer
+		require.NoError(t, json.Unmarshal([]byte(body), &a))
+		var ids []int
+		for _, b := range a.Bookings {
+			ids = append(ids, b.ID)
+		}
+		assert.Equal(t, tt.ids, ids, tt.query)
+		assert.Equal(t, []int{4, 5}, a.Meta.DeletedIDs, tt.query)
+	}
 }

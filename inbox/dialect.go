@@ -368,6 +368,14 @@ func newQueries(d Dialect) *queries {
 			ON CONFLICT DO NOTHING
 			RETURNING id`
 		q.lockSubject = `SELECT pmshooks_inbox_lock_subject($1::BIGINT)`
+		// The copies of an event key are found through its unique index,
+		// and the few sorted. "id + 0" keeps the planner from walking the
+		// primary key backwards until a row of the key turns up: without
+		// statistics on the column (a table not yet analyzed) PostgreSQL
+		// guesses that many rows match, and that walk reads the whole
+		// table for a new event, which is almost every delivery. (SQLite
+		// takes the unique index for an equality on its first column.)
+		q.latest = `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id + 0 DESC LIMIT 1`
 		// One statement, its own transaction: pick the first due heads no
 		// other claim has locked, then lease them. A head is the only
 		// delivery of its subject that may run, so the claim needs no

@@ -20,7 +20,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -56,6 +58,8 @@ type options struct {
 	workers  int           // workers draining during receive
 	timeout  time.Duration // the longest a work trial waits
 	cooldown time.Duration // River's FetchCooldown
+	run      string        // a regexp: only the trials whose name it matches
+	only     string        // "pmshooks" or "River": one contender alone
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -69,8 +73,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.workers, "workers", inbox.DefaultWorkers, "workers draining during the receive trials with workers")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "the longest a work trial waits for its backlog to drain")
 	fs.DurationVar(&o.cooldown, "river-fetch-cooldown", river.FetchCooldownMin, "River's FetchCooldown: its default (100ms) caps a queue with W workers at about 10×W jobs per second")
+	fs.StringVar(&o.run, "run", "", "run only the trials whose name this regexp matches (e.g. 'draining|work')")
+	fs.StringVar(&o.only, "only", "", "run one contender alone: pmshooks or River (to compare two builds of pmshooks)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	filter, err := regexp.Compile(o.run)
+	if err != nil {
+		return fmt.Errorf("-run: %w", err)
+	}
+	contenders := []contender{pmshooks, riverQueue}
+	switch contender(o.only) {
+	case "":
+	case pmshooks, riverQueue:
+		contenders = []contender{contender(o.only)}
+	default:
+		return fmt.Errorf("-only %q: want pmshooks or River", o.only)
 	}
 	if o.dsn == "" || inbox.DialectOf(o.dsn) != inbox.PostgreSQL {
 		return errors.New("-db must be a postgres:// URL (or set PMSHOOKS_TEST_POSTGRES_DSN)")
@@ -91,23 +109,29 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		name string
 		run  func(context.Context, contender) (result, error)
 	}
-	var trials []trial
+	var all []trial
 	for _, senders := range []int{8, 32} {
-		trials = append(trials, trial{fmt.Sprintf("receive, %d senders", senders), func(ctx context.Context, c contender) (result, error) {
+		all = append(all, trial{fmt.Sprintf("receive, %d senders", senders), func(ctx context.Context, c contender) (result, error) {
 			return b.receive(ctx, c, senders, false)
 		}})
 	}
 	for _, senders := range []int{8, 32} {
-		trials = append(trials, trial{fmt.Sprintf("receive, %d senders, %d workers draining", senders, o.workers), func(ctx context.Context, c contender) (result, error) {
+		all = append(all, trial{fmt.Sprintf("receive, %d senders, %d workers draining", senders, o.workers), func(ctx context.Context, c contender) (result, error) {
 			return b.receive(ctx, c, senders, true)
 		}})
 	}
 	for _, workers := range []int{4, 100} {
-		trials = append(trials, trial{fmt.Sprintf("work, %d stored, %d workers", o.backlog, workers), func(ctx context.Context, c contender) (result, error) {
+		all = append(all, trial{fmt.Sprintf("work, %d stored, %d workers", o.backlog, workers), func(ctx context.Context, c contender) (result, error) {
 			return b.work(ctx, c, workers)
 		}})
 	}
 
+	var trials []trial
+	for _, t := range all {
+		if filter.MatchString(t.name) {
+			trials = append(trials, t)
+		}
+	}
 	fmt.Fprintf(out, "versus: pmshooks inbox and River %s on PostgreSQL; %d CPUs, GOMAXPROCS %d, %s %s/%s; %d rounds, medians\n",
 		riverVersion, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, o.rounds)
 	if !cpuOK {
@@ -121,9 +145,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			}
 			// Alternate which contender goes first, so that neither always
 			// runs on a warmer (or more tired) server.
-			order := []contender{pmshooks, riverQueue}
+			order := slices.Clone(contenders)
 			if round%2 == 1 {
-				order = []contender{riverQueue, pmshooks}
+				slices.Reverse(order)
 			}
 			for _, c := range order {
 				r, err := t.run(ctx, c)

@@ -1,0 +1,100 @@
+package testutil
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// PadBody returns body, a JSON object, re-marshalled compactly with the
+// string member at path (member names from the top level down; the last one
+// need not exist) set to filler text, so that the result is exactly size
+// bytes: a delivery of a given size for the BenchmarkReceive_size anchors.
+// Numbers keep their text. It fails the test when body is not an object,
+// path does not lead to an object, or body is already size bytes or more.
+func PadBody(t testing.TB, body []byte, size int, path ...string) []byte {
+	t.Helper()
+	require.NotEmpty(t, path)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var root map[string]any
+	require.NoError(t, dec.Decode(&root))
+	obj := root
+	for _, k := range path[:len(path)-1] {
+		next, ok := obj[k].(map[string]any)
+		require.True(t, ok, "%s is not an object", k)
+		obj = next
+	}
+	last := path[len(path)-1]
+	obj[last] = ""
+	base, err := json.Marshal(root)
+	require.NoError(t, err)
+	require.Less(t, len(base), size, "the body is already %d bytes", len(base))
+	obj[last] = strings.Repeat("Guests arrive late. ", size)[:size-len(base)]
+	grown, err := json.Marshal(root)
+	require.NoError(t, err)
+	require.Len(t, grown, size)
+	return grown
+}
+
+// errHandwritten is the error of the hand-written checks below.
+var errHandwritten = errors.New("testutil: unauthorized")
+
+// HandwrittenBasic is the anchor of the BenchmarkReceive_size benchmarks of
+// providers that authenticate by HTTP Basic: the check a user would write
+// by hand with net/http and crypto/subtle.
+func HandwrittenBasic(h http.Header, user, password string) error {
+	auth, ok := strings.CutPrefix(h.Get("Authorization"), "Basic ")
+	if !ok {
+		return errHandwritten
+	}
+	raw, err := base64.StdEncoding.DecodeString(auth)
+	if err != nil {
+		return errHandwritten
+	}
+	u, p, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return errHandwritten
+	}
+	if subtle.ConstantTimeCompare([]byte(u), []byte(user))&subtle.ConstantTimeCompare([]byte(p), []byte(password)) != 1 {
+		return errHandwritten
+	}
+	return nil
+}
+
+// HandwrittenToken is the anchor of the BenchmarkReceive_size benchmarks of
+// providers that authenticate by a shared token in a header.
+func HandwrittenToken(h http.Header, header, token string) error {
+	if subtle.ConstantTimeCompare([]byte(h.Get(header)), []byte(token)) != 1 {
+		return errHandwritten
+	}
+	return nil
+}
+
+// BenchReceivePair runs the two halves of a BenchmarkReceive_size row,
+// label/pmshooks (receive, the package's Receiver) and label/handwritten
+// (its hand-written anchor), over the same body, so that one run of
+// `go test -bench Receive -benchmem` shows both side by side.
+func BenchReceivePair(b *testing.B, label string, body []byte, receive, handwritten func() error) {
+	for _, half := range []struct {
+		name string
+		fn   func() error
+	}{{"pmshooks", receive}, {"handwritten", handwritten}} {
+		b.Run(label+"/"+half.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if err := half.fn(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package ownerrez
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -178,20 +177,28 @@ func EventNames() []string {
 // Unparsed text, an entity of the wrong shape sets DataError, and an
 // unknown action or entity type parses with its entity kept raw.
 //
-// The body is validated once, then its envelope walked once: Data is a
-// sub-slice of body, not a copy, and only the entity of a known type is
-// decoded further, once. Keys match as encoding/json matches them
-// (case-insensitively, the last duplicate winning).
+// The body is validated once and its envelope walked in the same pass:
+// Data is a sub-slice of body, not a copy, and the entity is validated by
+// the one json.Unmarshal that decodes it into the typed field of a known
+// entity type (by a quick check otherwise). Keys match as encoding/json
+// matches them (case-insensitively, the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
-	var err error
-	if sc := (scanner{w: w, body: body}); jsonobj.Valid(body) && jsonobj.Members(body, sc.member) {
+	var err, entityErr error
+	sc := scanner{w: w, body: body, valid: true}
+	valid := jsonobj.Scan(body, 0, sc.deferred, sc.member) && sc.valid
+	if valid {
+		// The entity is the one part of the body Scan left unchecked.
+		valid, entityErr = w.decodeEntity()
+	}
+	if valid {
 		err = sc.err
 	} else {
 		// Not a JSON object: encoding/json says why (or, for null, that
 		// nothing is set, which fails below for want of an action).
 		*w = Webhook{Raw: body}
 		err = json.Unmarshal(body, w)
+		entityErr = nil
 	}
 	if err != nil {
 		// encoding/json skips a member of the wrong kind and decodes the
@@ -205,11 +212,8 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Action == "" {
 		return nil, malformed("envelope has no action", nil)
 	}
-	if bytes.Equal(bytes.TrimSpace(w.Data), []byte("null")) {
-		w.Data = nil
-	}
-	if err := w.decodeEntity(); err != nil && w.DataError == nil {
-		w.DataError = err
+	if entityErr != nil && w.DataError == nil {
+		w.DataError = entityErr
 	}
 	return w, nil
 }
@@ -221,7 +225,16 @@ type scanner struct {
 	w    *Webhook
 	body []byte
 	err  error // the first error, as json.Unmarshal would return it
-	buf  [16]byte
+	// valid is false once an entity Scan left unchecked, and that a later
+	// duplicate replaced, turned out not to be valid JSON.
+	valid bool
+	buf   [16]byte
+}
+
+// deferred tells jsonobj.Scan to leave the entity unchecked: decodeEntity
+// validates it, usually as part of decoding it.
+func (sc *scanner) deferred(k []byte) bool {
+	return string(jsonobj.Key(k, sc.buf[:0])) == "entity"
 }
 
 // member decodes one member of the envelope; see jsonobj.Members.
@@ -249,6 +262,9 @@ func (sc *scanner) member(k, v []byte) {
 	case "categories":
 		sc.fail("categories", v, json.Unmarshal(v, &w.Categories))
 	case "entity":
+		if w.Data != nil && !jsonobj.Valid(w.Data) {
+			sc.valid = false // a duplicate: the last one wins, but all must be JSON
+		}
 		w.Data = v
 	}
 }
@@ -277,46 +293,58 @@ func (sc *scanner) fail(field string, v []byte, err error) {
 // decodeEntity decodes w.Data into the typed field of w.EntityType. An
 // entity that is not an object leaves the field nil; one with a nested part
 // of the wrong kind is decoded but for that part. Either is returned as an
-// error for DataError.
-func (w *Webhook) decodeEntity() error {
+// error for DataError. An entity of "null" sets Data to nil.
+//
+// It also completes Parse's validation of the body, which left the entity
+// unchecked: valid is false when w.Data is not valid JSON. The json.Unmarshal
+// that decodes an entity validates it on the way, so that it is not checked
+// twice; any other entity gets a quick check of its own.
+func (w *Webhook) decodeEntity() (valid bool, err error) {
 	if w.Data == nil {
-		return nil
+		return true, nil
+	}
+	if jsonobj.IsNull(w.Data) {
+		w.Data = nil
+		return true, nil
 	}
 	var dst any
-	var set func()
 	switch w.EntityType {
 	case EntityBooking:
-		v := new(Booking)
-		dst, set = v, func() { w.Booking = v }
+		w.Booking = new(Booking)
+		dst = w.Booking
 	case EntityGuest:
-		v := new(Guest)
-		dst, set = v, func() { w.Guest = v }
+		w.Guest = new(Guest)
+		dst = w.Guest
 	case EntityProperty:
-		v := new(Property)
-		dst, set = v, func() { w.Property = v }
+		w.Property = new(Property)
+		dst = w.Property
 	case EntityInquiry:
-		v := new(Inquiry)
-		dst, set = v, func() { w.Inquiry = v }
+		w.Inquiry = new(Inquiry)
+		dst = w.Inquiry
 	case EntityQuote:
-		v := new(Quote)
-		dst, set = v, func() { w.Quote = v }
+		w.Quote = new(Quote)
+		dst = w.Quote
 	case EntityThreadMessage:
-		v := new(ThreadMessage)
-		dst, set = v, func() { w.ThreadMessage = v }
+		w.ThreadMessage = new(ThreadMessage)
+		dst = w.ThreadMessage
 	case EntityAPIApplication:
-		v := new(APIApplication)
-		dst, set = v, func() { w.APIApplication = v }
+		w.APIApplication = new(APIApplication)
+		dst = w.APIApplication
 	default:
-		return nil
+		return jsonobj.Valid(w.Data), nil
 	}
-	if e := bytes.TrimSpace(w.Data); len(e) == 0 || e[0] != '{' {
-		return malformed(string(w.EntityType)+" entity is not a JSON object", nil)
+	if w.Data[0] != '{' { // Data has no white space around it
+		w.Booking, w.Guest, w.Property, w.Inquiry, w.Quote, w.ThreadMessage, w.APIApplication = nil, nil, nil, nil, nil, nil, nil
+		return jsonobj.Valid(w.Data), malformed(string(w.EntityType)+" entity is not a JSON object", nil)
 	}
-	set()
 	if err := json.Unmarshal(w.Data, dst); err != nil {
-		return malformed(string(w.EntityType)+" entity", err)
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && !jsonobj.Valid(w.Data) {
+			return false, nil
+		}
+		return true, malformed(string(w.EntityType)+" entity", err)
 	}
-	return nil
+	return true, nil
 }
 
 // parseError is a Parse failure. Its text names what failed but never

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -97,4 +98,34 @@ func BenchReceivePair(b *testing.B, label string, body []byte, receive, handwrit
 			}
 		})
 	}
+}
+
+// InvalidRecords returns bodies that are not JSON only inside the record a
+// provider's Parse hands to encoding/json (template's %s), so that a test
+// can check that Parse still rejects them as bodies that are not JSON,
+// with the byte offset encoding/json gives for the whole body, now that
+// the record is validated by the json.Unmarshal that decodes it rather
+// than before. Each comes with that offset. The last body repeats the
+// record key: the first copy, replaced by the second, is the invalid one.
+func InvalidRecords(t testing.TB, template, key string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for _, rec := range []string{
+		`{"id": 1,}`, `{"id": tru}`, `{"notes": "a` + "\x01" + `b"}`, `{"id": 1`, `{"id": [1, 2}`,
+		`{"id": "\x"}`, `{"id": 01}`, `{"a": {"b": [}]}}`,
+	} {
+		out[fmt.Sprintf(template, rec)] = syntaxOffset(t, fmt.Sprintf(template, rec))
+	}
+	dup := fmt.Sprintf(template, `{"id": 1,}`)
+	dup = strings.Replace(dup, `"`+key+`"`, `"`+key+`": {"x": nul}, "`+key+`"`, 1)
+	out[dup] = syntaxOffset(t, dup)
+	return out
+}
+
+// syntaxOffset returns the offset of encoding/json's syntax error for body.
+func syntaxOffset(t testing.TB, body string) int64 {
+	t.Helper()
+	var syntax *json.SyntaxError
+	require.ErrorAs(t, json.Unmarshal([]byte(body), new(any)), &syntax, "%s", body)
+	return syntax.Offset
 }

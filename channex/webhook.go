@@ -229,14 +229,21 @@ func EventNames() []string {
 // (send_data false) is fine for every event; an unknown event name parses
 // with its payload kept raw; a payload of the wrong shape sets DataError.
 //
-// The body is validated once, then its envelope walked once: Data is a
-// sub-slice of body, not a copy, and only the payload of a known event is
-// decoded further, once. Keys match as encoding/json matches them
-// (case-insensitively, the last duplicate winning).
+// The body is validated once and its envelope walked in the same pass:
+// Data is a sub-slice of body, not a copy, and the payload is validated by
+// the one json.Unmarshal that decodes it for a known event (by a quick check
+// otherwise). Keys match as encoding/json matches them (case-insensitively,
+// the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
 	w := &Webhook{Raw: body}
-	var err error
-	if sc := (scanner{w: w, body: body}); jsonobj.Valid(body) && jsonobj.Members(body, sc.member) {
+	var err, payloadErr error
+	sc := scanner{w: w, body: body, valid: true}
+	valid := jsonobj.Scan(body, 0, sc.deferred, sc.member) && sc.valid
+	if valid {
+		// The payload is the one part of the body Scan left unchecked.
+		valid, payloadErr = w.decodePayload()
+	}
+	if valid {
 		err = sc.err
 	} else {
 		// Not a JSON object: encoding/json says why (or, for null, that
@@ -252,10 +259,7 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Event == "" {
 		return nil, malformed("envelope has no event", nil)
 	}
-	if bytes.Equal(bytes.TrimSpace(w.Data), []byte("null")) {
-		w.Data = nil
-	}
-	w.DataError = w.decodePayload()
+	w.DataError = payloadErr
 	return w, nil
 }
 
@@ -266,7 +270,16 @@ type scanner struct {
 	w    *Webhook
 	body []byte
 	err  error // the first error, as json.Unmarshal would return it
-	buf  [16]byte
+	// valid is false once a payload Scan left unchecked, and that a later
+	// duplicate replaced, turned out not to be valid JSON.
+	valid bool
+	buf   [16]byte
+}
+
+// deferred tells jsonobj.Scan to leave the payload unchecked:
+// decodePayload validates it, usually as part of decoding it.
+func (sc *scanner) deferred(k []byte) bool {
+	return string(jsonobj.Key(k, sc.buf[:0])) == "payload"
 }
 
 // member decodes one member of the envelope; see jsonobj.Members.
@@ -292,16 +305,29 @@ func (sc *scanner) member(k, v []byte) {
 	case "timestamp":
 		_ = w.Timestamp.UnmarshalJSON(v) // never fails
 	case "payload":
+		if w.Data != nil && !jsonobj.Valid(w.Data) {
+			sc.valid = false // a duplicate: the last one wins, but all must be JSON
+		}
 		w.Data = v
 	}
 }
 
 // decodePayload decodes w.Data into the typed field of w.Event. Its
 // error is the DataError of w; guessed marks the shapes this package only
-// assumes, so that the error says so.
-func (w *Webhook) decodePayload() error {
+// assumes, so that the error says so. A payload of "null" sets Data to
+// nil.
+//
+// It also completes Parse's validation of the body, which left the payload
+// unchecked: valid is false when w.Data is not valid JSON. The json.Unmarshal
+// that decodes a payload validates it on the way, so that it is not checked
+// twice; any other payload gets a quick check of its own.
+func (w *Webhook) decodePayload() (valid bool, err error) {
 	if w.Data == nil {
-		return nil
+		return true, nil
+	}
+	if jsonobj.IsNull(w.Data) {
+		w.Data = nil
+		return true, nil
 	}
 	var (
 		dst     any
@@ -349,48 +375,65 @@ func (w *Webhook) decodePayload() error {
 		p := new(ThreadBookingAssignedPayload)
 		dst, set = p, func() { w.ThreadBookingAssigned = p }
 	default:
-		return nil
+		return jsonobj.Valid(w.Data), nil
 	}
-	what := w.Event + " payload"
-	if guessed {
-		what += " (shape assumed, not documented)"
+	what := func() string { // built only for an error
+		if guessed {
+			return w.Event + " payload (shape assumed, not documented)"
+		}
+		return w.Event + " payload"
 	}
 	if !isObject(w.Data) {
-		return malformed(what+" is not a JSON object", nil)
+		return jsonobj.Valid(w.Data), malformed(what()+" is not a JSON object", nil)
 	}
 	// encoding/json skips a nested part of the wrong kind and decodes the
 	// rest: the payload is kept, and the error flags it.
-	err := json.Unmarshal(w.Data, dst)
+	err = json.Unmarshal(w.Data, dst)
+	if notJSON(err, w.Data) {
+		return false, nil
+	}
 	if c, ok := dst.(interface{ dropNulls() }); ok {
 		c.dropNulls()
 	}
 	set()
 	if err != nil {
-		return malformed(what, err)
+		return true, malformed(what(), err)
 	}
-	return nil
+	return true, nil
+}
+
+// notJSON reports whether err, from json.Unmarshal of raw, says raw is not
+// JSON at all (rather than holding a value of the wrong kind).
+func notJSON(err error, raw []byte) bool {
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax) && !jsonobj.Valid(raw)
 }
 
 // decodeARI decodes an ari payload: an array of records, or, leniently, a
-// single record object.
-func (w *Webhook) decodeARI() error {
+// single record object. valid is as for decodePayload.
+func (w *Webhook) decodeARI() (valid bool, err error) {
 	if isObject(w.Data) {
 		var one ARIChange
 		err := json.Unmarshal(w.Data, &one)
+		if notJSON(err, w.Data) {
+			return false, nil
+		}
 		w.ARI = []ARIChange{one}
 		if err != nil {
-			return malformed("ari payload", err)
+			return true, malformed("ari payload", err)
 		}
-		return nil
+		return true, nil
 	}
 	if p := bytes.TrimSpace(w.Data); len(p) == 0 || p[0] != '[' {
-		return malformed("ari payload is neither an array nor an object", nil)
+		return jsonobj.Valid(w.Data), malformed("ari payload is neither an array nor an object", nil)
 	}
-	// A record of the wrong kind is left zero; the others are decoded.
 	if err := json.Unmarshal(w.Data, &w.ARI); err != nil {
-		return malformed("ari payload", err)
+		if notJSON(err, w.Data) {
+			return false, nil
+		}
+		return true, malformed("ari payload", err)
 	}
-	return nil
+	return true, nil
 }
 
 // dropNull sets *raw to nil when it holds the JSON null, so that the raw

@@ -405,6 +405,9 @@ func (w *Webhook) decodePayload() (valid bool, err error) {
 // notJSON reports whether err, from json.Unmarshal of raw, says raw is not
 // JSON at all (rather than holding a value of the wrong kind).
 func notJSON(err error, raw []byte) bool {
+	if err == nil {
+		return false
+	}
 	var syntax *json.SyntaxError
 	return errors.As(err, &syntax) && !jsonobj.Valid(raw)
 }

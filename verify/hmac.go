@@ -150,7 +150,8 @@ func (v *HMAC) Header() string { return v.header }
 // Surrounding white space in the header value is ignored. Every secret is tried
 // even after a match, so timing does not reveal which one matched.
 func (v *HMAC) Verify(h http.Header, body []byte) error {
-	got, err := v.signature(h)
+	var buf [macBuffer]byte // the decoded header stays on the stack
+	got, err := v.signature(h, buf[:])
 	if err != nil {
 		return err
 	}
@@ -183,13 +184,19 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 // before looking at the body. A nil error does not mean the delivery is
 // authentic: Verify must still check the signature against the body.
 func (v *HMAC) VerifyHeader(h http.Header) error {
-	_, err := v.signature(h)
+	var buf [macBuffer]byte
+	_, err := v.signature(h, buf[:])
 	return err
 }
 
-// signature returns the MAC carried by v's header in h, or an error wrapping
-// ErrMissingSignature or ErrInvalidSignature when it is absent or malformed.
-func (v *HMAC) signature(h http.Header) ([]byte, error) {
+// macBuffer is room for the decoded MAC of any hash up to SHA-512 in either
+// encoding (Base64's DecodedLen of a 64-byte MAC is 66).
+const macBuffer = 96
+
+// signature returns the MAC carried by v's header in h, decoded into buf
+// when it fits, or an error wrapping ErrMissingSignature or
+// ErrInvalidSignature when it is absent or malformed.
+func (v *HMAC) signature(h http.Header, buf []byte) ([]byte, error) {
 	value := strings.TrimSpace(h.Get(v.header))
 	if value == "" {
 		return nil, fmt.Errorf("%w: header %s", ErrMissingSignature, v.header)
@@ -204,7 +211,7 @@ func (v *HMAC) signature(h http.Header) ([]byte, error) {
 	if len(value) != v.maxEncoded {
 		return nil, fmt.Errorf("%w: header %s has the wrong length for %s", ErrInvalidSignature, v.header, v.encoding)
 	}
-	got, ok := v.decode(value)
+	got, ok := v.decode(value, buf)
 	if !ok {
 		return nil, fmt.Errorf("%w: header %s is not %s", ErrInvalidSignature, v.header, v.encoding)
 	}
@@ -223,20 +230,26 @@ func (v *HMAC) mac(secret, msg []byte) []byte {
 	return m.Sum(nil)
 }
 
-// decode returns the MAC written in value, and false when value is not a MAC
-// of v's size in v's encoding.
-func (v *HMAC) decode(value string) ([]byte, bool) {
+// decode returns the MAC written in value, decoded into buf when it fits,
+// and false when value is not a MAC of v's size in v's encoding.
+func (v *HMAC) decode(value string, buf []byte) ([]byte, bool) {
 	var (
 		got []byte
 		n   int
 		err error
 	)
+	room := func(size int) []byte {
+		if size <= len(buf) {
+			return buf[:size]
+		}
+		return make([]byte, size)
+	}
 	switch v.encoding {
 	case Hex:
-		got = make([]byte, hex.DecodedLen(len(value)))
+		got = room(hex.DecodedLen(len(value)))
 		n, err = hex.Decode(got, []byte(value))
 	case Base64:
-		got = make([]byte, base64.StdEncoding.DecodedLen(len(value)))
+		got = room(base64.StdEncoding.DecodedLen(len(value)))
 		n, err = base64.StdEncoding.Decode(got, []byte(value))
 	}
 	if err != nil || n != v.size {

@@ -103,6 +103,14 @@ func TestNormalizeChannel(t *testing.T) {
 	}
 }
 
+// TestNormalizeChannel_allocations: a well-known spelling, or a name already
+// in lower case, is normalized without allocating.
+func TestNormalizeChannel_allocations(t *testing.T) {
+	for _, in := range []string{"Airbnb", "BDC", "Booking.com", "VRBO", " Manual ", "agoda"} {
+		assert.Zero(t, testing.AllocsPerRun(100, func() { _ = event.NormalizeChannel(in) }), in)
+	}
+}
+
 func TestMoney_String(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "830.00 EUR", event.Money{Amount: "830.00", Currency: "EUR"}.String())

@@ -235,20 +235,25 @@ func EventNames() []string {
 // otherwise). Keys match as encoding/json matches them (case-insensitively,
 // the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
-	w := &Webhook{Raw: body}
-	var err, payloadErr error
-	sc := scanner{w: w, body: body, valid: true}
+	// The envelope is scanned into a Webhook on the stack, which
+	// decodePayload moves to the heap together with its payload.
+	scanned := Webhook{Raw: body}
+	var (
+		w                        *Webhook
+		err, scanErr, payloadErr error
+	)
+	sc := scanner{w: &scanned, body: body, err: &scanErr, valid: true}
 	valid := jsonobj.Scan(body, 0, sc.deferred, sc.member) && sc.valid
 	if valid {
 		// The payload is the one part of the body Scan left unchecked.
-		valid, payloadErr = w.decodePayload()
+		w, valid, payloadErr = scanned.decodePayload()
 	}
 	if valid {
-		err = sc.err
+		err = scanErr
 	} else {
 		// Not a JSON object: encoding/json says why (or, for null, that
 		// nothing is set, which fails below for want of an event).
-		*w = Webhook{Raw: body}
+		w = &Webhook{Raw: body}
 		err = json.Unmarshal(body, w)
 	}
 	if err != nil {
@@ -269,7 +274,10 @@ func Parse(body []byte) (*Webhook, error) {
 type scanner struct {
 	w    *Webhook
 	body []byte
-	err  error // the first error, as json.Unmarshal would return it
+	// err is where the first error goes, as json.Unmarshal would return
+	// it: a variable of the caller, so that reading it does not make the
+	// scanner, and the Webhook it points to, escape to the heap.
+	err *error
 	// valid is false once a payload Scan left unchecked, and that a later
 	// duplicate replaced, turned out not to be valid JSON.
 	valid bool
@@ -289,10 +297,14 @@ func (sc *scanner) member(k, v []byte) {
 	case "event":
 		if s, ok := jsonobj.String(v); ok {
 			w.Event = s
-		} else if !jsonobj.IsNull(v) && sc.err == nil {
-			sc.err = json.Unmarshal(v, &w.Event)
+		} else if !jsonobj.IsNull(v) && *sc.err == nil {
+			// Into a string of its own (not &w.Event), checked as err (not
+			// *sc.err): either would move every scanned Webhook to the heap.
+			var text string
+			err := json.Unmarshal(v, &text) // fails: v is no JSON string
+			*sc.err = err
 			var typ *json.UnmarshalTypeError
-			if errors.As(sc.err, &typ) {
+			if errors.As(err, &typ) {
 				// As json.Unmarshal of the whole body reports it.
 				typ.Struct, typ.Field = "Webhook", "event"
 				typ.Offset += int64(cap(sc.body) - cap(v)) // v is a sub-slice of body
@@ -321,13 +333,13 @@ func (sc *scanner) member(k, v []byte) {
 // unchecked: valid is false when w.Data is not valid JSON. The json.Unmarshal
 // that decodes a payload validates it on the way, so that it is not checked
 // twice; any other payload gets a quick check of its own.
-func (w *Webhook) decodePayload() (valid bool, err error) {
+func (w *Webhook) decodePayload() (out *Webhook, valid bool, err error) {
 	if w.Data == nil {
-		return true, nil
+		return moveWith[struct{}](w), true, nil
 	}
 	if jsonobj.IsNull(w.Data) {
 		w.Data = nil
-		return true, nil
+		return moveWith[struct{}](w), true, nil
 	}
 	var (
 		dst     any
@@ -336,46 +348,48 @@ func (w *Webhook) decodePayload() (valid bool, err error) {
 	)
 	switch w.Event {
 	case EventARI:
-		return w.decodeARI()
+		out = moveWith[struct{}](w)
+		valid, err = out.decodeARI()
+		return out, valid, err
 	case EventBooking, EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking,
 		EventBookingNew, EventBookingModification, EventBookingCancellation:
-		p := new(BookingPayload)
-		dst, set = p, func() { w.Booking = p }
+		o, p := moveWith2[BookingPayload](w)
+		out, dst, set = o, p, func() { o.Booking = p }
 		guessed = w.Event == EventBookingNew || w.Event == EventBookingModification || w.Event == EventBookingCancellation
 	case EventMessage:
-		p := new(MessagePayload)
-		dst, set = p, func() { w.Message = p }
+		o, p := moveWith2[MessagePayload](w)
+		out, dst, set = o, p, func() { o.Message = p }
 	case EventSyncError, EventSyncWarning, EventRateError:
-		p := new(SyncErrorPayload)
-		dst, set = p, func() { w.SyncError = p }
+		o, p := moveWith2[SyncErrorPayload](w)
+		out, dst, set = o, p, func() { o.SyncError = p }
 		guessed = w.Event != EventSyncError
 	case EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation:
-		p := new(ReservationRequestPayload)
-		dst, set = p, func() { w.ReservationRequest = p }
+		o, p := moveWith2[ReservationRequestPayload](w)
+		out, dst, set = o, p, func() { o.ReservationRequest = p }
 		guessed = w.Event != EventReservationRequest
 	case EventInquiry:
-		p := new(InquiryPayload)
-		dst, set = p, func() { w.Inquiry = p }
+		o, p := moveWith2[InquiryPayload](w)
+		out, dst, set = o, p, func() { o.Inquiry = p }
 	case EventReview, EventUpdatedReview:
-		p := new(ReviewPayload)
-		dst, set = p, func() { w.Review = p }
+		o, p := moveWith2[ReviewPayload](w)
+		out, dst, set = o, p, func() { o.Review = p }
 		guessed = w.Event == EventUpdatedReview
 	case EventActivateChannel, EventDeactivateChannel, EventNewChannel, EventUpdatedChannel,
 		EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing:
-		p := new(ChannelPayload)
-		dst, set = p, func() { w.Channel = p }
+		o, p := moveWith2[ChannelPayload](w)
+		out, dst, set = o, p, func() { o.Channel = p }
 		guessed = w.Event != EventActivateChannel && w.Event != EventDeactivateChannel
 	case EventChannelRemovalWarning:
-		p := new(ChannelRemovalWarningPayload)
-		dst, set = p, func() { w.ChannelRemovalWarning = p }
+		o, p := moveWith2[ChannelRemovalWarningPayload](w)
+		out, dst, set = o, p, func() { o.ChannelRemovalWarning = p }
 	case EventPropertyRemovalWarning:
-		p := new(PropertyRemovalWarningPayload)
-		dst, set = p, func() { w.PropertyRemovalWarning = p }
+		o, p := moveWith2[PropertyRemovalWarningPayload](w)
+		out, dst, set = o, p, func() { o.PropertyRemovalWarning = p }
 	case EventMessageThreadBookingAssigned:
-		p := new(ThreadBookingAssignedPayload)
-		dst, set = p, func() { w.ThreadBookingAssigned = p }
+		o, p := moveWith2[ThreadBookingAssignedPayload](w)
+		out, dst, set = o, p, func() { o.ThreadBookingAssigned = p }
 	default:
-		return jsonobj.Valid(w.Data), nil
+		return moveWith[struct{}](w), jsonobj.Valid(w.Data), nil
 	}
 	what := func() string { // built only for an error
 		if guessed {
@@ -384,22 +398,38 @@ func (w *Webhook) decodePayload() (valid bool, err error) {
 		return w.Event + " payload"
 	}
 	if !isObject(w.Data) {
-		return jsonobj.Valid(w.Data), malformed(what()+" is not a JSON object", nil)
+		return out, jsonobj.Valid(w.Data), malformed(what()+" is not a JSON object", nil)
 	}
 	// encoding/json skips a nested part of the wrong kind and decodes the
 	// rest: the payload is kept, and the error flags it.
 	err = json.Unmarshal(w.Data, dst)
 	if notJSON(err, w.Data) {
-		return false, nil
+		return out, false, nil
 	}
 	if c, ok := dst.(interface{ dropNulls() }); ok {
 		c.dropNulls()
 	}
 	set()
 	if err != nil {
-		return true, malformed(what(), err)
+		return out, true, malformed(what(), err)
 	}
-	return true, nil
+	return out, true, nil
+}
+
+// moveWith returns a copy of w on the heap.
+func moveWith[T any](w *Webhook) *Webhook {
+	o, _ := moveWith2[T](w)
+	return o
+}
+
+// moveWith2 returns a copy of w on the heap and a new T beside it, in one
+// allocation: a delivery and its typed payload live and die together.
+func moveWith2[T any](w *Webhook) (*Webhook, *T) {
+	x := &struct {
+		w   Webhook
+		rec T
+	}{w: *w}
+	return &x.w, &x.rec
 }
 
 // notJSON reports whether err, from json.Unmarshal of raw, says raw is not

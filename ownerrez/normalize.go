@@ -99,13 +99,14 @@ func subjectKind(t EntityType) string {
 
 // normalize builds the Event of w.
 func normalize(w *Webhook, draft event.Type) event.Event {
+	subject := w.entityID()
 	f := event.Fields{
 		Provider: Provider,
 		Type:     typeOf(w, draft),
 		Name:     w.Name(),
 		ID:       string(w.ID),
 		Account:  idText(w.UserID.Int64()),
-		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(w.entityID())},
+		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(subject)},
 		Time:     w.occurredAt(),
 		Raw:      w.Raw,
 		Data:     w,
@@ -114,7 +115,7 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 		f.ID = event.HashID(w.Raw)
 	}
 	if w.Booking != nil {
-		b := bookingOf(w)
+		b := bookingOf(w, subject, f.Subject.ID)
 		f.Booking = &b
 	}
 	if w.ThreadMessage != nil {
@@ -166,8 +167,9 @@ func (w *Webhook) occurredAt() time.Time {
 	return time.Time{}
 }
 
-// bookingOf normalizes the booking of w.
-func bookingOf(w *Webhook) event.Booking {
+// bookingOf normalizes the booking of w. The booking's id is usually the
+// subject's, given as subject and its text, so that the text is shared.
+func bookingOf(w *Webhook, subject int64, subjectText string) event.Booking {
 	b := w.Booking
 	id := b.ID.Int64()
 	if id == 0 {
@@ -177,8 +179,12 @@ func bookingOf(w *Webhook) event.Booking {
 	if propertyID == 0 && b.Property != nil {
 		propertyID = b.Property.ID.Int64()
 	}
+	idStr := subjectText
+	if id != subject {
+		idStr = idText(id)
+	}
 	return event.Booking{
-		ID:         idText(id),
+		ID:         idStr,
 		PropertyID: idText(propertyID),
 		Status:     bookingStatus(b),
 		Arrival:    b.Arrival,

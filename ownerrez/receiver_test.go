@@ -202,6 +202,23 @@ func BenchmarkReceive_size(b *testing.B) {
 	}
 }
 
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	r, v := newTestReceiver(t)
+	body := sample(t, "booking.entity_update")
+	h := signed(v, body)
+	testutil.ReceiveAllocsAtMost(t,
+		func() error { _, err := r.Receive(h, body); return err },
+		func() error {
+			if err := testutil.HandwrittenBasic(h, "orez", "hook-pass"); err != nil {
+				return err
+			}
+			var w handwrittenWebhook
+			return json.Unmarshal(body, &w)
+		})
+}
+
 // TestReceiver_VerifyHeader: the Receiver checks what its verifier can check
 // before the body is read, with the errors Receive gives for the same header.
 func TestReceiver_VerifyHeader(t *testing.T) {

@@ -183,20 +183,25 @@ func EventNames() []string {
 // entity type (by a quick check otherwise). Keys match as encoding/json
 // matches them (case-insensitively, the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
-	w := &Webhook{Raw: body}
-	var err, entityErr error
-	sc := scanner{w: w, body: body, valid: true}
+	// The envelope is scanned into a Webhook on the stack, which
+	// decodeEntity moves to the heap together with its entity.
+	scanned := Webhook{Raw: body}
+	var (
+		w                       *Webhook
+		err, scanErr, entityErr error
+	)
+	sc := scanner{w: &scanned, body: body, err: &scanErr, valid: true}
 	valid := jsonobj.Scan(body, 0, sc.deferred, sc.member) && sc.valid
 	if valid {
 		// The entity is the one part of the body Scan left unchecked.
-		valid, entityErr = w.decodeEntity()
+		w, valid, entityErr = scanned.decodeEntity()
 	}
 	if valid {
-		err = sc.err
+		err = scanErr
 	} else {
 		// Not a JSON object: encoding/json says why (or, for null, that
 		// nothing is set, which fails below for want of an action).
-		*w = Webhook{Raw: body}
+		w = &Webhook{Raw: body}
 		err = json.Unmarshal(body, w)
 		entityErr = nil
 	}
@@ -224,7 +229,10 @@ func Parse(body []byte) (*Webhook, error) {
 type scanner struct {
 	w    *Webhook
 	body []byte
-	err  error // the first error, as json.Unmarshal would return it
+	// err is where the first error goes, as json.Unmarshal would return
+	// it: a variable of the caller, so that reading it does not make the
+	// scanner, and the Webhook it points to, escape to the heap.
+	err *error
 	// valid is false once an entity Scan left unchecked, and that a later
 	// duplicate replaced, turned out not to be valid JSON.
 	valid bool
@@ -248,19 +256,29 @@ func (sc *scanner) member(k, v []byte) {
 	case "entity_id":
 		_ = w.EntityID.UnmarshalJSON(v) // never fails
 	case "action":
-		if s, ok := jsonobj.String(v); ok {
+		if a, ok := knownAction(v); ok {
+			w.Action = a
+		} else if s, ok := jsonobj.String(v); ok {
 			w.Action = Action(s)
 		} else if !jsonobj.IsNull(v) {
-			sc.fail("action", v, json.Unmarshal(v, &w.Action))
+			var a Action // not &w.Action, which would move every Webhook to the heap
+			sc.fail("action", v, json.Unmarshal(v, &a))
 		}
 	case "entity_type":
-		if s, ok := jsonobj.String(v); ok {
+		if t, ok := knownEntityType(v); ok {
+			w.EntityType = t
+		} else if s, ok := jsonobj.String(v); ok {
 			w.EntityType = EntityType(s)
 		} else if !jsonobj.IsNull(v) {
-			sc.fail("entity_type", v, json.Unmarshal(v, &w.EntityType))
+			var t EntityType
+			sc.fail("entity_type", v, json.Unmarshal(v, &t))
 		}
 	case "categories":
-		sc.fail("categories", v, json.Unmarshal(v, &w.Categories))
+		if !categories(v, &w.Categories) {
+			c := w.Categories // as json.Unmarshal would, on a copy
+			sc.fail("categories", v, json.Unmarshal(v, &c))
+			w.Categories = c
+		}
 	case "entity":
 		if w.Data != nil && !jsonobj.Valid(w.Data) {
 			sc.valid = false // a duplicate: the last one wins, but all must be JSON
@@ -274,7 +292,7 @@ func (sc *scanner) member(k, v []byte) {
 // error of the body. A type error is made the one json.Unmarshal of the
 // whole body returns: the field named and the offset in the body.
 func (sc *scanner) fail(field string, v []byte, err error) {
-	if err == nil || sc.err != nil {
+	if err == nil || *sc.err != nil {
 		return
 	}
 	var typ *json.UnmarshalTypeError
@@ -287,7 +305,58 @@ func (sc *scanner) fail(field string, v []byte, err error) {
 		}
 		typ.Offset += int64(cap(sc.body) - cap(v)) // v is a sub-slice of body
 	}
-	sc.err = err
+	*sc.err = err
+}
+
+// knownAction returns the documented Action that raw, a JSON string without
+// escapes, names, without copying its text.
+func knownAction(raw []byte) (Action, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, a := range [...]Action{ActionEntityUpdate, ActionEntityCreate, ActionEntityDelete, ActionApplicationAuthorizationRevoked, ActionWebhookTest} {
+		if string(raw[1:len(raw)-1]) == string(a) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// knownEntityType is knownAction for an EntityType.
+func knownEntityType(raw []byte) (EntityType, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, t := range [...]EntityType{EntityBooking, EntityGuest, EntityProperty, EntityInquiry, EntityQuote, EntityThreadMessage, EntityAPIApplication} {
+		if string(raw[1:len(raw)-1]) == string(t) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// categories decodes raw into dst as json.Unmarshal does when raw is null or
+// an array of strings and nulls, the shapes OwnerRez sends, in one exact
+// allocation; it reports false, leaving dst alone, for any other shape.
+func categories(raw []byte, dst *[]string) bool {
+	if jsonobj.IsNull(raw) {
+		*dst = nil
+		return true
+	}
+	n, ok := 0, true
+	if !jsonobj.Elements(raw, func(v []byte) {
+		n++
+		ok = ok && (jsonobj.Kind(v) == '"' || jsonobj.IsNull(v))
+	}) || !ok {
+		return false
+	}
+	out := make([]string, 0, n)
+	jsonobj.Elements(raw, func(v []byte) {
+		s, _ := jsonobj.String(v) // "" for null
+		out = append(out, s)
+	})
+	*dst = out
+	return true
 }
 
 // decodeEntity decodes w.Data into the typed field of w.EntityType. An
@@ -295,56 +364,74 @@ func (sc *scanner) fail(field string, v []byte, err error) {
 // of the wrong kind is decoded but for that part. Either is returned as an
 // error for DataError. An entity of "null" sets Data to nil.
 //
-// It also completes Parse's validation of the body, which left the entity
-// unchecked: valid is false when w.Data is not valid JSON. The json.Unmarshal
+// It returns out, a copy of w on the heap (w is Parse's scan, on the stack),
+// allocated with the typed entity. It also completes Parse's validation of
+// the body, which left the entity unchecked: valid is false when w.Data is
+// not valid JSON. The json.Unmarshal
 // that decodes an entity validates it on the way, so that it is not checked
 // twice; any other entity gets a quick check of its own.
-func (w *Webhook) decodeEntity() (valid bool, err error) {
+func (w *Webhook) decodeEntity() (out *Webhook, valid bool, err error) {
 	if w.Data == nil {
-		return true, nil
+		return moveWith[struct{}](w), true, nil
 	}
 	if jsonobj.IsNull(w.Data) {
 		w.Data = nil
-		return true, nil
+		return moveWith[struct{}](w), true, nil
 	}
 	var dst any
 	switch w.EntityType {
 	case EntityBooking:
-		w.Booking = new(Booking)
-		dst = w.Booking
+		o, v := moveWith2[Booking](w)
+		out, dst, o.Booking = o, v, v
 	case EntityGuest:
-		w.Guest = new(Guest)
-		dst = w.Guest
+		o, v := moveWith2[Guest](w)
+		out, dst, o.Guest = o, v, v
 	case EntityProperty:
-		w.Property = new(Property)
-		dst = w.Property
+		o, v := moveWith2[Property](w)
+		out, dst, o.Property = o, v, v
 	case EntityInquiry:
-		w.Inquiry = new(Inquiry)
-		dst = w.Inquiry
+		o, v := moveWith2[Inquiry](w)
+		out, dst, o.Inquiry = o, v, v
 	case EntityQuote:
-		w.Quote = new(Quote)
-		dst = w.Quote
+		o, v := moveWith2[Quote](w)
+		out, dst, o.Quote = o, v, v
 	case EntityThreadMessage:
-		w.ThreadMessage = new(ThreadMessage)
-		dst = w.ThreadMessage
+		o, v := moveWith2[ThreadMessage](w)
+		out, dst, o.ThreadMessage = o, v, v
 	case EntityAPIApplication:
-		w.APIApplication = new(APIApplication)
-		dst = w.APIApplication
+		o, v := moveWith2[APIApplication](w)
+		out, dst, o.APIApplication = o, v, v
 	default:
-		return jsonobj.Valid(w.Data), nil
+		return moveWith[struct{}](w), jsonobj.Valid(w.Data), nil
 	}
 	if w.Data[0] != '{' { // Data has no white space around it
-		w.Booking, w.Guest, w.Property, w.Inquiry, w.Quote, w.ThreadMessage, w.APIApplication = nil, nil, nil, nil, nil, nil, nil
-		return jsonobj.Valid(w.Data), malformed(string(w.EntityType)+" entity is not a JSON object", nil)
+		out = moveWith[struct{}](w) // no typed field
+		return out, jsonobj.Valid(w.Data), malformed(string(w.EntityType)+" entity is not a JSON object", nil)
 	}
 	if err := json.Unmarshal(w.Data, dst); err != nil {
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) && !jsonobj.Valid(w.Data) {
-			return false, nil
+			return out, false, nil
 		}
-		return true, malformed(string(w.EntityType)+" entity", err)
+		return out, true, malformed(string(w.EntityType)+" entity", err)
 	}
-	return true, nil
+	return out, true, nil
+}
+
+// moveWith returns a copy of w on the heap.
+func moveWith[T any](w *Webhook) *Webhook {
+	o, _ := moveWith2[T](w)
+	return o
+}
+
+// moveWith2 returns a copy of w on the heap and a new T beside it, in one
+// allocation: a delivery and its typed entity live and die together.
+func moveWith2[T any](w *Webhook) (*Webhook, *T) {
+	x := &struct {
+		w   Webhook
+		rec T
+	}{w: *w}
+	return &x.w, &x.rec
 }
 
 // parseError is a Parse failure. Its text names what failed but never

@@ -186,6 +186,21 @@ func TestParse_invalidEntity(t *testing.T) {
 	}
 }
 
+// TestParse_categories: the categories decode as json.Unmarshal decodes
+// them into a []string, whatever their shape; a shape it refuses sets
+// DataError and keeps the delivery.
+func TestParse_categories(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{`null`, `[]`, `["availability", null, "charge"]`, `["\u0061b", "c\"d"]`, `["a", 1, "b"]`, `"availability"`, `{"a": 1}`, `[["a"]]`} {
+		var want []string
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		w, err := Parse([]byte(`{"action":"entity_update","entity_type":"booking","categories":` + raw + `}`))
+		require.NoError(t, err, raw)
+		assert.Equal(t, want, w.Categories, raw)
+		assert.Equal(t, wantErr != nil, w.DataError != nil, raw)
+	}
+}
+
 // TestParse_toleratesValues: values inside the envelope never fail an
 // authentic delivery; what cannot be read is kept and flagged.
 func TestParse_toleratesValues(t *testing.T) {

@@ -292,6 +292,19 @@ func BenchmarkReceive_size(b *testing.B) {
 	}
 }
 
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	r, v := newReceiver(t)
+	body, err := propexotest.Derive("DATA_NEW", nil)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	testutil.ReceiveAllocsAtMost(t,
+		func() error { _, err := r.Receive(h, body); return err },
+		func() error { _, err := handwrittenReceive(h, body); return err })
+}
+
 func TestReceiver_DedupeWindow(t *testing.T) {
 	t.Parallel()
 	v, err := propexo.NewVerifier("secret")

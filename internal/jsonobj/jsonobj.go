@@ -53,6 +53,35 @@ func Members(obj []byte, fn func(key, value []byte)) bool {
 	}
 }
 
+// Elements calls fn with the exact bytes of each element of arr (no
+// surrounding white space), in order. It reports false, without calling fn,
+// when arr is not a JSON array after leading white space.
+//
+// arr must be valid JSON (json.Valid reports true); on other input it does
+// not panic but its result is meaningless.
+func Elements(arr []byte, fn func(value []byte)) bool {
+	i := skipSpace(arr, 0)
+	if i >= len(arr) || arr[i] != '[' {
+		return false
+	}
+	i++
+	for {
+		i = skipSpace(arr, i)
+		if i >= len(arr) || arr[i] == ']' {
+			return true
+		}
+		if arr[i] == ',' {
+			i = skipSpace(arr, i+1)
+		}
+		end := skipValue(arr, i)
+		if end <= i {
+			return true // not valid JSON: stop rather than loop
+		}
+		fn(arr[i:end])
+		i = end
+	}
+}
+
 // IsNull reports whether raw is absent (empty) or the JSON literal null.
 func IsNull(raw []byte) bool {
 	return len(raw) == 0 || len(raw) == 4 && string(raw) == "null"

@@ -198,6 +198,22 @@ func TestUnquote(t *testing.T) {
 	}
 }
 
+func TestElements(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{`[]`, ` [ 1 , "a" , [2,{"b":"]"}] , null ] `, `["\"]"]`} {
+		var want []json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(raw), &want))
+		var got []json.RawMessage
+		require.True(t, Elements([]byte(raw), func(v []byte) { got = append(got, v) }), raw)
+		require.Len(t, got, len(want), raw)
+		for i := range want {
+			assert.JSONEq(t, string(want[i]), string(got[i]), raw)
+		}
+	}
+	assert.False(t, Elements([]byte(`{"a":1}`), func([]byte) {}))
+	assert.False(t, Elements(nil, func([]byte) {}))
+}
+
 func TestKind(t *testing.T) {
 	t.Parallel()
 	for raw, want := range map[string]byte{

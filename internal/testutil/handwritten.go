@@ -129,3 +129,16 @@ func syntaxOffset(t testing.TB, body string) int64 {
 	require.ErrorAs(t, json.Unmarshal([]byte(body), new(any)), &syntax, "%s", body)
 	return syntax.Offset
 }
+
+// ReceiveAllocsAtMost fails t when one receive allocates more often than
+// its hand-written anchor (see BenchReceivePair): the allocation half of
+// the receive path's performance goal, which, unlike its timing, is
+// deterministic enough for a test.
+func ReceiveAllocsAtMost(t *testing.T, receive, handwritten func() error) {
+	t.Helper()
+	require.NoError(t, receive())
+	require.NoError(t, handwritten())
+	got := testing.AllocsPerRun(50, func() { _ = receive() })
+	want := testing.AllocsPerRun(50, func() { _ = handwritten() })
+	require.LessOrEqual(t, got, want, "allocations per receive: pmshooks %v, hand-written %v", got, want)
+}

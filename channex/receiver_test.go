@@ -222,6 +222,27 @@ func BenchmarkReceive_size(b *testing.B) {
 	}
 }
 
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	v, err := NewVerifier(SuggestedHeader, "s3cret")
+	require.NoError(t, err)
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, nil)
+	body := sample(t, EventBookingNew)
+	testutil.ReceiveAllocsAtMost(t,
+		func() error { _, err := r.Receive(h, body); return err },
+		func() error {
+			if err := testutil.HandwrittenToken(h, SuggestedHeader, "s3cret"); err != nil {
+				return err
+			}
+			var w handwrittenWebhook
+			return json.Unmarshal(body, &w)
+		})
+}
+
 func TestReceiver_VerifyHeader(t *testing.T) {
 	t.Parallel()
 	v, err := NewVerifier(SuggestedHeader, "s3cret-token")

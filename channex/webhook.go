@@ -295,7 +295,9 @@ func (sc *scanner) member(k, v []byte) {
 	w := sc.w
 	switch string(jsonobj.Key(k, sc.buf[:0])) {
 	case "event":
-		if s, ok := jsonobj.String(v); ok {
+		if name, ok := knownEvent(v); ok {
+			w.Event = name
+		} else if s, ok := jsonobj.String(v); ok {
 			w.Event = s
 		} else if !jsonobj.IsNull(v) && *sc.err == nil {
 			// Into a string of its own (not &w.Event), checked as err (not
@@ -430,6 +432,20 @@ func moveWith2[T any](w *Webhook) (*Webhook, *T) {
 		rec T
 	}{w: *w}
 	return &x.w, &x.rec
+}
+
+// knownEvent returns the documented event name that raw, a JSON string
+// without escapes, holds, without copying its text.
+func knownEvent(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, name := range [...]string{EventARI, EventBooking, EventBookingNew, EventBookingModification, EventBookingCancellation, EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking, EventMessage, EventSyncError, EventSyncWarning, EventRateError, EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation, EventInquiry, EventReview, EventUpdatedReview, EventNewChannel, EventUpdatedChannel, EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing, EventActivateChannel, EventDeactivateChannel, EventChannelRemovalWarning, EventPropertyRemovalWarning, EventMessageThreadBookingAssigned} {
+		if string(raw[1:len(raw)-1]) == name {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // notJSON reports whether err, from json.Unmarshal of raw, says raw is not

@@ -24,6 +24,21 @@ import (
 // payload, which Parse leaves to the json.Unmarshal that decodes it, is
 // still rejected as a body that is not JSON, at encoding/json's offset,
 // whatever the event and whatever else is wrong with the envelope.
+// TestKnownEvent: every event name this package knows is read without a
+// copy, and nothing else is.
+func TestKnownEvent(t *testing.T) {
+	t.Parallel()
+	for _, name := range EventNames() {
+		got, ok := knownEvent([]byte(`"` + name + `"`))
+		assert.True(t, ok, name)
+		assert.Equal(t, name, got)
+	}
+	for _, raw := range []string{`"booking_newer"`, `"Booking_new"`, `"booking\u005fnew"`, `""`, `7`, `"`} {
+		_, ok := knownEvent([]byte(raw))
+		assert.False(t, ok, raw)
+	}
+}
+
 func TestParse_invalidPayload(t *testing.T) {
 	t.Parallel()
 	for _, template := range []string{

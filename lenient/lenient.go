@@ -334,6 +334,13 @@ var localLayouts = []string{
 // is an error wrapping ErrType, whose message does not quote the text.
 func ParseTime(s string) (Time, error) {
 	s = strings.TrimSpace(s)
+	if localSecondShaped(s) {
+		// Hostaway's spelling. No zoned layout reads it, so the first
+		// local one would; try it first rather than fail ten times.
+		if t, err := time.Parse(localSecond, s); err == nil {
+			return Time{Time: t, Zoneless: true}, nil
+		}
+	}
 	for _, l := range zonedLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return Time{Time: t}, nil
@@ -356,6 +363,13 @@ const maxUnixSeconds = 1 << 53
 func (t *Time) UnmarshalJSON(b []byte) error {
 	raw, k := scalarBytes(b)
 	*t = Time{}
+	if k == kindString && localSecondShaped(raw) {
+		// As in ParseTime, without copying the text to the heap.
+		if v, err := time.Parse(localSecond, string(raw)); err == nil {
+			*t = Time{Time: v, Zoneless: true}
+			return nil
+		}
+	}
 	if k == kindString && rfc3339Shaped(raw) {
 		// The common spelling, read without copying the text:
 		// time.Time's own decoder parses RFC 3339 exactly as ParseTime's
@@ -449,6 +463,29 @@ func parseFloat(b []byte) (float64, bool) {
 	n := copy(buf[:], b)
 	f, err := strconv.ParseFloat(string(buf[:n]), 64)
 	return f, err == nil
+}
+
+// localSecond is the zoneless spelling "2006-01-02 15:04:05", which the
+// local layouts read (localLayouts[1] with no fraction).
+const localSecond = "2006-01-02 15:04:05"
+
+// localSecondShaped reports whether text has exactly the shape of
+// localSecond: digits, with "-", " " and ":" where it has them.
+func localSecondShaped[T string | []byte](text T) bool {
+	if len(text) != len(localSecond) {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		c, l := text[i], localSecond[i]
+		if '0' <= l && l <= '9' {
+			if c < '0' || c > '9' {
+				return false
+			}
+		} else if c != l {
+			return false
+		}
+	}
+	return true
 }
 
 // rfc3339Shaped reports whether text, the text of a JSON string, looks like

@@ -389,6 +389,7 @@ func TestUnmarshalJSON_allocations(t *testing.T) {
 		{"Bool literal", new(lenient.Bool), `false`},
 		{"Bool string", new(lenient.Bool), `"Yes"`},
 		{"Time RFC 3339", new(lenient.Time), `"2026-03-08T17:54:45Z"`},
+		{"Time zoneless, as Hostaway sends it", new(lenient.Time), `"2017-06-10 10:41:10"`},
 		{"Time Unix seconds", new(lenient.Time), `1741456485`},
 	}
 	for _, tt := range tests {

@@ -168,21 +168,22 @@ func (env *envelope) scan(body []byte) bool {
 func Parse(body []byte) (*Webhook, error) {
 	env := envelope{valid: true}
 	valid := env.scan(body)
-	var early Webhook // the data member decoded, when decoded is true
-	decoded := false
+	var w *Webhook // allocated with its record by decodeRecord
 	if raw := trimNull(env.Data); valid && raw != nil {
 		// The data is the one part of the body the scan left unchecked:
 		// decode it now, so that a body that is not JSON fails as such.
 		evt, _ := name(env.Event) // an error fails below
-		early = Webhook{Event: evt, Data: raw}
-		valid, decoded = early.decodeRecord(), true
+		w, valid = decodeRecord(&Webhook{Event: evt, Data: raw})
 	}
 	if !valid {
 		// Not a JSON object: encoding/json says why.
-		env, decoded = envelope{}, false
-		if err := json.Unmarshal(body, &env); err != nil {
+		// (Into an envelope of its own: &env would move env to the heap
+		// for every delivery.)
+		var fresh envelope
+		if err := json.Unmarshal(body, &fresh); err != nil {
 			return nil, malformed("envelope", err)
 		}
+		env, w = fresh, nil
 	}
 	object, err := name(env.Object)
 	if err != nil {
@@ -192,13 +193,12 @@ func Parse(body []byte) (*Webhook, error) {
 	if err != nil {
 		return nil, malformed("event is not a JSON string", nil)
 	}
-	w := &Webhook{
-		Object:    object,
-		Event:     evt,
-		AccountID: string(env.AccountID),
-		Data:      trimNull(env.Data),
-		Raw:       body,
+	decoded := w != nil
+	if !decoded {
+		w = new(Webhook)
 	}
+	w.Object, w.Event, w.AccountID = object, evt, string(env.AccountID)
+	w.Data, w.Raw = trimNull(env.Data), body
 	if payload := trimNull(env.Payload); w.Data == nil && data(payload) {
 		var nested json.RawMessage
 		var buf [8]byte
@@ -210,6 +210,8 @@ func Parse(body []byte) (*Webhook, error) {
 		w.Data = trimNull(nested)
 	}
 	if w.IsTest() {
+		// A test carries no record, whatever its event says.
+		w.Reservation, w.Message, w.DataError = nil, nil, nil
 		return w, nil
 	}
 	if w.Event == "" && w.Object == "" {
@@ -218,44 +220,59 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Data == nil {
 		return w, nil
 	}
-	if decoded {
-		w.Reservation, w.Message, w.DataError = early.Reservation, early.Message, early.DataError
-	} else {
-		w.decodeRecord() // payload.data, which the scan checked
+	if !decoded {
+		w, _ = decodeRecord(w) // payload.data, which the scan checked
 	}
 	return w, nil
 }
 
-// decodeRecord decodes w.Data into the typed field of w.Event, setting
-// DataError when it does not fit (see Webhook): data that is not an object
-// leaves the field nil. It reports whether w.Data is valid JSON, which the
-// json.Unmarshal that decodes it checks on the way, and a quick check
-// otherwise, so that the data is validated once.
-func (w *Webhook) decodeRecord() bool {
+// decodeRecord returns a copy of w on the heap, allocated with the typed
+// field of w.Event, into which it decodes w.Data, setting DataError when it
+// does not fit (see Webhook): data that is not an object leaves the field
+// nil. It reports whether w.Data is valid JSON, which the json.Unmarshal
+// that decodes it checks on the way, and a quick check otherwise, so that
+// the data is validated once.
+func decodeRecord(w *Webhook) (out *Webhook, valid bool) {
 	var dst any
 	switch w.Event {
 	case EventReservationCreated, EventReservationUpdated:
-		w.Reservation = new(Reservation)
-		dst = w.Reservation
+		o, r := moveWith2[Reservation](w)
+		out, dst, o.Reservation = o, r, r
 	case EventMessageReceived:
-		w.Message = new(ConversationMessage)
-		dst = w.Message
+		o, m := moveWith2[ConversationMessage](w)
+		out, dst, o.Message = o, m, m
 	default:
-		return jsonobj.Valid(w.Data)
+		return moveWith[struct{}](w), jsonobj.Valid(w.Data)
 	}
 	if !data(w.Data) {
-		w.Reservation, w.Message = nil, nil
-		w.DataError = malformed(w.Event, errNotObject)
-		return jsonobj.Valid(w.Data)
+		out = moveWith[struct{}](w) // no typed field
+		out.DataError = malformed(w.Event, errNotObject)
+		return out, jsonobj.Valid(w.Data)
 	}
 	if err := json.Unmarshal(w.Data, dst); err != nil {
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) && !jsonobj.Valid(w.Data) {
-			return false
+			return out, false
 		}
-		w.DataError = malformed(w.Event, err)
+		out.DataError = malformed(w.Event, err)
 	}
-	return true
+	return out, true
+}
+
+// moveWith returns a copy of w on the heap.
+func moveWith[T any](w *Webhook) *Webhook {
+	o, _ := moveWith2[T](w)
+	return o
+}
+
+// moveWith2 returns a copy of w on the heap and a new T beside it, in one
+// allocation: a delivery and its typed record live and die together.
+func moveWith2[T any](w *Webhook) (*Webhook, *T) {
+	x := &struct {
+		w   Webhook
+		rec T
+	}{w: *w}
+	return &x.w, &x.rec
 }
 
 // errNotObject is decodeRecord's error for data that is not a JSON object.
@@ -270,6 +287,14 @@ func name(raw json.RawMessage) (string, error) {
 	raw = trimNull(raw)
 	if raw == nil {
 		return "", nil
+	}
+	if len(raw) >= 2 && raw[0] == '"' {
+		// A documented name is read without copying its text.
+		for _, known := range [...]string{EventReservationCreated, EventReservationUpdated, EventMessageReceived, ObjectReservation, ObjectConversationMessage} {
+			if string(raw[1:len(raw)-1]) == known {
+				return known, nil
+			}
+		}
 	}
 	s, ok := jsonobj.String(raw)
 	if !ok {

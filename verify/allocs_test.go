@@ -1,9 +1,11 @@
 package verify_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
+	"encoding/hex"
 	"hash"
 	"net/http"
 	"testing"
@@ -57,4 +59,27 @@ func TestVerify_allocations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHMAC_Verify_alsoAcceptOnlyWhenNeeded: a delivery signed over the
+// primary message is verified without deriving the other accepted forms
+// (for BookingSync, a second Base64 encoding and MAC of the whole body);
+// one signed over another form still verifies.
+func TestHMAC_Verify_alsoAcceptOnlyWhenNeeded(t *testing.T) {
+	derived := 0
+	upper := func(b []byte) []byte { derived++; return bytes.ToUpper(b) }
+	v, err := verify.NewHMAC(verify.HMACConfig{Header: "X-Sig", Secrets: []string{"current", "previous"}, AlsoAccept: []verify.MessageFunc{upper}})
+	require.NoError(t, err)
+	body := []byte(`{"event":"booking_created"}`)
+	h := http.Header{}
+	v.Sign(h, body)
+	require.NoError(t, v.Verify(h, body))
+	assert.Zero(t, derived, "the primary form matched: no other form derived")
+
+	m := hmac.New(sha256.New, []byte("previous"))
+	m.Write(bytes.ToUpper(body))
+	h.Set("X-Sig", hex.EncodeToString(m.Sum(nil)))
+	require.NoError(t, v.Verify(h, body), "another accepted form, another secret")
+	assert.Equal(t, 1, derived)
+	require.ErrorIs(t, v.Verify(h, []byte(`{}`)), verify.ErrInvalidSignature)
 }

@@ -59,8 +59,10 @@ type HMACConfig struct {
 	Message MessageFunc
 
 	// AlsoAccept lists other derivations of the message that verification
-	// accepts besides Message; signing never uses them. BookingSync uses it to
-	// accept the strict Base64 form as well as Ruby's line-wrapped one.
+	// accepts besides Message; signing never uses them. They are computed
+	// only for a signature that Message matches with no secret. BookingSync
+	// uses it to accept the strict Base64 form as well as Ruby's
+	// line-wrapped one.
 	AlsoAccept []MessageFunc
 
 	// Secrets are the keys, the current one first. Verification accepts a
@@ -148,7 +150,10 @@ func (v *HMAC) Header() string { return v.header }
 // ErrInvalidSignature when the signature is malformed or matches none.
 //
 // Surrounding white space in the header value is ignored. Every secret is tried
-// even after a match, so timing does not reveal which one matched.
+// even after a match, so timing does not reveal which one matched. The
+// message derivations are tried in order, and a later one only when the
+// earlier ones matched no secret: which form of the body was signed is no
+// secret, and a delivery in the primary form costs one MAC per secret.
 func (v *HMAC) Verify(h http.Header, body []byte) error {
 	var buf [macBuffer]byte // the decoded header stays on the stack
 	got, err := v.signature(h, buf[:])
@@ -169,6 +174,9 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 			if hmac.Equal(got, want) {
 				match |= 1
 			}
+		}
+		if match != 0 {
+			break
 		}
 	}
 	if match == 0 {

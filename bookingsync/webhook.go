@@ -175,7 +175,6 @@ func (w *Webhook) decodeResource(kind string) (valid bool, err error) {
 			member              = -1 // the index of the member walked
 			byKeyAt, otherAt    int
 		)
-		keys := recordKeys(kind)
 		jsonobj.Members(res, func(key, value []byte) {
 			member++
 			switch string(jsonobj.Unquote(key)) {
@@ -185,7 +184,7 @@ func (w *Webhook) decodeResource(kind string) (valid bool, err error) {
 			case "id":
 				hasID = true
 			default:
-				r := slices.Index(keys, string(key))
+				r := recordRank(kind, string(key))
 				switch {
 				case r >= 0 && (rank < 0 || r <= rank):
 					byKey, rank, byKeyAt = value, r, member

@@ -2,11 +2,13 @@
 // to be valid JSON, without decoding or re-validating its values, and
 // matches member keys as encoding/json matches them against struct fields.
 //
-// It lets a parser validate a body once (json.Valid) and then pick the
-// members it needs in one cheap pass, instead of json.Unmarshal into
+// It lets a parser validate a body once (Valid) and then pick the members
+// it needs in one cheap pass, instead of json.Unmarshal into
 // json.RawMessage fields, which validates the input and then scans every
-// value again, and copies each one. The values it yields are sub-slices of
-// the input, not copies.
+// value again, and copies each one; or do both in one pass (Scan), leaving
+// the one value it hands to json.Unmarshal for that to validate, so that no
+// byte is validated twice. The values it yields are sub-slices of the
+// input, not copies.
 package jsonobj
 
 import (

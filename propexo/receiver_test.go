@@ -271,24 +271,9 @@ func BenchmarkReceive_size(b *testing.B) {
 		body := sizedBody(b, size)
 		h := http.Header{}
 		v.Sign(h, body)
-		b.Run(fmt.Sprintf("propexo-%dKiB/pmshooks", size>>10), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			for b.Loop() {
-				if _, err := r.Receive(h, body); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("propexo-%dKiB/handwritten", size>>10), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			for b.Loop() {
-				if _, err := handwrittenReceive(h, body); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		testutil.BenchReceivePair(b, fmt.Sprintf("propexo-%dKiB", size>>10), body,
+			func() error { _, err := r.Receive(h, body); return err },
+			func() error { _, err := handwrittenReceive(h, body); return err })
 	}
 }
 

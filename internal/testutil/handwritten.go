@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -82,8 +84,32 @@ func HandwrittenToken(h http.Header, header, token string) error {
 // BenchReceivePair runs the two halves of a BenchmarkReceive_size row,
 // label/pmshooks (receive, the package's Receiver) and label/handwritten
 // (its hand-written anchor), over the same body, so that one run of
-// `go test -bench Receive -benchmem` shows both side by side.
+// `go test -bench Receive -benchmem` shows both side by side; and
+// label/ratio, which alternates the two call by call and reports the median
+// of their time ratios as "x-handwritten", a figure a busy machine disturbs
+// far less than two timings taken seconds apart.
 func BenchReceivePair(b *testing.B, label string, body []byte, receive, handwritten func() error) {
+	defer b.Run(label+"/ratio", func(b *testing.B) {
+		var ratios []float64
+		for i := 0; b.Loop(); i++ {
+			first, second := receive, handwritten
+			if i%2 == 1 {
+				first, second = handwritten, receive
+			}
+			t0 := time.Now()
+			_ = first()
+			t1 := time.Now()
+			_ = second()
+			t2 := time.Now()
+			r := float64(t1.Sub(t0)) / float64(t2.Sub(t1))
+			if i%2 == 1 {
+				r = 1 / r
+			}
+			ratios = append(ratios, r)
+		}
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "x-handwritten")
+	})
 	for _, half := range []struct {
 		name string
 		fn   func() error

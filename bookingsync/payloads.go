@@ -594,4 +594,3 @@ func isPlural(kind, key string) bool {
 	}
 	return len(key) == len(kind)+1 && key[:len(kind)] == kind && key[len(kind)] == 's'
 }
-

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,6 +52,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if w.Event == "" {
 			t.Fatal("Parse accepted a delivery without an event name")
+		}
+		if !json.Valid(body) {
+			t.Fatal("Parse accepted a body that is not JSON")
 		}
 		if len(body) == 0 || &w.Raw[0] != &body[0] {
 			t.Fatal("Raw is not the body")
@@ -171,4 +175,50 @@ func FuzzReceive(f *testing.F) {
 			t.Fatalf("unsigned body: %v", err)
 		}
 	})
+}
+
+// FuzzRecordRank: recordRank agrees with the list of record keys it
+// replaces, built with strings (referenceRecordKeys), for the kinds of every
+// event and any key.
+func FuzzRecordRank(f *testing.F) {
+	for _, k := range []string{"booking", "bookings", "inquiries", "inquirys", "conversation", "conversations", "messages", "discount_code_usages", "", "s", "ies"} {
+		f.Add(k)
+	}
+	var kinds []string
+	for _, name := range EventNames() {
+		kind, _ := splitName(name)
+		kinds = append(kinds, kind)
+	}
+	kinds = append(kinds, "y", "ay", "by", "key", "copy")
+	f.Fuzz(func(t *testing.T, key string) {
+		for _, kind := range append(kinds, key, key+"s", strings.TrimSuffix(key, "ies")+"y") {
+			for _, k := range []string{key, kind, kind + "s", strings.TrimSuffix(kind, "y") + "ies"} {
+				if got, want := recordRank(kind, k), slices.Index(referenceRecordKeys(kind), k); got != want {
+					t.Fatalf("recordRank(%q, %q) = %d, want %d", kind, k, got, want)
+				}
+			}
+		}
+	})
+}
+
+// referenceRecordKeys is the list recordRank ranks, as first written.
+func referenceRecordKeys(kind string) []string {
+	plural := func(kind string) string {
+		if n := len(kind); n > 1 && kind[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(kind[n-2])) {
+			return kind[:n-1] + "ies"
+		}
+		return kind + "s"
+	}
+	keys := []string{kind, plural(kind)}
+	switch kind {
+	case "inbox_conversation":
+		keys = append(keys, "conversation", "conversations")
+	case "inbox_message":
+		keys = append(keys, "message", "messages")
+	case "booking_discount_code":
+		keys = append(keys, "discount_code", "discount_codes")
+	case "booking_discount_code_usage":
+		keys = append(keys, "discount_code_usage", "discount_code_usages")
+	}
+	return keys
 }

@@ -550,30 +550,47 @@ func newRecord(kind string) recorder {
 	return new(Record)
 }
 
-// recordKeys returns the keys of resource under which a record of kind may
-// sit, most likely first: the singular name (documented for client_created),
-// then the plural the REST API uses, then the names BookingSync's REST
-// endpoints give namespaced models ("conversation" for inbox_conversation).
-func recordKeys(kind string) []string {
-	keys := []string{kind, plural(kind)}
+// recordRank returns the rank of key among the keys of resource under which
+// a record of kind may sit, most likely first, and -1 when it is none of
+// them: the singular name (rank 0, documented for client_created), then the
+// plural the REST API uses (1), then the singular and plural names
+// BookingSync's REST endpoints give namespaced models (2 and 3,
+// "conversation" for inbox_conversation). It builds no string.
+func recordRank(kind, key string) int {
+	switch {
+	case key == kind:
+		return 0
+	case isPlural(kind, key):
+		return 1
+	}
+	var alias string
 	switch kind {
 	case "inbox_conversation":
-		keys = append(keys, "conversation", "conversations")
+		alias = "conversation"
 	case "inbox_message":
-		keys = append(keys, "message", "messages")
+		alias = "message"
 	case "booking_discount_code":
-		keys = append(keys, "discount_code", "discount_codes")
+		alias = "discount_code"
 	case "booking_discount_code_usage":
-		keys = append(keys, "discount_code_usage", "discount_code_usages")
+		alias = "discount_code_usage"
+	default:
+		return -1
 	}
-	return keys
+	switch {
+	case key == alias:
+		return 2
+	case isPlural(alias, key):
+		return 3
+	}
+	return -1
 }
 
-// plural returns the English plural of a resource kind, as Rails forms it
-// for these names: "inquiry" → "inquiries", "booking" → "bookings".
-func plural(kind string) string {
+// isPlural reports whether key is the English plural of kind, as Rails
+// forms it for these names ("inquiry" → "inquiries", "booking" →
+// "bookings"), without building it.
+func isPlural(kind, key string) bool {
 	if n := len(kind); n > 1 && kind[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(kind[n-2])) {
-		return kind[:n-1] + "ies"
+		return len(key) == n+2 && key[:n-1] == kind[:n-1] && key[n-1:] == "ies"
 	}
-	return kind + "s"
+	return len(key) == len(kind)+1 && key[:len(kind)] == kind && key[len(kind)] == 's'
 }

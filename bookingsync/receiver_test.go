@@ -3,9 +3,12 @@ package bookingsync_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -301,6 +304,72 @@ func BenchmarkReceive(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// handwrittenWebhook is what a hand-written BookingSync receiver decodes:
+// the envelope and the booking, in one json.Unmarshal.
+type handwrittenWebhook struct {
+	AccountID int64  `json:"account_id"`
+	Event     string `json:"event"`
+	Resource  struct {
+		Links   map[string]string   `json:"links"`
+		Booking bookingsync.Booking `json:"booking"`
+	} `json:"resource"`
+}
+
+// handwrittenVerify is the hand-written BookingSync signature check: the hex
+// HMAC-SHA1 of Ruby's Base64.encode64 of the body (lines of 60 characters).
+func handwrittenVerify(h http.Header, body []byte) error {
+	got, err := hex.DecodeString(h.Get(bookingsync.SignatureHeader))
+	if err != nil {
+		return err
+	}
+	enc := base64.StdEncoding.EncodeToString(body)
+	var msg strings.Builder
+	msg.Grow(len(enc) + len(enc)/60 + 1)
+	for len(enc) > 60 {
+		msg.WriteString(enc[:60])
+		msg.WriteByte('\n')
+		enc = enc[60:]
+	}
+	if enc != "" {
+		msg.WriteString(enc)
+		msg.WriteByte('\n')
+	}
+	mac := hmac.New(sha1.New, []byte(testSecret))
+	mac.Write([]byte(msg.String()))
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return errors.New("bad signature")
+	}
+	return nil
+}
+
+// BenchmarkReceive_size compares one receive (verify, parse, normalize) of
+// the booking deliveries of BenchmarkReceive with the hand-written anchor:
+// the HMAC check and one json.Unmarshal into a typed struct.
+func BenchmarkReceive_size(b *testing.B) {
+	v, r := setup(b)
+	for _, bc := range []struct {
+		label string
+		body  []byte
+		size  int
+	}{
+		{"bookingsync-1KiB", testutil.Fixture(b, "booking_created_public_scope.json"), 1 << 10},
+		{"bookingsync-64KiB", sample(b, "booking_updated"), 64 << 10},
+	} {
+		body := benchBody(b, bc.body, bc.size)
+		h := signedHeader(v, body)
+		require.NoError(b, handwrittenVerify(h, body))
+		testutil.BenchReceivePair(b, bc.label, body,
+			func() error { _, err := r.Receive(h, body); return err },
+			func() error {
+				if err := handwrittenVerify(h, body); err != nil {
+					return err
+				}
+				var w handwrittenWebhook
+				return json.Unmarshal(body, &w)
+			})
 	}
 }
 

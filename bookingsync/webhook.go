@@ -83,38 +83,60 @@ func (w *Webhook) Name() string { return w.Event }
 // Unparsed text (see package lenient), and a resource of the wrong shape
 // sets DataError.
 //
-// The body is validated once, then its envelope walked once: Data and the
-// record's Raw are sub-slices of body, not copies, and only the record of a
-// known event is decoded further, once.
+// The body is validated once and its envelope walked in the same pass: Data
+// and the record's Raw are sub-slices of body, not copies, and the record of
+// a known event is validated by the one json.Unmarshal that decodes it.
 func Parse(body []byte) (*Webhook, error) {
-	if !jsonobj.Valid(body) {
-		var v json.RawMessage
-		err := json.Unmarshal(body, &v)
-		return nil, malformed("body", err)
-	}
 	var eventRaw, accountRaw, resourceRaw []byte
-	if !jsonobj.Members(body, func(key, value []byte) {
+	valid := true
+	isResource := func(key []byte) bool { return string(jsonobj.Unquote(key)) == "resource" }
+	if !jsonobj.Scan(body, 0, isResource, func(key, value []byte) {
 		switch string(jsonobj.Unquote(key)) {
 		case "event":
 			eventRaw = value
 		case "account_id":
 			accountRaw = value
 		case "resource":
+			if resourceRaw != nil && !jsonobj.Valid(resourceRaw) {
+				valid = false // a duplicate: the last one wins, but all must be JSON
+			}
 			resourceRaw = value
 		}
 	}) {
+		if !jsonobj.Valid(body) {
+			return nil, notJSON(body)
+		}
 		return nil, malformed("body is not a JSON object", nil)
 	}
 
 	w := &Webhook{Raw: body}
+	// Not the JSON decoder: eventRaw is valid, so when it is a string it is
+	// a valid one.
+	name, isString := jsonobj.String(eventRaw)
+	if resourceRaw != nil && !jsonobj.IsNull(resourceRaw) {
+		w.Data = resourceRaw
+		// The resource is the one part of the body Scan left unchecked:
+		// check it now, so that a body that is not JSON fails as such,
+		// decoding the record of a known event on the way.
+		if _, known := eventTable[name]; known && isString {
+			kind, _ := splitName(name)
+			var ok bool
+			ok, w.DataError = w.decodeResource(kind)
+			valid = valid && ok
+		} else {
+			valid = valid && jsonobj.Valid(resourceRaw)
+		}
+	}
+	if !valid {
+		return nil, notJSON(body)
+	}
 	if eventRaw == nil || jsonobj.IsNull(eventRaw) {
 		return nil, malformed("event is missing", nil)
 	}
-	if jsonobj.Kind(eventRaw) != '"' {
+	if !isString {
 		return nil, malformed("event is not a JSON string", nil)
 	}
-	// Not the JSON decoder: body is valid, so eventRaw is a valid string.
-	w.Event, _ = jsonobj.String(eventRaw)
+	w.Event = name
 	if strings.TrimSpace(w.Event) == "" {
 		return nil, malformed("event is empty", nil)
 	}
@@ -123,21 +145,24 @@ func Parse(body []byte) (*Webhook, error) {
 		_ = id.UnmarshalJSON(accountRaw) // never fails
 		w.AccountID = id.String()
 	}
-	if resourceRaw != nil && !jsonobj.IsNull(resourceRaw) {
-		w.Data = resourceRaw
-	}
-
-	if _, known := eventTable[w.Event]; !known || w.Data == nil {
-		return w, nil
-	}
-	kind, _ := splitName(w.Event)
-	w.DataError = w.decodeResource(kind)
 	return w, nil
+}
+
+// notJSON returns Parse's error for a body that is not valid JSON:
+// encoding/json says where.
+func notJSON(body []byte) error {
+	var v json.RawMessage
+	return malformed("body", json.Unmarshal(body, &v))
 }
 
 // decodeResource finds the record in w.Data and decodes it, with the
 // resource's URL templates, into w. Its error is the DataError of w.
-func (w *Webhook) decodeResource(kind string) error {
+//
+// It also completes Parse's validation of the body, which left the resource
+// unchecked: valid is false when w.Data is not valid JSON. A record object
+// is validated by the json.Unmarshal that decodes it, the rest of the
+// resource by jsonobj.Scan, so that no byte is checked twice.
+func (w *Webhook) decodeResource(kind string) (valid bool, err error) {
 	res := w.Data
 	var record []byte
 	switch jsonobj.Kind(res) {
@@ -147,9 +172,11 @@ func (w *Webhook) decodeResource(kind string) error {
 			rank                = -1
 			others              int
 			hasID               bool
+			member              = -1 // the index of the member walked
+			byKeyAt, otherAt    int
 		)
-		keys := recordKeys(kind)
 		jsonobj.Members(res, func(key, value []byte) {
+			member++
 			switch string(jsonobj.Unquote(key)) {
 			case "links":
 				links = value
@@ -157,24 +184,37 @@ func (w *Webhook) decodeResource(kind string) error {
 			case "id":
 				hasID = true
 			default:
-				r := slices.Index(keys, string(key))
+				r := recordRank(kind, string(key))
 				switch {
 				case r >= 0 && (rank < 0 || r <= rank):
-					byKey, rank = value, r
+					byKey, rank, byKeyAt = value, r, member
 				case r < 0:
-					other = value
+					other, otherAt = value, member
 					others++
 				}
 			}
 		})
 		itself := byKey == nil && hasID // the resource is the record
+		recordAt := -1
 		switch {
 		case byKey != nil:
-			record = byKey
+			record, recordAt = byKey, byKeyAt
 		case itself:
 			record = res
 		case others == 1:
-			record = other
+			record, recordAt = other, otherAt
+		}
+		if !itself {
+			// Check the resource but a record object, which the
+			// json.Unmarshal that decodes it checks.
+			if jsonobj.Kind(record) != '{' {
+				recordAt = -1
+			}
+			i := -1
+			atRecord := func([]byte) bool { i++; return i == recordAt }
+			if !jsonobj.Scan(res, 1, atRecord, func(_, _ []byte) {}) {
+				return false, nil
+			}
 		}
 		// A record's own links map to ids; only the resource's are templates.
 		// They are only an aid (Data keeps them), so templates that are
@@ -185,47 +225,57 @@ func (w *Webhook) decodeResource(kind string) error {
 			}
 		}
 	case '[':
+		if !jsonobj.Valid(res) {
+			return false, nil
+		}
 		record = res
 	case 't', 'f':
-		return malformed("resource is a boolean", nil)
+		return jsonobj.Valid(res), malformed("resource is a boolean", nil)
 	default: // a bare id
+		if !jsonobj.Valid(res) {
+			return false, nil
+		}
 		record = res
 	}
 	if record == nil {
-		return nil
+		return true, nil
 	}
 	return w.decodeRecord(kind, record)
 }
 
 // decodeRecord decodes raw, the record of kind: an object, an array whose
-// first element is the record, or a bare id.
-func (w *Webhook) decodeRecord(kind string, raw []byte) error {
+// first element is the record, or a bare id. valid is false when a record object,
+// which decodeResource left to its decoder, is not valid JSON.
+func (w *Webhook) decodeRecord(kind string, raw []byte) (valid bool, err error) {
 	if jsonobj.Kind(raw) == '[' {
 		first, ok := jsonobj.First(raw)
 		if !ok {
-			return nil // an empty array: no record
+			return true, nil // an empty array: no record
 		}
 		raw = first
 	}
 	rec := newRecord(kind)
-	var err error
 	switch jsonobj.Kind(raw) {
 	case 'n':
-		return nil
+		return true, nil
 	case '{':
 		// encoding/json skips a nested part of the wrong kind and decodes
 		// the rest: the record is kept, and the error flags it.
 		if e := json.Unmarshal(raw, rec); e != nil {
+			var syntax *json.SyntaxError
+			if errors.As(e, &syntax) && !jsonobj.Valid(raw) {
+				return false, nil
+			}
 			err = malformed(kind+" record", e)
 		}
 	case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		_ = json.Unmarshal(raw, &rec.record().ID) // a lenient.String: never fails
+		_ = rec.record().ID.UnmarshalJSON(raw) // a lenient.String: never fails
 	default:
-		return malformed(kind+" record is neither an object nor an id", nil)
+		return true, malformed(kind+" record is neither an object nor an id", nil)
 	}
 	rec.record().Raw = raw
 	w.Resource = rec
-	return err
+	return true, err
 }
 
 // EventNames returns a sorted list of every BookingSync event name this

@@ -74,6 +74,30 @@ func kindOf(name string) string {
 }
 
 // TestParse_samples parses the canonical sample of every event name.
+// TestParse_invalidRecord: a body that is not JSON only inside its record,
+// which Parse leaves to the json.Unmarshal that decodes it, is still
+// rejected as a body that is not JSON, at encoding/json's offset, wherever
+// the record sits and whatever else is wrong with the envelope.
+func TestParse_invalidRecord(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ template, key string }{
+		{`{"event":"booking_created","resource":{"links":{"a":"b"},"booking":%s}}`, "booking"},
+		{`{"event":"booking_created","resource":{"bookings":[%s]}}`, "bookings"},
+		{`{"event":"booking_created","resource":%s}`, "resource"},
+		{`{"event":"rental_updated","resource":{"other":%s}}`, "other"},
+		{`{"event":"unknown_thing","resource":{"x":%s}}`, "x"},
+		{`{"resource":{"booking":%s}}`, "booking"},
+		{`{"event":7,"resource":{"booking":%s}}`, "booking"},
+	} {
+		for body, offset := range testutil.InvalidRecords(t, tc.template, tc.key) {
+			w, err := bookingsync.Parse([]byte(body))
+			require.ErrorIs(t, err, event.ErrMalformed, body)
+			assert.Nil(t, w)
+			assert.Equal(t, fmt.Sprintf("bookingsync: parse: body: invalid JSON at byte %d", offset), err.Error(), body)
+		}
+	}
+}
+
 func TestParse_samples(t *testing.T) {
 	t.Parallel()
 	for _, name := range bookingsync.EventNames() {

@@ -55,6 +55,9 @@ func FuzzParse(f *testing.F) {
 		if w.Event == "" {
 			t.Fatal("Parse accepted a body without event")
 		}
+		if !json.Valid(body) {
+			t.Fatal("Parse accepted a body that is not JSON")
+		}
 		if len(body) > 0 && &w.Raw[0] != &body[0] {
 			t.Fatal("Raw is not the body")
 		}

@@ -3,10 +3,13 @@ package channex
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -182,6 +185,62 @@ func BenchmarkReceive(b *testing.B) {
 			}
 		})
 	}
+}
+
+// handwrittenWebhook is what a hand-written Channex receiver decodes: the
+// envelope and the booking payload, in one json.Unmarshal.
+type handwrittenWebhook struct {
+	Event      string         `json:"event"`
+	PropertyID string         `json:"property_id"`
+	UserID     *string        `json:"user_id"`
+	Timestamp  time.Time      `json:"timestamp"`
+	Payload    BookingPayload `json:"payload"`
+}
+
+// BenchmarkReceive_size compares one receive (verify, parse, normalize) of
+// a booking_new delivery of 1 KiB and 64 KiB (its notes padded) with the
+// hand-written anchor: a constant-time token check and one json.Unmarshal
+// into a typed struct.
+func BenchmarkReceive_size(b *testing.B) {
+	v, err := NewVerifier(SuggestedHeader, "s3cret")
+	require.NoError(b, err)
+	r, err := NewReceiver(v)
+	require.NoError(b, err)
+	h := http.Header{}
+	v.Sign(h, nil)
+	for _, size := range []int{1 << 10, 64 << 10} {
+		body := testutil.PadBody(b, sample(b, EventBookingNew), size, "payload", "notes")
+		testutil.BenchReceivePair(b, fmt.Sprintf("channex-%dKiB", size>>10), body,
+			func() error { _, err := r.Receive(h, body); return err },
+			func() error {
+				if err := testutil.HandwrittenToken(h, SuggestedHeader, "s3cret"); err != nil {
+					return err
+				}
+				var w handwrittenWebhook
+				return json.Unmarshal(body, &w)
+			})
+	}
+}
+
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	v, err := NewVerifier(SuggestedHeader, "s3cret")
+	require.NoError(t, err)
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, nil)
+	body := sample(t, EventBookingNew)
+	testutil.ReceiveAllocsAtMost(t,
+		func() error { _, err := r.Receive(h, body); return err },
+		func() error {
+			if err := testutil.HandwrittenToken(h, SuggestedHeader, "s3cret"); err != nil {
+				return err
+			}
+			var w handwrittenWebhook
+			return json.Unmarshal(body, &w)
+		})
 }
 
 func TestReceiver_VerifyHeader(t *testing.T) {

@@ -229,19 +229,31 @@ func EventNames() []string {
 // (send_data false) is fine for every event; an unknown event name parses
 // with its payload kept raw; a payload of the wrong shape sets DataError.
 //
-// The body is validated once, then its envelope walked once: Data is a
-// sub-slice of body, not a copy, and only the payload of a known event is
-// decoded further, once. Keys match as encoding/json matches them
-// (case-insensitively, the last duplicate winning).
+// The body is validated once and its envelope walked in the same pass:
+// Data is a sub-slice of body, not a copy, and the payload is validated by
+// the one json.Unmarshal that decodes it for a known event (by a quick check
+// otherwise). Keys match as encoding/json matches them (case-insensitively,
+// the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
-	w := &Webhook{Raw: body}
-	var err error
-	if sc := (scanner{w: w, body: body}); jsonobj.Valid(body) && jsonobj.Members(body, sc.member) {
-		err = sc.err
+	// The envelope is scanned into a Webhook on the stack, which
+	// decodePayload moves to the heap together with its payload.
+	scanned := Webhook{Raw: body}
+	var (
+		w                        *Webhook
+		err, scanErr, payloadErr error
+	)
+	sc := scanner{w: &scanned, body: body, err: &scanErr, valid: true}
+	valid := jsonobj.Scan(body, 0, sc.deferred, sc.member) && sc.valid
+	if valid {
+		// The payload is the one part of the body Scan left unchecked.
+		w, valid, payloadErr = scanned.decodePayload()
+	}
+	if valid {
+		err = scanErr
 	} else {
 		// Not a JSON object: encoding/json says why (or, for null, that
 		// nothing is set, which fails below for want of an event).
-		*w = Webhook{Raw: body}
+		w = &Webhook{Raw: body}
 		err = json.Unmarshal(body, w)
 	}
 	if err != nil {
@@ -252,10 +264,7 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Event == "" {
 		return nil, malformed("envelope has no event", nil)
 	}
-	if bytes.Equal(bytes.TrimSpace(w.Data), []byte("null")) {
-		w.Data = nil
-	}
-	w.DataError = w.decodePayload()
+	w.DataError = payloadErr
 	return w, nil
 }
 
@@ -265,8 +274,20 @@ func Parse(body []byte) (*Webhook, error) {
 type scanner struct {
 	w    *Webhook
 	body []byte
-	err  error // the first error, as json.Unmarshal would return it
-	buf  [16]byte
+	// err is where the first error goes, as json.Unmarshal would return
+	// it: a variable of the caller, so that reading it does not make the
+	// scanner, and the Webhook it points to, escape to the heap.
+	err *error
+	// valid is false once a payload Scan left unchecked, and that a later
+	// duplicate replaced, turned out not to be valid JSON.
+	valid bool
+	buf   [16]byte
+}
+
+// deferred tells jsonobj.Scan to leave the payload unchecked:
+// decodePayload validates it, usually as part of decoding it.
+func (sc *scanner) deferred(k []byte) bool {
+	return string(jsonobj.Key(k, sc.buf[:0])) == "payload"
 }
 
 // member decodes one member of the envelope; see jsonobj.Members.
@@ -274,12 +295,18 @@ func (sc *scanner) member(k, v []byte) {
 	w := sc.w
 	switch string(jsonobj.Key(k, sc.buf[:0])) {
 	case "event":
-		if s, ok := jsonobj.String(v); ok {
+		if name, ok := knownEvent(v); ok {
+			w.Event = name
+		} else if s, ok := jsonobj.String(v); ok {
 			w.Event = s
-		} else if !jsonobj.IsNull(v) && sc.err == nil {
-			sc.err = json.Unmarshal(v, &w.Event)
+		} else if !jsonobj.IsNull(v) && *sc.err == nil {
+			// Into a string of its own (not &w.Event), checked as err (not
+			// *sc.err): either would move every scanned Webhook to the heap.
+			var text string
+			err := json.Unmarshal(v, &text) // fails: v is no JSON string
+			*sc.err = err
 			var typ *json.UnmarshalTypeError
-			if errors.As(sc.err, &typ) {
+			if errors.As(err, &typ) {
 				// As json.Unmarshal of the whole body reports it.
 				typ.Struct, typ.Field = "Webhook", "event"
 				typ.Offset += int64(cap(sc.body) - cap(v)) // v is a sub-slice of body
@@ -292,16 +319,29 @@ func (sc *scanner) member(k, v []byte) {
 	case "timestamp":
 		_ = w.Timestamp.UnmarshalJSON(v) // never fails
 	case "payload":
+		if w.Data != nil && !jsonobj.Valid(w.Data) {
+			sc.valid = false // a duplicate: the last one wins, but all must be JSON
+		}
 		w.Data = v
 	}
 }
 
 // decodePayload decodes w.Data into the typed field of w.Event. Its
 // error is the DataError of w; guessed marks the shapes this package only
-// assumes, so that the error says so.
-func (w *Webhook) decodePayload() error {
+// assumes, so that the error says so. A payload of "null" sets Data to
+// nil.
+//
+// It also completes Parse's validation of the body, which left the payload
+// unchecked: valid is false when w.Data is not valid JSON. The json.Unmarshal
+// that decodes a payload validates it on the way, so that it is not checked
+// twice; any other payload gets a quick check of its own.
+func (w *Webhook) decodePayload() (out *Webhook, valid bool, err error) {
 	if w.Data == nil {
-		return nil
+		return moveWith[struct{}](w), true, nil
+	}
+	if jsonobj.IsNull(w.Data) {
+		w.Data = nil
+		return moveWith[struct{}](w), true, nil
 	}
 	var (
 		dst     any
@@ -310,87 +350,139 @@ func (w *Webhook) decodePayload() error {
 	)
 	switch w.Event {
 	case EventARI:
-		return w.decodeARI()
+		out = moveWith[struct{}](w)
+		valid, err = out.decodeARI()
+		return out, valid, err
 	case EventBooking, EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking,
 		EventBookingNew, EventBookingModification, EventBookingCancellation:
-		p := new(BookingPayload)
-		dst, set = p, func() { w.Booking = p }
+		o, p := moveWith2[BookingPayload](w)
+		out, dst, set = o, p, func() { o.Booking = p }
 		guessed = w.Event == EventBookingNew || w.Event == EventBookingModification || w.Event == EventBookingCancellation
 	case EventMessage:
-		p := new(MessagePayload)
-		dst, set = p, func() { w.Message = p }
+		o, p := moveWith2[MessagePayload](w)
+		out, dst, set = o, p, func() { o.Message = p }
 	case EventSyncError, EventSyncWarning, EventRateError:
-		p := new(SyncErrorPayload)
-		dst, set = p, func() { w.SyncError = p }
+		o, p := moveWith2[SyncErrorPayload](w)
+		out, dst, set = o, p, func() { o.SyncError = p }
 		guessed = w.Event != EventSyncError
 	case EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation:
-		p := new(ReservationRequestPayload)
-		dst, set = p, func() { w.ReservationRequest = p }
+		o, p := moveWith2[ReservationRequestPayload](w)
+		out, dst, set = o, p, func() { o.ReservationRequest = p }
 		guessed = w.Event != EventReservationRequest
 	case EventInquiry:
-		p := new(InquiryPayload)
-		dst, set = p, func() { w.Inquiry = p }
+		o, p := moveWith2[InquiryPayload](w)
+		out, dst, set = o, p, func() { o.Inquiry = p }
 	case EventReview, EventUpdatedReview:
-		p := new(ReviewPayload)
-		dst, set = p, func() { w.Review = p }
+		o, p := moveWith2[ReviewPayload](w)
+		out, dst, set = o, p, func() { o.Review = p }
 		guessed = w.Event == EventUpdatedReview
 	case EventActivateChannel, EventDeactivateChannel, EventNewChannel, EventUpdatedChannel,
 		EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing:
-		p := new(ChannelPayload)
-		dst, set = p, func() { w.Channel = p }
+		o, p := moveWith2[ChannelPayload](w)
+		out, dst, set = o, p, func() { o.Channel = p }
 		guessed = w.Event != EventActivateChannel && w.Event != EventDeactivateChannel
 	case EventChannelRemovalWarning:
-		p := new(ChannelRemovalWarningPayload)
-		dst, set = p, func() { w.ChannelRemovalWarning = p }
+		o, p := moveWith2[ChannelRemovalWarningPayload](w)
+		out, dst, set = o, p, func() { o.ChannelRemovalWarning = p }
 	case EventPropertyRemovalWarning:
-		p := new(PropertyRemovalWarningPayload)
-		dst, set = p, func() { w.PropertyRemovalWarning = p }
+		o, p := moveWith2[PropertyRemovalWarningPayload](w)
+		out, dst, set = o, p, func() { o.PropertyRemovalWarning = p }
 	case EventMessageThreadBookingAssigned:
-		p := new(ThreadBookingAssignedPayload)
-		dst, set = p, func() { w.ThreadBookingAssigned = p }
+		o, p := moveWith2[ThreadBookingAssignedPayload](w)
+		out, dst, set = o, p, func() { o.ThreadBookingAssigned = p }
 	default:
-		return nil
+		return moveWith[struct{}](w), jsonobj.Valid(w.Data), nil
 	}
-	what := w.Event + " payload"
-	if guessed {
-		what += " (shape assumed, not documented)"
+	what := func() string { // built only for an error
+		if guessed {
+			return w.Event + " payload (shape assumed, not documented)"
+		}
+		return w.Event + " payload"
 	}
 	if !isObject(w.Data) {
-		return malformed(what+" is not a JSON object", nil)
+		return out, jsonobj.Valid(w.Data), malformed(what()+" is not a JSON object", nil)
 	}
 	// encoding/json skips a nested part of the wrong kind and decodes the
 	// rest: the payload is kept, and the error flags it.
-	err := json.Unmarshal(w.Data, dst)
+	err = json.Unmarshal(w.Data, dst)
+	if notJSON(err, w.Data) {
+		return out, false, nil
+	}
 	if c, ok := dst.(interface{ dropNulls() }); ok {
 		c.dropNulls()
 	}
 	set()
 	if err != nil {
-		return malformed(what, err)
+		return out, true, malformed(what(), err)
 	}
-	return nil
+	return out, true, nil
+}
+
+// moveWith returns a copy of w on the heap.
+func moveWith[T any](w *Webhook) *Webhook {
+	o, _ := moveWith2[T](w)
+	return o
+}
+
+// moveWith2 returns a copy of w on the heap and a new T beside it, in one
+// allocation: a delivery and its typed payload live and die together.
+func moveWith2[T any](w *Webhook) (*Webhook, *T) {
+	x := &struct {
+		w   Webhook
+		rec T
+	}{w: *w}
+	return &x.w, &x.rec
+}
+
+// knownEvent returns the documented event name that raw, a JSON string
+// without escapes, holds, without copying its text.
+func knownEvent(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, name := range [...]string{EventARI, EventBooking, EventBookingNew, EventBookingModification, EventBookingCancellation, EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking, EventMessage, EventSyncError, EventSyncWarning, EventRateError, EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation, EventInquiry, EventReview, EventUpdatedReview, EventNewChannel, EventUpdatedChannel, EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing, EventActivateChannel, EventDeactivateChannel, EventChannelRemovalWarning, EventPropertyRemovalWarning, EventMessageThreadBookingAssigned} {
+		if string(raw[1:len(raw)-1]) == name {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// notJSON reports whether err, from json.Unmarshal of raw, says raw is not
+// JSON at all (rather than holding a value of the wrong kind).
+func notJSON(err error, raw []byte) bool {
+	if err == nil {
+		return false
+	}
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax) && !jsonobj.Valid(raw)
 }
 
 // decodeARI decodes an ari payload: an array of records, or, leniently, a
-// single record object.
-func (w *Webhook) decodeARI() error {
+// single record object. valid is as for decodePayload.
+func (w *Webhook) decodeARI() (valid bool, err error) {
 	if isObject(w.Data) {
 		var one ARIChange
 		err := json.Unmarshal(w.Data, &one)
+		if notJSON(err, w.Data) {
+			return false, nil
+		}
 		w.ARI = []ARIChange{one}
 		if err != nil {
-			return malformed("ari payload", err)
+			return true, malformed("ari payload", err)
 		}
-		return nil
+		return true, nil
 	}
 	if p := bytes.TrimSpace(w.Data); len(p) == 0 || p[0] != '[' {
-		return malformed("ari payload is neither an array nor an object", nil)
+		return jsonobj.Valid(w.Data), malformed("ari payload is neither an array nor an object", nil)
 	}
-	// A record of the wrong kind is left zero; the others are decoded.
 	if err := json.Unmarshal(w.Data, &w.ARI); err != nil {
-		return malformed("ari payload", err)
+		if notJSON(err, w.Data) {
+			return false, nil
+		}
+		return true, malformed("ari payload", err)
 	}
-	return nil
+	return true, nil
 }
 
 // dropNull sets *raw to nil when it holds the JSON null, so that the raw

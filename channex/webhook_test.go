@@ -3,6 +3,7 @@ package channex
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -18,6 +19,44 @@ import (
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 )
+
+// TestParse_invalidPayload: a body that is not JSON only inside its
+// payload, which Parse leaves to the json.Unmarshal that decodes it, is
+// still rejected as a body that is not JSON, at encoding/json's offset,
+// whatever the event and whatever else is wrong with the envelope.
+// TestKnownEvent: every event name this package knows is read without a
+// copy, and nothing else is.
+func TestKnownEvent(t *testing.T) {
+	t.Parallel()
+	for _, name := range EventNames() {
+		got, ok := knownEvent([]byte(`"` + name + `"`))
+		assert.True(t, ok, name)
+		assert.Equal(t, name, got)
+	}
+	for _, raw := range []string{`"booking_newer"`, `"Booking_new"`, `"booking\u005fnew"`, `""`, `7`, `"`} {
+		_, ok := knownEvent([]byte(raw))
+		assert.False(t, ok, raw)
+	}
+}
+
+func TestParse_invalidPayload(t *testing.T) {
+	t.Parallel()
+	for _, template := range []string{
+		`{"event":"booking_new","payload":%s,"property_id":"p"}`,
+		`{"payload":%s,"event":"message"}`,
+		`{"event":"ari","payload":[%s]}`,
+		`{"event":"unknown_event","payload":%s}`,
+		`{"payload":%s}`,
+		`{"event":7,"payload":%s}`,
+	} {
+		for body, offset := range testutil.InvalidRecords(t, template, "payload") {
+			w, err := Parse([]byte(body))
+			require.ErrorIs(t, err, event.ErrMalformed, body)
+			assert.Nil(t, w)
+			assert.Equal(t, fmt.Sprintf("channex: parse: envelope: invalid JSON at byte %d", offset), err.Error(), body)
+		}
+	}
+}
 
 func TestParse_everyDelivery(t *testing.T) {
 	t.Parallel()

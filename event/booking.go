@@ -104,31 +104,75 @@ const (
 // become their constants; any other name is kept, lowercased and trimmed. An
 // empty name gives "".
 func NormalizeChannel(name string) Channel {
-	n := strings.ToLower(strings.TrimSpace(name))
-	if n == "" {
+	t := strings.TrimSpace(name)
+	if t == "" {
 		return ""
 	}
-	key := squeeze(n)
+	var buf [32]byte
+	if len(t) > len(buf) || !isASCII(t) {
+		// Rare: let strings.ToLower fold what is not ASCII.
+		n := strings.ToLower(t)
+		if c, ok := knownChannel(squeeze(n)); ok {
+			return c
+		}
+		return Channel(n)
+	}
+	// The common case, without allocating: lower-case and squeeze on the
+	// stack, then only an unknown name that changed is copied.
+	lower, changed := buf[:0], false
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+			changed = true
+		case c == ' ' || c == '_' || c == '-' || c == '.':
+			continue // squeezed out of the key only
+		}
+		lower = append(lower, c)
+	}
+	if c, ok := knownChannel(string(lower)); ok {
+		return c
+	}
+	if !changed {
+		return Channel(t)
+	}
+	return Channel(strings.ToLower(t))
+}
+
+// knownChannel returns the Channel of key, a lower-case channel name without
+// separators, when it is one of the well-known spellings.
+func knownChannel(key string) (Channel, bool) {
 	switch {
 	case strings.HasPrefix(key, "airbnb"):
-		return ChannelAirbnb
+		return ChannelAirbnb, true
 	case strings.HasPrefix(key, "bookingcom"), key == "booking", key == "bdc":
-		return ChannelBookingCom
+		return ChannelBookingCom, true
 	case strings.HasPrefix(key, "vrbo"), strings.HasPrefix(key, "homeaway"):
-		return ChannelVrbo
+		return ChannelVrbo, true
 	case strings.HasPrefix(key, "expedia"):
-		return ChannelExpedia
+		return ChannelExpedia, true
 	case strings.HasPrefix(key, "google"):
-		return ChannelGoogle
+		return ChannelGoogle, true
 	case strings.HasPrefix(key, "tripadvisor"):
-		return ChannelTripAdvisor
+		return ChannelTripAdvisor, true
 	case key == "direct", key == "manual", key == "website", key == "directbooking",
 		key == "owner", key == "ownerrez", key == "hostaway", key == "bookingsync",
 		key == "smily", key == "channex", key == "api", key == "widget",
 		key == "bookingengine", key == "wordpress", key == "ownerwebsite":
-		return ChannelDirect
+		return ChannelDirect, true
 	}
-	return Channel(n)
+	return "", false
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // squeeze drops the separators channel spellings vary in (" ", "_", "-",

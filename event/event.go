@@ -175,6 +175,10 @@ type Decoder interface {
 // hex SHA-256 of the body, prefixed "sha256:". A retry of the same delivery
 // has the same body, so it gets the same id.
 func HashID(body []byte) string {
+	const prefix = "sha256:"
 	sum := sha256.Sum256(body)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	var id [len(prefix) + 2*sha256.Size]byte // built in place: one allocation
+	copy(id[:], prefix)
+	hex.Encode(id[len(prefix):], sum[:])
+	return string(id[:])
 }

@@ -70,6 +70,13 @@ func TestHashID(t *testing.T) {
 	assert.Equal(t, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", event.HashID(nil))
 }
 
+// TestHashID_allocations: the id is built in place, in the one allocation
+// of the string returned.
+func TestHashID_allocations(t *testing.T) {
+	body := []byte(`{"trigger":"DATA_NEW"}`)
+	assert.Equal(t, 1.0, testing.AllocsPerRun(100, func() { _ = event.HashID(body) }))
+}
+
 func TestTypes(t *testing.T) {
 	t.Parallel()
 	ts := event.Types()
@@ -93,6 +100,14 @@ func TestNormalizeChannel(t *testing.T) {
 	}
 	for in, want := range tests {
 		assert.Equal(t, want, event.NormalizeChannel(in), in)
+	}
+}
+
+// TestNormalizeChannel_allocations: a well-known spelling, or a name already
+// in lower case, is normalized without allocating.
+func TestNormalizeChannel_allocations(t *testing.T) {
+	for _, in := range []string{"Airbnb", "BDC", "Booking.com", "VRBO", " Manual ", "agoda"} {
+		assert.Zero(t, testing.AllocsPerRun(100, func() { _ = event.NormalizeChannel(in) }), in)
 	}
 }
 

@@ -2,6 +2,8 @@ package event_test
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -28,4 +30,44 @@ func FuzzParseDate(f *testing.F) {
 		require.NoError(t, json.Unmarshal(b, &back))
 		require.Equal(t, d, back)
 	})
+}
+
+// FuzzNormalizeChannel: NormalizeChannel, which lowers and squeezes ASCII
+// names on the stack, agrees with its plain definition, referenceChannel,
+// for any name, ASCII or not.
+func FuzzNormalizeChannel(f *testing.F) {
+	for _, s := range []string{"Airbnb", "Booking.com", " BDC ", "VRBO", "Agoda", "agoda", "Ａｉｒｂｎｂ", "AİRBNB", "airbnb\u212a", "", "-", strings.Repeat("Z", 40), "KAYAK", "\xffAirbnb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		require.Equal(t, referenceChannel(name), event.NormalizeChannel(name), "%q", name)
+	})
+}
+
+// referenceChannel is NormalizeChannel as first written: strings.ToLower of
+// the trimmed name, matched without separators.
+func referenceChannel(name string) event.Channel {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" {
+		return ""
+	}
+	key := strings.NewReplacer(" ", "", "_", "", "-", "", ".", "").Replace(n)
+	switch {
+	case strings.HasPrefix(key, "airbnb"):
+		return event.ChannelAirbnb
+	case strings.HasPrefix(key, "bookingcom"), key == "booking", key == "bdc":
+		return event.ChannelBookingCom
+	case strings.HasPrefix(key, "vrbo"), strings.HasPrefix(key, "homeaway"):
+		return event.ChannelVrbo
+	case strings.HasPrefix(key, "expedia"):
+		return event.ChannelExpedia
+	case strings.HasPrefix(key, "google"):
+		return event.ChannelGoogle
+	case strings.HasPrefix(key, "tripadvisor"):
+		return event.ChannelTripAdvisor
+	case slices.Contains([]string{"direct", "manual", "website", "directbooking", "owner", "ownerrez", "hostaway",
+		"bookingsync", "smily", "channex", "api", "widget", "bookingengine", "wordpress", "ownerwebsite"}, key):
+		return event.ChannelDirect
+	}
+	return event.Channel(n)
 }

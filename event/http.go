@@ -230,8 +230,13 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := SafeHandle(ctx, s.handler, e)
 	if d := s.cfg.dedupe; d != nil {
 		// The context of a request whose client went away is done, but the
-		// outcome must still be recorded.
-		if endErr := d.End(context.WithoutCancel(ctx), key, err == nil); endErr != nil {
+		// outcome must still be recorded. (A MemoryDeduper ignores its
+		// context: spare it the allocation.)
+		endCtx := ctx
+		if _, memory := d.(*MemoryDeduper); !memory {
+			endCtx = context.WithoutCancel(ctx)
+		}
+		if endErr := d.End(endCtx, key, err == nil); endErr != nil {
 			log.ErrorContext(ctx, "deduper could not record the outcome", "err", endErr)
 		}
 	}

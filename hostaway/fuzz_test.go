@@ -44,6 +44,9 @@ func FuzzParse(f *testing.F) {
 		if string(w.Raw) != string(body) {
 			t.Fatal("Raw differs from the body")
 		}
+		if !json.Valid(body) {
+			t.Fatal("Parse accepted a body that is not JSON")
+		}
 		e := normalize(w, time.UTC)
 		if !e.Type().Known() {
 			t.Fatalf("type %q is not a normalized type", e.Type())

@@ -114,14 +114,20 @@ type envelope struct {
 	AccountID lenient.String  `json:"accountId"`
 	Data      json.RawMessage `json:"data"`
 	Payload   json.RawMessage `json:"payload"` // read only when data is absent
+
+	// valid is false once a data member the scan left unchecked, and that
+	// a later duplicate replaced, turned out not to be valid JSON.
+	valid bool
 }
 
-// scan fills env from body, a valid JSON value, as json.Unmarshal into env
-// would, but without copying or re-validating the values: they are
-// sub-slices of body. It reports false when body is not an object.
+// scan fills env from body as json.Unmarshal into env would, but without
+// copying the values, which are sub-slices of body, and validates body on
+// the way, except Data: its caller must check that (Parse decodes it). It
+// reports false when body is not a valid JSON object.
 func (env *envelope) scan(body []byte) bool {
 	var buf [16]byte
-	return jsonobj.Members(body, func(k, v []byte) {
+	isData := func(k []byte) bool { return string(jsonobj.Key(k, buf[:0])) == "data" }
+	return jsonobj.Scan(body, 0, isData, func(k, v []byte) {
 		switch string(jsonobj.Key(k, buf[:0])) {
 		case "object":
 			env.Object = v
@@ -130,11 +136,14 @@ func (env *envelope) scan(body []byte) bool {
 		case "accountid":
 			_ = env.AccountID.UnmarshalJSON(v) // never fails
 		case "data":
+			if env.Data != nil && !jsonobj.Valid(env.Data) {
+				env.valid = false // a duplicate: the last one wins, but all must be JSON
+			}
 			env.Data = v
 		case "payload":
 			env.Payload = v
 		}
-	})
+	}) && env.valid
 }
 
 // Parse decodes one delivery body into a Webhook. It does not authenticate
@@ -150,19 +159,31 @@ func (env *envelope) scan(body []byte) bool {
 // Unparsed text, and data of the wrong shape sets DataError (see Webhook).
 // Unknown events parse with Data kept raw.
 //
-// The body is validated once, then its envelope walked once: Data is a
-// sub-slice of body, not a copy, and only the data of a known event is
-// decoded further, once. Keys match as encoding/json matches them
-// (case-insensitively, the last duplicate winning). Parse keeps body as
-// w.Raw without copying it.
+// The body is validated once and its envelope walked in the same pass:
+// Data is a sub-slice of body, not a copy, and the data is validated by the
+// one json.Unmarshal that decodes it for a known event (by a quick check
+// otherwise). Keys match as encoding/json matches them (case-insensitively,
+// the last duplicate winning). Parse keeps body as w.Raw without copying
+// it.
 func Parse(body []byte) (*Webhook, error) {
-	var env envelope
-	if !jsonobj.Valid(body) || !env.scan(body) {
+	env := envelope{valid: true}
+	valid := env.scan(body)
+	var w *Webhook // allocated with its record by decodeRecord
+	if raw := trimNull(env.Data); valid && raw != nil {
+		// The data is the one part of the body the scan left unchecked:
+		// decode it now, so that a body that is not JSON fails as such.
+		evt, _ := name(env.Event) // an error fails below
+		w, valid = decodeRecord(&Webhook{Event: evt, Data: raw})
+	}
+	if !valid {
 		// Not a JSON object: encoding/json says why.
-		env = envelope{}
-		if err := json.Unmarshal(body, &env); err != nil {
+		// (Into an envelope of its own: &env would move env to the heap
+		// for every delivery.)
+		var fresh envelope
+		if err := json.Unmarshal(body, &fresh); err != nil {
 			return nil, malformed("envelope", err)
 		}
+		env, w = fresh, nil
 	}
 	object, err := name(env.Object)
 	if err != nil {
@@ -172,13 +193,12 @@ func Parse(body []byte) (*Webhook, error) {
 	if err != nil {
 		return nil, malformed("event is not a JSON string", nil)
 	}
-	w := &Webhook{
-		Object:    object,
-		Event:     evt,
-		AccountID: string(env.AccountID),
-		Data:      trimNull(env.Data),
-		Raw:       body,
+	decoded := w != nil
+	if !decoded {
+		w = new(Webhook)
 	}
+	w.Object, w.Event, w.AccountID = object, evt, string(env.AccountID)
+	w.Data, w.Raw = trimNull(env.Data), body
 	if payload := trimNull(env.Payload); w.Data == nil && data(payload) {
 		var nested json.RawMessage
 		var buf [8]byte
@@ -190,6 +210,8 @@ func Parse(body []byte) (*Webhook, error) {
 		w.Data = trimNull(nested)
 	}
 	if w.IsTest() {
+		// A test carries no record, whatever its event says.
+		w.Reservation, w.Message, w.DataError = nil, nil, nil
 		return w, nil
 	}
 	if w.Event == "" && w.Object == "" {
@@ -198,39 +220,66 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Data == nil {
 		return w, nil
 	}
-	switch w.Event {
-	case EventReservationCreated, EventReservationUpdated:
-		r := new(Reservation)
-		if w.DataError = decodeData(w.Event, w.Data, r); w.DataError == nil || data(w.Data) {
-			w.Reservation = r
-		}
-	case EventMessageReceived:
-		m := new(ConversationMessage)
-		if w.DataError = decodeData(w.Event, w.Data, m); w.DataError == nil || data(w.Data) {
-			w.Message = m
-		}
+	if !decoded {
+		w, _ = decodeRecord(w) // payload.data, which the scan checked
 	}
 	return w, nil
 }
 
-// errNotObject is decodeData's error for data that is not a JSON object.
+// decodeRecord returns a copy of w on the heap, allocated with the typed
+// field of w.Event, into which it decodes w.Data, setting DataError when it
+// does not fit (see Webhook): data that is not an object leaves the field
+// nil. It reports whether w.Data is valid JSON, which the json.Unmarshal
+// that decodes it checks on the way, and a quick check otherwise, so that
+// the data is validated once.
+func decodeRecord(w *Webhook) (out *Webhook, valid bool) {
+	var dst any
+	switch w.Event {
+	case EventReservationCreated, EventReservationUpdated:
+		o, r := moveWith2[Reservation](w)
+		out, dst, o.Reservation = o, r, r
+	case EventMessageReceived:
+		o, m := moveWith2[ConversationMessage](w)
+		out, dst, o.Message = o, m, m
+	default:
+		return moveWith[struct{}](w), jsonobj.Valid(w.Data)
+	}
+	if !data(w.Data) {
+		out = moveWith[struct{}](w) // no typed field
+		out.DataError = malformed(w.Event, errNotObject)
+		return out, jsonobj.Valid(w.Data)
+	}
+	if err := json.Unmarshal(w.Data, dst); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && !jsonobj.Valid(w.Data) {
+			return out, false
+		}
+		out.DataError = malformed(w.Event, err)
+	}
+	return out, true
+}
+
+// moveWith returns a copy of w on the heap.
+func moveWith[T any](w *Webhook) *Webhook {
+	o, _ := moveWith2[T](w)
+	return o
+}
+
+// moveWith2 returns a copy of w on the heap and a new T beside it, in one
+// allocation: a delivery and its typed record live and die together.
+func moveWith2[T any](w *Webhook) (*Webhook, *T) {
+	x := &struct {
+		w   Webhook
+		rec T
+	}{w: *w}
+	return &x.w, &x.rec
+}
+
+// errNotObject is decodeRecord's error for data that is not a JSON object.
 var errNotObject = errors.New("data is not a JSON object")
 
 // data reports whether raw is a JSON object.
 func data(raw json.RawMessage) bool { return len(raw) > 0 && raw[0] == '{' }
-
-// decodeData decodes a data object into v. It returns nil, or the DataError
-// of the delivery: the data is not an object, or a nested part has the wrong
-// JSON kind (encoding/json then skips that part and decodes the rest).
-func decodeData(name string, raw json.RawMessage, v any) error {
-	if !data(raw) {
-		return malformed(name, errNotObject)
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return malformed(name, err)
-	}
-	return nil
-}
 
 // name returns the text of an envelope's naming field: "" when absent or
 // null, an error when it is not a JSON string.
@@ -238,6 +287,14 @@ func name(raw json.RawMessage) (string, error) {
 	raw = trimNull(raw)
 	if raw == nil {
 		return "", nil
+	}
+	if len(raw) >= 2 && raw[0] == '"' {
+		// A documented name is read without copying its text.
+		for _, known := range [...]string{EventReservationCreated, EventReservationUpdated, EventMessageReceived, ObjectReservation, ObjectConversationMessage} {
+			if string(raw[1:len(raw)-1]) == known {
+				return known, nil
+			}
+		}
 	}
 	s, ok := jsonobj.String(raw)
 	if !ok {

@@ -2,6 +2,7 @@ package hostaway
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -15,6 +16,29 @@ import (
 	"github.com/pmshooks/pmshooks/lenient"
 	"github.com/pmshooks/pmshooks/verify"
 )
+
+// TestParse_invalidData: a body that is not JSON only inside its data,
+// which Parse leaves to the json.Unmarshal that decodes it, is still
+// rejected as a body that is not JSON, at encoding/json's offset, whatever
+// the event and whatever else is wrong with the envelope.
+func TestParse_invalidData(t *testing.T) {
+	t.Parallel()
+	for _, template := range []string{
+		`{"object":"reservation","event":"reservation.created","data":%s,"accountId":1}`,
+		`{"data":%s,"event":"message.received"}`,
+		`{"event":"unknown.event","data":%s}`,
+		`{"data":%s}`,
+		`{"event":7,"data":%s}`,
+		`{"event":"reservation.updated","payload":{"data":%s}}`,
+	} {
+		for body, offset := range testutil.InvalidRecords(t, template, "data") {
+			w, err := Parse([]byte(body))
+			require.ErrorIs(t, err, event.ErrMalformed, body)
+			assert.Nil(t, w)
+			assert.Equal(t, fmt.Sprintf("hostaway: parse: envelope: invalid JSON at byte %d", offset), err.Error(), body)
+		}
+	}
+}
 
 func TestParse(t *testing.T) {
 	t.Parallel()

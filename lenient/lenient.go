@@ -31,7 +31,7 @@ type String string
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (s *String) UnmarshalJSON(b []byte) error {
-	text, _ := scalar(b)
+	text, _ := scalarBytes(b)
 	*s = String(text)
 	return nil
 }
@@ -53,28 +53,32 @@ type Int struct {
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (n *Int) UnmarshalJSON(b []byte) error {
-	text, k := scalar(b)
+	text, k := scalarBytes(b)
 	*n = Int{}
-	if k == kindNull || k == kindString && strings.TrimSpace(text) == "" {
+	if k == kindNull || k == kindString && len(bytes.TrimSpace(text)) == 0 {
 		return nil
 	}
 	if k == kindString || k == kindNumber {
-		if v, ok := parseInt(strings.TrimSpace(text)); ok {
+		if v, ok := parseInt(bytes.TrimSpace(text)); ok {
 			n.Value = v
 			return nil
 		}
 	}
-	n.Unparsed = text
+	n.Unparsed = string(text)
 	return nil
 }
 
 // parseInt parses an integer, also in float notation (42.0, 4.2e1) when it
 // has no fraction and fits in an int64.
-func parseInt(text string) (int64, bool) {
+func parseInt(b []byte) (int64, bool) {
+	if v, ok := parseDigits(b); ok {
+		return v, true
+	}
+	text := string(b)
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		return i, true
 	}
-	if !isNumber([]byte(text)) {
+	if !isNumber(b) {
 		return 0, false // ParseFloat also reads "Inf", "0x1p3" and "1_000"
 	}
 	f, err := strconv.ParseFloat(text, 64)
@@ -82,6 +86,30 @@ func parseInt(text string) (int64, bool) {
 		return 0, false
 	}
 	return int64(f), true
+}
+
+// parseDigits parses the common integer, an optional minus and at most 18
+// decimal digits, without the copy to a string that strconv needs; it
+// reports false for anything else, which parseInt hands to strconv.
+func parseDigits(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // MarshalJSON writes the integer as a JSON number, or Unparsed as a JSON
@@ -130,21 +158,33 @@ type Bool struct {
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (v *Bool) UnmarshalJSON(b []byte) error {
-	text, k := scalar(b)
+	text, k := scalarBytes(b)
 	*v = Bool{}
 	switch k {
 	case kindNull:
 		return nil
 	case kindBool, kindNumber, kindString:
-		switch strings.ToLower(strings.TrimSpace(text)) {
-		case "1", "true", "yes", "y", "t", "on":
-			v.Value = true
-			return nil
-		case "0", "false", "no", "n", "f", "off", "", "0.0":
-			return nil
+		// The words below are ASCII, so only an ASCII text can match:
+		// lowering ASCII letters is strings.ToLower for them.
+		var buf [5]byte
+		t := bytes.TrimSpace(text)
+		if len(t) <= len(buf) {
+			for i, c := range t {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf[i] = c
+			}
+			switch string(buf[:len(t)]) {
+			case "1", "true", "yes", "y", "t", "on":
+				v.Value = true
+				return nil
+			case "0", "false", "no", "n", "f", "off", "", "0.0":
+				return nil
+			}
 		}
 	}
-	v.Unparsed = text
+	v.Unparsed = string(text)
 	return nil
 }
 
@@ -192,25 +232,25 @@ type Decimal struct {
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (d *Decimal) UnmarshalJSON(b []byte) error {
-	text, k := scalar(b)
+	text, k := scalarBytes(b)
 	*d = Decimal{}
 	switch k {
 	case kindNull:
 		return nil
 	case kindNumber:
-		d.Value = text
+		d.Value = string(text)
 		return nil
 	case kindString:
-		t := strings.TrimSpace(text)
-		if t == "" {
+		t := bytes.TrimSpace(text)
+		if len(t) == 0 {
 			return nil
 		}
-		if isNumber([]byte(t)) {
-			d.Value = t
+		if isNumber(t) {
+			d.Value = string(t)
 			return nil
 		}
 	}
-	d.Unparsed = text
+	d.Unparsed = string(text)
 	return nil
 }
 
@@ -294,6 +334,13 @@ var localLayouts = []string{
 // is an error wrapping ErrType, whose message does not quote the text.
 func ParseTime(s string) (Time, error) {
 	s = strings.TrimSpace(s)
+	if localSecondShaped(s) {
+		// Hostaway's spelling. No zoned layout reads it, so the first
+		// local one would; try it first rather than fail ten times.
+		if t, err := time.Parse(localSecond, s); err == nil {
+			return Time{Time: t, Zoneless: true}, nil
+		}
+	}
 	for _, l := range zonedLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return Time{Time: t}, nil
@@ -314,18 +361,36 @@ const maxUnixSeconds = 1 << 53
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	text, k := scalar(b)
+	raw, k := scalarBytes(b)
 	*t = Time{}
-	switch k {
-	case kindNull:
-		return nil
-	case kindNumber:
-		secs, err := strconv.ParseFloat(text, 64)
-		if err == nil && math.Abs(secs) < maxUnixSeconds {
+	if k == kindString && localSecondShaped(raw) {
+		// As in ParseTime, without copying the text to the heap.
+		if v, err := time.Parse(localSecond, string(raw)); err == nil {
+			*t = Time{Time: v, Zoneless: true}
+			return nil
+		}
+	}
+	if k == kindString && rfc3339Shaped(raw) {
+		// The common spelling, read without copying the text:
+		// time.Time's own decoder parses RFC 3339 exactly as ParseTime's
+		// first layout does, and more strictly.
+		var v time.Time
+		if v.UnmarshalJSON(bytes.TrimSpace(b)) == nil {
+			t.Time = v
+			return nil
+		}
+	}
+	if k == kindNumber {
+		if secs, ok := parseFloat(raw); ok && math.Abs(secs) < maxUnixSeconds {
 			whole := math.Trunc(secs)
 			*t = Time{Time: time.Unix(int64(whole), int64((secs-whole)*1e9)).UTC()}
 			return nil
 		}
+	}
+	text := string(raw)
+	switch k {
+	case kindNull:
+		return nil
 	case kindString:
 		if strings.TrimSpace(text) == "" {
 			return nil
@@ -387,7 +452,50 @@ func (t Time) Instant() time.Time {
 	return t.Time
 }
 
-// jsonKind is the kind of a JSON value as scalar sees it.
+// parseFloat is strconv.ParseFloat of a short number without copying it to
+// the heap first (the conversion of up to 32 bytes stays on the stack).
+func parseFloat(b []byte) (float64, bool) {
+	if len(b) > 32 {
+		f, err := strconv.ParseFloat(string(b), 64)
+		return f, err == nil
+	}
+	var buf [32]byte
+	n := copy(buf[:], b)
+	f, err := strconv.ParseFloat(string(buf[:n]), 64)
+	return f, err == nil
+}
+
+// localSecond is the zoneless spelling "2006-01-02 15:04:05", which the
+// local layouts read (localLayouts[1] with no fraction).
+const localSecond = "2006-01-02 15:04:05"
+
+// localSecondShaped reports whether text has exactly the shape of
+// localSecond: digits, with "-", " " and ":" where it has them.
+func localSecondShaped[T string | []byte](text T) bool {
+	if len(text) != len(localSecond) {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		c, l := text[i], localSecond[i]
+		if '0' <= l && l <= '9' {
+			if c < '0' || c > '9' {
+				return false
+			}
+		} else if c != l {
+			return false
+		}
+	}
+	return true
+}
+
+// rfc3339Shaped reports whether text, the text of a JSON string, looks like
+// an RFC 3339 timestamp ("2006-01-02T15:04:05" and a zone), so that trying
+// time.Time's decoder on it is likely to pay off.
+func rfc3339Shaped(text []byte) bool {
+	return len(text) >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':'
+}
+
+// jsonKind is the kind of a JSON value as scalarBytes sees it.
 type jsonKind uint8
 
 const (
@@ -398,24 +506,26 @@ const (
 	kindOther // object, array, or not JSON at all
 )
 
-// scalar returns the kind of the JSON value b and its text: the unquoted
-// text of a string, the literal of a number or boolean, "" for null, and the
-// raw text, cut to MaxUnparsed bytes, of anything else.
-func scalar(b []byte) (string, jsonKind) {
+// scalarBytes returns the kind of the JSON value b and its text: the
+// unquoted text of a string, the literal of a number or boolean, nil for
+// null, and the raw text, cut to MaxUnparsed bytes, of anything else. The
+// text of a number, a boolean or a string without escapes is a sub-slice of
+// b, not a copy, so that a caller that only reads it allocates nothing.
+func scalarBytes(b []byte) ([]byte, jsonKind) {
 	b = bytes.TrimSpace(b)
 	switch {
 	case bytes.Equal(b, null):
-		return "", kindNull
+		return nil, kindNull
 	case len(b) > 0 && b[0] == '"':
-		if s, ok := unquote(b); ok {
+		if s, ok := unquoteBytes(b); ok {
 			return s, kindString
 		}
 	case string(b) == "true" || string(b) == "false":
-		return string(b), kindBool
+		return b, kindBool
 	case isNumber(b):
-		return string(b), kindNumber
+		return b, kindNumber
 	}
-	return UnparsedText(b), kindOther
+	return []byte(UnparsedText(b)), kindOther
 }
 
 // UnparsedText returns b, a JSON value of a kind its field cannot hold, as the text
@@ -437,18 +547,18 @@ func UnparsedText(b []byte) string {
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
-// unquote returns the text of the JSON string b, and false when b is not a
-// valid JSON string. Strings without escapes, the common case, are sliced
-// without running the JSON decoder.
-func unquote(b []byte) (string, bool) {
+// unquoteBytes returns the text of the JSON string b, and false when b is
+// not a valid JSON string. Strings without escapes, the common case, are
+// sliced, not copied, without running the JSON decoder.
+func unquoteBytes(b []byte) ([]byte, bool) {
 	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b) {
-		return string(b[1 : len(b)-1]), true
+		return b[1 : len(b)-1], true
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return "", false
+		return nil, false
 	}
-	return s, true
+	return []byte(s), true
 }
 
 // isNumber reports whether b is a JSON number (RFC 8259 section 6).

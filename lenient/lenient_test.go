@@ -374,3 +374,29 @@ func Example() {
 	// 42 true 830.00 true
 	// true two
 }
+
+// TestUnmarshalJSON_allocations: reading a number, a flag or an RFC 3339
+// timestamp allocates nothing, so that a payload of many such fields costs
+// no more than the same payload decoded into plain Go types.
+func TestUnmarshalJSON_allocations(t *testing.T) {
+	tests := []struct {
+		name string
+		dst  json.Unmarshaler
+		raw  string
+	}{
+		{"Int number", new(lenient.Int), `16879744`},
+		{"Int string", new(lenient.Int), `"16879744"`},
+		{"Bool literal", new(lenient.Bool), `false`},
+		{"Bool string", new(lenient.Bool), `"Yes"`},
+		{"Time RFC 3339", new(lenient.Time), `"2026-03-08T17:54:45Z"`},
+		{"Time zoneless, as Hostaway sends it", new(lenient.Time), `"2017-06-10 10:41:10"`},
+		{"Time Unix seconds", new(lenient.Time), `1741456485`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := []byte(tt.raw)
+			allocs := testing.AllocsPerRun(100, func() { _ = tt.dst.UnmarshalJSON(raw) })
+			assert.Zero(t, allocs)
+		})
+	}
+}

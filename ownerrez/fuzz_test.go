@@ -38,6 +38,9 @@ func FuzzParse(f *testing.F) {
 		if w.Action == "" {
 			t.Fatal("Parse accepted a delivery without action")
 		}
+		if !json.Valid(body) {
+			t.Fatal("Parse accepted a body that is not JSON")
+		}
 		e := normalize(w, event.MessageReceived)
 		if e.ID() == "" || e.Name() == "" || e.Type() == "" {
 			t.Fatalf("incomplete event: id %q name %q type %q", e.ID(), e.Name(), e.Type())

@@ -99,13 +99,14 @@ func subjectKind(t EntityType) string {
 
 // normalize builds the Event of w.
 func normalize(w *Webhook, draft event.Type) event.Event {
+	subject := w.entityID()
 	f := event.Fields{
 		Provider: Provider,
 		Type:     typeOf(w, draft),
 		Name:     w.Name(),
 		ID:       string(w.ID),
 		Account:  idText(w.UserID.Int64()),
-		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(w.entityID())},
+		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(subject)},
 		Time:     w.occurredAt(),
 		Raw:      w.Raw,
 		Data:     w,
@@ -114,7 +115,7 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 		f.ID = event.HashID(w.Raw)
 	}
 	if w.Booking != nil {
-		b := bookingOf(w)
+		b := bookingOf(w, subject, f.Subject.ID)
 		f.Booking = &b
 		if w.Action != ActionEntityDelete {
 			// A delete reports no state: keyed by the version of the last
@@ -187,12 +188,21 @@ func bookingVersion(b *Booking) string {
 }
 
 // bookingOf normalizes the booking of w: the envelope's entity_id stands
-// in for a missing id.
-func bookingOf(w *Webhook) event.Booking { return normalizeBooking(w.Booking, w.EntityID.Int64()) }
+// in for a missing id. The booking's id is usually the subject's, given as
+// subject and its text, so that the text is shared.
+func bookingOf(w *Webhook, subject int64, subjectText string) event.Booking {
+	return normalizeBookingText(w.Booking, w.EntityID.Int64(), subject, subjectText)
+}
 
 // normalizeBooking is the one normalization of a booking, delivered or
 // fetched; id stands in for b's id when b has none (0: no stand-in).
 func normalizeBooking(b *Booking, id int64) event.Booking {
+	return normalizeBookingText(b, id, 0, "")
+}
+
+// normalizeBookingText is normalizeBooking that reuses subjectText as the
+// booking's id when the id is subject, instead of formatting it again.
+func normalizeBookingText(b *Booking, id, subject int64, subjectText string) event.Booking {
 	if b.ID.Int64() != 0 {
 		id = b.ID.Int64()
 	}
@@ -200,8 +210,12 @@ func normalizeBooking(b *Booking, id int64) event.Booking {
 	if propertyID == 0 && b.Property != nil {
 		propertyID = b.Property.ID.Int64()
 	}
+	idStr := subjectText
+	if id != subject || subjectText == "" {
+		idStr = idText(id)
+	}
 	return event.Booking{
-		ID:         idText(id),
+		ID:         idStr,
 		PropertyID: idText(propertyID),
 		Status:     bookingStatus(b),
 		Arrival:    b.Arrival,

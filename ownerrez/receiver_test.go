@@ -1,7 +1,9 @@
 package ownerrez
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -164,6 +166,59 @@ func BenchmarkReceive(b *testing.B) {
 			}
 		})
 	}
+}
+
+// handwrittenWebhook is what a hand-written OwnerRez receiver decodes: the
+// envelope and the booking, in one json.Unmarshal.
+type handwrittenWebhook struct {
+	ID         string   `json:"id"`
+	UserID     int64    `json:"user_id"`
+	Action     string   `json:"action"`
+	EntityType string   `json:"entity_type"`
+	EntityID   int64    `json:"entity_id"`
+	Categories []string `json:"categories"`
+	Entity     Booking  `json:"entity"`
+}
+
+// BenchmarkReceive_size compares one receive (verify, parse, normalize) of
+// a booking.entity_update delivery of 1 KiB and 64 KiB (its notes padded)
+// with the hand-written anchor: a Basic authentication check and one
+// json.Unmarshal into a typed struct.
+func BenchmarkReceive_size(b *testing.B) {
+	r, v := newTestReceiver(b)
+	for _, size := range []int{1 << 10, 64 << 10} {
+		body := testutil.PadBody(b, sample(b, "booking.entity_update"), size, "entity", "notes")
+		h := signed(v, body)
+		testutil.BenchReceivePair(b, fmt.Sprintf("ownerrez-%dKiB", size>>10), body,
+			func() error { _, err := r.Receive(h, body); return err },
+			func() error {
+				if err := testutil.HandwrittenBasic(h, "orez", "hook-pass"); err != nil {
+					return err
+				}
+				var w handwrittenWebhook
+				return json.Unmarshal(body, &w)
+			})
+	}
+}
+
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	r, v := newTestReceiver(t)
+	body := sample(t, "booking.entity_update")
+	h := signed(v, body)
+	// The one allocation more is the booking's version (its updated_utc in
+	// canonical form), which lets the inbox store a webhook and a poll of
+	// one change once; the anchor computes nothing of the kind.
+	testutil.ReceiveAllocsAtMostPlus(t, 1, "the record version",
+		func() error { _, err := r.Receive(h, body); return err },
+		func() error {
+			if err := testutil.HandwrittenBasic(h, "orez", "hook-pass"); err != nil {
+				return err
+			}
+			var w handwrittenWebhook
+			return json.Unmarshal(body, &w)
+		})
 }
 
 // TestReceiver_VerifyHeader: the Receiver checks what its verifier can check

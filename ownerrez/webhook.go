@@ -1,7 +1,6 @@
 package ownerrez
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -178,20 +177,33 @@ func EventNames() []string {
 // Unparsed text, an entity of the wrong shape sets DataError, and an
 // unknown action or entity type parses with its entity kept raw.
 //
-// The body is validated once, then its envelope walked once: Data is a
-// sub-slice of body, not a copy, and only the entity of a known type is
-// decoded further, once. Keys match as encoding/json matches them
-// (case-insensitively, the last duplicate winning).
+// The body is validated once and its envelope walked in the same pass:
+// Data is a sub-slice of body, not a copy, and the entity is validated by
+// the one json.Unmarshal that decodes it into the typed field of a known
+// entity type (by a quick check otherwise). Keys match as encoding/json
+// matches them (case-insensitively, the last duplicate winning).
 func Parse(body []byte) (*Webhook, error) {
-	w := &Webhook{Raw: body}
-	var err error
-	if sc := (scanner{w: w, body: body}); jsonobj.Valid(body) && jsonobj.Members(body, sc.member) {
-		err = sc.err
+	// The envelope is scanned into a Webhook on the stack, which
+	// decodeEntity moves to the heap together with its entity.
+	scanned := Webhook{Raw: body}
+	var (
+		w                       *Webhook
+		err, scanErr, entityErr error
+	)
+	sc := scanner{w: &scanned, body: body, err: &scanErr, valid: true}
+	valid := jsonobj.Scan(body, 0, sc.deferred, sc.member) && sc.valid
+	if valid {
+		// The entity is the one part of the body Scan left unchecked.
+		w, valid, entityErr = scanned.decodeEntity()
+	}
+	if valid {
+		err = scanErr
 	} else {
 		// Not a JSON object: encoding/json says why (or, for null, that
 		// nothing is set, which fails below for want of an action).
-		*w = Webhook{Raw: body}
+		w = &Webhook{Raw: body}
 		err = json.Unmarshal(body, w)
+		entityErr = nil
 	}
 	if err != nil {
 		// encoding/json skips a member of the wrong kind and decodes the
@@ -205,11 +217,8 @@ func Parse(body []byte) (*Webhook, error) {
 	if w.Action == "" {
 		return nil, malformed("envelope has no action", nil)
 	}
-	if bytes.Equal(bytes.TrimSpace(w.Data), []byte("null")) {
-		w.Data = nil
-	}
-	if err := w.decodeEntity(); err != nil && w.DataError == nil {
-		w.DataError = err
+	if entityErr != nil && w.DataError == nil {
+		w.DataError = entityErr
 	}
 	return w, nil
 }
@@ -220,8 +229,20 @@ func Parse(body []byte) (*Webhook, error) {
 type scanner struct {
 	w    *Webhook
 	body []byte
-	err  error // the first error, as json.Unmarshal would return it
-	buf  [16]byte
+	// err is where the first error goes, as json.Unmarshal would return
+	// it: a variable of the caller, so that reading it does not make the
+	// scanner, and the Webhook it points to, escape to the heap.
+	err *error
+	// valid is false once an entity Scan left unchecked, and that a later
+	// duplicate replaced, turned out not to be valid JSON.
+	valid bool
+	buf   [16]byte
+}
+
+// deferred tells jsonobj.Scan to leave the entity unchecked: decodeEntity
+// validates it, usually as part of decoding it.
+func (sc *scanner) deferred(k []byte) bool {
+	return string(jsonobj.Key(k, sc.buf[:0])) == "entity"
 }
 
 // member decodes one member of the envelope; see jsonobj.Members.
@@ -235,20 +256,33 @@ func (sc *scanner) member(k, v []byte) {
 	case "entity_id":
 		_ = w.EntityID.UnmarshalJSON(v) // never fails
 	case "action":
-		if s, ok := jsonobj.String(v); ok {
+		if a, ok := knownAction(v); ok {
+			w.Action = a
+		} else if s, ok := jsonobj.String(v); ok {
 			w.Action = Action(s)
 		} else if !jsonobj.IsNull(v) {
-			sc.fail("action", v, json.Unmarshal(v, &w.Action))
+			var a Action // not &w.Action, which would move every Webhook to the heap
+			sc.fail("action", v, json.Unmarshal(v, &a))
 		}
 	case "entity_type":
-		if s, ok := jsonobj.String(v); ok {
+		if t, ok := knownEntityType(v); ok {
+			w.EntityType = t
+		} else if s, ok := jsonobj.String(v); ok {
 			w.EntityType = EntityType(s)
 		} else if !jsonobj.IsNull(v) {
-			sc.fail("entity_type", v, json.Unmarshal(v, &w.EntityType))
+			var t EntityType
+			sc.fail("entity_type", v, json.Unmarshal(v, &t))
 		}
 	case "categories":
-		sc.fail("categories", v, json.Unmarshal(v, &w.Categories))
+		if !categories(v, &w.Categories) {
+			c := w.Categories // as json.Unmarshal would, on a copy
+			sc.fail("categories", v, json.Unmarshal(v, &c))
+			w.Categories = c
+		}
 	case "entity":
+		if w.Data != nil && !jsonobj.Valid(w.Data) {
+			sc.valid = false // a duplicate: the last one wins, but all must be JSON
+		}
 		w.Data = v
 	}
 }
@@ -258,7 +292,7 @@ func (sc *scanner) member(k, v []byte) {
 // error of the body. A type error is made the one json.Unmarshal of the
 // whole body returns: the field named and the offset in the body.
 func (sc *scanner) fail(field string, v []byte, err error) {
-	if err == nil || sc.err != nil {
+	if err == nil || *sc.err != nil {
 		return
 	}
 	var typ *json.UnmarshalTypeError
@@ -271,52 +305,133 @@ func (sc *scanner) fail(field string, v []byte, err error) {
 		}
 		typ.Offset += int64(cap(sc.body) - cap(v)) // v is a sub-slice of body
 	}
-	sc.err = err
+	*sc.err = err
+}
+
+// knownAction returns the documented Action that raw, a JSON string without
+// escapes, names, without copying its text.
+func knownAction(raw []byte) (Action, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, a := range [...]Action{ActionEntityUpdate, ActionEntityCreate, ActionEntityDelete, ActionApplicationAuthorizationRevoked, ActionWebhookTest} {
+		if string(raw[1:len(raw)-1]) == string(a) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// knownEntityType is knownAction for an EntityType.
+func knownEntityType(raw []byte) (EntityType, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, t := range [...]EntityType{EntityBooking, EntityGuest, EntityProperty, EntityInquiry, EntityQuote, EntityThreadMessage, EntityAPIApplication} {
+		if string(raw[1:len(raw)-1]) == string(t) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// categories decodes raw into dst as json.Unmarshal does when raw is null or
+// an array of strings and nulls, the shapes OwnerRez sends, in one exact
+// allocation; it reports false, leaving dst alone, for any other shape.
+func categories(raw []byte, dst *[]string) bool {
+	if jsonobj.IsNull(raw) {
+		*dst = nil
+		return true
+	}
+	n, ok := 0, true
+	if !jsonobj.Elements(raw, func(v []byte) {
+		n++
+		ok = ok && (jsonobj.Kind(v) == '"' || jsonobj.IsNull(v))
+	}) || !ok {
+		return false
+	}
+	out := make([]string, 0, n)
+	jsonobj.Elements(raw, func(v []byte) {
+		s, _ := jsonobj.String(v) // "" for null
+		out = append(out, s)
+	})
+	*dst = out
+	return true
 }
 
 // decodeEntity decodes w.Data into the typed field of w.EntityType. An
 // entity that is not an object leaves the field nil; one with a nested part
 // of the wrong kind is decoded but for that part. Either is returned as an
-// error for DataError.
-func (w *Webhook) decodeEntity() error {
+// error for DataError. An entity of "null" sets Data to nil.
+//
+// It returns out, a copy of w on the heap (w is Parse's scan, on the stack),
+// allocated with the typed entity. It also completes Parse's validation of
+// the body, which left the entity unchecked: valid is false when w.Data is
+// not valid JSON. The json.Unmarshal
+// that decodes an entity validates it on the way, so that it is not checked
+// twice; any other entity gets a quick check of its own.
+func (w *Webhook) decodeEntity() (out *Webhook, valid bool, err error) {
 	if w.Data == nil {
-		return nil
+		return moveWith[struct{}](w), true, nil
+	}
+	if jsonobj.IsNull(w.Data) {
+		w.Data = nil
+		return moveWith[struct{}](w), true, nil
 	}
 	var dst any
-	var set func()
 	switch w.EntityType {
 	case EntityBooking:
-		v := new(Booking)
-		dst, set = v, func() { w.Booking = v }
+		o, v := moveWith2[Booking](w)
+		out, dst, o.Booking = o, v, v
 	case EntityGuest:
-		v := new(Guest)
-		dst, set = v, func() { w.Guest = v }
+		o, v := moveWith2[Guest](w)
+		out, dst, o.Guest = o, v, v
 	case EntityProperty:
-		v := new(Property)
-		dst, set = v, func() { w.Property = v }
+		o, v := moveWith2[Property](w)
+		out, dst, o.Property = o, v, v
 	case EntityInquiry:
-		v := new(Inquiry)
-		dst, set = v, func() { w.Inquiry = v }
+		o, v := moveWith2[Inquiry](w)
+		out, dst, o.Inquiry = o, v, v
 	case EntityQuote:
-		v := new(Quote)
-		dst, set = v, func() { w.Quote = v }
+		o, v := moveWith2[Quote](w)
+		out, dst, o.Quote = o, v, v
 	case EntityThreadMessage:
-		v := new(ThreadMessage)
-		dst, set = v, func() { w.ThreadMessage = v }
+		o, v := moveWith2[ThreadMessage](w)
+		out, dst, o.ThreadMessage = o, v, v
 	case EntityAPIApplication:
-		v := new(APIApplication)
-		dst, set = v, func() { w.APIApplication = v }
+		o, v := moveWith2[APIApplication](w)
+		out, dst, o.APIApplication = o, v, v
 	default:
-		return nil
+		return moveWith[struct{}](w), jsonobj.Valid(w.Data), nil
 	}
-	if e := bytes.TrimSpace(w.Data); len(e) == 0 || e[0] != '{' {
-		return malformed(string(w.EntityType)+" entity is not a JSON object", nil)
+	if w.Data[0] != '{' { // Data has no white space around it
+		out = moveWith[struct{}](w) // no typed field
+		return out, jsonobj.Valid(w.Data), malformed(string(w.EntityType)+" entity is not a JSON object", nil)
 	}
-	set()
 	if err := json.Unmarshal(w.Data, dst); err != nil {
-		return malformed(string(w.EntityType)+" entity", err)
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && !jsonobj.Valid(w.Data) {
+			return out, false, nil
+		}
+		return out, true, malformed(string(w.EntityType)+" entity", err)
 	}
-	return nil
+	return out, true, nil
+}
+
+// moveWith returns a copy of w on the heap.
+func moveWith[T any](w *Webhook) *Webhook {
+	o, _ := moveWith2[T](w)
+	return o
+}
+
+// moveWith2 returns a copy of w on the heap and a new T beside it, in one
+// allocation: a delivery and its typed entity live and die together.
+func moveWith2[T any](w *Webhook) (*Webhook, *T) {
+	x := &struct {
+		w   Webhook
+		rec T
+	}{w: *w}
+	return &x.w, &x.rec
 }
 
 // parseError is a Parse failure. Its text names what failed but never

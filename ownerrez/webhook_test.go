@@ -2,6 +2,7 @@ package ownerrez
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -160,6 +161,43 @@ func TestParse_malformed(t *testing.T) {
 				assert.NotContains(t, msg, leak, "error text must not quote the body")
 			}
 		})
+	}
+}
+
+// TestParse_invalidEntity: a body that is not JSON only inside its entity,
+// which Parse leaves to the json.Unmarshal that decodes it, is still
+// rejected as a body that is not JSON, at encoding/json's offset, whatever
+// the entity type and whatever else is wrong with the envelope.
+func TestParse_invalidEntity(t *testing.T) {
+	t.Parallel()
+	for _, template := range []string{
+		`{"action":"entity_update","entity_type":"booking","entity":%s,"id":"x"}`,
+		`{"action":"entity_update","entity":%s,"entity_type":"quote"}`,
+		`{"action":"entity_update","entity_type":"unknown_kind","entity":%s}`,
+		`{"entity_type":"booking","entity":%s}`,
+		`{"action":7,"entity_type":"booking","entity":%s}`,
+	} {
+		for body, offset := range testutil.InvalidRecords(t, template, "entity") {
+			w, err := Parse([]byte(body))
+			require.ErrorIs(t, err, event.ErrMalformed, body)
+			assert.Nil(t, w)
+			assert.Equal(t, fmt.Sprintf("ownerrez: parse: envelope: invalid JSON at byte %d", offset), err.Error(), body)
+		}
+	}
+}
+
+// TestParse_categories: the categories decode as json.Unmarshal decodes
+// them into a []string, whatever their shape; a shape it refuses sets
+// DataError and keeps the delivery.
+func TestParse_categories(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{`null`, `[]`, `["availability", null, "charge"]`, `["\u0061b", "c\"d"]`, `["a", 1, "b"]`, `"availability"`, `{"a": 1}`, `[["a"]]`} {
+		var want []string
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		w, err := Parse([]byte(`{"action":"entity_update","entity_type":"booking","categories":` + raw + `}`))
+		require.NoError(t, err, raw)
+		assert.Equal(t, want, w.Categories, raw)
+		assert.Equal(t, wantErr != nil, w.DataError != nil, raw)
 	}
 }
 

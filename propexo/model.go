@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 )
 
 // Model names a kind of record that Propexo caches from the property
@@ -293,8 +295,7 @@ func (m Model) Known() bool {
 // JSON), unnormalized: it never fails a delivery.
 func (m *Model) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	var s string
-	if len(b) > 0 && b[0] == '"' && json.Unmarshal(b, &s) == nil {
+	if s, ok := jsonobj.String(b); ok {
 		*m = NormalizeModel(s)
 		return nil
 	}

@@ -271,25 +271,23 @@ func BenchmarkReceive_size(b *testing.B) {
 		body := sizedBody(b, size)
 		h := http.Header{}
 		v.Sign(h, body)
-		b.Run(fmt.Sprintf("propexo-%dKiB/pmshooks", size>>10), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			for b.Loop() {
-				if _, err := r.Receive(h, body); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("propexo-%dKiB/handwritten", size>>10), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			for b.Loop() {
-				if _, err := handwrittenReceive(h, body); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		testutil.BenchReceivePair(b, fmt.Sprintf("propexo-%dKiB", size>>10), body,
+			func() error { _, err := r.Receive(h, body); return err },
+			func() error { _, err := handwrittenReceive(h, body); return err })
 	}
+}
+
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	r, v := newReceiver(t)
+	body, err := propexotest.Derive("DATA_NEW", nil)
+	require.NoError(t, err)
+	h := http.Header{}
+	v.Sign(h, body)
+	testutil.ReceiveAllocsAtMost(t,
+		func() error { _, err := r.Receive(h, body); return err },
+		func() error { _, err := handwrittenReceive(h, body); return err })
 }
 
 func TestReceiver_DedupeWindow(t *testing.T) {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -61,12 +62,13 @@ func NewBasic(creds ...Credentials) (*Basic, error) {
 // an error wrapping ErrUnauthorized when the header is missing, is not Basic, is
 // malformed, or carries credentials that match no configured pair.
 func (b *Basic) Verify(h http.Header, _ []byte) error {
-	user, password, ok := parseBasic(h.Get("Authorization"))
+	var buf [basicBuffer]byte // the decoded credentials stay on the stack
+	user, password, ok := parseBasic(h.Get("Authorization"), buf[:])
 	if !ok {
 		return fmt.Errorf("%w: no Basic credentials", ErrUnauthorized)
 	}
-	u := sha256.Sum256([]byte(user))
-	p := sha256.Sum256([]byte(password))
+	u := sha256.Sum256(user)
+	p := sha256.Sum256(password)
 	match := 0
 	for _, c := range b.creds {
 		match |= subtle.ConstantTimeCompare(u[:], c.user[:]) & subtle.ConstantTimeCompare(p[:], c.password[:])
@@ -86,16 +88,27 @@ func (b *Basic) Sign(h http.Header, _ []byte) {
 	h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(b.first.User+":"+b.first.Password)))
 }
 
-// parseBasic is net/http's Request.BasicAuth over a header value.
-func parseBasic(auth string) (user, password string, ok bool) {
+// basicBuffer is the room on the stack for decoded Basic credentials; longer
+// ones are decoded on the heap.
+const basicBuffer = 256
+
+// parseBasic is net/http's Request.BasicAuth over a header value, decoding
+// into buf when the credentials fit. user and password are sub-slices of
+// buf or of a new slice.
+func parseBasic(auth string, buf []byte) (user, password []byte, ok bool) {
 	const prefix = "Basic "
 	if len(auth) < len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
-		return "", "", false
+		return nil, nil, false
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(auth[len(prefix):]))
+	enc := strings.TrimSpace(auth[len(prefix):])
+	raw := buf
+	if n := base64.StdEncoding.DecodedLen(len(enc)); n > len(raw) {
+		raw = make([]byte, n)
+	}
+	n, err := base64.StdEncoding.Decode(raw, []byte(enc))
 	if err != nil {
-		return "", "", false
+		return nil, nil, false
 	}
-	user, password, ok = strings.Cut(string(raw), ":")
+	user, password, ok = bytes.Cut(raw[:n], []byte(":"))
 	return user, password, ok
 }

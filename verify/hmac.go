@@ -59,8 +59,10 @@ type HMACConfig struct {
 	Message MessageFunc
 
 	// AlsoAccept lists other derivations of the message that verification
-	// accepts besides Message; signing never uses them. BookingSync uses it to
-	// accept the strict Base64 form as well as Ruby's line-wrapped one.
+	// accepts besides Message; signing never uses them. They are computed
+	// only for a signature that Message matches with no secret. BookingSync
+	// uses it to accept the strict Base64 form as well as Ruby's
+	// line-wrapped one.
 	AlsoAccept []MessageFunc
 
 	// Secrets are the keys, the current one first. Verification accepts a
@@ -148,9 +150,13 @@ func (v *HMAC) Header() string { return v.header }
 // ErrInvalidSignature when the signature is malformed or matches none.
 //
 // Surrounding white space in the header value is ignored. Every secret is tried
-// even after a match, so timing does not reveal which one matched.
+// even after a match, so timing does not reveal which one matched. The
+// message derivations are tried in order, and a later one only when the
+// earlier ones matched no secret: which form of the body was signed is no
+// secret, and a delivery in the primary form costs one MAC per secret.
 func (v *HMAC) Verify(h http.Header, body []byte) error {
-	got, err := v.signature(h)
+	var buf [macBuffer]byte // the decoded header stays on the stack
+	got, err := v.signature(h, buf[:])
 	if err != nil {
 		return err
 	}
@@ -169,6 +175,9 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 				match |= 1
 			}
 		}
+		if match != 0 {
+			break
+		}
 	}
 	if match == 0 {
 		return fmt.Errorf("%w: header %s matches no configured secret", ErrInvalidSignature, v.header)
@@ -183,13 +192,19 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 // before looking at the body. A nil error does not mean the delivery is
 // authentic: Verify must still check the signature against the body.
 func (v *HMAC) VerifyHeader(h http.Header) error {
-	_, err := v.signature(h)
+	var buf [macBuffer]byte
+	_, err := v.signature(h, buf[:])
 	return err
 }
 
-// signature returns the MAC carried by v's header in h, or an error wrapping
-// ErrMissingSignature or ErrInvalidSignature when it is absent or malformed.
-func (v *HMAC) signature(h http.Header) ([]byte, error) {
+// macBuffer is room for the decoded MAC of any hash up to SHA-512 in either
+// encoding (Base64's DecodedLen of a 64-byte MAC is 66).
+const macBuffer = 96
+
+// signature returns the MAC carried by v's header in h, decoded into buf
+// when it fits, or an error wrapping ErrMissingSignature or
+// ErrInvalidSignature when it is absent or malformed.
+func (v *HMAC) signature(h http.Header, buf []byte) ([]byte, error) {
 	value := strings.TrimSpace(h.Get(v.header))
 	if value == "" {
 		return nil, fmt.Errorf("%w: header %s", ErrMissingSignature, v.header)
@@ -204,7 +219,7 @@ func (v *HMAC) signature(h http.Header) ([]byte, error) {
 	if len(value) != v.maxEncoded {
 		return nil, fmt.Errorf("%w: header %s has the wrong length for %s", ErrInvalidSignature, v.header, v.encoding)
 	}
-	got, ok := v.decode(value)
+	got, ok := v.decode(value, buf)
 	if !ok {
 		return nil, fmt.Errorf("%w: header %s is not %s", ErrInvalidSignature, v.header, v.encoding)
 	}
@@ -223,20 +238,26 @@ func (v *HMAC) mac(secret, msg []byte) []byte {
 	return m.Sum(nil)
 }
 
-// decode returns the MAC written in value, and false when value is not a MAC
-// of v's size in v's encoding.
-func (v *HMAC) decode(value string) ([]byte, bool) {
+// decode returns the MAC written in value, decoded into buf when it fits,
+// and false when value is not a MAC of v's size in v's encoding.
+func (v *HMAC) decode(value string, buf []byte) ([]byte, bool) {
 	var (
 		got []byte
 		n   int
 		err error
 	)
+	room := func(size int) []byte {
+		if size <= len(buf) {
+			return buf[:size]
+		}
+		return make([]byte, size)
+	}
 	switch v.encoding {
 	case Hex:
-		got = make([]byte, hex.DecodedLen(len(value)))
+		got = room(hex.DecodedLen(len(value)))
 		n, err = hex.Decode(got, []byte(value))
 	case Base64:
-		got = make([]byte, base64.StdEncoding.DecodedLen(len(value)))
+		got = room(base64.StdEncoding.DecodedLen(len(value)))
 		n, err = base64.StdEncoding.Decode(got, []byte(value))
 	}
 	if err != nil || n != v.size {

@@ -2,14 +2,17 @@
 // to be valid JSON, without decoding or re-validating its values, and
 // matches member keys as encoding/json matches them against struct fields.
 //
-// It lets a parser validate a body once (json.Valid) and then pick the
-// members it needs in one cheap pass, instead of json.Unmarshal into
+// It lets a parser validate a body once (Valid) and then pick the members
+// it needs in one cheap pass, instead of json.Unmarshal into
 // json.RawMessage fields, which validates the input and then scans every
-// value again, and copies each one. The values it yields are sub-slices of
-// the input, not copies.
+// value again, and copies each one; or do both in one pass (Scan), leaving
+// the one value it hands to json.Unmarshal for that to validate, so that no
+// byte is validated twice. The values it yields are sub-slices of the
+// input, not copies.
 package jsonobj
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -49,6 +52,35 @@ func Members(obj []byte, fn func(key, value []byte)) bool {
 		vEnd := skipValue(obj, i)
 		fn(key, obj[i:vEnd])
 		i = vEnd
+	}
+}
+
+// Elements calls fn with the exact bytes of each element of arr (no
+// surrounding white space), in order. It reports false, without calling fn,
+// when arr is not a JSON array after leading white space.
+//
+// arr must be valid JSON (json.Valid reports true); on other input it does
+// not panic but its result is meaningless.
+func Elements(arr []byte, fn func(value []byte)) bool {
+	i := skipSpace(arr, 0)
+	if i >= len(arr) || arr[i] != '[' {
+		return false
+	}
+	i++
+	for {
+		i = skipSpace(arr, i)
+		if i >= len(arr) || arr[i] == ']' {
+			return true
+		}
+		if arr[i] == ',' {
+			i = skipSpace(arr, i+1)
+		}
+		end := skipValue(arr, i)
+		if end <= i {
+			return true // not valid JSON: stop rather than loop
+		}
+		fn(arr[i:end])
+		i = end
 	}
 }
 
@@ -196,12 +228,23 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index after the string that starts at b[i] ('"').
+// It jumps from quote to quote with bytes.IndexByte, so that long strings,
+// which make most of a large body, cost little: a quote ends the string
+// unless an odd run of backslashes precedes it. Each backslash is counted
+// at most once, so the walk stays linear.
 func skipString(b []byte, i int) int {
+	start := i
 	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return len(b)
+		}
+		i += q
+		n := 0
+		for j := i - 1; j > start && b[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
 			return i + 1
 		}
 	}
@@ -243,6 +286,105 @@ func skipValue(b []byte, i int) int {
 			i++
 		}
 		return i
+	}
+}
+
+// Scan checks obj as Valid does and walks its members as Members does, in
+// one pass: it calls fn with the raw key and the exact value bytes of each
+// member of obj, a JSON object with optional white space around it, in
+// order. It reports false when obj is not a JSON object or not valid JSON.
+//
+// A member whose raw key deferred reports true (deferred may be nil) is
+// only delimited, not validated: its nesting still counts against
+// encoding/json's limit, but what it holds is left to the caller, who must
+// check that value (with json.Unmarshal, which validates its input first,
+// or with Valid) before trusting obj. Scan and that check together cost one
+// validation of every byte, instead of Valid followed by json.Unmarshal of
+// the value, which validates the value twice. depth is how deeply obj is
+// nested in the document it was cut from (0 for a whole body), so that the
+// nesting limit applies to the whole document.
+//
+// fn may have been called when Scan reports false; what it was given is
+// then meaningless.
+func Scan(obj []byte, depth int, deferred func(rawKey []byte) bool, fn func(key, value []byte)) bool {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' || depth+1 > maxDepth {
+		return false
+	}
+	depth++
+	i = skipSpace(obj, i+1)
+	if i < len(obj) && obj[i] == '}' {
+		return skipSpace(obj, i+1) == len(obj)
+	}
+	for {
+		if i >= len(obj) || obj[i] != '"' {
+			return false
+		}
+		kEnd, ok := validString(obj, i)
+		if !ok {
+			return false
+		}
+		key := obj[i+1 : kEnd-1]
+		i = skipSpace(obj, kEnd)
+		if i >= len(obj) || obj[i] != ':' {
+			return false
+		}
+		i = skipSpace(obj, i+1)
+		var vEnd int
+		if deferred != nil && deferred(key) {
+			vEnd, ok = skipNested(obj, i, depth)
+		} else {
+			vEnd, ok = validValue(obj, i, depth)
+		}
+		if !ok || vEnd > len(obj) {
+			return false
+		}
+		fn(key, obj[i:vEnd])
+		i = skipSpace(obj, vEnd)
+		if i >= len(obj) {
+			return false
+		}
+		switch obj[i] {
+		case ',':
+			i = skipSpace(obj, i+1)
+		case '}':
+			return skipSpace(obj, i+1) == len(obj)
+		default:
+			return false
+		}
+	}
+}
+
+// skipNested delimits the value that starts at b[i], nested depth deep, as
+// skipValue does, and reports false when it is empty, unterminated or
+// nested beyond maxDepth. It does not validate the value.
+func skipNested(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch b[i] {
+	case '{', '[':
+		level := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				if level++; depth+level > maxDepth {
+					return i, false
+				}
+			case '}', ']':
+				if level--; level == 0 {
+					return i + 1, true
+				}
+			}
+			i++
+		}
+		return len(b), false
+	default: // a string, number or literal
+		end := skipValue(b, i)
+		return end, end > i
 	}
 }
 

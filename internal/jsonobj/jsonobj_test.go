@@ -82,6 +82,84 @@ func FuzzValid(f *testing.F) {
 	})
 }
 
+// scanDeferring runs Scan on b deferring the members whose key starts with
+// "d" (so "data" and "d"), then validates each deferred value as a caller
+// must; it reports whether b passed both, and the members Scan found.
+func scanDeferring(b []byte) ([][2]string, bool) {
+	var got [][2]string
+	var deferred [][]byte
+	isDeferred := func(k []byte) bool { return len(k) > 0 && k[0] == 'd' }
+	ok := Scan(b, 0, isDeferred, func(k, v []byte) {
+		got = append(got, [2]string{string(k), string(v)})
+		if isDeferred(k) {
+			deferred = append(deferred, v)
+		}
+	})
+	for _, v := range deferred {
+		ok = ok && json.Valid(v)
+	}
+	return got, ok
+}
+
+// FuzzScan: Scan, with its deferred values validated afterwards, accepts
+// exactly the valid JSON objects, and finds the members Members finds.
+func FuzzScan(f *testing.F) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	for _, s := range []string{`{"d":[1,{"x":"]"}]}`, `{"d":"a\\"}`, `{"d":"a\\\"b"}`, `{"d":{"a":1},"e":2}`,
+		`{"d":{"a":}}`, `{"d":[}`, `{"d":"x}`, `{"d":tru}`, `{"d": 1 }`, `{"d":{}}} `,
+		`{"d":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}`,
+		`{"d":` + strings.Repeat("[", 9998) + strings.Repeat("]", 9998) + `}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := json.Valid(b) && Kind(b) == '{'
+		got, ok := scanDeferring(b)
+		if ok != want {
+			t.Fatalf("Scan(%q) and its deferred values valid: %v, want %v", b, ok, want)
+		}
+		if !ok {
+			return
+		}
+		var members [][2]string
+		Members(b, func(k, v []byte) { members = append(members, [2]string{string(k), string(v)}) })
+		if diff := cmp.Diff(members, got); diff != "" {
+			t.Fatalf("%q (-Members +Scan):\n%s", b, diff)
+		}
+	})
+}
+
+func TestScan(t *testing.T) {
+	t.Parallel()
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	tests := []struct {
+		name string
+		body string
+		want bool
+	}{
+		{"empty object", ` {} `, true},
+		{"members", `{"a":1,"d":{"x":"}"},"b":[true,null]}`, true},
+		{"deferred string with escaped quote", `{"d":"a\"}","b":2}`, true},
+		{"deferred string ending in a backslash", `{"d":"a\\","b":2}`, true},
+		{"invalid outside the deferred value", `{"d":{},"b":tru}`, false},
+		{"invalid inside the deferred value", `{"d":{"a":}}`, false},
+		{"unterminated deferred value", `{"d":{"a":1}`, false},
+		{"trailing text", `{"d":1}x`, false},
+		{"not an object", `[1]`, false},
+		{"deferred value at the nesting limit", `{"d":` + deep(9999) + `}`, true},
+		{"deferred value beyond the nesting limit", `{"d":` + deep(10000) + `}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, json.Valid([]byte(tt.body)) && Kind([]byte(tt.body)) == '{', tt.want, "the table agrees with encoding/json")
+			_, ok := scanDeferring([]byte(tt.body))
+			assert.Equal(t, tt.want, ok)
+		})
+	}
+}
+
 // checkExact fails when Members with Unquote and a json.Unmarshal into a
 // map, which matches keys exactly, disagree on the valid object b (the last
 // of duplicate keys wins in both).
@@ -118,6 +196,22 @@ func TestUnquote(t *testing.T) {
 	} {
 		assert.Equal(t, want, string(Unquote([]byte(raw))), raw)
 	}
+}
+
+func TestElements(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{`[]`, ` [ 1 , "a" , [2,{"b":"]"}] , null ] `, `["\"]"]`} {
+		var want []json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(raw), &want))
+		var got []json.RawMessage
+		require.True(t, Elements([]byte(raw), func(v []byte) { got = append(got, v) }), raw)
+		require.Len(t, got, len(want), raw)
+		for i := range want {
+			assert.JSONEq(t, string(want[i]), string(got[i]), raw)
+		}
+	}
+	assert.False(t, Elements([]byte(`{"a":1}`), func([]byte) {}))
+	assert.False(t, Elements(nil, func([]byte) {}))
 }
 
 func TestKind(t *testing.T) {

@@ -771,8 +771,8 @@ func TestClientCredentials_activationDelay(t *testing.T) {
 		// Wide margins: under a loaded -race run a loopback token fetch can
 		// take tens of milliseconds, and it must end well before the
 		// caller's deadline, which must end well before activation.
-		_, cc := setupHostaway(t, srv, ClientCredentialsConfig{ActivationDelay: time.Second}, nil)
-		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		_, cc := setupHostaway(t, srv, ClientCredentialsConfig{ActivationDelay: 3 * time.Second}, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 		defer cancel()
 		_, err := cc.Token(ctx)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
@@ -782,7 +782,7 @@ func TestClientCredentials_activationDelay(t *testing.T) {
 		tok, err := cc.Token(context.Background())
 		require.NoError(t, err)
 		assert.Equal(t, "tok-1", tok.AccessToken, "the fetched token was kept")
-		assert.Greater(t, time.Since(start), 500*time.Millisecond, "and is used only once active")
+		assert.Greater(t, time.Since(start), 500*time.Millisecond, "and is used only once active, 1.5 s on")
 		assert.Equal(t, int32(1), srv.tokenReqs.Load())
 		assert.Equal(t, int32(0), srv.apiReqs.Load())
 	})

@@ -263,7 +263,8 @@ func TestInbox_Watermark(t *testing.T) {
 			changed("stored")
 			f.store(t, "ev-free", "")
 			changed("stored without a subject")
-			_, ds, token := f.claim(t, 1)
+			var ds []*Delivery
+			_, _, token := f.claim(t, 1)
 			changed("claimed")
 			f.now = f.now.Add(time.Second)
 			held, err := f.ib.finish(ctx, f.ib.q.retry, a, token, f.now, "boom", f.ib.q.timeArg(f.now))

@@ -80,7 +80,6 @@ func TestBrowser_console(t *testing.T) {
 	start := time.Now()
 	ctx := browser(t)
 	s := seed(t)
-	const cookie = "pmshooks_test_session=admin"
 	h, err := console.New(s.ib, console.WithAuthorize(func(r *http.Request) bool {
 		c, err := r.Cookie("pmshooks_test_session")
 		return err == nil && c.Value == "admin"

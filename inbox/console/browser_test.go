@@ -66,7 +66,7 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(cancelTab)
-	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTime := context.WithTimeout(ctx, 4*time.Minute) // generous: CI runs it beside every other package under -race
 	t.Cleanup(cancelTime)
 	require.NoError(t, chromedp.Do(ctx), "start Chromium")
 	return ctx

@@ -202,9 +202,10 @@ type queries struct {
 	bury          string // dead without an attempt: none was left
 	release       string
 	get           string
-	list          string
 	retryDead     string
+	replay        string // make a done, coalesced or dead delivery pending again
 	state         string
+	watermark     string
 	purge         string
 	stats         string
 	migrateLock   string // "" when the dialect needs none
@@ -217,7 +218,12 @@ type queries struct {
 // deliveryColumns are the columns scanDelivery reads, in order.
 const deliveryColumns = `id, provider, event_id, type, name, account, subject_kind, subject_id,
 	event_time, received_at, headers, body, state, attempts, next_attempt_at,
-	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at, COALESCE(coalesced_into, 0), source`
+	CASE WHEN lease_token IS NULL THEN 0 ELSE 1 END, last_error, finished_at, COALESCE(coalesced_into, 0),
+	source, started_at`
+
+// historyColumns are deliveryColumns and the attempt log, which Get and List
+// read and the claim does not.
+const historyColumns = deliveryColumns + `, attempt_log`
 
 // finishedColumns are what a statement that takes deliveries out of pending
 // (done or dead) returns, for passing head on: see leavePending.
@@ -265,20 +271,16 @@ func newQueries(d Dialect) *queries {
 	q := &queries{
 		dialect: d,
 		latest:  `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id DESC LIMIT 1`,
-		retry: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, last_error = $4
+		// retry and release log the attempt they end (see logAppend): $5
+		// is now; release's $6 says why ('released' or 'rate_limited'), $7
+		// is the error.
+		retry: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, last_error = $4,
+				attempt_log = ` + logAppend(d, "attempt_log", logEntry(d, "attempts", "$5", "'retry'", "$4")) + `
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
-		release: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, attempts = attempts - 1
+		release: `UPDATE pmshooks_inbox SET lease_token = NULL, next_attempt_at = $3, attempts = attempts - 1,
+				attempt_log = ` + logAppend(d, "attempt_log", logEntry(d, "attempts", "$4", "$5", "$6")) + `
 			WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
-		get: `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox WHERE id = $1`,
-		list: `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox
-			WHERE id > $1
-				AND ($2 = '' OR provider = $2)
-				AND ($3 = '' OR state = $3)
-				AND ($4 = 0 OR (lease_token IS NOT NULL AND next_attempt_at > $5))
-				AND ($6 = 0 OR lease_token IS NULL OR next_attempt_at <= $5)
-				AND ($8 = 0 OR coalesced_into IS NOT NULL)
-				AND ($9 = 0 OR coalesced_into IS NULL)
-			ORDER BY id LIMIT $7`,
+		get:   `SELECT ` + historyColumns + ` FROM pmshooks_inbox WHERE id = $1`,
 		state: `SELECT state FROM pmshooks_inbox WHERE id = $1`,
 		purge: `DELETE FROM pmshooks_inbox WHERE id IN (
 				SELECT id FROM pmshooks_inbox WHERE state = 'done' AND finished_at < $1 LIMIT $2)`,
@@ -290,6 +292,7 @@ func newQueries(d Dialect) *queries {
 				COALESCE(SUM(CASE WHEN state = 'done' AND coalesced_into IS NOT NULL THEN 1 ELSE 0 END), 0),
 				MIN(CASE WHEN state = 'pending' THEN received_at END)
 			FROM pmshooks_inbox`,
+		watermark:     watermarkQuery(d),
 		schemaVersion: `SELECT COALESCE(MAX(version), 0) FROM pmshooks_inbox_schema_version`,
 		recordVersion: `INSERT INTO pmshooks_inbox_schema_version (version, applied_at) VALUES ($1, $2)`,
 	}
@@ -299,7 +302,8 @@ func newQueries(d Dialect) *queries {
 	if d == PostgreSQL {
 		from = "FROM " + lockedSubjects("$5")
 	}
-	q.dead = `UPDATE pmshooks_inbox AS r SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4
+	q.dead = `UPDATE pmshooks_inbox AS r SET state = 'dead', lease_token = NULL, finished_at = $3, last_error = $4,
+			attempt_log = ` + logAppend(d, "attempt_log", logEntry(d, "attempts", "$3", "'dead'", "$4")) + `
 		` + from + `
 		WHERE r.id = $1 AND r.lease_token = $2 AND r.state = 'pending'
 		RETURNING ` + finishedColumns
@@ -310,7 +314,9 @@ func newQueries(d Dialect) *queries {
 	// claimed). On PostgreSQL it locks the subject ($5) first.
 	q.coalesce = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $4,
 			coalesced_into = CASE WHEN r.id = $3 THEN NULL ELSE $3 END,
-			attempts = CASE WHEN r.id = $3 THEN r.attempts + 1 ELSE r.attempts END
+			attempts = CASE WHEN r.id = $3 THEN r.attempts + 1 ELSE r.attempts END,
+			started_at = CASE WHEN r.id = $3
+				THEN (SELECT h.started_at FROM pmshooks_inbox h WHERE h.id = $1) ELSE r.started_at END
 		` + from + `
 		WHERE r.subject_key = $6 AND r.state = 'pending' AND r.id >= $1 AND r.id <= $3
 			AND EXISTS (SELECT 1 FROM pmshooks_inbox h WHERE h.id = $1 AND h.lease_token = $2 AND h.state = 'pending')
@@ -342,14 +348,20 @@ func newQueries(d Dialect) *queries {
 			VALUES (` + insertValues + `, ` + sqliteIdle(`$10`) + `, $18, $19)
 			ON CONFLICT DO NOTHING
 			RETURNING id`
-		q.claim = `UPDATE pmshooks_inbox SET lease_token = $2, next_attempt_at = $3, attempts = attempts + 1
+		q.claim = `UPDATE pmshooks_inbox SET lease_token = $2, next_attempt_at = $3, attempts = attempts + 1,
+				` + claimHistory(d) + `
 			WHERE id IN (SELECT id FROM pmshooks_inbox
 				WHERE head = 1 AND state = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $4)
 			RETURNING ` + deliveryColumns
 		q.retryDead = `UPDATE pmshooks_inbox
 			SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_token = NULL, finished_at = NULL,
+				started_at = NULL, attempt_log = ` + logAppend(d, "attempt_log", logMarker(d, "'retried'", "$2")) + `,
 				head = ` + sqliteIdle(`pmshooks_inbox.subject_key`) + `
 			WHERE id = $1 AND state = 'dead'`
+		q.replay = `UPDATE pmshooks_inbox
+			SET ` + replaySet(d) + `,
+				head = ` + sqliteIdle(`pmshooks_inbox.subject_key`) + `
+			WHERE id = $1 AND state IN ('done', 'dead')`
 		q.versionTableExists = `SELECT COUNT(*) FROM sqlite_master
 			WHERE type = 'table' AND name = 'pmshooks_inbox_schema_version'`
 	case PostgreSQL:
@@ -387,7 +399,8 @@ func newQueries(d Dialect) *queries {
 		// A lease lost in a database crash is only a delivery attempted
 		// again, so the commit need not wait for the disk: set_config(...,
 		// true) lasts until the end of this statement's transaction.
-		q.claim = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1
+		q.claim = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1,
+				` + claimHistory(d) + `
 			WHERE r.id = ANY (ARRAY(
 					SELECT c.id FROM pmshooks_inbox c
 					WHERE c.head AND c.state = 'pending' AND c.next_attempt_at <= $1
@@ -412,16 +425,23 @@ func newQueries(d Dialect) *queries {
 				AND NOT head`
 		q.retryDead = `UPDATE pmshooks_inbox
 			SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_token = NULL, finished_at = NULL,
+				started_at = NULL, attempt_log = ` + logAppend(d, "attempt_log", logMarker(d, "'retried'", "$2")) + `,
 				head = pmshooks_inbox_lock_subject(subject_key)
 			WHERE id = $1 AND state = 'dead'`
+		// replay is retryDead for any finished delivery: the same head
+		// rule, under the subject's lock.
+		q.replay = `UPDATE pmshooks_inbox
+			SET ` + replaySet(d) + `,
+				head = pmshooks_inbox_lock_subject(subject_key)
+			WHERE id = $1 AND state IN ('done', 'dead')`
 		q.migrateLock = `SELECT pg_advisory_xact_lock($1)`
 		q.versionTableExists = `SELECT COUNT(*) FROM pg_catalog.pg_tables
 			WHERE tablename = 'pmshooks_inbox_schema_version' AND schemaname = ANY (current_schemas(false))`
 	}
 	if d == SQLite {
 		for _, p := range []*string{
-			&q.insert, &q.latest, &q.claim, &q.retry, &q.dead, &q.bury, &q.release, &q.get, &q.list,
-			&q.retryDead, &q.state, &q.purge, &q.stats, &q.schemaVersion, &q.recordVersion,
+			&q.insert, &q.latest, &q.claim, &q.retry, &q.dead, &q.bury, &q.release, &q.get,
+			&q.retryDead, &q.replay, &q.state, &q.purge, &q.stats, &q.watermark, &q.schemaVersion, &q.recordVersion,
 			&q.coalesce, &q.latestPending, &q.sourceCreate, &q.sourceLease, &q.sourceSave, &q.sourceRelease,
 		} {
 			*p = placeholder.ReplaceAllString(*p, "?$1")

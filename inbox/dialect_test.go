@@ -91,7 +91,9 @@ func TestQueries_timeArg(t *testing.T) {
 func TestQueries_placeholders(t *testing.T) {
 	t.Parallel()
 	lite := newQueries(SQLite)
-	assert.NotContains(t, lite.claim, "$")
+	// No $n placeholder is left; '$[0]' and '$[#]' are JSON paths.
+	assert.NotRegexp(t, `\$[0-9]`, lite.claim)
+	assert.Contains(t, lite.claim, "?1")
 	assert.Contains(t, lite.insert, "?11")
 	assert.Contains(t, newQueries(PostgreSQL).insert, "$11")
 }

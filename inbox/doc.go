@@ -170,7 +170,10 @@
 // Schema version 3 (the head mark) is written by this version of pmshooks
 // only: stop the workers and receivers of an older version before Migrate
 // upgrades the schema to it. An older receiver's inserts then fail rather
-// than store deliveries no worker would take.
+// than store deliveries no worker would take. Version 4 adds the keys and
+// checkpoints of reconciliation, version 5 the columns of the attempt
+// history; workers of older versions would leave them incomplete, so stop
+// them too.
 //
 // OpenDB maps a DSN to a pool and a Dialect: a postgres:// or postgresql://
 // URL is PostgreSQL (driver "pgx"), anything else is a SQLite file (driver
@@ -208,10 +211,20 @@
 //
 // # Managing and metrics
 //
-// List and Get show deliveries and their state, Retry brings a dead delivery
-// back, Purge deletes handled deliveries older than a given age (keep them
-// longer than providers retry, a day is plenty), and Stats counts pending,
-// in-flight, dead and done deliveries for a metrics endpoint.
+// List and Get show deliveries and their state (List filters by state,
+// provider, type, subject and received time, oldest or newest first, by an
+// id cursor), Retry brings a dead delivery back, Replay runs the handler
+// again for any finished one, Purge deletes handled deliveries older than a
+// given age (keep them longer than providers retry, a day is plenty), and
+// Stats counts pending, in-flight, dead and done deliveries for a metrics
+// endpoint. Package inbox/console shows all of it in a browser, live:
+// Watermark is the cheap query it polls to notice changes.
+//
+// Each Delivery has its History: every attempt with its start, end,
+// outcome and error. An attempt that succeeds costs no write for it: the
+// claim, which updates the row anyway, records its start, and the "done"
+// its end. The statements that record a failure, a release or a death
+// append it to a bounded log in the same row (schema version 5).
 //
 // # Logging
 //

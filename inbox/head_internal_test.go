@@ -105,7 +105,7 @@ func TestClaim_headOfSubject(t *testing.T) {
 			}
 
 			// a fails: retried in an hour, it keeps the head.
-			held, err := f.ib.finish(ctx, f.ib.q.retry, a, token, f.now.Add(time.Hour), "boom")
+			held, err := f.ib.finish(ctx, f.ib.q.retry, a, token, f.now.Add(time.Hour), "boom", f.ib.q.timeArg(f.now))
 			require.NoError(t, err)
 			require.True(t, held)
 			ids, _, _ = f.claim(t, 10)

@@ -101,7 +101,7 @@ func (ib *Inbox) coalesceTarget(ctx context.Context, log *slog.Logger, d *Delive
 		return nil, nil
 	}
 	now := ib.now()
-	m, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.latestPending, key, d.ID), now)
+	m, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.latestPending, key, d.ID), now, false)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, nil

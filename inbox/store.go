@@ -45,6 +45,9 @@ var (
 	ErrNotFound = errors.New("inbox: no such delivery")
 	// ErrNotDead is returned by Retry for a delivery that is not dead.
 	ErrNotDead = errors.New("inbox: delivery is not dead")
+	// ErrNotFinished is returned by Replay for a delivery that is pending
+	// or in flight.
+	ErrNotFinished = errors.New("inbox: delivery is not finished")
 	// ErrNoDecoder is the error a delivery fails with when the inbox has
 	// no decoder for its provider (see WithDecoder). The delivery is retried
 	// like any failure, so a replica that gets the decoder later handles it.
@@ -89,18 +92,45 @@ type Delivery struct {
 	// Source is, for a change found by reconciliation, the Name of the
 	// event.Source that found it; "" for a webhook.
 	Source string
+	// StartedAt is when the latest attempt started; zero when none did
+	// since the delivery was stored, retried or replayed.
+	StartedAt time.Time
+	// History is every attempt, oldest first, with the marks Retry and
+	// Replay left (see Attempt), as Get and List return it; the claim that
+	// gives a worker its delivery leaves it nil. Only the latest 32 failed
+	// attempts and marks are kept.
+	History []Attempt
 }
 
 // Filter selects deliveries for List. The zero Filter selects the first
-// DefaultListLimit deliveries of every state, oldest first.
+// DefaultListLimit deliveries of every state, oldest first. The fields
+// combine: a delivery is listed when it matches every one that is set.
 type Filter struct {
 	// State selects one state; "" selects all.
 	State State
 	// Provider selects one provider; "" selects all.
 	Provider event.Provider
+	// Type selects one normalized type; "" selects all.
+	Type event.Type
+	// Subject selects the deliveries about one subject: its Kind and ID
+	// each select when not "".
+	Subject event.Subject
+	// ReceivedFrom and ReceivedBefore select the deliveries received at or
+	// after ReceivedFrom and before ReceivedBefore; zero times do not
+	// select.
+	ReceivedFrom, ReceivedBefore time.Time
 	// After selects deliveries whose ID is greater: pass the last ID of a
-	// page to get the next.
+	// page to get the next, oldest first.
 	After int64
+	// Before selects deliveries whose ID is smaller: pass the last ID of a
+	// page to get the next, newest first; zero does not select.
+	Before int64
+	// NewestFirst lists the newest deliveries first (by ID, the order they
+	// were stored); false lists the oldest first.
+	NewestFirst bool
+	// WithoutBody leaves Delivery.Body empty, for lists that show no body:
+	// a page of large bodies is large.
+	WithoutBody bool
 	// Limit is the most deliveries returned: zero or less means
 	// DefaultListLimit, more than MaxListLimit means MaxListLimit.
 	Limit int
@@ -133,41 +163,27 @@ type Stats struct {
 	OldestPending time.Time
 }
 
-// List returns the deliveries f selects, in the order they were stored.
-// Each Delivery holds its body; a page of MaxListLimit large bodies is
-// large.
+// List returns the deliveries f selects, oldest first unless
+// f.NewestFirst. Each Delivery holds its body unless f.WithoutBody; a page
+// of MaxListLimit large bodies is large.
+//
+// Filters other than the id cursors (After, Before) and State are not
+// indexed: a selective filter over a large inbox reads the table up to the
+// page's last row.
 func (ib *Inbox) List(ctx context.Context, f Filter) ([]Delivery, error) {
-	limit := f.Limit
-	switch {
-	case limit <= 0:
-		limit = DefaultListLimit
-	case limit > MaxListLimit:
-		limit = MaxListLimit
-	}
-	state, inFlight, notInFlight, coalesced, notCoalesced := string(f.State), 0, 0, 0, 0
-	switch f.State {
-	case "", StateDead:
-	case StateDone:
-		notCoalesced = 1
-	case StateCoalesced:
-		state, coalesced = string(StateDone), 1
-	case StatePending:
-		notInFlight = 1
-	case StateInFlight:
-		state, inFlight = string(StatePending), 1
-	default:
-		return nil, fmt.Errorf("inbox: list: unknown state %q", f.State)
-	}
 	now := ib.now()
-	rows, err := ib.db.QueryContext(ctx, ib.q.list,
-		f.After, string(f.Provider), state, inFlight, ib.q.timeArg(now), notInFlight, limit, coalesced, notCoalesced)
+	query, args, err := ib.q.listQuery(f, now)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list: %w", err)
+	}
+	rows, err := ib.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: list: %w", err)
 	}
 	defer rows.Close()
 	var ds []Delivery
 	for rows.Next() {
-		d, err := scanDelivery(rows, now)
+		d, err := scanDelivery(rows, now, true)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: list: %w", err)
 		}
@@ -183,7 +199,7 @@ func (ib *Inbox) List(ctx context.Context, f Filter) ([]Delivery, error) {
 // ErrNotFound.
 func (ib *Inbox) Get(ctx context.Context, id int64) (Delivery, error) {
 	now := ib.now()
-	d, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.get, id), now)
+	d, err := scanDelivery(ib.db.QueryRowContext(ctx, ib.q.get, id), now, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, fmt.Errorf("%w: %d", ErrNotFound, id)
 	}
@@ -265,23 +281,29 @@ func (ib *Inbox) Stats(ctx context.Context) (Stats, error) {
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
 
-// scanDelivery reads deliveryColumns. now tells pending from in flight.
-func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
+// scanDelivery reads deliveryColumns, and historyColumns when history is
+// set. now tells pending from in flight.
+func scanDelivery(r rowScanner, now time.Time, history bool) (Delivery, error) {
 	var (
 		d                  Delivery
 		provider, typ      string
 		headers, state     string
 		leased             int
-		lastError          sql.NullString
+		lastError, attLog  sql.NullString
 		subjKind, subjID   string
 		eventTime, finTime time.Time
 	)
-	err := r.Scan(&d.ID, &provider, &d.EventID, &typ, &d.Name, &d.Account, &subjKind, &subjID,
+	dest := []any{&d.ID, &provider, &d.EventID, &typ, &d.Name, &d.Account, &subjKind, &subjID,
 		dbTime{&eventTime}, dbTime{&d.ReceivedAt}, &headers, &d.Body, &state, &d.Attempts,
-		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime}, &d.CoalescedInto, &d.Source)
-	if err != nil {
+		dbTime{&d.NextAttemptAt}, &leased, &lastError, dbTime{&finTime}, &d.CoalescedInto, &d.Source,
+		dbTime{&d.StartedAt}}
+	if history {
+		dest = append(dest, &attLog)
+	}
+	if err := r.Scan(dest...); err != nil {
 		return Delivery{}, err
 	}
+	var err error
 	d.Provider, d.Type = event.Provider(provider), event.Type(typ)
 	d.Subject = event.Subject{Kind: subjKind, ID: subjID}
 	d.Time, d.FinishedAt, d.LastError = eventTime, finTime, lastError.String
@@ -297,6 +319,11 @@ func scanDelivery(r rowScanner, now time.Time) (Delivery, error) {
 		d.State = StateInFlight
 	case d.State == StateDone && d.CoalescedInto != 0:
 		d.State = StateCoalesced
+	}
+	if history {
+		if d.History, err = historyOf(&d, attLog.String, leased == 1); err != nil {
+			return Delivery{}, fmt.Errorf("delivery %d: attempt log: %w", d.ID, err)
+		}
 	}
 	return d, nil
 }
@@ -435,7 +462,7 @@ func scanDeliveries(rows *sql.Rows, now time.Time) ([]*Delivery, error) {
 	defer rows.Close()
 	var ds []*Delivery
 	for rows.Next() {
-		d, err := scanDelivery(rows, now)
+		d, err := scanDelivery(rows, now, false)
 		if err != nil {
 			return nil, err
 		}
@@ -551,11 +578,12 @@ func (ib *Inbox) promote(ctx context.Context, tx *sql.Tx, keys []int64) error {
 }
 
 // finish records the outcome of an attempt with one of the completion
-// statements, whose parameters are id, token, a time and, for some, an
-// error text. It reports false when the lease was lost: another worker
+// statements, whose parameters are id, token, a time and, for some, more
+// (retry: the error and now; release: now, the outcome and the error, for
+// the attempt log). It reports false when the lease was lost: another worker
 // claimed the delivery after the lease ended, and owns its outcome.
-func (ib *Inbox) finish(ctx context.Context, query string, id int64, token string, at time.Time, errText ...any) (bool, error) {
-	args := append([]any{id, token, ib.q.timeArg(at)}, errText...)
+func (ib *Inbox) finish(ctx context.Context, query string, id int64, token string, at time.Time, more ...any) (bool, error) {
+	args := append([]any{id, token, ib.q.timeArg(at)}, more...)
 	res, err := ib.db.ExecContext(ctx, query, args...)
 	if err != nil {
 		return false, err

@@ -247,7 +247,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	case ctx.Err() != nil:
 		outcome, msg = "released", "delivery released: the workers are stopping"
 		attrs = append(attrs, "err", err)
-		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, now)
+		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, now, ib.q.timeArg(now), string(OutcomeReleased), errorText(err))
 	case ib.isRateLimited(err, d.Attempts):
 		// The provider asked to wait: not the delivery's fault, so the
 		// attempt is given back.
@@ -255,7 +255,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		next := now.Add(wait)
 		outcome, msg = "rate_limited", "delivery deferred: the provider's rate limit asks to wait; the attempt is not counted"
 		attrs = append(attrs, "next_attempt_at", next, "err", err)
-		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, next)
+		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, next, ib.q.timeArg(now), string(OutcomeRateLimited), errorText(err))
 	case d.Attempts >= ib.cfg.maxAttempts:
 		outcome, msg, level = "dead", "delivery failed on its last attempt: dead until retried", slog.LevelError
 		attrs = append(attrs, errAttrs(err)...)
@@ -265,7 +265,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		outcome, msg, level = "retry", "delivery failed: retry scheduled", slog.LevelWarn
 		attrs = append(attrs, "next_attempt_at", next)
 		attrs = append(attrs, errAttrs(err)...)
-		held, ferr = ib.finish(fctx, ib.q.retry, d.ID, token, next, errorText(err))
+		held, ferr = ib.finish(fctx, ib.q.retry, d.ID, token, next, errorText(err), ib.q.timeArg(now))
 	}
 	switch {
 	case ferr != nil:

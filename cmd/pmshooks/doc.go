@@ -65,13 +65,18 @@
 //
 // # listen
 //
-//	pmshooks listen [--addr 127.0.0.1:8080] [--save DIR] [--max-body BYTES] [-v]
+//	pmshooks listen [--addr 127.0.0.1:8080] [--db FILE] [--save DIR] [--max-body BYTES] [-v]
 //
 // Listen runs one receiver for all five providers on POST /hooks/{provider}
 // and prints a line for each delivery: the time, the status it answered, the
 // provider, the event name, the normalized type, the subject and "verified";
 // or why it was refused (401 authentication failed, 400 not decodable, 413
 // too large), or that it was a duplicate. -v adds the event as JSON.
+//
+// Listen keeps each authenticated delivery in a SQLite inbox, --db FILE (by
+// default pmshooks/listen.db in the user cache directory, kept across
+// restarts), and serves the inbox console (package inbox/console) on its
+// port at /ui/, without authentication, to loopback clients only.
 //
 // With --save DIR, listen writes the body of each authenticated delivery to
 // DIR as PROVIDER-TIME-ID.json and prints the inspect command that reads it:
@@ -147,10 +152,15 @@
 //	pmshooks inbox list  --db DSN [--state STATE] [--provider PROVIDER] [--limit N] [--after ID] [--json]
 //	pmshooks inbox retry --db DSN ID...
 //	pmshooks inbox purge --db DSN [--older-than 24h]
+//	pmshooks inbox replay --db DSN ID --to URL [CREDENTIAL FLAGS]
+//	pmshooks inbox ui --db DSN [--addr 127.0.0.1:8081]
 //
 // Inbox manages the deliveries a receiver built on package inbox stored: list
 // them (state, attempts, next attempt, last error, and the counts of each
-// state), make dead ones pending again, delete the handled ones. DSN is a
+// state), make dead ones pending again, delete the handled ones. Replay
+// re-sends a stored delivery to a handler URL, signed again with the
+// provider's credentials from the flags or environment as send does (the
+// inbox stores none); ui serves the inbox console to loopback clients. DSN is a
 // postgres:// or postgresql:// URL for PostgreSQL, anything else the path of an
 // existing SQLite file; --db defaults to $PMSHOOKS_DB. When a page is full,
 // list prints the command that lists the next one.

@@ -25,10 +25,13 @@ const inboxUsage = `Usage:
   pmshooks inbox list  --db DSN [--state STATE] [--provider PROVIDER] [--limit N] [--after ID] [--json]
   pmshooks inbox retry --db DSN ID...
   pmshooks inbox purge --db DSN [--older-than DURATION]
+  pmshooks inbox replay --db DSN ID --to URL [CREDENTIAL FLAGS]
+  pmshooks inbox ui --db DSN [--addr HOST:PORT]
 
 Inbox manages the deliveries that a receiver built on package inbox stored:
 list them with their state, attempts and last error, make dead ones pending
-again, and delete the handled ones.
+again, delete the handled ones, re-send one to a handler of yours (signed
+again), and serve the inbox console in a browser.
 
 DSN is a postgres:// or postgresql:// URL for PostgreSQL, anything else the
 path of a SQLite file (which must exist). The inbox's schema must have been
@@ -41,17 +44,19 @@ Run 'pmshooks inbox ACTION --help' for the flags of an action.
 func (a *app) inbox(ctx context.Context, args []string) error {
 	c := newCLI("pmshooks inbox", inboxUsage)
 	actions := map[string]func(context.Context, []string) error{
-		"list":  a.inboxList,
-		"retry": a.inboxRetry,
-		"purge": a.inboxPurge,
+		"list":   a.inboxList,
+		"retry":  a.inboxRetry,
+		"purge":  a.inboxPurge,
+		"replay": a.inboxReplay,
+		"ui":     a.inboxUI,
 	}
-	action, rest, err := c.word(a.stdout, args, "ACTION", "list, retry, purge")
+	action, rest, err := c.word(a.stdout, args, "ACTION", "list, retry, purge, replay, ui")
 	if err != nil {
 		return err
 	}
 	run, ok := actions[action]
 	if !ok {
-		return c.usagef("unknown action %q (actions: list, retry, purge)", action)
+		return c.usagef("unknown action %q (actions: list, retry, purge, replay, ui)", action)
 	}
 	return run(ctx, rest)
 }
@@ -68,7 +73,7 @@ func inboxCLI(action, usage string) (*cli, *string) {
 
 // openInbox opens the inbox at dsn, the --db flag, else $PMSHOOKS_DB read
 // with getenv. The caller calls close.
-func openInbox(c *cli, dsn string, getenv func(string) string) (ib *inbox.Inbox, close func(), err error) {
+func openInbox(c *cli, dsn string, getenv func(string) string, opts ...inbox.Option) (ib *inbox.Inbox, close func(), err error) {
 	if dsn == "" {
 		dsn = getenv(dbEnv)
 	}
@@ -87,7 +92,7 @@ func openInbox(c *cli, dsn string, getenv func(string) string) (ib *inbox.Inbox,
 	if err != nil {
 		return nil, nil, c.failf("open the inbox database: %w", err)
 	}
-	ib, err = inbox.New(db, d)
+	ib, err = inbox.New(db, d, opts...)
 	if err != nil {
 		_ = db.Close()
 		return nil, nil, c.fail(err)

@@ -18,12 +18,14 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/inbox"
+	"github.com/pmshooks/pmshooks/inbox/console"
 	"github.com/pmshooks/pmshooks/internal/registry"
 	"github.com/pmshooks/pmshooks/verify"
 )
 
 const listenUsage = `Usage:
-  pmshooks listen [--addr HOST:PORT] [--save DIR] [--max-body BYTES] [-v]
+  pmshooks listen [--addr HOST:PORT] [--db FILE] [--save DIR] [--max-body BYTES] [-v]
 
 Listen runs one webhook receiver for all five providers, on
 POST /hooks/{provider}, and prints each delivery as it arrives: the status it
@@ -36,6 +38,15 @@ Each provider's credentials come from its environment variables (see 'pmshooks
 send --help'). A provider whose variables are not set runs in development mode:
 its secrets are generated at random for this run. Listen prints them at start,
 with the exact 'pmshooks send' command that posts that provider a signed sample.
+
+It stores each authenticated delivery in a SQLite inbox (package inbox),
+--db FILE, by default pmshooks/listen.db in your user cache directory, so the
+deliveries are kept across restarts, and serves the inbox console on its own
+port at /ui/: the deliveries arriving live, their headers, body, decoded event
+and attempts. The console has no authentication and serves loopback clients
+only. 'pmshooks inbox replay --db FILE ID --to URL' re-sends a stored delivery,
+signed again, to a handler of yours; 'pmshooks inbox ui --db FILE' serves the
+console without receiving.
 
 With --save DIR, it writes the body of each authenticated delivery to DIR as
 PROVIDER-TIME-ID.json and prints the 'pmshooks inspect' command that reads it.
@@ -55,6 +66,7 @@ func (a *app) listen(ctx context.Context, args []string) error {
 	c.extra = func(w io.Writer) { fmt.Fprint(w, listenExamples) }
 	addr := c.String("addr", defaultListenAddr, "listen on `host:port` (port 0 picks a free port)")
 	verbose := c.Bool("v", false, "also print each event and its typed payload as JSON")
+	dbFile := c.String("db", "", "keep deliveries in this SQLite `FILE` (default pmshooks/listen.db in the user cache directory)")
 	save := c.String("save", "", "write each authenticated body to a file in `DIR` (created if missing), for inspect")
 	maxBody := c.Int64("max-body", event.DefaultBodyLimit, "the largest body accepted, in `bytes`; larger ones are answered 413")
 	pos, err := c.parse(a.stdout, args)
@@ -70,7 +82,32 @@ func (a *app) listen(ctx context.Context, args []string) error {
 			return c.fail(err)
 		}
 	}
-	l := &listener{out: a.stdout, verbose: *verbose, routes: map[string]http.Handler{}, saveDir: *save, cmdline: a.commandLine}
+	if *dbFile == "" {
+		if *dbFile, err = a.listenDB(); err != nil {
+			return c.fail(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(*dbFile), 0o700); err != nil {
+		return c.fail(err)
+	}
+	db, _, err := inbox.OpenDB(*dbFile)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer db.Close()
+	ib, err := inbox.New(db, inbox.SQLite, withDecoders()...)
+	if err != nil {
+		return c.fail(err)
+	}
+	if err := ib.Migrate(ctx); err != nil {
+		return c.failf("the inbox in %s: %w", *dbFile, err)
+	}
+	ui, err := console.New(ib, console.InsecureLocalOnly(), console.WithLogger(slog.New(slog.NewTextHandler(a.stderr, nil))))
+	if err != nil {
+		return c.fail(err)
+	}
+	l := &listener{out: a.stdout, verbose: *verbose, routes: map[string]http.Handler{}, store: map[string]http.Handler{},
+		maxBody: *maxBody, saveDir: *save, cmdline: a.commandLine}
 	var setups []listenSetup
 	for _, p := range registry.All() {
 		s := listenCredentials(p, a.getenv)
@@ -84,10 +121,12 @@ func (a *app) listen(ctx context.Context, args []string) error {
 		}
 		l.routes[string(p.Name)] = event.NewHTTPHandler(rc, event.HandlerFunc(noteEvent),
 			event.WithLogger(slog.New(noteHandler{})), event.WithBodyLimit(*maxBody))
+		l.store[string(p.Name)] = ib.HTTPHandler(rc, event.WithBodyLimit(*maxBody))
 		setups = append(setups, s)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /hooks/{provider}", l)
+	mux.Handle(consolePath, http.StripPrefix(consolePath[:len(consolePath)-1], ui))
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", *addr)
@@ -96,6 +135,20 @@ func (a *app) listen(ctx context.Context, args []string) error {
 	}
 	base := "http://" + urlHost(ln.Addr())
 	l.write(banner(base, setups, a.commandLine))
+	l.write(fmt.Sprintf("\nInbox console: %s%s (local only: no authentication; loopback clients only)\nDeliveries kept in %s\n",
+		base, consolePath, *dbFile))
+
+	// The workers mark what listen stored done: listen's handler is the
+	// printing above. Replay a delivery to your own handler with
+	// 'pmshooks inbox replay'.
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		_ = ib.Run(workers, event.HandlerFunc(func(context.Context, event.Event) error { return nil }))
+	}()
+	defer func() { stopWorkers(); <-ran }()
 
 	srv := &http.Server{
 		Handler:           mux,
@@ -204,9 +257,33 @@ func tryEvent(p registry.Provider) string {
 	return demo[0]
 }
 
+// discardWriter is the ResponseWriter of the inbox's store handler, whose
+// answer listen does not send (the printing handler answered).
+type discardWriter struct {
+	header http.Header
+	code   int
+}
+
+func (d *discardWriter) Header() http.Header { return d.header }
+
+func (d *discardWriter) Write(b []byte) (int, error) {
+	if d.code == 0 {
+		d.code = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (d *discardWriter) WriteHeader(code int) {
+	if d.code == 0 {
+		d.code = code
+	}
+}
+
 // listener serves POST /hooks/{provider} and prints every delivery.
 type listener struct {
 	routes  map[string]http.Handler // event.NewHTTPHandler, by provider
+	store   map[string]http.Handler // inbox.HTTPHandler, by provider
+	maxBody int64
 	verbose bool
 	// saveDir, when set, is where each authenticated body is written.
 	saveDir string
@@ -232,9 +309,25 @@ func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.write(fmt.Sprintf("%s 404 %q: unknown provider (known: %s)\n", stamp, r.PathValue("provider"), strings.Join(providerNames(), ", ")))
 		return
 	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, l.maxBody+1))
+	if err != nil {
+		http.Error(w, "body unreadable", http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	n := &note{}
 	rec := &statusRecorder{ResponseWriter: w}
 	h.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), noteKey{}, n)))
+	if n.event != nil && rec.status() == http.StatusOK {
+		// Authenticated and decoded: keep it in the inbox too.
+		sr := r.Clone(context.WithoutCancel(r.Context()))
+		sr.Body = io.NopCloser(bytes.NewReader(body))
+		st := &discardWriter{header: http.Header{}}
+		l.store[name].ServeHTTP(st, sr)
+		if st.code != 0 && st.code != http.StatusOK {
+			l.write(fmt.Sprintf("         not stored in the inbox: %d\n", st.code))
+		}
+	}
 	report := n.report(stamp, rec.status(), name, l.verbose)
 	if n.event != nil && l.saveDir != "" {
 		report += l.saveBody(name, n.event)

@@ -22,6 +22,7 @@ import (
 type listening struct {
 	out, errOut *syncBuffer
 	base        string // http://127.0.0.1:port
+	db          string // the inbox file
 	done        chan int
 }
 
@@ -30,10 +31,14 @@ type listening struct {
 func startListen(t *testing.T, ct cmdTest, args ...string) (*listening, context.CancelFunc) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	l := &listening{out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan int, 1)}
+	l := &listening{out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan int, 1), db: ct.db}
+	if l.db == "" {
+		l.db = filepath.Join(t.TempDir(), "listen.db")
+	}
 	a := ct.app(l.out, l.errOut)
+	a.cacheDir = t.TempDir() // never the user's own cache
 	go func() {
-		l.done <- report(l.errOut, a.run(ctx, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)))
+		l.done <- report(l.errOut, a.run(ctx, append([]string{"listen", "--addr", "127.0.0.1:0", "--db", l.db}, args...)))
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -31,6 +31,9 @@ type app struct {
 	// "go run ./cmd/pmshooks": the start of every command line it prints
 	// for the user to paste. "" means "pmshooks".
 	self string
+	// cacheDir is where listen keeps its inbox by default; "" means
+	// os.UserCacheDir.
+	cacheDir string
 }
 
 // run runs the command with args (without the program name). It returns
@@ -54,7 +57,7 @@ func commands() []command {
 		{"listen", "receive deliveries of all five providers and print them", (*app).listen},
 		{"inspect", "parse a captured delivery and print it as JSON", (*app).inspect},
 		{"webhooks", "list, create, delete and test webhook subscriptions", (*app).webhooks},
-		{"inbox", "list, retry and purge the deliveries stored by an inbox", (*app).inbox},
+		{"inbox", "list, retry, replay and purge stored deliveries; serve the inbox console", (*app).inbox},
 		{"bench", "measure an inbox's receive and work throughput and latency", (*app).bench},
 		{"mock", "serve a provider's fake API, for trying clients and hydration offline", (*app).mock},
 		{"reconcile", "list a provider's changes since a time and store them in an inbox (a backfill)", (*app).reconcile},

@@ -40,6 +40,7 @@ type result struct {
 type cmdTest struct {
 	env   map[string]string
 	stdin io.Reader
+	db    string // listen's --db; "" for a fresh file
 }
 
 func (ct cmdTest) app(stdout, stderr io.Writer) *app {
@@ -55,7 +56,9 @@ func (ct cmdTest) app(stdout, stderr io.Writer) *app {
 func (ct cmdTest) run(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errOut syncBuffer
-	code := report(&errOut, ct.app(&out, &errOut).run(t.Context(), args))
+	a := ct.app(&out, &errOut)
+	a.cacheDir = t.TempDir() // never the user's own cache
+	code := report(&errOut, a.run(t.Context(), args))
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
@@ -143,7 +146,7 @@ func TestRun_usageErrors(t *testing.T) {
 		"webhooks no url":       {[]string{"webhooks", "channex", "create"}, "missing --url"},
 		"webhooks delete no id": {[]string{"webhooks", "propexo", "delete"}, "missing ID"},
 		"webhooks bad id":       {[]string{"webhooks", "hostaway", "delete", "abc"}, "not a Hostaway webhook id"},
-		"inbox no action":       {[]string{"inbox"}, "missing ACTION (list, retry, purge)"},
+		"inbox no action":       {[]string{"inbox"}, "missing ACTION (list, retry, purge, replay, ui)"},
 		"inbox bad action":      {[]string{"inbox", "vacuum"}, `unknown action "vacuum"`},
 		"inbox no db":           {[]string{"inbox", "list"}, "missing --db"},
 		"inbox bad state":       {[]string{"inbox", "list", "--db", "x", "--state", "lost"}, `--state "lost"`},
@@ -196,7 +199,7 @@ func TestRun_unknownAction(t *testing.T) {
 	}{
 		{[]string{"webhooks", "channex", "update"}, `unknown action "update" (actions: list, create, delete, test)`, "pmshooks webhooks channex"},
 		{[]string{"webhooks", "hostaway", "test"}, "hostaway has no test call", "pmshooks webhooks hostaway"},
-		{[]string{"inbox", "vacuum"}, `unknown action "vacuum" (actions: list, retry, purge)`, "pmshooks inbox"},
+		{[]string{"inbox", "vacuum"}, `unknown action "vacuum" (actions: list, retry, purge, replay, ui)`, "pmshooks inbox"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`, "pmshooks"},
 	}
 	for _, tt := range tests {

@@ -199,3 +199,18 @@ CREATE TABLE pmshooks_inbox_checkpoints (
     lease_owner TEXT,
     lease_until TEXT
 );
+
+-- version 5
+
+-- Version 5 keeps each delivery's attempts for the console and Delivery.History,
+-- at no cost to an attempt that succeeds:
+--   started_at   when the latest attempt started: written by the claim, which
+--                updates the row anyway. A "done" then tells the duration of
+--                its attempt with finished_at, and writes nothing more.
+--   attempt_log  a JSON array of the attempts that did not end in "done" (and
+--                of the markers left by Retry and Replay), oldest first, at most
+--                32 entries, each error cut to 1,024 bytes. It is written by the
+--                statement that records such an outcome (retry, dead, release,
+--                a claim that takes over a lost lease), never by a success.
+ALTER TABLE pmshooks_inbox ADD COLUMN started_at TEXT;
+ALTER TABLE pmshooks_inbox ADD COLUMN attempt_log TEXT;

@@ -174,6 +174,13 @@ func (p Provider) NewRequest(url, name string, s verify.Signer) (*http.Request, 
 	return p.newRequest(context.Background(), url, body, s)
 }
 
+// NewRequestBody returns a POST of body to url, signed by s (nil: unsigned),
+// with the provider's headers, as NewRequest does for a sample: for
+// re-sending a stored delivery.
+func (p Provider) NewRequestBody(ctx context.Context, url string, body []byte, s verify.Signer) (*http.Request, error) {
+	return p.newRequest(ctx, url, body, s)
+}
+
 // NewVerifier builds the provider's verifier from credential values keyed by
 // environment variable name.
 func (p Provider) NewVerifier(values map[string]string) (Verifier, error) {

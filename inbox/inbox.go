@@ -69,6 +69,7 @@ type config struct {
 	decoders    map[event.Provider]event.Decoder
 	hydrators   map[event.Provider]event.Hydrator
 	coalesce    bool
+	hooks       *Hooks // nil without WithHooks
 }
 
 // WithDecoder sets the decoder that rebuilds the stored deliveries of

@@ -49,11 +49,11 @@ func TestRecorder(t *testing.T) {
 	)
 	rec.Fail("GET", "/bookings/9", Fault{Status: 404})
 
-	code, h, body := get(t, srv.URL+"/v1/bookings/9")
+	code, _, body := get(t, srv.URL+"/v1/bookings/9")
 	assert.Equal(t, 404, code, "the exact path's fault comes first")
 	assert.Equal(t, `{"error":"fake"}`, body)
 
-	code, h, _ = get(t, srv.URL+"/v1/bookings/1")
+	code, h, _ := get(t, srv.URL+"/v1/bookings/1")
 	assert.Equal(t, 429, code)
 	assert.Equal(t, "7", h.Get("Retry-After"))
 

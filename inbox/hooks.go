@@ -15,8 +15,9 @@ import (
 //
 // They run on the inbox's goroutines (the request's, a worker's, the
 // completer's), so they must be quick and safe for concurrent use. They are
-// never given a body, a header or an error's stored text; Err fields hold the
-// handler's error as returned.
+// never given a body or a header; Err fields hold the error as returned (the
+// handler's, the database's), whose text may hold ids: keep it out of
+// metric attributes.
 //
 // The receiving side of HTTPHandler (authentication, decoding, rejections)
 // reports to the event.Hooks given to HTTPHandler with event.WithHooks;

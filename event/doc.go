@@ -106,6 +106,24 @@
 //
 // Nothing is logged unless WithLogger is given a *slog.Logger.
 //
+// # Metrics and traces
+//
+// WithHooks gives NewHTTPHandler and Middleware a Hooks: functions called
+// when a delivery is received (authenticated and decoded; the context it
+// returns, with a span say, is the handler's), rejected (with its status and
+// a RejectReason, never the credentials or the body), found to be a
+// duplicate, handled (the handler's error and duration) and answered (the
+// status). Every field is optional, and without WithHooks the handlers do
+// no extra work and allocate nothing more. The module
+// github.com/pmshooks/pmshooks/otel turns them into OpenTelemetry metrics and
+// spans, and a Prometheus endpoint:
+//
+//	h := event.NewHTTPHandler(receiver, mux, event.WithHooks(&event.Hooks{
+//		Rejected: func(ctx context.Context, r event.Rejection) {
+//			rejected.With(string(r.Provider), string(r.Reason)).Inc()
+//		},
+//	}))
+//
 // # Middleware
 //
 // Services with a router of their own can use Middleware instead, which hands

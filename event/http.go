@@ -48,6 +48,7 @@ type httpConfig struct {
 	dedupeSet bool // WithDeduper or WithoutDedupe was given
 	reads     int
 	malformed MalformedFunc
+	hooks     *Hooks // nil without WithHooks
 
 	// slots holds one token per body being read and authenticated.
 	slots chan struct{}
@@ -198,11 +199,22 @@ type httpHandler struct {
 }
 
 func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	e, _, ok := receiveRequest(w, r, s.receiver, s.cfg)
+	hooks := s.cfg.hooks
+	var start time.Time
+	if hooks != nil {
+		start = time.Now()
+	}
+	e, _, ok := receiveRequest(w, r, s.receiver, s.cfg, start)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
+	if hooks != nil {
+		ctx = hooks.received(ctx, Receipt{Provider: e.Provider(), Event: e, Start: start})
+		rec := &statusRecorder{ResponseWriter: w}
+		w = rec
+		defer func() { hooks.answered(ctx, e.Provider(), e, rec.code(), start) }()
+	}
 	log := s.cfg.with(ctx, func() []any {
 		return []any{"provider", string(e.Provider()), "event", e.Name(), "id", e.ID()}
 	})
@@ -213,10 +225,12 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case err == nil:
 		case errors.Is(err, ErrDuplicate):
 			log.DebugContext(ctx, "duplicate delivery acknowledged")
+			hooks.duplicate(ctx, e.Provider(), e, false)
 			writeStatus(w, http.StatusOK)
 			return
 		case errors.Is(err, ErrInFlight):
 			log.InfoContext(ctx, "copy of a delivery in flight; asked to retry")
+			hooks.duplicate(ctx, e.Provider(), e, true)
 			w.Header().Set("Retry-After", strconv.Itoa(inFlightRetryAfter))
 			writeStatus(w, http.StatusServiceUnavailable)
 			return
@@ -227,7 +241,14 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	var began time.Time
+	if hooks != nil {
+		began = time.Now()
+	}
 	err := SafeHandle(ctx, s.handler, e)
+	if hooks != nil {
+		hooks.handled(ctx, e.Provider(), e, err, time.Since(began))
+	}
 	if d := s.cfg.dedupe; d != nil {
 		// The context of a request whose client went away is done, but the
 		// outcome must still be recorded. (A MemoryDeduper ignores its
@@ -263,25 +284,32 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // The order is what keeps unauthenticated requests cheap: credentials that
 // the headers carry are checked before a byte of the body is read, and at
 // most cfg.reads bodies are read and verified at once.
-func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *httpConfig) (Event, []byte, bool) {
+//
+// start is when the request arrived, for cfg.hooks; zero without hooks.
+// Each refusal is reported to cfg.hooks.Rejected.
+func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *httpConfig, start time.Time) (Event, []byte, bool) {
 	ctx := r.Context()
 	log := cfg.with(ctx, func() []any { return []any{"provider", string(rc.Provider())} })
+	reject := func(reason RejectReason, code int) {
+		writeStatus(w, code)
+		cfg.hooks.rejected(ctx, rc.Provider(), reason, code, start)
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeStatus(w, http.StatusMethodNotAllowed)
+		reject(RejectMethod, http.StatusMethodNotAllowed)
 		return nil, nil, false
 	}
 	if cfg.headers != nil {
 		if err := cfg.headers.VerifyHeader(r.Header); err != nil {
 			log.WarnContext(ctx, "delivery rejected: authentication failed", "err", err, "remote", r.RemoteAddr)
-			writeStatus(w, http.StatusUnauthorized)
+			reject(RejectUnauthenticated, http.StatusUnauthorized)
 			return nil, nil, false
 		}
 	}
 	if !cfg.acquire(ctx) {
 		log.WarnContext(ctx, "delivery refused: too many bodies being read", "max_concurrent_reads", cfg.reads)
 		w.Header().Set("Retry-After", strconv.Itoa(busyRetryAfter))
-		writeStatus(w, http.StatusServiceUnavailable)
+		reject(RejectBusy, http.StatusServiceUnavailable)
 		return nil, nil, false
 	}
 	defer cfg.release()
@@ -289,24 +317,30 @@ func receiveRequest(w http.ResponseWriter, r *http.Request, rc Receiver, cfg *ht
 	if err != nil {
 		if errors.Is(err, verify.ErrBodyTooLarge) {
 			log.WarnContext(ctx, "delivery rejected: body too large", "limit", cfg.limit)
-			writeStatus(w, http.StatusRequestEntityTooLarge)
+			reject(RejectTooLarge, http.StatusRequestEntityTooLarge)
 			return nil, nil, false
 		}
 		log.WarnContext(ctx, "delivery rejected: body unreadable", "err", err)
-		writeStatus(w, http.StatusBadRequest)
+		reject(RejectUnreadable, http.StatusBadRequest)
 		return nil, nil, false
 	}
 	e, err := rc.Receive(r.Header, body)
 	if err != nil {
 		if errors.Is(err, ErrMalformed) {
 			log.WarnContext(ctx, "authenticated delivery not decodable", "err", err)
-			cfg.malformed(w, r, body, err)
+			if cfg.hooks == nil {
+				cfg.malformed(w, r, body, err)
+				return nil, nil, false
+			}
+			rec := &statusRecorder{ResponseWriter: w}
+			cfg.malformed(rec, r, body, err)
+			cfg.hooks.rejected(ctx, rc.Provider(), RejectMalformed, rec.code(), start)
 			return nil, nil, false
 		}
 		// Why authentication failed goes to the log only: telling the
 		// caller would help a forger.
 		log.WarnContext(ctx, "delivery rejected: authentication failed", "err", err, "remote", r.RemoteAddr)
-		writeStatus(w, http.StatusUnauthorized)
+		reject(RejectUnauthenticated, http.StatusUnauthorized)
 		return nil, nil, false
 	}
 	return e, body, true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"time"
 )
 
 type contextKey struct{}
@@ -25,16 +26,31 @@ func Middleware(r Receiver, opts ...HTTPOption) func(http.Handler) http.Handler 
 	cfg := newHTTPConfig(r, opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			e, body, ok := receiveRequest(w, req, r, cfg)
+			hooks := cfg.hooks
+			var start time.Time
+			if hooks != nil {
+				start = time.Now()
+			}
+			e, body, ok := receiveRequest(w, req, r, cfg, start)
 			if !ok {
 				return
 			}
-			req = req.WithContext(NewContext(req.Context(), e))
+			ctx := req.Context()
+			if hooks != nil {
+				ctx = hooks.received(ctx, Receipt{Provider: e.Provider(), Event: e, Start: start})
+			}
+			req = req.WithContext(NewContext(ctx, e))
 			rb := new(bodyReader)
 			rb.Reset(body)
 			req.Body = rb
 			req.ContentLength = int64(len(body))
-			next.ServeHTTP(w, req)
+			if hooks == nil {
+				next.ServeHTTP(w, req)
+				return
+			}
+			rec := &statusRecorder{ResponseWriter: w}
+			next.ServeHTTP(rec, req)
+			hooks.answered(ctx, e.Provider(), e, rec.code(), start)
 		})
 	}
 }

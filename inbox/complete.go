@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"log/slog"
+	"time"
 )
 
 // completion is a delivery whose handler returned nil: its "done" is still
@@ -13,6 +14,12 @@ type completion struct {
 	keys  []int64 // its subject's key; empty without a subject
 	log   *slog.Logger
 	attrs []any
+
+	// For the hooks: the delivery, the context AttemptStarted returned and
+	// how long the attempt ran.
+	d   *Delivery
+	ctx context.Context
+	dur time.Duration
 }
 
 // completer writes the "done" of handled deliveries in batches, as a group
@@ -84,16 +91,22 @@ func (c *completer) flush(batch []completion) {
 	}
 	held, err := c.ib.completeBatch(ctx, ids, tokens, keys, c.ib.now())
 	for _, x := range batch {
+		out := OutcomeDone
 		switch {
 		case err != nil:
 			// The lease runs out and the delivery is attempted again.
+			out = OutcomeNotRecorded
 			x.log.ErrorContext(ctx, "inbox: recording the outcome failed; the delivery will be attempted again",
 				"outcome", "done", "err", err)
 		case !held[x.id]:
+			out = OutcomeLeaseLost
 			x.log.WarnContext(ctx, "lease lost: another worker took the delivery over; this outcome is discarded",
 				append(x.attrs, "outcome", "lease_lost", "discarded", "done")...)
 		default:
 			x.log.InfoContext(ctx, "delivery handled", append(x.attrs, "outcome", "done")...)
+		}
+		if x.ctx != nil { // hooks are set
+			c.ib.reportAttempt(x.ctx, x.d, out, nil, x.dur, 0, 0)
 		}
 	}
 	if err == nil {

@@ -226,10 +226,26 @@
 // its end. The statements that record a failure, a release or a death
 // append it to a bounded log in the same row (schema version 5).
 //
+// # Hooks: metrics and traces
+//
+// WithHooks gives the inbox a Hooks: functions called when HTTPHandler
+// stored a delivery, was given a duplicate or could not commit (503), and
+// when a worker starts an attempt (the context it returns, with a span say,
+// is the Hydrator's and the handler's), finishes it with an Outcome (done,
+// coalesced, retry, dead, released, rate_limited, lease_lost, not_recorded)
+// and its duration, and when a delivery becomes dead. An attempt's
+// AttemptFinished reports the outcome as written to the database: a
+// handler's success is reported once its "done" is committed by the
+// asynchronous group commit, so a lease lost in between reads lease_lost,
+// not done. Give HTTPHandler event.WithHooks too for the receiving side
+// (authentication, rejections). Every field is optional; without WithHooks
+// nothing is called. The module github.com/pmshooks/pmshooks/otel fills both
+// for OpenTelemetry.
+//
 // # Logging
 //
 // Nothing is logged unless WithLogger is given a *slog.Logger. Each attempt is
 // one line with provider, event_id, attempt and outcome (done, retry, dead,
-// released, rate_limited, lease_lost); stored deliveries and copies are logged at debug
+// released, rate_limited, lease_lost; the Outcome constants); stored deliveries and copies are logged at debug
 // level. Lines never hold bodies or header values.
 package inbox

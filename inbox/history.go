@@ -12,7 +12,8 @@ import (
 )
 
 // Outcome is how an attempt ended, or the mark that Retry or Replay left in
-// a delivery's History.
+// a delivery's History. The values are bounded, fit for a metric attribute
+// (see Hooks), and are those of the log's "outcome" attribute.
 type Outcome string
 
 // The outcomes of an attempt, and the marks.
@@ -35,6 +36,9 @@ const (
 	// OutcomeLeaseLost is an attempt that never recorded an outcome: its
 	// worker died or outlived the lease.
 	OutcomeLeaseLost Outcome = "lease_lost"
+	// OutcomeNotRecorded is an attempt whose outcome could not be written
+	// (Hooks only): the lease runs out and the delivery is attempted again.
+	OutcomeNotRecorded Outcome = "not_recorded"
 	// OutcomeRunning is the attempt a worker holds right now.
 	OutcomeRunning Outcome = "running"
 	// OutcomeRetried marks a Retry: the attempts counted since start again

@@ -116,7 +116,26 @@ func (s *storeHandler) store(w http.ResponseWriter, r *http.Request, d newDelive
 		return
 	}
 	d.headers = headers
+	hooks := s.ib.cfg.hooks
+	var began time.Time
+	if hooks != nil {
+		began = time.Now()
+	}
 	id, stored, err := s.ib.insert(ctx, d, window, s.ib.now())
+	if hooks != nil {
+		st := Storing{Provider: s.provider, Type: d.typ, EventID: d.eventID, Dead: d.dead, Duration: time.Since(began)}
+		switch {
+		case err != nil:
+			st.Err, st.Dead = err, false
+			storing(ctx, hooks.StoreFailed, st)
+		case !stored:
+			st.Dead = false
+			storing(ctx, hooks.Duplicate, st)
+		default:
+			st.ID = id
+			storing(ctx, hooks.Stored, st)
+		}
+	}
 	if err != nil {
 		log.ErrorContext(ctx, "delivery not stored; the provider will retry", "outcome", "unavailable", "err", err)
 		w.Header().Set("Retry-After", strconv.Itoa(storeRetryAfter))

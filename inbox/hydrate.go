@@ -123,8 +123,9 @@ func (ib *Inbox) coalesceTarget(ctx context.Context, log *slog.Logger, d *Delive
 
 // finishCoalesced records that the handler call for latest covered d and the
 // deliveries of its subject between them: latest is done, the others
-// coalesced into it; the subject's head passes on.
-func (ib *Inbox) finishCoalesced(ctx context.Context, log *slog.Logger, d *Delivery, token string, latest *Delivery, now time.Time, attrs []any) {
+// coalesced into it; the subject's head passes on. It returns the outcome
+// recorded for d and, when coalesced, how many deliveries were coalesced.
+func (ib *Inbox) finishCoalesced(ctx context.Context, log *slog.Logger, d *Delivery, token string, latest *Delivery, now time.Time, attrs []any) (Outcome, int) {
 	var lockKeys any // PostgreSQL: the subject to lock; unused by SQLite
 	if ib.dialect == PostgreSQL {
 		lockKeys = d.subjectKeys()
@@ -135,12 +136,15 @@ func (ib *Inbox) finishCoalesced(ctx context.Context, log *slog.Logger, d *Deliv
 	case err != nil:
 		log.ErrorContext(ctx, "inbox: recording the outcome failed; the delivery will be attempted again",
 			"outcome", "done", "err", err)
+		return OutcomeNotRecorded, 0
 	case !finished[d.ID]:
 		log.WarnContext(ctx, "lease lost: another worker took the delivery over; this outcome is discarded",
 			append(attrs, "outcome", "lease_lost", "discarded", "done")...)
+		return OutcomeLeaseLost, 0
 	default:
 		log.InfoContext(ctx, "deliveries handled with one call: the latest of the subject, with its current record",
 			append(attrs, "outcome", "done", "handled", latest.ID, "coalesced", len(finished)-1)...)
 		ib.notify()
+		return OutcomeCoalesced, len(finished) - 1
 	}
 }

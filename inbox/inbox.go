@@ -76,6 +76,7 @@ type config struct {
 	coalesce    bool
 	sources     map[string]event.Source
 	pollers     []poller
+	hooks       *Hooks // nil without WithHooks
 }
 
 // WithDecoder sets the decoder that rebuilds the stored deliveries of

@@ -205,6 +205,10 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		return
 	}
 	start := time.Now()
+	actx := ctx // the attempt's context: AttemptStarted's when hooks are set
+	if ib.cfg.hooks != nil {
+		actx = ib.cfg.hooks.attemptStarted(ctx, attemptOf(d))
+	}
 
 	var (
 		err    error
@@ -215,13 +219,14 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	} else if e, derr := dec.Decode(d.Header, d.Body); derr != nil {
 		err = fmt.Errorf("inbox: decoding the stored delivery: %w", derr)
 	} else {
-		if m, me := ib.coalesceTarget(ctx, log, d, dec); m != nil {
+		if m, me := ib.coalesceTarget(actx, log, d, dec); m != nil {
 			latest, e = m, me
 		}
-		hctx, cancel := context.WithTimeout(ctx, ib.cfg.lease)
+		hctx, cancel := context.WithTimeout(actx, ib.cfg.lease)
 		err = ib.handle(hctx, h, e)
 		cancel()
 	}
+	dur := time.Since(start)
 
 	// The outcome is written even when ctx has ended: it is what makes a
 	// shutdown lose nothing.
@@ -233,16 +238,21 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		held         bool
 		ferr         error
 		level        = slog.LevelInfo
-		attrs        = []any{"duration", time.Since(start)}
+		attrs        = []any{"duration", dur}
 	)
 	switch {
 	case err == nil && latest != nil:
-		ib.finishCoalesced(fctx, log, d, token, latest, now, attrs)
+		out, n := ib.finishCoalesced(fctx, log, d, token, latest, now, attrs)
+		ib.reportAttempt(actx, d, out, nil, dur, latest.ID, n)
 		return
 	case err == nil:
 		// Written with the other workers' in one statement; the completer
-		// logs.
-		done.complete(completion{id: d.ID, token: token, keys: d.subjectKeys(), log: log, attrs: attrs})
+		// logs, and reports to the hooks once the outcome is known.
+		x := completion{id: d.ID, token: token, keys: d.subjectKeys(), log: log, attrs: attrs}
+		if ib.cfg.hooks != nil {
+			x.d, x.ctx, x.dur = d, actx, dur
+		}
+		done.complete(x)
 		return
 	case ctx.Err() != nil:
 		outcome, msg = "released", "delivery released: the workers are stopping"
@@ -267,17 +277,21 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		attrs = append(attrs, errAttrs(err)...)
 		held, ferr = ib.finish(fctx, ib.q.retry, d.ID, token, next, errorText(err), ib.q.timeArg(now))
 	}
+	recorded := Outcome(outcome)
 	switch {
 	case ferr != nil:
 		// The lease runs out and the delivery is attempted again.
+		recorded = OutcomeNotRecorded
 		log.ErrorContext(fctx, "inbox: recording the outcome failed; the delivery will be attempted again",
 			"outcome", outcome, "err", ferr)
 	case !held:
+		recorded = OutcomeLeaseLost
 		log.WarnContext(fctx, "lease lost: another worker took the delivery over; this outcome is discarded",
 			append(attrs, "outcome", "lease_lost", "discarded", outcome)...)
 	default:
 		log.Log(fctx, level, msg, append(attrs, "outcome", outcome)...)
 	}
+	ib.reportAttempt(actx, d, recorded, err, dur, 0, 0)
 }
 
 // bury marks dead a delivery that was claimed with no attempt left: every
@@ -302,6 +316,11 @@ func (ib *Inbox) bury(ctx context.Context, log *slog.Logger, d *Delivery, token 
 	default:
 		log.ErrorContext(fctx, "delivery dead: its attempts never finished", "outcome", "dead", "attempts", started,
 			"err", msg)
+		if h := ib.cfg.hooks; h != nil && h.Dead != nil {
+			a := attemptOf(d)
+			a.Number = started
+			h.Dead(context.WithoutCancel(ctx), AttemptResult{AttemptInfo: a, Outcome: OutcomeDead, Err: errors.New(msg)})
+		}
 	}
 }
 

@@ -36,7 +36,15 @@ func (h *hub) subscribe() (<-chan struct{}, func()) {
 	h.subs[ch] = struct{}{}
 	if !h.polling {
 		h.polling = true
-		go h.run()
+		// The baseline is read before the stream opens, and the page
+		// refreshes once when it opens (console.js): a change made before
+		// the baseline is in that refresh, one made after it is seen by
+		// the next poll. A baseline read at the first tick would miss a
+		// change made in between.
+		ctx, cancel := context.WithTimeout(context.Background(), h.poll+5*time.Second)
+		last, err := h.ib.Watermark(ctx)
+		cancel()
+		go h.run(last, err == nil)
 	}
 	h.mu.Unlock()
 	return ch, func() {
@@ -58,14 +66,10 @@ func (h *hub) bump() {
 	}
 }
 
-// run polls until no page is open.
-func (h *hub) run() {
+// run polls until no page is open, from the baseline last (when known).
+func (h *hub) run(last inbox.Watermark, known bool) {
 	t := time.NewTicker(h.poll)
 	defer t.Stop()
-	var (
-		last  inbox.Watermark
-		known bool
-	)
 	for range t.C {
 		h.mu.Lock()
 		if len(h.subs) == 0 {

@@ -20,7 +20,9 @@
       .then(function () { busy = false; if (again) { again = false; refresh(); } });
   }
   var es = new EventSource(root + "events");
-  es.addEventListener("open", function () { status.className = "live on"; });
+  // Refresh once on every (re)connection: what changed between the page's
+  // rendering and the stream's start raised no event.
+  es.addEventListener("open", function () { status.className = "live on"; refresh(); });
   es.addEventListener("error", function () { status.className = "live off"; });
   es.addEventListener("change", refresh);
 })();

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/hostaway"
@@ -32,10 +33,17 @@ provider's NewSource for the same account): its workers decode the stored
 changes with it, and retry them until it does.
 
 TIME is an RFC 3339 time (2026-12-05T08:00:00Z) or a duration ago (6h, 90m).
-API credentials come from the environment, as for 'pmshooks webhooks'.
+API credentials come from the environment, as for 'pmshooks webhooks';
+BookingSync's from BOOKINGSYNC_ACCESS_TOKEN (an OAuth access token of the
+account).
 `
 
+// bookingsyncTokenEnv holds the OAuth access token reconcile reads
+// BookingSync with.
+const bookingsyncTokenEnv = "BOOKINGSYNC_ACCESS_TOKEN"
+
 const reconcileExamples = `Examples:
+  pmshooks reconcile bookingsync --account-id 1059638630 --since 24h --db inbox.db
   pmshooks reconcile ownerrez --user-id 347482730 --since 6h --db inbox.db
   pmshooks reconcile channex --property 716305c4-561a-4561-a187-7f5b8aeb5920 --since 1h --db inbox.db
   pmshooks reconcile hostaway --since 2026-12-05T08:00:00Z --db postgres://app@db/app
@@ -52,6 +60,27 @@ type reconcileSource struct {
 
 func reconcileSources() []reconcileSource {
 	return []reconcileSource{
+		{provider: "bookingsync", flags: func(a *app, c *apiCLI) func() (event.Source, error) {
+			account := c.Int64("account-id", 0, "the BookingSync account `ID` whose bookings to list (required)")
+			return func() (event.Source, error) {
+				if *account <= 0 {
+					return nil, c.usagef("missing --account-id ID")
+				}
+				keys, err := c.requireEnv(a.getenv, "it to an OAuth access token of the account", bookingsyncTokenEnv)
+				if err != nil {
+					return nil, err
+				}
+				opts := []bookingsync.ClientOption{bookingsync.WithUserAgent(userAgent)}
+				if *c.baseURL != "" {
+					opts = append(opts, bookingsync.WithBaseURL(*c.baseURL))
+				}
+				cl, err := bookingsync.NewClient(bookingsync.AccessToken(keys[0]), opts...)
+				if err != nil {
+					return nil, c.fail(err)
+				}
+				return bookingsync.NewSource(cl, *account)
+			}
+		}},
 		{provider: "channex", flags: func(a *app, c *apiCLI) func() (event.Source, error) {
 			property := c.String("property", "", "the Channex property `ID` whose booking revision feed to read (required)")
 			return func() (event.Source, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pmshooks/pmshooks/bookingsync/bookingsynctest"
 	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/channex/channextest"
 	"github.com/pmshooks/pmshooks/event"
@@ -118,4 +119,21 @@ func migratedInbox(t *testing.T) string {
 	require.NoError(t, err)
 	require.NoError(t, ib.Migrate(t.Context()))
 	return path
+}
+
+// TestReconcile_bookingsync: the bookings of the fake BookingSync API
+// changed since TIME are stored once.
+func TestReconcile_bookingsync(t *testing.T) {
+	api := bookingsynctest.NewServer()
+	t.Cleanup(api.Close)
+	path := migratedInbox(t)
+	env := map[string]string{bookingsyncTokenEnv: bookingsynctest.AccessToken}
+	args := []string{"reconcile", "bookingsync", "--account-id", strconv.Itoa(bookingsynctest.AccountID),
+		"--since", "2000-01-01T00:00:00Z", "--db", path, "--base-url", api.URL()}
+	r := cmdTest{env: env}.run(t, args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Regexp(t, `done: [1-9]\d* changes in \d+ pages, [1-9]\d* stored, 0 already in the inbox`, r.stdout)
+	r = cmdTest{env: env}.run(t, args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Regexp(t, `, 0 stored, [1-9]\d* already in the inbox`, r.stdout)
 }

@@ -84,7 +84,7 @@ func TestRun_help(t *testing.T) {
 		{}, {"help"},
 		{"send"}, {"listen"}, {"inspect"},
 		{"webhooks"}, {"webhooks", "bookingsync"},
-		{"inbox"}, {"inbox", "list"}, {"inbox", "retry"}, {"inbox", "purge"}, {"bench"}, {"mock"}, {"reconcile"}, {"reconcile", "ownerrez"},
+		{"inbox"}, {"inbox", "list"}, {"inbox", "retry"}, {"inbox", "purge"}, {"bench"}, {"mock"}, {"reconcile"}, {"reconcile", "ownerrez"}, {"reconcile", "bookingsync"},
 	}
 	for _, s := range (&app{}).subscriptions() {
 		paths = append(paths, []string{"webhooks", s.provider})

@@ -46,7 +46,8 @@
 //	-reconcile 5m   poll every 5 minutes the APIs of the providers whose API credentials are set:
 //	                OWNERREZ_TOKEN (with OWNERREZ_EMAIL for a personal token) and OWNERREZ_USER_ID,
 //	                CHANNEX_API_KEY and CHANNEX_PROPERTY_ID, HOSTAWAY_ACCOUNT_ID and HOSTAWAY_CLIENT_SECRET,
-//	                PROPEXO_API_KEY (and PROPEXO_INTEGRATION_ID to poll one integration)
+//	                PROPEXO_API_KEY (and PROPEXO_INTEGRATION_ID to poll one integration),
+//	                BOOKINGSYNC_ACCESS_TOKEN and BOOKINGSYNC_ACCOUNT_ID
 //
 // Changes found are stored in the inbox beside the webhooks, and a change that
 // comes both ways is handled once (see inbox.WithReconciler).
@@ -77,6 +78,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver inbox.OpenDB uses
 	_ "modernc.org/sqlite"             // the SQLite driver inbox.OpenDB uses
 
+	"github.com/pmshooks/pmshooks/bookingsync"
 	"github.com/pmshooks/pmshooks/channex"
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/hostaway"
@@ -609,6 +611,21 @@ func sourcesFromEnv(getenv func(string) string) ([]event.Source, error) {
 			return nil, err
 		}
 		s, err := hostaway.NewSource(c, account)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	if token, account := getenv("BOOKINGSYNC_ACCESS_TOKEN"), getenv("BOOKINGSYNC_ACCOUNT_ID"); token != "" && account != "" {
+		id, err := strconv.ParseInt(account, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("BOOKINGSYNC_ACCOUNT_ID: %w", err)
+		}
+		c, err := bookingsync.NewClient(bookingsync.AccessToken(token))
+		if err != nil {
+			return nil, err
+		}
+		s, err := bookingsync.NewSource(c, id)
 		if err != nil {
 			return nil, err
 		}

@@ -201,6 +201,7 @@ func TestSourcesFromEnv(t *testing.T) {
 		"CHANNEX_API_KEY": "k", "CHANNEX_PROPERTY_ID": "p-1",
 		"HOSTAWAY_ACCOUNT_ID": "10450", "HOSTAWAY_CLIENT_SECRET": "s",
 		"PROPEXO_API_KEY": "k", "PROPEXO_INTEGRATION_ID": "int-1",
+		"BOOKINGSYNC_ACCESS_TOKEN": "t", "BOOKINGSYNC_ACCOUNT_ID": "1059638630",
 	}
 	sources, err := sourcesFromEnv(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -209,7 +210,7 @@ func TestSourcesFromEnv(t *testing.T) {
 		names = append(names, s.Name())
 	}
 	assert.Equal(t, []string{"ownerrez/bookings/42", "channex/booking_revisions/p-1", "hostaway/reservations/10450",
-		"propexo/data-diffs/int-1"}, names)
+		"bookingsync/bookings/1059638630", "propexo/data-diffs/int-1"}, names)
 
 	sources, err = sourcesFromEnv(func(k string) string {
 		if k == "CHANNEX_API_KEY" {

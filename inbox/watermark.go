@@ -22,6 +22,14 @@ type Watermark struct {
 	lastStarted               int64 // started_at of pending rows, Unix microseconds
 }
 
+// String returns the Watermark as an opaque text that changes whenever the
+// Watermark does: a page rendered with one can ask the console's event
+// stream whether anything changed since.
+func (w Watermark) String() string {
+	return fmt.Sprintf("%d.%d.%d.%d.%d.%d.%d.%d.%d", w.newest, w.oldest, w.lastDone, w.lastDead, w.dead,
+		w.pending, w.leased, w.attempts, w.lastStarted)
+}
+
 // Watermark reads the inbox's Watermark with one query. Its cost does not
 // grow with the deliveries kept: the newest and oldest ids, the latest done
 // and dead, and the number of dead ones are read from indexes; the pending

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -98,9 +99,15 @@ func TestBrowser_console(t *testing.T) {
 
 	dead := s.deliveryOf(t, "propexo", inbox.StateDead)
 	deadID := strconv.FormatInt(dead.ID, 10)
+	// text reads the text of sel in one evaluation: the live part of a
+	// page is replaced whenever it refreshes (also when its event stream
+	// opens), and a node found by one call may be gone by the next.
 	text := func(ctx context.Context, sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel))), sel)
+		q, err := json.Marshal(sel)
+		require.NoError(t, err)
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+string(q)+`) || {innerText: ""}).innerText`))
 		require.NoError(t, err, sel)
 		return s
 	}
@@ -119,7 +126,7 @@ func TestBrowser_console(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, rows, 10, "every provider's demo deliveries")
 	if os.Getenv("PMSHOOKS_UPDATE_SCREENSHOT") != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100) /* 100: PNG */)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join("..", "..", "docs", "console.png"), png, 0o644))
 	}

@@ -3,6 +3,7 @@ package console_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -242,4 +243,39 @@ func TestHandler_events(t *testing.T) {
 			t.Fatal("no change event")
 		}
 	}
+}
+
+// TestHandler_eventsSince: a stream opened with the Watermark a page was
+// rendered at reports at once a change made before it opened, and nothing
+// when nothing changed.
+func TestHandler_eventsSince(t *testing.T) {
+	t.Parallel()
+	s := seed(t)
+	h, err := console.New(s.ib, console.InsecureLocalOnly(), console.WithPollInterval(time.Hour))
+	require.NoError(t, err)
+	srv := mount(t, h)
+	wm, err := s.ib.Watermark(t.Context())
+	require.NoError(t, err)
+	page, err := srv.Client().Get(srv.URL + "/ops/inbox/")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	require.Contains(t, string(body), `data-watermark="`+wm.String()+`"`, "the page carries its Watermark")
+
+	first := func(since string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/ops/inbox/events?since="+url.QueryEscape(since), nil)
+		require.NoError(t, err)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body) // until the deadline ends the stream
+		return string(b)
+	}
+	assert.NotContains(t, first(wm.String()), "event: change", "nothing changed since the page")
+	s.heal()
+	require.NoError(t, s.ib.Retry(t.Context(), s.deliveryOf(t, "propexo", inbox.StateDead).ID))
+	assert.Contains(t, first(wm.String()), "event: change", "a change before the stream opened is reported at once")
 }

@@ -36,11 +36,11 @@ func (h *hub) subscribe() (<-chan struct{}, func()) {
 	h.subs[ch] = struct{}{}
 	if !h.polling {
 		h.polling = true
-		// The baseline is read before the stream opens, and the page
-		// refreshes once when it opens (console.js): a change made before
-		// the baseline is in that refresh, one made after it is seen by
-		// the next poll. A baseline read at the first tick would miss a
-		// change made in between.
+		// The baseline is read before the stream opens, and events
+		// compares the page's own Watermark with the current one: a change
+		// made before the baseline is reported at once, one made after it
+		// by the next poll. A baseline read at the first tick would miss
+		// a change made in between.
 		ctx, cancel := context.WithTimeout(context.Background(), h.poll+5*time.Second)
 		last, err := h.ib.Watermark(ctx)
 		cancel()
@@ -100,7 +100,15 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	ch, cancel := h.hub.subscribe()
 	defer cancel()
-	if _, err := w.Write([]byte("retry: 2000\n\n")); err != nil {
+	first := "retry: 2000\n\n"
+	// A change made after the page read its Watermark, and before this
+	// subscription, raised no event: report it now.
+	if since := r.URL.Query().Get("since"); since != "" {
+		if cur, err := h.ib.Watermark(r.Context()); err == nil && cur.String() != since {
+			first += "event: change\ndata: {}\n\n"
+		}
+	}
+	if _, err := w.Write([]byte(first)); err != nil {
 		return
 	}
 	if rc.Flush() != nil {

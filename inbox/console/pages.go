@@ -49,15 +49,18 @@ var funcs = template.FuncMap{
 var states = []inbox.State{inbox.StatePending, inbox.StateInFlight, inbox.StateDone, inbox.StateCoalesced, inbox.StateDead}
 
 type listPage struct {
-	Root     string
-	Filter   listFilter
-	States   []inbox.State
-	Stats    inbox.Stats
-	Rows     []inbox.Delivery
-	Next     string // query of the next page; "" on the last
-	Flash    string
-	Err      string
-	Template string
+	Root string
+	// Watermark is the inbox's Watermark read before the page's data:
+	// the page's event stream reports any change since (see events).
+	Watermark string
+	Filter    listFilter
+	States    []inbox.State
+	Stats     inbox.Stats
+	Rows      []inbox.Delivery
+	Next      string // query of the next page; "" on the last
+	Flash     string
+	Err       string
+	Template  string
 }
 
 // listFilter is the list's query string, as typed.
@@ -91,7 +94,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lf := listFilter{Provider: q.Get("provider"), State: q.Get("state"), Type: q.Get("type"),
 		Subject: q.Get("subject"), From: q.Get("from"), To: q.Get("to")}
-	page := listPage{Root: "./", Filter: lf, States: states, Flash: flash(q.Get("flash"))}
+	page := listPage{Root: "./", Watermark: h.watermark(r), Filter: lf, States: states, Flash: flash(q.Get("flash"))}
 	f := inbox.Filter{Provider: event.Provider(lf.Provider), Type: event.Type(lf.Type), NewestFirst: true,
 		WithoutBody: true, Limit: pageSize}
 	var errs []string
@@ -142,19 +145,22 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 }
 
 type deliveryPage struct {
-	Root     string
-	D        inbox.Delivery
-	Headers  [][2]string
-	Body     string
-	Payload  string // the provider's typed payload as JSON
-	Booking  string
-	Message  string
-	Decoded  *eventView
-	DecodeEr string
-	Subject  []inbox.Delivery
-	Finished bool
-	Flash    string
-	Err      string
+	Root string
+	// Watermark is the inbox's Watermark read before the page's data:
+	// the page's event stream reports any change since (see events).
+	Watermark string
+	D         inbox.Delivery
+	Headers   [][2]string
+	Body      string
+	Payload   string // the provider's typed payload as JSON
+	Booking   string
+	Message   string
+	Decoded   *eventView
+	DecodeEr  string
+	Subject   []inbox.Delivery
+	Finished  bool
+	Flash     string
+	Err       string
 }
 
 type eventView struct {
@@ -169,6 +175,7 @@ func (h *Handler) delivery(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	wm := h.watermark(r)
 	d, err := h.ib.Get(r.Context(), id)
 	if errors.Is(err, inbox.ErrNotFound) {
 		http.NotFound(w, r)
@@ -179,7 +186,7 @@ func (h *Handler) delivery(w http.ResponseWriter, r *http.Request) {
 		h.log.ErrorContext(r.Context(), "console: reading a delivery failed", "delivery", id, "err", err)
 		return
 	}
-	p := deliveryPage{Root: "../", D: d, Body: pretty(d.Body), Flash: flash(r.URL.Query().Get("flash"))}
+	p := deliveryPage{Root: "../", Watermark: wm, D: d, Body: pretty(d.Body), Flash: flash(r.URL.Query().Get("flash"))}
 	switch d.State {
 	case inbox.StateDone, inbox.StateCoalesced, inbox.StateDead:
 		p.Finished = true
@@ -213,6 +220,16 @@ func (h *Handler) delivery(w http.ResponseWriter, r *http.Request) {
 
 // render writes the page tmpl, or only its live part when the request asks
 // for the fragment that the page's script swaps in on a change.
+// watermark returns the inbox's Watermark as text, "" when it cannot be
+// read (the page's stream then reports the next change only).
+func (h *Handler) watermark(r *http.Request) string {
+	w, err := h.ib.Watermark(r.Context())
+	if err != nil {
+		return ""
+	}
+	return w.String()
+}
+
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, tmpl string, data any) {
 	name := tmpl + ".html"
 	if r.URL.Query().Get("fragment") == "live" {

@@ -19,10 +19,11 @@
       .catch(function () {})
       .then(function () { busy = false; if (again) { again = false; refresh(); } });
   }
-  var es = new EventSource(root + "events");
-  // Refresh once on every (re)connection: what changed between the page's
-  // rendering and the stream's start raised no event.
-  es.addEventListener("open", function () { status.className = "live on"; refresh(); });
+  // since: the Watermark the page was rendered at, so that the stream
+  // reports a change made before it opened.
+  var since = document.body.getAttribute("data-watermark") || "";
+  var es = new EventSource(root + "events?since=" + encodeURIComponent(since));
+  es.addEventListener("open", function () { status.className = "live on"; });
   es.addEventListener("error", function () { status.className = "live off"; });
   es.addEventListener("change", refresh);
 })();

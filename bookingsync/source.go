@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
-	"github.com/pmshooks/pmshooks/internal/api"
+	"github.com/pmshooks/pmshooks/internal/hydrate"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -295,7 +295,7 @@ func (s *Source) listOnce(ctx context.Context, since time.Time) ([]listedItem, t
 		opts.Page = n
 		ch, _, err := s.c.Bookings.Changes(ctx, opts)
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("bookingsync: changes: %w", rateLimited(err))
+			return nil, time.Time{}, fmt.Errorf("bookingsync: changes: %w", hydrate.RateLimited(Provider, err))
 		}
 		if n == 1 {
 			// The server's time of the first call: everything changed
@@ -602,22 +602,4 @@ func (c checkpoint) end(syncedAt time.Time) checkpoint {
 		since = c.since
 	}
 	return checkpoint{since: since}
-}
-
-// rateLimited turns a refusal for BookingSync's rate limit (a 429, or a
-// call the client held back for its closed window) into an error wrapping
-// an *event.RateLimitError, as internal/hydrate does for hydration; any
-// other error is returned as it is. It is ownerrez's rateLimited again,
-// and belongs in internal/ beside hydrate.Fetch.
-func rateLimited(err error) error {
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		d, _ := apiErr.RetryAfter()
-		return &event.RateLimitError{Provider: Provider, RetryAfter: d, Err: err}
-	}
-	var limitErr *api.LimitError
-	if errors.As(err, &limitErr) {
-		return &event.RateLimitError{Provider: Provider, RetryAfter: limitErr.Wait, Err: err}
-	}
-	return err
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
@@ -311,17 +312,9 @@ func (ib *Inbox) reconcileLoop(ctx context.Context, p poller) {
 // runReconcilers starts the pollers of WithReconciler; the returned
 // function waits for them after ctx ended.
 func (ib *Inbox) runReconcilers(ctx context.Context) (wait func()) {
-	done := make(chan struct{})
-	n := len(ib.cfg.pollers)
+	var wg sync.WaitGroup
 	for _, p := range ib.cfg.pollers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			ib.reconcileLoop(ctx, p)
-		}()
+		wg.Go(func() { ib.reconcileLoop(ctx, p) })
 	}
-	return func() {
-		for range n {
-			<-done
-		}
-	}
+	return wg.Wait
 }

@@ -233,6 +233,7 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
 	now := ib.now()
+	wait, rateLimited := ib.rateLimitWait(err, d.Attempts)
 	var (
 		outcome, msg string
 		held         bool
@@ -258,10 +259,9 @@ func (ib *Inbox) process(ctx context.Context, h event.Handler, d *Delivery, toke
 		outcome, msg = "released", "delivery released: the workers are stopping"
 		attrs = append(attrs, "err", err)
 		held, ferr = ib.finish(fctx, ib.q.release, d.ID, token, now, ib.q.timeArg(now), string(OutcomeReleased), errorText(err))
-	case ib.isRateLimited(err, d.Attempts):
+	case rateLimited:
 		// The provider asked to wait: not the delivery's fault, so the
 		// attempt is given back.
-		wait, _ := ib.rateLimitWait(err, d.Attempts)
 		next := now.Add(wait)
 		outcome, msg = "rate_limited", "delivery deferred: the provider's rate limit asks to wait; the attempt is not counted"
 		attrs = append(attrs, "next_attempt_at", next, "err", err)
@@ -322,11 +322,6 @@ func (ib *Inbox) bury(ctx context.Context, log *slog.Logger, d *Delivery, token 
 			h.Dead(context.WithoutCancel(ctx), AttemptResult{AttemptInfo: a, Outcome: OutcomeDead, Err: errors.New(msg)})
 		}
 	}
-}
-
-func (ib *Inbox) isRateLimited(err error, attempts int) bool {
-	_, ok := ib.rateLimitWait(err, attempts)
-	return ok
 }
 
 // errAttrs describes err for the log, with the stack of a panic.

@@ -185,11 +185,12 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 type queries struct {
 	dialect Dialect
 
-	insert        string
+	insert        string // one delivery; SQLite's group write runs it per delivery
+	storeGroup    string // PostgreSQL: store a group of deliveries (pmshooks_inbox_store)
 	latest        string // the newest stored copy of an event key
 	claim         string
 	lockSubject   string // PostgreSQL: lock one subject, as an insert does
-	completeBatch string // PostgreSQL: mark a batch done; SQLite builds its own
+	completeBatch string // PostgreSQL: mark a batch done and pass head on; SQLite builds its own
 	promote       string // PostgreSQL: pass head on in the subjects $1
 	latestPending string // the newest pending, unleased delivery of a subject after a given id
 	sourceCreate  string // the checkpoint row of a source, if missing
@@ -380,6 +381,8 @@ func newQueries(d Dialect) *queries {
 			ON CONFLICT DO NOTHING
 			RETURNING id`
 		q.lockSubject = `SELECT pmshooks_inbox_lock_subject($1::BIGINT)`
+		q.storeGroup = `SELECT stored_n, stored_id FROM pmshooks_inbox_store(
+			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`
 		// The copies of an event key are found through its unique index,
 		// and the few sorted. "id + 0" keeps the planner from walking the
 		// primary key backwards until a row of the key turns up: without
@@ -407,14 +410,9 @@ func newQueries(d Dialect) *queries {
 					ORDER BY c.id LIMIT $4 FOR UPDATE SKIP LOCKED))
 				AND set_config('synchronous_commit', 'off', true) IS NOT NULL
 			RETURNING ` + deliveryColumns
-		// The done of a batch does not wait for the disk either: a "done"
-		// lost in a crash only runs an idempotent handler again, the
-		// argument the lease makes already.
-		q.completeBatch = `UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = $3
-			FROM unnest($1::BIGINT[], $2::TEXT[]) AS x(id, token), ` + lockedSubjects("$4") + `
-			WHERE r.id = x.id AND r.lease_token = x.token AND r.state = 'pending'
-				AND set_config('synchronous_commit', 'off', true) IS NOT NULL
-			RETURNING r.id, r.subject_key, r.head`
+		// The done of a batch, and the heads passed on, in one call (see
+		// pmshooks_inbox_complete): one round trip for the batch.
+		q.completeBatch = `SELECT pmshooks_inbox_complete($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4)`
 		// The next pending delivery of each subject: a statement of its
 		// own, after the one that locked the subjects, so that its snapshot
 		// holds every delivery of them committed before.

@@ -8,7 +8,7 @@
 // failing). A handler that calls a database and a PMS API inside the request
 // loses deliveries under load; event.NewHTTPHandler's in-memory dedupe does
 // not hold across replicas or restarts. The inbox answers in the time of one
-// INSERT, and the work happens afterwards, as often as needed.
+// write, and the work happens afterwards, as often as needed.
 //
 //	db, dialect, err := inbox.OpenDB("inbox.db") // or a postgres:// URL
 //	ib, err := inbox.New(db, dialect, inbox.WithLogger(logger))
@@ -27,11 +27,23 @@
 // HTTPHandler authenticates, bounds and decodes a delivery with the provider's
 // Receiver, exactly as event.NewHTTPHandler does (405, 413, 401), then
 // stores the provider, event id, normalized type, name, account, subject,
-// times, the headers that matter (see HeaderFilter) and the exact body with
-// one INSERT, and answers 200 only after the commit. A copy of a stored
-// delivery (same provider and event id) is refused by a unique key, on every
-// replica at once, and answered 200. When the database does not commit, the
-// answer is 503 with Retry-After, and the provider tries again.
+// times, the headers that matter (see HeaderFilter) and the exact body, and
+// answers 200 only after the commit. A copy of a stored delivery (same
+// provider and event id) is refused by a unique key, on every replica at
+// once, and answered 200. When the database does not commit, the answer is
+// 503 with Retry-After, and the provider tries again.
+//
+// Deliveries that arrive together are written together (a group commit):
+// while one group is being written, the deliveries that arrive queue up and
+// go in the next, one transaction and, on PostgreSQL, one statement for the
+// group (the function pmshooks_inbox_store; up to two groups at once, each
+// on its own connection). A burst then costs the database one commit per
+// group instead of one per delivery, just when providers wait for their 2xx;
+// a delivery that arrives alone is written at once. Each sender is still
+// answered only once its own row is committed. A group the database refuses
+// is written again one delivery at a time, so one delivery that cannot be
+// stored costs the others of its group nothing; a sender that leaves (its
+// request's context ends) before its group is written is not written.
 //
 // A Receiver with a dedupe window (event.DedupeWindower: Propexo, which ids a
 // delivery by its body and sends an identical body again one sync later) has
@@ -55,8 +67,10 @@
 // under a lease (WithLease), rebuild each Event with the provider's
 // event.Decoder (every provider's Receiver is one; it parses without
 // authenticating again) and call the handler. Deliveries are claimed for all
-// idle workers in one transaction, and the "done" of handled deliveries is
-// written in batches, so that a hundred workers do not cost a hundred
+// idle workers in one statement (one claim in flight per 64 workers), and the
+// "done" of handled deliveries is written in batches, one statement each (on
+// PostgreSQL the function pmshooks_inbox_complete, which also passes each
+// subject's head on), so that a hundred workers do not cost a hundred
 // transactions a round; on PostgreSQL those writes do not wait for the disk,
 // since a lost "done" only runs an idempotent handler again. A handler error, a panic or an
 // undecodable delivery is retried after a Backoff with jitter (WithBackoff);
@@ -173,7 +187,8 @@
 // than store deliveries no worker would take. Version 4 adds the keys and
 // checkpoints of reconciliation, version 5 the columns of the attempt
 // history; workers of older versions would leave them incomplete, so stop
-// them too.
+// them too. Version 6 adds the PostgreSQL functions that store a group of
+// deliveries and complete a batch in one statement each.
 //
 // OpenDB maps a DSN to a pool and a Dialect: a postgres:// or postgresql://
 // URL is PostgreSQL (driver "pgx"), anything else is a SQLite file (driver
@@ -189,8 +204,9 @@
 //
 // What happens when the process (or the machine) dies at each step:
 //
-//   - Before the commit of the INSERT: nothing was stored and the provider
-//     got no 200; it retries, and the retry is stored.
+//   - Before the commit of the delivery's group: nothing of the group was
+//     stored and no sender in it got a 200; the providers retry, and the
+//     retries are stored.
 //   - After the commit, before the 200 reached the provider: the delivery is
 //     stored; the provider retries, and the copy is answered 200 without
 //     being stored again.

@@ -220,9 +220,10 @@ func TestInsert_racesCompletion(t *testing.T) {
 				later int64
 			)
 			if tc.completionFirst {
-				// The completion locked the subject and marked a done; an
-				// insert begins, its snapshot still showing a pending.
-				rows, err := tx.QueryContext(ctx, f.ib.q.completeBatch, []int64{a}, []string{token}, f.ib.q.timeArg(f.now), ds[0].subjectKeys())
+				// The completion locked the subject, marked a done and
+				// passed head on (to nothing), uncommitted; an insert
+				// begins, its snapshot still showing a pending.
+				rows, err := tx.QueryContext(ctx, f.ib.q.completeBatch, []int64{a}, []string{token}, ds[0].subjectKeys(), f.ib.q.timeArg(f.now))
 				require.NoError(t, err)
 				require.True(t, rows.Next())
 				require.NoError(t, rows.Close())
@@ -232,7 +233,6 @@ func TestInsert_racesCompletion(t *testing.T) {
 					later = id
 				})
 				time.Sleep(200 * time.Millisecond) // let the insert start and wait
-				require.NoError(t, f.ib.promote(ctx, tx, ds[0].subjectKeys()))
 				require.NoError(t, tx.Commit())
 			} else {
 				// The insert holds the subject's lock; a completion begins.

@@ -106,7 +106,7 @@ func openDB(t testing.TB, dsn string, want inbox.Dialect) *sql.DB {
 }
 
 // latestSchema is the newest schema version of schema/*.sql.
-const latestSchema = 5
+const latestSchema = 6
 
 // testToken authenticates test deliveries.
 const testToken = "s3cret"

@@ -54,9 +54,15 @@ type Inbox struct {
 	decoders map[event.Provider]event.Decoder
 	sources  map[string]event.Source // by Name: decoders of polled changes
 
+	// group writes the deliveries received together (see storeGroup).
+	group *storeGroup
+
 	// afterStore, when set by a test, runs after Reconcile stored a page
 	// and before it saves the checkpoint: a crash there.
 	afterStore func() error
+	// beforeStore, when set by a test, runs before each group write with
+	// its size; an error fails the write, as the database would.
+	beforeStore func(n int) error
 }
 
 // Option configures New.
@@ -224,7 +230,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
 	if d == SQLite {
 		db.SetMaxOpenConns(1)
 	}
-	return &Inbox{
+	ib := &Inbox{
 		db:       db,
 		dialect:  d,
 		q:        newQueries(d),
@@ -235,7 +241,9 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
 		wake:     make(chan struct{}, c.workers),
 		decoders: c.decoders,
 		sources:  c.sources,
-	}, nil
+	}
+	ib.group = &storeGroup{ib: ib, writers: groupWriters(d)}
+	return ib, nil
 }
 
 // Dialect returns the dialect the Inbox was made with.

@@ -14,12 +14,19 @@ func TestLoadSchema(t *testing.T) {
 	pg, err := loadSchema(PostgreSQL)
 	require.NoError(t, err)
 	assert.Equal(t, lite.latest(), pg.latest(), "both dialects are at the same version")
+	// Versions that change only the other dialect: SQLite's version 6
+	// records that PostgreSQL got its functions.
+	recordOnly := map[*schema]map[int]bool{lite: {6: true}, pg: {}}
 	for _, s := range []*schema{lite, pg} {
 		require.Len(t, s.preamble, 1, "the preamble creates the version table")
 		assert.Contains(t, s.preamble[0], "CREATE TABLE IF NOT EXISTS pmshooks_inbox_schema_version")
 		for i, m := range s.migrations {
 			assert.Equal(t, i+1, m.version)
-			assert.NotEmpty(t, m.statements)
+			if recordOnly[s][m.version] {
+				assert.Empty(t, m.statements, "version %d", m.version)
+				continue
+			}
+			assert.NotEmpty(t, m.statements, "version %d", m.version)
 		}
 		assert.Len(t, s.migrations[0].statements, 5, "the table and four indexes")
 	}

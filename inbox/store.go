@@ -364,7 +364,8 @@ func deliveryOf(p event.Provider, e event.Event, headers string, body []byte) ne
 }
 
 // insert stores d unless it is a copy of a stored delivery, and returns the
-// new row's id and true, or 0 and false for a copy.
+// new row's id and true, or 0 and false for a copy. It waits for the group
+// write that carries d (see storeGroup), or for the end of ctx.
 //
 // A copy is a delivery with the same provider and event id. With a window
 // (the receiver's event.DedupeWindower), only a copy received less than
@@ -372,59 +373,52 @@ func deliveryOf(p event.Provider, e event.Event, headers string, body []byte) ne
 // stored as a new delivery, whose generation is the id of the delivery it
 // follows, so that replicas storing the same late copy at once store it once.
 func (ib *Inbox) insert(ctx context.Context, d newDelivery, window time.Duration, now time.Time) (int64, bool, error) {
-	key := eventKey(cleanText(string(d.provider)), cleanText(d.eventID))
-	store := func(generation int64) (int64, bool, error) {
-		var rowID int64
-		err := ib.db.QueryRowContext(ctx, ib.q.insert, ib.insertArgs(d, generation, now)...).Scan(&rowID)
-		if errors.Is(err, sql.ErrNoRows) { // ON CONFLICT DO NOTHING returned no row
-			return 0, false, nil
-		}
-		if err != nil {
-			return 0, false, err
-		}
-		return rowID, true, nil
-	}
-	if window <= 0 {
-		return store(0)
-	}
-	// Read the newest copy, then insert keyed on it. Losing the insert to
-	// another replica means that replica stored this copy: read again, and
-	// the copy it stored is within the window.
-	for range 3 {
-		var (
-			latest   int64
-			received time.Time
-		)
-		generation := int64(0)
-		switch err := ib.db.QueryRowContext(ctx, ib.q.latest, key).Scan(&latest, dbTime{&received}); {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return 0, false, err
-		case now.Sub(received) < window:
-			return 0, false, nil
-		default:
-			generation = latest
-		}
-		if id, stored, err := store(generation); err != nil || stored {
-			return id, stored, err
-		}
-	}
-	return 0, false, nil
+	return ib.group.store(&storeRequest{ctx: ctx, d: d, window: window, now: now, done: make(chan storeResult, 1)})
 }
 
-// insertArgs are the parameters of the insert statement for d.
-func (ib *Inbox) insertArgs(d newDelivery, generation int64, now time.Time) []any {
-	provider, eventID := cleanText(string(d.provider)), cleanText(d.eventID)
-	kind, subjectID := cleanText(d.subject.Kind), cleanText(d.subject.ID)
-	state, finished, lastError := string(StatePending), any(nil), any(nil)
+// columns are the values of d's row, made storable (see cleanText).
+type columns struct {
+	provider, eventID, typ, name, account, kind, subjectID string
+	eventKey, changeKey                                    []byte
+	subjectKey                                             *int64 // nil without a subject
+	state, lastError                                       string
+}
+
+func columnsOf(d newDelivery) columns {
+	c := columns{
+		provider: cleanText(string(d.provider)), eventID: cleanText(d.eventID), typ: cleanText(string(d.typ)),
+		name: cleanText(d.name), account: cleanText(d.account),
+		kind: cleanText(d.subject.Kind), subjectID: cleanText(d.subject.ID), state: string(StatePending),
+	}
+	c.eventKey = eventKey(c.provider, c.eventID)
+	if k, ok := subjectKey(c.provider, c.kind, c.subjectID).(int64); ok {
+		c.subjectKey = &k
+	}
+	if k, ok := changeKey(c.provider, c.kind, c.subjectID, cleanText(d.version)).([]byte); ok {
+		c.changeKey = k
+	}
 	if d.dead {
-		state, finished, lastError = string(StateDead), ib.q.timeArg(now), cleanText(d.lastError)
+		c.state, c.lastError = string(StateDead), cleanText(d.lastError)
+	}
+	return c
+}
+
+// insertArgs are the parameters of the single-row insert statement for d.
+func (ib *Inbox) insertArgs(d newDelivery, generation int64, now time.Time) []any {
+	c := columnsOf(d)
+	finished, lastError, subject, change := any(nil), any(nil), any(nil), any(nil)
+	if d.dead {
+		finished, lastError = ib.q.timeArg(now), c.lastError
+	}
+	if c.subjectKey != nil {
+		subject = *c.subjectKey
+	}
+	if c.changeKey != nil {
+		change = c.changeKey
 	}
 	return []any{
-		provider, eventID, eventKey(provider, eventID), generation, cleanText(string(d.typ)), cleanText(d.name),
-		cleanText(d.account), kind, subjectID, subjectKey(provider, kind, subjectID),
-		ib.q.timeArg(d.time), ib.q.timeArg(now), d.headers, d.body,
-		state, finished, lastError, changeKey(provider, kind, subjectID, cleanText(d.version)), d.source,
+		c.provider, c.eventID, c.eventKey, generation, c.typ, c.name, c.account, c.kind, c.subjectID, subject,
+		ib.q.timeArg(d.time), ib.q.timeArg(now), d.headers, d.body, c.state, finished, lastError, change, d.source,
 	}
 }
 
@@ -481,7 +475,22 @@ func scanDeliveries(rows *sql.Rows, now time.Time) ([]*Delivery, error) {
 // deliveries that have one.
 func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string, keys []int64, now time.Time) (map[int64]bool, error) {
 	if ib.dialect == PostgreSQL {
-		return ib.leavePending(ctx, ib.q.completeBatch, ids, tokens, ib.q.timeArg(now), keys)
+		// One statement, its own transaction: the function locks the
+		// subjects and passes head on itself.
+		rows, err := ib.db.QueryContext(ctx, ib.q.completeBatch, ids, tokens, keys, ib.q.timeArg(now))
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		finished := make(map[int64]bool, len(ids))
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			finished[id] = true
+		}
+		return finished, rows.Err()
 	}
 	var q strings.Builder
 	args := make([]any, 0, 1+2*len(ids))

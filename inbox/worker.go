@@ -124,15 +124,19 @@ const maxBatch = 64
 // PostgreSQL.
 const maxDispatchers = 4
 
-// dispatchers is how many goroutines claim for the workers: one on SQLite,
-// whose single connection runs one claim at a time anyway; on PostgreSQL up
-// to maxDispatchers, so that a few workers are not held up by one claim's
-// round trips, while many idle workers still share each claim.
+// dispatchers is how many goroutines claim for the workers: one per maxBatch
+// workers (a claim leases at most maxBatch deliveries), at least one and at
+// most maxDispatchers. On SQLite one: its single connection runs one claim at
+// a time anyway. Fewer dispatchers make larger claims: while one claim is
+// under way the workers that finish queue up for the next, and a claim of
+// many deliveries costs the database little more than a claim of one (it
+// reads past the same deliveries in flight), measured: one dispatcher for
+// 100 workers handles 1.5 to 2 times the deliveries per second of four.
 func (ib *Inbox) dispatchers() int {
 	if ib.dialect == SQLite {
 		return 1
 	}
-	return min(ib.cfg.workers, maxDispatchers)
+	return max(1, min(ib.cfg.workers/maxBatch, maxDispatchers))
 }
 
 // dispatch claims deliveries for the workers until ctx ends: as many at once

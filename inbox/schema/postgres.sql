@@ -220,3 +220,148 @@ CREATE TABLE pmshooks_inbox_checkpoints (
 ALTER TABLE pmshooks_inbox
     ADD COLUMN started_at  TIMESTAMPTZ,
     ADD COLUMN attempt_log JSONB;
+
+-- version 6
+
+-- Version 6 moves the two writes every delivery makes into functions, each
+-- called in one statement, so that a write is one round trip however many
+-- deliveries it carries.
+--
+-- pmshooks_inbox_store stores the deliveries that arrived together (the
+-- inbox's group commit: the requests that wait while the previous group is
+-- written): element i of every array is delivery i, stored in that order. It
+-- returns (i, id) for each delivery it stored; the others were copies. As
+-- pmshooks_inbox_lock_subject does for one delivery, it takes the advisory
+-- locks of all their subjects first (in key order, as completions do, so that
+-- the two cannot deadlock) and holds them until the commit: a later delivery
+-- of a subject then gets a larger id only after the earlier one is visible.
+-- Each statement of the function runs in a snapshot taken after the locks
+-- were granted (VOLATILE, READ COMMITTED), so that it sees every delivery of
+-- its subjects committed before, and those it stored itself: a delivery is
+-- head when no delivery of its subject is pending then.
+--
+-- window_us[i] > 0 is the receiver's dedupe window in microseconds: a copy of
+-- the newest stored delivery of the event key received within it is a copy;
+-- a later one is stored as a new delivery whose generation is that
+-- delivery's id. 0 means every copy is a copy. A copy stored at the same
+-- moment by another replica is refused by the unique key, as a copy.
+CREATE FUNCTION pmshooks_inbox_store(
+    a_provider     TEXT[],
+    a_event_id     TEXT[],
+    a_event_key    BYTEA[],
+    a_window_us    BIGINT[],
+    a_type         TEXT[],
+    a_name         TEXT[],
+    a_account      TEXT[],
+    a_subject_kind TEXT[],
+    a_subject_id   TEXT[],
+    a_subject_key  BIGINT[],
+    a_event_time   TIMESTAMPTZ[],
+    a_received_at  TIMESTAMPTZ[],
+    a_headers      TEXT[],
+    a_body         BYTEA[],
+    a_state        TEXT[],
+    a_finished_at  TIMESTAMPTZ[],
+    a_last_error   TEXT[],
+    a_change_key   BYTEA[],
+    a_source       TEXT[])
+RETURNS TABLE (stored_n INTEGER, stored_id BIGINT)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    k          BIGINT;
+    gen        BIGINT;
+    newest_id  BIGINT;
+    newest_at  TIMESTAMPTZ;
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'pmshooks inbox: deliveries are stored at READ COMMITTED, not %',
+            current_setting('transaction_isolation');
+    END IF;
+    FOR k IN SELECT DISTINCT s # hashtextextended(current_schema(), 0)
+        FROM unnest(a_subject_key) AS s WHERE s IS NOT NULL ORDER BY 1
+    LOOP
+        PERFORM pg_advisory_xact_lock(k);
+    END LOOP;
+    FOR i IN 1 .. COALESCE(array_length(a_provider, 1), 0) LOOP
+        gen := 0;
+        IF a_window_us[i] > 0 THEN
+            -- "id + 0": see the dedupe lookup in the inbox's Go code.
+            SELECT r.id, r.received_at INTO newest_id, newest_at
+            FROM pmshooks_inbox AS r WHERE r.event_key = a_event_key[i]
+            ORDER BY r.id + 0 DESC LIMIT 1;
+            IF FOUND THEN
+                CONTINUE WHEN a_received_at[i] - newest_at < a_window_us[i] * INTERVAL '1 microsecond';
+                gen := newest_id;
+            END IF;
+        END IF;
+        INSERT INTO pmshooks_inbox AS r (provider, event_id, event_key, generation, type, name, account,
+            subject_kind, subject_id, subject_key, event_time, received_at, headers, body,
+            state, finished_at, last_error, next_attempt_at, head, change_key, source)
+        VALUES (a_provider[i], a_event_id[i], a_event_key[i], gen, a_type[i], a_name[i], a_account[i],
+            a_subject_kind[i], a_subject_id[i], a_subject_key[i], a_event_time[i], a_received_at[i],
+            a_headers[i]::JSONB, a_body[i], a_state[i], a_finished_at[i], a_last_error[i], a_received_at[i],
+            a_subject_key[i] IS NULL OR NOT EXISTS (
+                SELECT 1 FROM pmshooks_inbox AS o WHERE o.subject_key = a_subject_key[i] AND o.state = 'pending'),
+            a_change_key[i], a_source[i])
+        ON CONFLICT DO NOTHING
+        RETURNING r.id INTO stored_id;
+        IF FOUND THEN
+            stored_n := i;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- pmshooks_inbox_complete marks done the deliveries a_id that are still
+-- leased to the tokens a_token, and passes the head of each finished head's
+-- subject to the next pending delivery of the subject; it returns the ids it
+-- marked (the others' leases were lost). a_subject_key are the subjects of
+-- the deliveries, locked first in key order, as pmshooks_inbox_store does: an
+-- insert of the subject in progress has committed by the time the next head
+-- is looked up, in a statement of its own, and one that comes later waits for
+-- this commit and then sees what is pending. The commit does not wait for the
+-- disk: a "done" lost in a crash only runs an idempotent handler again, the
+-- argument the lease makes already.
+CREATE FUNCTION pmshooks_inbox_complete(
+    a_id          BIGINT[],
+    a_token       TEXT[],
+    a_subject_key BIGINT[],
+    a_finished_at TIMESTAMPTZ)
+RETURNS SETOF BIGINT
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    k      BIGINT;
+    done   RECORD;
+    heads  BIGINT[] := '{}';
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'pmshooks inbox: deliveries are completed at READ COMMITTED, not %',
+            current_setting('transaction_isolation');
+    END IF;
+    PERFORM set_config('synchronous_commit', 'off', true);
+    FOR k IN SELECT DISTINCT s # hashtextextended(current_schema(), 0)
+        FROM unnest(a_subject_key) AS s WHERE s IS NOT NULL ORDER BY 1
+    LOOP
+        PERFORM pg_advisory_xact_lock(k);
+    END LOOP;
+    FOR done IN
+        UPDATE pmshooks_inbox AS r SET state = 'done', lease_token = NULL, finished_at = a_finished_at
+        FROM unnest(a_id, a_token) AS x(id, token)
+        WHERE r.id = x.id AND r.lease_token = x.token AND r.state = 'pending'
+        RETURNING r.id, r.subject_key, r.head
+    LOOP
+        IF done.head AND done.subject_key IS NOT NULL THEN
+            heads := heads || done.subject_key;
+        END IF;
+        RETURN NEXT done.id;
+    END LOOP;
+    IF cardinality(heads) > 0 THEN
+        UPDATE pmshooks_inbox SET head = true
+        WHERE id IN (SELECT (SELECT o.id FROM pmshooks_inbox AS o
+                WHERE o.subject_key = h AND o.state = 'pending' ORDER BY o.id LIMIT 1)
+            FROM unnest(heads) AS h)
+            AND NOT head;
+    END IF;
+END
+$$;

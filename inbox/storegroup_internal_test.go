@@ -1,0 +1,337 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// groupFixture is a headFixture with one group writer whose writes all
+// wait until release, so that the deliveries stored meanwhile queue up and
+// go in one group.
+type groupFixture struct {
+	*headFixture
+	hold chan struct{}
+
+	mu    sync.Mutex
+	sizes []int             // of every group write, in order
+	fail  func(n int) error // a group write fails with its error; nil: none
+}
+
+func newGroupFixture(t *testing.T, open func() *sql.DB, d Dialect) *groupFixture {
+	t.Helper()
+	f := &groupFixture{headFixture: newHeadFixture(t, open, d), hold: make(chan struct{})}
+	f.ib.group.writers = 1
+	f.ib.beforeStore = func(n int) error {
+		f.mu.Lock()
+		f.sizes = append(f.sizes, n)
+		fail := f.fail
+		f.mu.Unlock()
+		<-f.hold
+		if fail != nil {
+			return fail(n)
+		}
+		return nil
+	}
+	return f
+}
+
+// result is what one insert returned.
+type result struct {
+	id     int64
+	stored bool
+	err    error
+}
+
+// storeAll stores ds at once, each from its own goroutine with its own
+// context, and returns their results. The first is held in the first write;
+// the writes are let go once the others all wait in the queue, in order.
+func (f *groupFixture) storeAll(t *testing.T, ds []newDelivery, ctxs []context.Context, nows []time.Time, window time.Duration) []result {
+	t.Helper()
+	res := make([]result, len(ds))
+	var wg sync.WaitGroup
+	for i, d := range ds {
+		ctx := t.Context()
+		if ctxs != nil && ctxs[i] != nil {
+			ctx = ctxs[i]
+		}
+		now := f.now
+		if nows != nil {
+			now = nows[i]
+		}
+		wg.Go(func() {
+			id, stored, err := f.ib.insert(ctx, d, window, now)
+			res[i] = result{id, stored, err}
+		})
+		// One at a time, so that the queue keeps their order.
+		require.Eventually(t, func() bool { return len(f.writes()) == 1 && f.queued() == i }, 5*time.Second, time.Millisecond,
+			"delivery %d never reached the queue", i)
+	}
+	close(f.hold)
+	wg.Wait()
+	return res
+}
+
+// queued counts the deliveries waiting for a group write.
+func (f *groupFixture) queued() int {
+	g := f.ib.group
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.queue)
+}
+
+func (f *groupFixture) writes() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sizes)
+}
+
+// count returns how many rows hold the event id.
+func (f *groupFixture) count(t *testing.T, eventID string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, f.db.QueryRowContext(t.Context(), f.ib.q.rebind(
+		`SELECT COUNT(*) FROM pmshooks_inbox WHERE event_id = $1`), eventID).Scan(&n))
+	return n
+}
+
+// TestStoreGroup_queuedDeliveriesGoInOneWrite stores twelve deliveries while
+// the first writes are held: the ten that queued meanwhile are written in
+// one group, in order, each is answered with its own outcome (a copy in the
+// same group is a copy), and each subject has one head, its first delivery.
+func TestStoreGroup_queuedDeliveriesGoInOneWrite(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newGroupFixture(t, open, d)
+			var ds []newDelivery
+			for i := range 11 {
+				ds = append(ds, testDelivery(fmt.Sprintf("ev-%d", i), fmt.Sprintf("b-%d", i%2)))
+			}
+			ds = append(ds, testDelivery("ev-3", "b-1")) // a copy of ev-3, in the same group
+			res := f.storeAll(t, ds, nil, nil, 0)
+
+			assert.Equal(t, []int{1, len(ds) - 1}, f.writes(), "the deliveries that queued went in one write")
+
+			for i, r := range res[:11] {
+				require.NoError(t, r.err, "ev-%d", i)
+				assert.True(t, r.stored, "ev-%d", i)
+			}
+			require.NoError(t, res[11].err)
+			assert.False(t, res[11].stored, "the copy in the same group is a copy")
+			assert.Equal(t, 1, f.count(t, "ev-3"))
+			// In the group, deliveries got their ids in the order they
+			// queued.
+			for i := 2; i < 11; i++ {
+				assert.Less(t, res[i-1].id, res[i].id, "ev-%d before ev-%d", i-1, i)
+			}
+			for _, s := range []string{"b-0", "b-1"} {
+				var first int64
+				for i, r := range res[:11] {
+					if fmt.Sprintf("b-%d", i%2) == s && (first == 0 || r.id < first) {
+						first = r.id
+					}
+				}
+				assert.Equal(t, []int64{first}, f.heads(t, s), "subject %s has one head, its first", s)
+			}
+		})
+	}
+}
+
+// TestStoreGroup_failedGroupWrittenOneByOne fails every group write of more
+// than one delivery, as a database that refuses one row of a statement
+// would: each delivery is written again alone, and none is lost or doubled.
+func TestStoreGroup_failedGroupWrittenOneByOne(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newGroupFixture(t, open, d)
+			f.fail = func(n int) error {
+				if n > 1 {
+					return errors.New("refused")
+				}
+				return nil
+			}
+			var ds []newDelivery
+			for i := range 8 {
+				ds = append(ds, testDelivery(fmt.Sprintf("ev-%d", i), "b-1"))
+			}
+			res := f.storeAll(t, ds, nil, nil, 0)
+			for i, r := range res {
+				require.NoError(t, r.err, "ev-%d", i)
+				assert.True(t, r.stored, "ev-%d", i)
+				assert.Equal(t, 1, f.count(t, fmt.Sprintf("ev-%d", i)))
+			}
+			want := []int{1, len(ds) - 1}
+			for range len(ds) - 1 {
+				want = append(want, 1)
+			}
+			assert.Equal(t, want, f.writes(), "the queued deliveries were tried as one group, then each alone")
+		})
+	}
+}
+
+// TestStoreGroup_refusedDeliveryCostsOthersNothing queues a delivery
+// PostgreSQL refuses (headers that are not JSON) among others: it alone
+// fails, and the others of its group are stored.
+func TestStoreGroup_refusedDeliveryCostsOthersNothing(t *testing.T) {
+	t.Parallel()
+	open, ok := internalDatabases(t)[PostgreSQL]
+	if !ok {
+		t.Skip("PostgreSQL only (SQLite stores any headers text); set PMSHOOKS_TEST_POSTGRES_DSN")
+	}
+	f := newGroupFixture(t, open, PostgreSQL)
+	var ds []newDelivery
+	for i := range 6 {
+		ds = append(ds, testDelivery(fmt.Sprintf("ev-%d", i), fmt.Sprintf("b-%d", i)))
+	}
+	ds[4].headers = "not JSON"
+	res := f.storeAll(t, ds, nil, nil, 0)
+	for i, r := range res {
+		if i == 4 {
+			require.Error(t, r.err)
+			assert.Equal(t, 0, f.count(t, "ev-4"))
+			continue
+		}
+		require.NoError(t, r.err, "ev-%d", i)
+		assert.True(t, r.stored, "ev-%d", i)
+		assert.Equal(t, []int64{r.id}, f.heads(t, fmt.Sprintf("b-%d", i)))
+	}
+}
+
+// TestStoreGroup_senderGone queues a delivery whose context has ended, as
+// when its sender left: it is answered at once with the context's error, and
+// the group that follows does not write it.
+func TestStoreGroup_senderGone(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newGroupFixture(t, open, d)
+			gone, cancel := context.WithCancel(t.Context())
+			cancel() // the sender leaves while its delivery waits in the queue
+			n := 4
+			ds := make([]newDelivery, n)
+			ctxs := make([]context.Context, n)
+			for i := range ds {
+				ds[i] = testDelivery(fmt.Sprintf("ev-%d", i), fmt.Sprintf("b-%d", i))
+			}
+			last := n - 1
+			ctxs[last] = gone
+			res := f.storeAll(t, ds, ctxs, nil, 0)
+			require.ErrorIs(t, res[last].err, context.Canceled)
+			assert.Equal(t, 0, f.count(t, fmt.Sprintf("ev-%d", last)), "a delivery whose sender left is not written")
+			for i, r := range res[:last] {
+				require.NoError(t, r.err, "ev-%d", i)
+				assert.True(t, r.stored, "ev-%d", i)
+			}
+		})
+	}
+}
+
+// TestStoreGroup_dedupeWindowInOneGroup queues three copies of one event
+// with a dedupe window of an hour in one group: the second, a minute after
+// the first, is a copy; the third, two hours after, is stored again as the
+// next generation.
+func TestStoreGroup_dedupeWindowInOneGroup(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newGroupFixture(t, open, d)
+			// The writer takes the first alone; the copies queue.
+			ds := []newDelivery{testDelivery("other", "b-9"),
+				testDelivery("ev", "b-1"), testDelivery("ev", "b-1"), testDelivery("ev", "b-1")}
+			nows := []time.Time{f.now, f.now, f.now.Add(time.Minute), f.now.Add(2 * time.Hour)}
+			res := f.storeAll(t, ds, nil, nows, time.Hour)
+			copies := res[len(res)-3:]
+			for _, r := range copies {
+				require.NoError(t, r.err)
+			}
+			assert.True(t, copies[0].stored)
+			assert.False(t, copies[1].stored, "within the window: a copy")
+			assert.True(t, copies[2].stored, "after the window: a new delivery")
+			assert.Equal(t, 2, f.count(t, "ev"))
+			var generation int64
+			require.NoError(t, f.db.QueryRowContext(t.Context(), f.ib.q.rebind(
+				`SELECT generation FROM pmshooks_inbox WHERE id = $1`), copies[2].id).Scan(&generation))
+			assert.Equal(t, copies[0].id, generation, "keyed on the delivery it follows")
+		})
+	}
+}
+
+// TestStoreGroup_writersAtOnce holds the group writes of an inbox with the
+// dialect's writers: PostgreSQL writes two groups at once, each on its own
+// connection, SQLite one.
+func TestStoreGroup_writersAtOnce(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newGroupFixture(t, open, d)
+			f.ib.group.writers = groupWriters(d)
+			var wg sync.WaitGroup
+			for i := range 3 {
+				wg.Go(func() {
+					_, stored, err := f.ib.insert(t.Context(), testDelivery(fmt.Sprintf("ev-%d", i), "b-1"), 0, f.now)
+					assert.NoError(t, err)
+					assert.True(t, stored)
+				})
+				// One at a time: each starts a writer while fewer than
+				// the dialect's run, and queues otherwise.
+				require.Eventually(t, func() bool {
+					return len(f.writes()) == min(i+1, groupWriters(d)) && f.queued() == max(0, i+1-groupWriters(d))
+				}, 5*time.Second, time.Millisecond)
+			}
+			assert.Len(t, f.writes(), groupWriters(d), "groups written at once")
+			close(f.hold)
+			wg.Wait()
+		})
+	}
+}
+
+// TestStoreGroup_readCommittedOnly calls the functions that store and
+// complete deliveries at REPEATABLE READ, as a database whose default
+// isolation was changed would: their lookups would not see what was
+// committed while they waited for the subjects' locks, so they refuse to
+// run, with an error that says why, and write nothing.
+func TestStoreGroup_readCommittedOnly(t *testing.T) {
+	t.Parallel()
+	open, ok := internalDatabases(t)[PostgreSQL]
+	if !ok {
+		t.Skip("PostgreSQL only; set PMSHOOKS_TEST_POSTGRES_DSN")
+	}
+	f := newHeadFixture(t, open, PostgreSQL)
+	ctx := t.Context()
+	r := &storeRequest{d: testDelivery("ev", "b-1"), now: f.now}
+	for name, call := range map[string]func(tx *sql.Tx) error{
+		"store": func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, f.ib.q.storeGroup, storeGroupArgs([]*storeRequest{r})...)
+			return err
+		},
+		"complete": func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, f.ib.q.completeBatch, []int64{1}, []string{"t"}, []int64{1}, f.now)
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tx, err := f.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
+			require.NoError(t, err)
+			defer func() { _ = tx.Rollback() }()
+			err = call(tx)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "READ COMMITTED, not repeatable read")
+		})
+	}
+	assert.Equal(t, 0, (&groupFixture{headFixture: f}).count(t, "ev"))
+}

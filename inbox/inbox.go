@@ -22,6 +22,9 @@ const (
 	// marked dead. With DefaultBackoff the twelve attempts span 50 to 100
 	// minutes.
 	DefaultMaxAttempts = 12
+	// DefaultReceiveFirst is how long, at most, a claim waits for the
+	// receive path of its Inbox to go quiet (see WithReceiveFirst).
+	DefaultReceiveFirst = 10 * time.Millisecond
 	// DefaultPollInterval is how often idle workers look for deliveries that
 	// another replica stored or whose retry became due. Deliveries that this
 	// process stores wake its workers at once.
@@ -69,20 +72,21 @@ type Inbox struct {
 type Option func(*config)
 
 type config struct {
-	workers     int
-	lease       time.Duration
-	maxAttempts int
-	backoff     Backoff
-	poll        time.Duration
-	logger      *slog.Logger
-	now         func() time.Time
-	headers     HeaderFilter
-	decoders    map[event.Provider]event.Decoder
-	hydrators   map[event.Provider]event.Hydrator
-	coalesce    bool
-	sources     map[string]event.Source
-	pollers     []poller
-	hooks       *Hooks // nil without WithHooks
+	workers      int
+	lease        time.Duration
+	maxAttempts  int
+	backoff      Backoff
+	poll         time.Duration
+	logger       *slog.Logger
+	now          func() time.Time
+	headers      HeaderFilter
+	decoders     map[event.Provider]event.Decoder
+	hydrators    map[event.Provider]event.Hydrator
+	coalesce     bool
+	sources      map[string]event.Source
+	pollers      []poller
+	hooks        *Hooks // nil without WithHooks
+	receiveFirst time.Duration
 }
 
 // WithDecoder sets the decoder that rebuilds the stored deliveries of
@@ -154,6 +158,32 @@ func WithPollInterval(d time.Duration) Option {
 	}
 }
 
+// WithReceiveFirst sets how long, at most, Run's workers wait before each
+// claim while deliveries arrive together at the HTTPHandler of the same
+// Inbox (a burst: some wait to be stored, or the latest group write held
+// several): until the receive path has been quiet for 2 milliseconds, or
+// for d. A delivery that arrives alone makes no one wait. Zero keeps
+// DefaultReceiveFirst; a negative d turns the wait off.
+//
+// Receiving comes first because a provider waits for its 2xx, and one that
+// waits too long retries, or marks the endpoint failing, while a stored
+// delivery can wait for its worker: during a burst the workers step back and
+// the receive path keeps most of the database, and the backlog they leave is
+// handled at full speed as soon as the burst ends. Under a burst that never
+// ends the workers still claim at least once every d. Only this Inbox's own
+// receiving counts: a replica that only runs workers does not wait for the
+// others.
+func WithReceiveFirst(d time.Duration) Option {
+	return func(c *config) {
+		switch {
+		case d > 0:
+			c.receiveFirst = d
+		case d < 0:
+			c.receiveFirst = 0
+		}
+	}
+}
+
 // WithLogger logs what the inbox does to l: each stored delivery and each
 // attempt with its provider, event id, attempt and outcome. HTTPHandler also
 // gives l to event.Middleware unless an event.WithLogger option overrides it.
@@ -206,17 +236,18 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Inbox, error) {
 		return nil, fmt.Errorf("inbox: New with an unknown dialect %v", d)
 	}
 	c := config{
-		workers:     DefaultWorkers,
-		lease:       DefaultLease,
-		maxAttempts: DefaultMaxAttempts,
-		backoff:     DefaultBackoff,
-		poll:        DefaultPollInterval,
-		logger:      slog.New(slog.DiscardHandler),
-		now:         time.Now,
-		headers:     DefaultHeaderFilter,
-		decoders:    make(map[event.Provider]event.Decoder),
-		hydrators:   make(map[event.Provider]event.Hydrator),
-		sources:     make(map[string]event.Source),
+		workers:      DefaultWorkers,
+		lease:        DefaultLease,
+		maxAttempts:  DefaultMaxAttempts,
+		backoff:      DefaultBackoff,
+		poll:         DefaultPollInterval,
+		logger:       slog.New(slog.DiscardHandler),
+		now:          time.Now,
+		headers:      DefaultHeaderFilter,
+		decoders:     make(map[event.Provider]event.Decoder),
+		hydrators:    make(map[event.Provider]event.Hydrator),
+		sources:      make(map[string]event.Source),
+		receiveFirst: DefaultReceiveFirst,
 	}
 	for _, o := range opts {
 		if o != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,6 +41,10 @@ type storeGroup struct {
 	mu      sync.Mutex
 	queue   []*storeRequest
 	running int // groups being written
+	writing int // deliveries in the groups being written
+
+	lastWrite atomic.Int64 // when the latest group write ended, in Unix nanoseconds
+	lastSize  atomic.Int64 // how many deliveries it held
 }
 
 // storeRequest is one delivery waiting in a storeGroup.
@@ -99,6 +104,54 @@ func (g *storeGroup) write() {
 			return
 		}
 		g.ib.writeGroup(group)
+		g.lastSize.Store(int64(len(group)))
+		g.lastWrite.Store(time.Now().UnixNano())
+		g.mu.Lock()
+		g.writing -= len(group)
+		g.mu.Unlock()
+	}
+}
+
+// busy reports whether deliveries are arriving together: more than one is
+// queued or being written, or the latest group held more than one and ended
+// less than quiet ago. A delivery that arrives alone does not make the
+// receive path busy.
+func (g *storeGroup) busy(quiet time.Duration) bool {
+	g.mu.Lock()
+	waiting := len(g.queue) + g.writing
+	g.mu.Unlock()
+	if waiting > 1 {
+		return true
+	}
+	return g.lastSize.Load() > 1 && time.Since(time.Unix(0, g.lastWrite.Load())) < quiet
+}
+
+// yieldQuiet is how long the receive path must have written nothing before
+// a claim that yields to it goes ahead.
+const yieldQuiet = 2 * time.Millisecond
+
+// yield waits while deliveries arrive together (see busy), until the
+// receive path has been quiet for yieldQuiet, for at most limit, or until ctx
+// ends.
+func (g *storeGroup) yield(ctx context.Context, limit time.Duration) {
+	if limit <= 0 || !g.busy(yieldQuiet) {
+		return
+	}
+	deadline := time.Now().Add(limit)
+	t := time.NewTimer(0)
+	defer t.Stop()
+	<-t.C
+	for g.busy(yieldQuiet) {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		t.Reset(min(yieldQuiet, left))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 
@@ -122,6 +175,7 @@ func (g *storeGroup) next() []*storeRequest {
 		g.running--
 		return nil
 	}
+	g.writing += n
 	group := make([]*storeRequest, n)
 	copy(group, g.queue)
 	rest := copy(g.queue, g.queue[n:])

@@ -61,6 +61,11 @@ const maxErrorText = 4096
 // until it is done or dead (with the defaults, up to about 100 minutes).
 // Deliveries without a subject are not ordered.
 //
+// Receiving comes first: while the HTTPHandler of the same Inbox is storing
+// deliveries, each claim waits for it to go quiet, up to WithReceiveFirst
+// (DefaultReceiveFirst), so that a burst of deliveries is answered at the
+// speed of the store while the backlog waits.
+//
 // With WithReconciler, Run also polls the sources on their schedule, until
 // ctx ends.
 //
@@ -164,6 +169,7 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 			}
 			break
 		}
+		ib.group.yield(ctx, ib.cfg.receiveFirst)
 		ds, token, err := ib.claimBatch(ctx, ib.now(), idle)
 		switch {
 		case err != nil:

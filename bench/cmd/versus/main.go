@@ -60,6 +60,7 @@ type options struct {
 	cooldown time.Duration // River's FetchCooldown
 	run      string        // a regexp: only the trials whose name it matches
 	only     string        // "pmshooks" or "River": one contender alone
+	first    time.Duration // inbox.WithReceiveFirst; 0 keeps the default
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -74,6 +75,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "the longest a work trial waits for its backlog to drain")
 	fs.DurationVar(&o.cooldown, "river-fetch-cooldown", river.FetchCooldownMin, "River's FetchCooldown: its default (100ms) caps a queue with W workers at about 10×W jobs per second")
 	fs.StringVar(&o.run, "run", "", "run only the trials whose name this regexp matches (e.g. 'draining|work')")
+	fs.DurationVar(&o.first, "receive-first", 0, "the inbox's WithReceiveFirst (0: its default; negative: off)")
 	fs.StringVar(&o.only, "only", "", "run one contender alone: pmshooks or River (to compare two builds of pmshooks)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -154,8 +156,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 				if err != nil {
 					return fmt.Errorf("round %d, %s, %s: %w", round+1, t.name, c, err)
 				}
-				fmt.Fprintf(os.Stderr, "round %d  %-45s %-8s %8.0f/s  p99 %7.1f ms  db CPU %6.0f µs/delivery\n",
-					round+1, t.name, c, r.perSecond, r.p99Ms, r.cpuMicros)
+				fmt.Fprintf(os.Stderr, "round %d  %-45s %-8s %8.0f/s  p99 %7.1f ms  db CPU %6.0f µs/delivery  handled %6.0f/s\n",
+					round+1, t.name, c, r.perSecond, r.p99Ms, r.cpuMicros, r.handledPerSecond)
 				results[t.name][c] = append(results[t.name][c], r)
 			}
 		}
@@ -163,11 +165,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "trial\tpmshooks/s\tRiver/s\tratio\tpmshooks p99 ms\tRiver p99 ms\tpmshooks db µs\tRiver db µs\t")
+	fmt.Fprintln(tw, "trial\tpmshooks/s\tRiver/s\tratio\tpmshooks p99 ms\tRiver p99 ms\tpmshooks db µs\tRiver db µs\tpmshooks handled/s\tRiver handled/s\t")
 	for _, t := range trials {
 		p, r := summarize(results[t.name][pmshooks]), summarize(results[t.name][riverQueue])
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f×\t%s\t%s\t%s\t%s\t\n", t.name, p.perSecond, r.perSecond, p.perSecond/r.perSecond,
-			orDash(p.p99Ms, "%.1f"), orDash(r.p99Ms, "%.1f"), orDash(p.cpuMicros, "%.0f"), orDash(r.cpuMicros, "%.0f"))
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f×\t%s\t%s\t%s\t%s\t%s\t%s\t\n", t.name, p.perSecond, r.perSecond, p.perSecond/r.perSecond,
+			orDash(p.p99Ms, "%.1f"), orDash(r.p99Ms, "%.1f"), orDash(p.cpuMicros, "%.0f"), orDash(r.cpuMicros, "%.0f"),
+			orDash(p.handledPerSecond, "%.0f"), orDash(r.handledPerSecond, "%.0f"))
 	}
 	return tw.Flush()
 }
@@ -187,14 +190,19 @@ type result struct {
 	perSecond float64 // deliveries stored (receive) or handled (work) per second
 	p99Ms     float64 // receive: the 99th percentile of the wait for the 200
 	cpuMicros float64 // PostgreSQL CPU per delivery, in µs; 0 when not measured
+	// handledPerSecond is, for a receive trial with workers draining, the
+	// deliveries handled per second while the senders sent: of the
+	// backlog, and of what the senders stored.
+	handledPerSecond float64
 }
 
 func summarize(rs []result) result {
-	var s, p, c []float64
+	var s, p, c, d []float64
 	for _, r := range rs {
-		s, p, c = append(s, r.perSecond), append(p, r.p99Ms), append(c, r.cpuMicros)
+		s, p, c, d = append(s, r.perSecond), append(p, r.p99Ms), append(c, r.cpuMicros), append(d, r.handledPerSecond)
 	}
-	return result{perSecond: benchkit.Median(s), p99Ms: benchkit.Median(p), cpuMicros: benchkit.Median(c)}
+	return result{perSecond: benchkit.Median(s), p99Ms: benchkit.Median(p), cpuMicros: benchkit.Median(c),
+		handledPerSecond: benchkit.Median(d)}
 }
 
 func orDash(v float64, format string) string {
@@ -259,7 +267,10 @@ func (b *bench) inboxSide(ctx context.Context, s *benchkit.Schema) (*side, error
 	if err != nil {
 		return nil, err
 	}
-	ib, err := inbox.New(db, d)
+	// The receiving Inbox runs the draining workers too, as a service
+	// does (one Inbox, HTTPHandler and Run), so that they can yield to
+	// the receive path.
+	ib, err := inbox.New(db, d, inbox.WithWorkers(b.o.workers), inbox.WithReceiveFirst(b.o.first))
 	if err == nil {
 		err = ib.Migrate(ctx)
 	}
@@ -287,9 +298,12 @@ func (b *bench) inboxSide(ctx context.Context, s *benchkit.Schema) (*side, error
 			return benchkit.Fill(ctx, filler.HTTPHandler(b.d.Receiver), b.d, n, 32, &b.next)
 		},
 		start: func(workers int, h func()) (func() error, error) {
-			wib, err := inbox.New(db, d, inbox.WithWorkers(workers), inbox.WithDecoder(b.d.Receiver.Provider(), b.d.Receiver))
-			if err != nil {
-				return nil, err
+			wib := ib
+			if workers != b.o.workers { // a work trial: nothing is received
+				wib, err = inbox.New(db, d, inbox.WithWorkers(workers), inbox.WithDecoder(b.d.Receiver.Provider(), b.d.Receiver))
+				if err != nil {
+					return nil, err
+				}
 			}
 			ctx, cancel := context.WithCancel(ctx)
 			done := make(chan error, 1)
@@ -398,19 +412,20 @@ func (b *bench) receive(ctx context.Context, c contender, senders int, draining 
 	}
 	defer stopServer()
 	stopWorkers := func() error { return nil }
+	var handled atomic.Int64
 	if draining {
 		if err := sd.fill(ctx, b.o.draining); err != nil {
 			return result{}, fmt.Errorf("fill: %w", err)
 		}
-		if stopWorkers, err = sd.start(b.o.workers, func() {}); err != nil {
+		if stopWorkers, err = sd.start(b.o.workers, func() { handled.Add(1) }); err != nil {
 			return result{}, err
 		}
 	}
 	client := benchkit.Client(senders)
 	defer client.CloseIdleConnections()
-	before := cpu()
+	before, handledBefore, start := cpu(), handled.Load(), time.Now()
 	s, err := benchkit.Send(ctx, client, url, b.d, benchkit.SendOptions{Senders: senders, Duration: b.o.duration, Next: &b.next})
-	after := cpu()
+	after, handledAfter, elapsed := cpu(), handled.Load(), time.Since(start)
 	if serr := stopWorkers(); err == nil {
 		err = serr
 	}
@@ -418,9 +433,10 @@ func (b *bench) receive(ctx context.Context, c contender, senders int, draining 
 		err = fmt.Errorf("%d deliveries failed", s.Failed)
 	}
 	return result{
-		perSecond: s.PerSecond(),
-		p99Ms:     float64(benchkit.Percentile(s.Latencies, 99)) / float64(time.Millisecond),
-		cpuMicros: perDelivery(before, after, s.OK),
+		perSecond:        s.PerSecond(),
+		p99Ms:            float64(benchkit.Percentile(s.Latencies, 99)) / float64(time.Millisecond),
+		cpuMicros:        perDelivery(before, after, s.OK),
+		handledPerSecond: float64(handledAfter-handledBefore) / elapsed.Seconds(),
 	}, err
 }
 

@@ -24,7 +24,9 @@ import (
 // these report what the store did.
 type Hooks struct {
 	// Stored is called when HTTPHandler committed a delivery: Dead is set
-	// for an authentic delivery that could not be decoded, stored dead.
+	// for an authentic delivery that could not be decoded, stored dead. It
+	// runs after the commit, so a worker (of this process or another
+	// replica) may start an attempt of the delivery before it does.
 	Stored func(ctx context.Context, s Storing)
 	// Duplicate is called when HTTPHandler was given a copy of a stored
 	// delivery: not stored again, answered 200.

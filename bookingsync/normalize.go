@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/hashid"
+	"github.com/pmshooks/pmshooks/internal/textpack"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -121,11 +123,18 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 		Provider: Provider,
 		Type:     event.TypeUnknown,
 		Name:     w.Event,
-		ID:       event.HashID(w.Raw), // BookingSync sends no delivery id
 		Account:  w.AccountID,
 		Raw:      w.Raw,
 		Data:     w,
 	}
+	// The event's id, version and booking's rental id are made as one
+	// string (texts): one allocation rather than one each.
+	var (
+		texts           textpack.Pack
+		idBuf           [hashid.Len]byte
+		version, rental textpack.Text
+	)
+	id := texts.Add(hashid.Append(idBuf[:0], w.Raw)) // event.HashID: BookingSync sends no delivery id
 	r, known := eventTable[w.Event]
 	if known {
 		f.Type = r.typ
@@ -140,6 +149,8 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 
 	rec, ok := w.Resource.(recorder)
 	if !ok {
+		texts.Done()
+		f.ID = texts.String(id)
 		return event.New(f)
 	}
 	base := rec.record()
@@ -152,16 +163,17 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 
 	switch res := w.Resource.(type) {
 	case *Booking:
-		b := bookingOf(res)
-		f.Booking = &b
-		if f.Type == event.BookingUpdated && b.Status == event.StatusCancelled {
+		f.Booking = new(event.Booking)
+		rental = fillBooking(f.Booking, res, &texts)
+		if f.Type == event.BookingUpdated && f.Booking.Status == event.StatusCancelled {
 			f.Type = event.BookingCancelled
 		}
 		if _, action := splitName(w.Event); action != "destroyed" {
 			// The state a booking_created or booking_updated carries; a
 			// destroyed booking's record says how it was, not that it
 			// is gone.
-			f.Version = bookingVersion(res)
+			var buf [versionLen]byte
+			version = texts.Add(appendBookingVersion(buf[:0], res))
 		}
 	case *InboxMessage:
 		m := messageOf(res)
@@ -170,6 +182,11 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 		if rental := res.Links.ID("rental"); rental != "" {
 			f.Subject = event.Subject{Kind: event.KindProperty, ID: rental}
 		}
+	}
+	texts.Done()
+	f.ID, f.Version = texts.String(id), texts.String(version)
+	if f.Booking != nil {
+		f.Booking.PropertyID = texts.String(rental)
 	}
 	return event.New(f)
 }
@@ -180,12 +197,21 @@ func normalize(w *Webhook, types map[string]event.Type) event.Event {
 // report the same version whatever offset either was written with; ""
 // when updated_at is not a time with a zone.
 func bookingVersion(b *Booking) string {
+	var buf [versionLen]byte
+	return string(appendBookingVersion(buf[:0], b))
+}
+
+// appendBookingVersion appends bookingVersion(b) to dst.
+func appendBookingVersion(dst []byte, b *Booking) []byte {
 	t := b.UpdatedAt.Instant()
 	if t.IsZero() {
-		return ""
+		return dst
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().AppendFormat(dst, time.RFC3339Nano)
 }
+
+// versionLen is room for a version of any year of four digits.
+const versionLen = len(time.RFC3339Nano)
 
 // recordTime is when the record last changed: updated_at, else created_at;
 // zero when neither is sent with a zone.
@@ -203,20 +229,33 @@ func recordTime(r *Record) time.Time {
 // times with a "Z" (16:00 for a rental whose checkin_time is 16), so converting
 // them to another zone would shift the dates: they are read as sent.
 func bookingOf(b *Booking) event.Booking {
-	nb := event.Booking{
-		ID:         b.ID.String(),
-		PropertyID: b.Links.ID("rental"),
-		Status:     bookingStatus(b),
-		Adults:     b.Adults.Int(),
-		Children:   b.Children.Int(),
-		UpdatedAt:  b.UpdatedAt.Instant(),
+	var (
+		texts textpack.Pack
+		nb    event.Booking
+	)
+	rental := fillBooking(&nb, b, &texts)
+	texts.Done()
+	nb.PropertyID = texts.String(rental)
+	return nb
+}
+
+// fillBooking sets *nb to bookingOf(b) but for its PropertyID, which it
+// adds to texts: set it from the Text it returns once texts is Done.
+func fillBooking(nb *event.Booking, b *Booking, texts *textpack.Pack) textpack.Text {
+	*nb = event.Booking{
+		ID:        b.ID.String(),
+		Status:    bookingStatus(b),
+		Adults:    b.Adults.Int(),
+		Children:  b.Children.Int(),
+		UpdatedAt: b.UpdatedAt.Instant(),
 	}
 	nb.Arrival = dateOf(b.StartAt)
 	nb.Departure = dateOf(b.EndAt)
 	if b.FinalPrice.Value != "" { // an unparsed price is no Money
 		nb.Total = event.Money{Amount: b.FinalPrice.Value, Currency: strings.ToUpper(strings.TrimSpace(string(b.Currency)))}
 	}
-	return nb
+	var buf [32]byte
+	return texts.Add(b.Links.appendID(buf[:0], "rental"))
 }
 
 // dateOf is the calendar date of a timestamp: the zero Date when it is not

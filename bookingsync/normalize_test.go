@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/internal/testutil"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -379,5 +380,80 @@ func TestReceiver_Decode_golden(t *testing.T) {
 			require.True(t, json.Valid(body))
 			testutil.Golden(t, name+".golden", g)
 		})
+	}
+}
+
+// linkIDByDecoder is Links.ID as it was, by json.Unmarshal alone: the
+// reference TestLinks_ID_sameAsDecoder holds the faster reading to.
+func linkIDByDecoder(l Links, name string) string {
+	raw, ok := l[name]
+	if !ok {
+		return ""
+	}
+	switch jsonobj.Kind(raw) {
+	case '{':
+		var poly struct {
+			ID lenient.String `json:"id"`
+		}
+		if json.Unmarshal(raw, &poly) != nil {
+			return ""
+		}
+		return poly.ID.String()
+	case '[', 0:
+		return ""
+	}
+	var id lenient.String
+	if json.Unmarshal(raw, &id) != nil {
+		return ""
+	}
+	return id.String()
+}
+
+// TestLinks_ID_sameAsDecoder: Links.ID and appendID, which read an id
+// without the JSON decoder, give what the decoder gives for every kind of
+// link, written by BookingSync or by hand.
+func TestLinks_ID_sameAsDecoder(t *testing.T) {
+	t.Parallel()
+	values := []string{
+		`16`, `-3`, `1.5e3`, `"16"`, `"abc"`, `""`, `"a\"b"`, `"\u0031\u0036"`, `"caf\u00e9"`, `"café"`,
+		"\"\xff\xfe\"", "\"a\tb\"", `null`, `true`, `false`, `[1, 2]`, `[]`, `{"id": 7, "type": "Rental"}`,
+		`{"id": "x"}`, `{}`, ` 16 `, "\n\"16\"\t", ` [1]`, ` {"id": 2}`, "\v1", "\u00a016", `1 2`, `"16`, `nul`,
+		`01`, `-`, ``, ` `, `{"id": [1]}`, `{"id": 1,}`, `"` + strings.Repeat("9", 40) + `"`,
+	}
+	for _, v := range values {
+		l := Links{"rental": json.RawMessage(v)}
+		want := linkIDByDecoder(l, "rental")
+		assert.Equal(t, want, l.ID("rental"), "%q", v)
+		assert.Equal(t, "x"+want, string(l.appendID([]byte("x"), "rental")), "%q", v)
+	}
+	assert.Empty(t, Links{}.ID("rental"))
+	assert.Empty(t, Links(nil).appendID(nil, "rental"))
+}
+
+// TestParse_eventNameSpellings: an event name reads the same whether it is
+// a documented name read without a copy, the same name with escapes, or an
+// unknown one.
+func TestParse_eventNameSpellings(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		`"booking_created"`:       "booking_created",
+		`"booking\u005fcreated"`:  "booking_created",
+		`"booking_created_x"`:     "booking_created_x",
+		`"Booking_created"`:       "Booking_created",
+		`"review_reply_created"`:  "review_reply_created",
+		`"booking_created\u0000"`: "booking_created\x00",
+	} {
+		w, err := Parse([]byte(`{"account_id": 1, "event": ` + raw + `, "resource": {"booking": {"id": 5}}}`))
+		require.NoError(t, err, raw)
+		assert.Equal(t, want, w.Event, raw)
+		_, isBooking := w.Resource.(*Booking)
+		assert.Equal(t, want == "booking_created", isBooking, raw)
+	}
+	name, ok := knownEvent([]byte(`"booking_created"`))
+	assert.True(t, ok)
+	assert.Equal(t, "booking_created", name)
+	for _, raw := range []string{`"booking\u005fcreated"`, `"x"`, `1`, `"`, ``, `null`} {
+		_, ok := knownEvent([]byte(raw))
+		assert.False(t, ok, raw)
 	}
 }

@@ -1,8 +1,10 @@
 package bookingsync
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pmshooks/pmshooks/event"
 	"github.com/pmshooks/pmshooks/internal/jsonobj"
@@ -25,6 +27,52 @@ type Links map[string]json.RawMessage
 // itself for a number or string, the "id" member of a polymorphic object. It
 // returns "" when the link is absent, null, an array or not an id.
 func (l Links) ID(name string) string {
+	var buf [32]byte
+	if id, ok := l.scalarID(buf[:0], name); ok {
+		return string(id)
+	}
+	return l.polymorphicID(name)
+}
+
+// appendID appends l.ID(name) to dst: without allocating for a link that
+// is an id (a number, or a string without escapes).
+func (l Links) appendID(dst []byte, name string) []byte {
+	if id, ok := l.scalarID(dst, name); ok {
+		return id
+	}
+	return append(dst, l.polymorphicID(name)...)
+}
+
+// scalarID appends l.ID(name) to dst and reports true when the link is
+// absent, null, an array or an id (a number or a string) that is read
+// without the JSON decoder (a string without escapes), as a lenient.String
+// reads it; it reports false for the other links, which polymorphicID
+// reads.
+func (l Links) scalarID(dst []byte, name string) ([]byte, bool) {
+	raw, ok := l[name]
+	if !ok {
+		return dst, true
+	}
+	raw = bytes.Trim(raw, " \t\r\n") // JSON's white space
+	switch k := jsonobj.Kind(raw); {
+	case k == '[' || k == 0:
+		return dst, true
+	case k == '{' || !jsonobj.Valid(raw):
+		return dst, false
+	case k == 'n':
+		return dst, true // null
+	case k == '"':
+		inner := raw[1 : len(raw)-1]
+		if bytes.IndexByte(inner, '\\') >= 0 || !utf8.Valid(inner) {
+			return dst, false
+		}
+		return append(dst, inner...), true
+	}
+	return append(dst, raw...), true // a number or a boolean, as written
+}
+
+// polymorphicID is l.ID(name) read by the JSON decoder.
+func (l Links) polymorphicID(name string) string {
 	raw, ok := l[name]
 	if !ok {
 		return ""
@@ -501,53 +549,66 @@ type Photo struct {
 	GiantURL    lenient.String  `json:"giant_url"`
 }
 
-// newRecord returns a new, empty typed record for the resource kind of an
-// event name (such as "booking" for booking_created), or a *Record for kinds
-// without a documented shape.
-func newRecord(kind string) recorder {
+// newWebhook returns a new Webhook and, allocated with it, a new, empty
+// typed record for the resource kind of an event name (such as "booking"
+// for booking_created), or a *Record for kinds without a documented shape.
+func newWebhook(kind string) (*Webhook, recorder) {
 	switch kind {
 	case "booking":
-		return new(Booking)
+		return with[Booking]()
 	case "rental":
-		return new(Rental)
+		return with[Rental]()
 	case "client":
-		return new(Guest)
+		return with[Guest]()
 	case "payment":
-		return new(Payment)
+		return with[Payment]()
 	case "inquiry":
-		return new(Inquiry)
+		return with[Inquiry]()
 	case "availability":
-		return new(Availability)
+		return with[Availability]()
 	case "review":
-		return new(Review)
+		return with[Review]()
 	case "host_review":
-		return new(HostReview)
+		return with[HostReview]()
 	case "review_reply":
-		return new(ReviewReply)
+		return with[ReviewReply]()
 	case "inbox_conversation":
-		return new(InboxConversation)
+		return with[InboxConversation]()
 	case "inbox_message":
-		return new(InboxMessage)
+		return with[InboxMessage]()
 	case "account":
-		return new(Account)
+		return with[Account]()
 	case "amenity":
-		return new(Amenity)
+		return with[Amenity]()
 	case "rentals_amenity":
-		return new(RentalsAmenity)
+		return with[RentalsAmenity]()
 	case "booking_comment":
-		return new(BookingComment)
+		return with[BookingComment]()
 	case "booking_discount_code":
-		return new(DiscountCode)
+		return with[DiscountCode]()
 	case "booking_discount_code_usage":
-		return new(DiscountCodeUsage)
+		return with[DiscountCodeUsage]()
 	case "bookings_fee":
-		return new(BookingsFee)
+		return with[BookingsFee]()
 	case "fee":
-		return new(Fee)
+		return with[Fee]()
 	case "photo":
-		return new(Photo)
+		return with[Photo]()
 	}
-	return new(Record)
+	return with[Record]()
+}
+
+// with returns a new Webhook and a new T beside it, in one allocation: a
+// delivery and its record live and die together.
+func with[T any, P interface {
+	*T
+	recorder
+}]() (*Webhook, recorder) {
+	x := new(struct {
+		w   Webhook
+		rec T
+	})
+	return &x.w, P(&x.rec)
 }
 
 // recordRank returns the rank of key among the keys of resource under which

@@ -264,7 +264,7 @@ func TestReceiver_HTTPHandler(t *testing.T) {
 
 // benchBody returns body grown to exactly size bytes by a longer notes
 // field in its booking.
-func benchBody(b *testing.B, body []byte, size int) []byte {
+func benchBody(b testing.TB, body []byte, size int) []byte {
 	b.Helper()
 	var env map[string]any
 	require.NoError(b, json.Unmarshal(body, &env))
@@ -370,6 +370,33 @@ func BenchmarkReceive_size(b *testing.B) {
 				var w handwrittenWebhook
 				return json.Unmarshal(body, &w)
 			})
+	}
+}
+
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size, for each of its bodies.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	v, r := setup(t)
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{
+		{"sample", sample(t, "booking_updated")},
+		{"1KiB", benchBody(t, testutil.Fixture(t, "booking_created_public_scope.json"), 1<<10)},
+		{"64KiB", benchBody(t, sample(t, "booking_updated"), 64<<10)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := signedHeader(v, tc.body)
+			testutil.ReceiveAllocsAtMost(t,
+				func() error { _, err := r.Receive(h, tc.body); return err },
+				func() error {
+					if err := handwrittenVerify(h, tc.body); err != nil {
+						return err
+					}
+					var w handwrittenWebhook
+					return json.Unmarshal(tc.body, &w)
+				})
+		})
 	}
 }
 

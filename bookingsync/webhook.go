@@ -109,19 +109,35 @@ func Parse(body []byte) (*Webhook, error) {
 		return nil, malformed("body is not a JSON object", nil)
 	}
 
-	w := &Webhook{Raw: body}
 	// Not the JSON decoder: eventRaw is valid, so when it is a string it is
 	// a valid one.
-	name, isString := jsonobj.String(eventRaw)
-	if resourceRaw != nil && !jsonobj.IsNull(resourceRaw) {
+	name, isString := knownEvent(eventRaw)
+	if !isString {
+		name, isString = jsonobj.String(eventRaw)
+	}
+	_, known := eventTable[name]
+	known = known && isString
+	hasResource := resourceRaw != nil && !jsonobj.IsNull(resourceRaw)
+	var (
+		w    *Webhook
+		rec  recorder // the record of a known event, allocated with w
+		kind string
+	)
+	if hasResource && known {
+		kind, _ = splitName(name)
+		w, rec = newWebhook(kind)
+	} else {
+		w = new(Webhook)
+	}
+	w.Raw = body
+	if hasResource {
 		w.Data = resourceRaw
 		// The resource is the one part of the body Scan left unchecked:
 		// check it now, so that a body that is not JSON fails as such,
 		// decoding the record of a known event on the way.
-		if _, known := eventTable[name]; known && isString {
-			kind, _ := splitName(name)
+		if known {
 			var ok bool
-			ok, w.DataError = w.decodeResource(kind)
+			ok, w.DataError = w.decodeResource(kind, rec)
 			valid = valid && ok
 		} else {
 			valid = valid && jsonobj.Valid(resourceRaw)
@@ -148,6 +164,24 @@ func Parse(body []byte) (*Webhook, error) {
 	return w, nil
 }
 
+// knownEvent returns the name of eventTable that raw, a JSON string without
+// escapes, holds, without copying its text; false when raw holds none.
+func knownEvent(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if _, ok := eventTable[string(inner)]; !ok {
+		return "", false
+	}
+	for name := range eventTable {
+		if name == string(inner) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
 // notJSON returns Parse's error for a body that is not valid JSON:
 // encoding/json says where.
 func notJSON(body []byte) error {
@@ -155,14 +189,15 @@ func notJSON(body []byte) error {
 	return malformed("body", json.Unmarshal(body, &v))
 }
 
-// decodeResource finds the record in w.Data and decodes it, with the
-// resource's URL templates, into w. Its error is the DataError of w.
+// decodeResource finds the record in w.Data and decodes it into rec, a new
+// record of kind, which becomes w.Resource, with the resource's URL
+// templates into w. Its error is the DataError of w.
 //
 // It also completes Parse's validation of the body, which left the resource
 // unchecked: valid is false when w.Data is not valid JSON. A record object
 // is validated by the json.Unmarshal that decodes it, the rest of the
 // resource by jsonobj.Scan, so that no byte is checked twice.
-func (w *Webhook) decodeResource(kind string) (valid bool, err error) {
+func (w *Webhook) decodeResource(kind string, rec recorder) (valid bool, err error) {
 	res := w.Data
 	var record []byte
 	switch jsonobj.Kind(res) {
@@ -240,13 +275,14 @@ func (w *Webhook) decodeResource(kind string) (valid bool, err error) {
 	if record == nil {
 		return true, nil
 	}
-	return w.decodeRecord(kind, record)
+	return w.decodeRecord(kind, record, rec)
 }
 
 // decodeRecord decodes raw, the record of kind: an object, an array whose
-// first element is the record, or a bare id. valid is false when a record object,
-// which decodeResource left to its decoder, is not valid JSON.
-func (w *Webhook) decodeRecord(kind string, raw []byte) (valid bool, err error) {
+// first element is the record, or a bare id, into rec, a new record of
+// kind. valid is false when a record object, which decodeResource left to
+// its decoder, is not valid JSON.
+func (w *Webhook) decodeRecord(kind string, raw []byte, rec recorder) (valid bool, err error) {
 	if jsonobj.Kind(raw) == '[' {
 		first, ok := jsonobj.First(raw)
 		if !ok {
@@ -254,7 +290,6 @@ func (w *Webhook) decodeRecord(kind string, raw []byte) (valid bool, err error) 
 		}
 		raw = first
 	}
-	rec := newRecord(kind)
 	switch jsonobj.Kind(raw) {
 	case 'n':
 		return true, nil

@@ -1,10 +1,10 @@
 package event
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"time"
+
+	"github.com/pmshooks/pmshooks/internal/hashid"
 )
 
 // Provider names a property-management system, such as "channex". Each
@@ -175,10 +175,6 @@ type Decoder interface {
 // hex SHA-256 of the body, prefixed "sha256:". A retry of the same delivery
 // has the same body, so it gets the same id.
 func HashID(body []byte) string {
-	const prefix = "sha256:"
-	sum := sha256.Sum256(body)
-	var id [len(prefix) + 2*sha256.Size]byte // built in place: one allocation
-	copy(id[:], prefix)
-	hex.Encode(id[len(prefix):], sum[:])
-	return string(id[:])
+	var id [hashid.Len]byte // built in place: one allocation
+	return string(hashid.Append(id[:0], body))
 }

@@ -8,6 +8,8 @@ import (
 	"unicode"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/hashid"
+	"github.com/pmshooks/pmshooks/internal/textpack"
 	"github.com/pmshooks/pmshooks/lenient"
 )
 
@@ -132,34 +134,56 @@ func normalizeFields(w *Webhook, loc *time.Location) event.Fields {
 		Provider: Provider,
 		Type:     typeOf(w),
 		Name:     w.Name(),
-		ID:       event.HashID(w.Raw), // Hostaway sends no delivery id
 		Account:  w.AccountID,
 		Raw:      w.Raw,
 		Data:     w,
 	}
+	// The event's id, version and record ids are made as one string: one
+	// allocation rather than one each.
+	var (
+		texts            textpack.Pack
+		idBuf            [hashid.Len]byte
+		version, account textpack.Text
+		bookingIDs       bookingTexts
+		messageIDs       messageTexts
+	)
+	id := texts.Add(hashid.Append(idBuf[:0], w.Raw)) // event.HashID: Hostaway sends no delivery id
 	switch {
 	case w.IsTest():
 	case w.Reservation != nil:
 		r := w.Reservation
-		b := bookingOf(r, loc)
-		f.Booking = &b
-		f.Subject = event.Subject{Kind: event.KindBooking, ID: b.ID}
-		f.Version = r.Version()
+		f.Booking = new(event.Booking)
+		bookingIDs = fillBooking(f.Booking, r, loc, &texts)
+		var buf [versionLen]byte
+		version = texts.Add(r.appendVersion(buf[:0]))
 		if w.Event == EventReservationCreated {
 			f.Time = instant(loc, r.InsertedOn, r.ReservationDate, r.UpdatedOn)
 		} else {
 			f.Time = instant(loc, r.UpdatedOn, r.LatestActivityOn)
 		}
 	case w.Message != nil:
-		m := messageOf(w.Message, loc)
-		f.Message = &m
-		f.Subject = event.Subject{Kind: event.KindMessage, ID: m.ID}
+		f.Message = new(event.Message)
+		messageIDs = fillMessage(f.Message, w.Message, loc, &texts)
 		f.Time = instant(loc, w.Message.InsertedOn, w.Message.Date)
 		if f.Account == "" {
-			f.Account = idText(w.Message.AccountID)
+			var buf [idLen]byte
+			account = texts.Add(appendID(buf[:0], w.Message.AccountID))
 		}
 	default:
 		f.Subject = subjectOf(w)
+	}
+	texts.Done()
+	f.ID, f.Version = texts.String(id), texts.String(version)
+	switch {
+	case f.Booking != nil:
+		bookingIDs.set(f.Booking, &texts)
+		f.Subject = event.Subject{Kind: event.KindBooking, ID: f.Booking.ID}
+	case f.Message != nil:
+		messageIDs.set(f.Message, &texts)
+		f.Subject = event.Subject{Kind: event.KindMessage, ID: f.Message.ID}
+		if f.Account == "" {
+			f.Account = texts.String(account)
+		}
 	}
 	return f
 }
@@ -175,24 +199,56 @@ func normalizeFields(w *Webhook, loc *time.Location) event.Fields {
 // Hostaway's updatedOn has one-second resolution: two states of one
 // reservation within the same second share a version.
 func (r *Reservation) Version() string {
+	var buf [versionLen]byte
+	return string(r.appendVersion(buf[:0]))
+}
+
+// versionLen is room for a version of any year of four digits.
+const versionLen = len(time.RFC3339Nano)
+
+// appendVersion appends r.Version() to dst.
+func (r *Reservation) appendVersion(dst []byte) []byte {
 	if r == nil {
-		return ""
+		return dst
 	}
 	t := instant(time.UTC, r.UpdatedOn)
 	if t.IsZero() {
-		return ""
+		return dst
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().AppendFormat(dst, time.RFC3339Nano)
 }
 
 // bookingOf normalizes a reservation.
 func bookingOf(r *Reservation, loc *time.Location) event.Booking {
-	b := event.Booking{
-		ID:         idText(r.ID),
-		PropertyID: idText(r.ListingMapID),
-		Status:     r.Status.BookingStatus(),
-		Arrival:    r.ArrivalDate,
-		Departure:  r.DepartureDate,
+	var (
+		texts textpack.Pack
+		b     event.Booking
+	)
+	ids := fillBooking(&b, r, loc, &texts)
+	texts.Done()
+	ids.set(&b, &texts)
+	return b
+}
+
+// bookingTexts are the ids of a booking that fillBooking adds to a Pack.
+type bookingTexts struct{ id, property textpack.Text }
+
+// set sets the ids of b once texts is Done.
+func (t bookingTexts) set(b *event.Booking, texts *textpack.Pack) {
+	if id := texts.String(t.id); id != "" { // else the hostawayReservationId
+		b.ID = id
+	}
+	b.PropertyID = texts.String(t.property)
+}
+
+// fillBooking sets *b to the normalized reservation r, but for the ids it
+// adds to texts: set them with the bookingTexts it returns once texts is
+// Done.
+func fillBooking(b *event.Booking, r *Reservation, loc *time.Location, texts *textpack.Pack) bookingTexts {
+	*b = event.Booking{
+		Status:    r.Status.BookingStatus(),
+		Arrival:   r.ArrivalDate,
+		Departure: r.DepartureDate,
 		Guest: event.Guest{
 			Name:  guestName(r),
 			Email: strings.TrimSpace(string(r.GuestEmail)),
@@ -203,7 +259,7 @@ func bookingOf(r *Reservation, loc *time.Location) event.Booking {
 		Channel:   channelOf(r.ChannelName, r.ChannelID),
 		UpdatedAt: instant(loc, r.UpdatedOn),
 	}
-	if b.ID == "" {
+	if r.ID.Value == 0 {
 		b.ID = strings.TrimSpace(string(r.HostawayReservationID))
 	}
 	if r.TotalPrice.Value != "" { // an unparsed amount is no Money
@@ -212,7 +268,11 @@ func bookingOf(r *Reservation, loc *time.Location) event.Booking {
 			Currency: strings.ToUpper(strings.TrimSpace(string(r.Currency))),
 		}
 	}
-	return b
+	var buf [idLen]byte
+	return bookingTexts{
+		id:       texts.Add(appendID(buf[:0], r.ID)),
+		property: texts.Add(appendID(buf[:0], r.ListingMapID)),
+	}
 }
 
 // guestName returns guestName, or the first and last names joined when it is
@@ -227,14 +287,42 @@ func guestName(r *Reservation) string {
 // messageOf normalizes a conversation message. SentAt is when the message
 // reached the channel, else its date, else when Hostaway stored it.
 func messageOf(m *ConversationMessage, loc *time.Location) event.Message {
-	return event.Message{
-		ID:             idText(m.ID),
-		ConversationID: idText(m.ConversationID),
-		BookingID:      idText(m.ReservationID),
-		PropertyID:     idText(m.ListingMapID),
-		Body:           string(m.Body),
-		Incoming:       m.IsIncoming.Value,
-		SentAt:         instant(loc, m.SentToChannelDate, m.SentChannelDate, m.Date, m.InsertedOn),
+	var (
+		texts textpack.Pack
+		msg   event.Message
+	)
+	ids := fillMessage(&msg, m, loc, &texts)
+	texts.Done()
+	ids.set(&msg, &texts)
+	return msg
+}
+
+// messageTexts are the ids of a message that fillMessage adds to a Pack.
+type messageTexts struct{ id, conversation, booking, property textpack.Text }
+
+// set sets the ids of m once texts is Done.
+func (t messageTexts) set(m *event.Message, texts *textpack.Pack) {
+	m.ID = texts.String(t.id)
+	m.ConversationID = texts.String(t.conversation)
+	m.BookingID = texts.String(t.booking)
+	m.PropertyID = texts.String(t.property)
+}
+
+// fillMessage sets *msg to the normalized message m, but for the ids it
+// adds to texts: set them with the messageTexts it returns once texts is
+// Done.
+func fillMessage(msg *event.Message, m *ConversationMessage, loc *time.Location, texts *textpack.Pack) messageTexts {
+	*msg = event.Message{
+		Body:     string(m.Body),
+		Incoming: m.IsIncoming.Value,
+		SentAt:   instant(loc, m.SentToChannelDate, m.SentChannelDate, m.Date, m.InsertedOn),
+	}
+	var buf [idLen]byte
+	return messageTexts{
+		id:           texts.Add(appendID(buf[:0], m.ID)),
+		conversation: texts.Add(appendID(buf[:0], m.ConversationID)),
+		booking:      texts.Add(appendID(buf[:0], m.ReservationID)),
+		property:     texts.Add(appendID(buf[:0], m.ListingMapID)),
 	}
 }
 
@@ -265,15 +353,18 @@ func subjectOf(w *Webhook) event.Subject {
 	return s
 }
 
-// idText returns a Hostaway integer id as text, "" for 0 (absent or null)
-// and for an id that is no integer (kept in the payload's Unparsed text):
-// an id is not made up from whatever was sent.
-func idText(id lenient.Int) string {
+// appendID appends to dst a Hostaway integer id as text: nothing for 0
+// (absent or null) and for an id that is no integer (kept in the payload's
+// Unparsed text): an id is not made up from whatever was sent.
+func appendID(dst []byte, id lenient.Int) []byte {
 	if id.Value == 0 {
-		return ""
+		return dst
 	}
-	return strconv.FormatInt(id.Value, 10)
+	return strconv.AppendInt(dst, id.Value, 10)
 }
+
+// idLen is room for the longest id appendID appends.
+const idLen = 20
 
 // instant returns the first timestamp of ts as a time.Time: a zoned one as
 // it is, a zoneless clock reading placed in loc. Zero and unparsed ones are

@@ -286,6 +286,36 @@ func BenchmarkReceive_size(b *testing.B) {
 	}
 }
 
+// TestReceiver_Receive_allocations: a receive allocates no more often than
+// the hand-written anchor of BenchmarkReceive_size, for each of its bodies.
+func TestReceiver_Receive_allocations(t *testing.T) {
+	v := testVerifier(t)
+	r, err := NewReceiver(v)
+	require.NoError(t, err)
+	message, reservation := sample(t, EventMessageReceived), sample(t, EventReservationCreated)
+	for _, tc := range []struct {
+		name  string
+		body  []byte
+		typed func([]byte) error
+	}{
+		{"message", message, unmarshalInto[ConversationMessage]},
+		{"reservation", reservation, unmarshalInto[Reservation]},
+		{"reservation 64KiB", testutil.PadBody(t, reservation, 64<<10, "data", "comment"), unmarshalInto[Reservation]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := signed(v, tc.body)
+			testutil.ReceiveAllocsAtMost(t,
+				func() error { _, err := r.Receive(h, tc.body); return err },
+				func() error {
+					if err := testutil.HandwrittenBasic(h, "my_login", "s3cret"); err != nil {
+						return err
+					}
+					return tc.typed(tc.body)
+				})
+		})
+	}
+}
+
 // unmarshalInto decodes body into a handwrittenWebhook[T].
 func unmarshalInto[T any](body []byte) error {
 	var w handwrittenWebhook[T]

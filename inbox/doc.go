@@ -74,7 +74,7 @@
 // transactions a round; on PostgreSQL those writes do not wait for the disk,
 // since a lost "done" only runs an idempotent handler again. While the
 // Inbox's own HTTPHandler is storing deliveries, each claim first waits for
-// it to go quiet, at most 10 milliseconds (WithReceiveFirst): during a burst
+// it to go quiet, at most 20 milliseconds (WithReceiveFirst): during a burst
 // the providers waiting for their 2xx keep most of the database, and the
 // backlog is handled at full speed once the burst ends. A handler error, a panic or an
 // undecodable delivery is retried after a Backoff with jitter (WithBackoff);

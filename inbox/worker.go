@@ -160,7 +160,10 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 				idle++
 			}
 		}
-		for idle < maxBatch { // and count every other free one
+		// Let a burst of deliveries being received go first; the workers
+		// that finish meanwhile join this claim.
+		ib.group.yield(ctx, ib.cfg.receiveFirst)
+		for idle < maxBatch { // count every other free worker
 			select {
 			case <-ready:
 				idle++
@@ -169,7 +172,6 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 			}
 			break
 		}
-		ib.group.yield(ctx, ib.cfg.receiveFirst)
 		ds, token, err := ib.claimBatch(ctx, ib.now(), idle)
 		switch {
 		case err != nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -223,8 +224,15 @@ func (ib *Inbox) writeGroup(group []*storeRequest) {
 }
 
 // storeRows stores rs in one transaction, in order, and returns the outcome
-// of each: an error fails them all.
-func (ib *Inbox) storeRows(ctx context.Context, rs []*storeRequest) ([]storeResult, error) {
+// of each: an error fails them all. A panic (a driver's) fails them too: it
+// runs on the writer's goroutine, where net/http's recovery of a handler's
+// panic does not reach, and must not take the process down.
+func (ib *Inbox) storeRows(ctx context.Context, rs []*storeRequest) (res []storeResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("inbox: storing deliveries panicked: %v", p)
+		}
+	}()
 	if ib.beforeStore != nil {
 		if err := ib.beforeStore(len(rs)); err != nil {
 			return nil, err

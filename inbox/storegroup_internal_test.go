@@ -335,3 +335,22 @@ func TestStoreGroup_readCommittedOnly(t *testing.T) {
 	}
 	assert.Equal(t, 0, (&groupFixture{headFixture: f}).count(t, "ev"))
 }
+
+// TestStoreGroup_panicFailsTheWriteOnly panics in a group write, as a
+// driver might on the writer's goroutine: the sender gets an error, the
+// process goes on, and the next delivery is stored.
+func TestStoreGroup_panicFailsTheWriteOnly(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newHeadFixture(t, open, d)
+			f.ib.beforeStore = func(int) error { panic("driver bug") }
+			_, stored, err := f.ib.insert(t.Context(), testDelivery("ev-1", "b-1"), 0, f.now)
+			require.ErrorContains(t, err, "storing deliveries panicked: driver bug")
+			assert.False(t, stored)
+			f.ib.beforeStore = nil
+			f.store(t, "ev-2", "b-1")
+		})
+	}
+}

@@ -172,7 +172,8 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 			}
 			break
 		}
-		ds, token, err := ib.claimBatch(ctx, ib.now(), idle)
+		asked := idle
+		ds, token, err := ib.claimBatch(ctx, ib.now(), asked)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
@@ -190,6 +191,13 @@ func (ib *Inbox) dispatch(ctx context.Context, jobs chan<- claimed, ready <-chan
 			for _, d := range ds {
 				jobs <- claimed{d: d, token: token} // a ready worker is waiting
 				idle--
+			}
+			if len(ds) < asked {
+				// Nothing more was claimable: wait for a wake-up rather
+				// than claim again at once, which would find nothing and,
+				// while it ran, miss the delivery being stored (a round
+				// trip more before it is claimed).
+				ib.idle(ctx, ib.cfg.poll)
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/hashid"
+	"github.com/pmshooks/pmshooks/internal/textpack"
 )
 
 // eventTypes is the one table from this package's event names (see
@@ -105,27 +107,57 @@ func normalize(w *Webhook, draft event.Type) event.Event {
 		Type:     typeOf(w, draft),
 		Name:     w.Name(),
 		ID:       string(w.ID),
-		Account:  idText(w.UserID.Int64()),
-		Subject:  event.Subject{Kind: subjectKind(w.EntityType), ID: idText(subject)},
+		Subject:  event.Subject{Kind: subjectKind(w.EntityType)},
 		Time:     w.occurredAt(),
 		Raw:      w.Raw,
 		Data:     w,
 	}
+	// The event's id, version and record ids are made as one string: one
+	// allocation rather than one each.
+	var (
+		texts                  textpack.Pack
+		idBuf                  [hashid.Len]byte
+		num                    [idLen]byte
+		versionBuf             [versionLen]byte
+		id, account, subjectID textpack.Text
+		version                textpack.Text
+		bookingIDs             bookingTexts
+		messageIDs             messageTexts
+		booking                *event.Booking
+		message                *event.Message
+	)
 	if f.ID == "" {
-		f.ID = event.HashID(w.Raw)
+		id = texts.Add(hashid.Append(idBuf[:0], w.Raw)) // event.HashID
 	}
+	account = texts.Add(appendID(num[:0], w.UserID.Int64()))
+	subjectID = texts.Add(appendID(num[:0], subject))
 	if w.Booking != nil {
-		b := bookingOf(w, subject, f.Subject.ID)
-		f.Booking = &b
+		booking = new(event.Booking)
+		bookingIDs = fillBooking(booking, w.Booking, w.EntityID.Int64(), subject, subjectID, &texts)
 		if w.Action != ActionEntityDelete {
 			// A delete reports no state: keyed by the version of the last
 			// update, it would be taken for a copy of that update.
-			f.Version = bookingVersion(w.Booking)
+			version = texts.Add(appendBookingVersion(versionBuf[:0], w.Booking))
 		}
 	}
 	if w.ThreadMessage != nil {
-		m := messageOf(w.ThreadMessage)
-		f.Message = &m
+		message = new(event.Message)
+		messageIDs = fillMessage(message, w.ThreadMessage, &texts)
+	}
+	texts.Done()
+	if f.ID == "" {
+		f.ID = texts.String(id)
+	}
+	f.Account = texts.String(account)
+	f.Subject.ID = texts.String(subjectID)
+	f.Version = texts.String(version)
+	if booking != nil {
+		bookingIDs.set(booking, &texts)
+		f.Booking = booking
+	}
+	if message != nil {
+		messageIDs.set(message, &texts)
+		f.Message = message
 	}
 	return event.New(f)
 }
@@ -180,29 +212,50 @@ func (w *Webhook) occurredAt() time.Time {
 // no instant: created_utc would stay the same across updates, and two
 // states must never share a version.
 func bookingVersion(b *Booking) string {
-	t := b.UpdatedUTC.Instant()
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
+	var buf [versionLen]byte
+	return string(appendBookingVersion(buf[:0], b))
 }
 
-// bookingOf normalizes the booking of w: the envelope's entity_id stands
-// in for a missing id. The booking's id is usually the subject's, given as
-// subject and its text, so that the text is shared.
-func bookingOf(w *Webhook, subject int64, subjectText string) event.Booking {
-	return normalizeBookingText(w.Booking, w.EntityID.Int64(), subject, subjectText)
+// versionLen is room for a version of any year of four digits.
+const versionLen = len(time.RFC3339Nano)
+
+// appendBookingVersion appends bookingVersion(b) to dst.
+func appendBookingVersion(dst []byte, b *Booking) []byte {
+	t := b.UpdatedUTC.Instant()
+	if t.IsZero() {
+		return dst
+	}
+	return t.UTC().AppendFormat(dst, time.RFC3339Nano)
 }
 
 // normalizeBooking is the one normalization of a booking, delivered or
 // fetched; id stands in for b's id when b has none (0: no stand-in).
 func normalizeBooking(b *Booking, id int64) event.Booking {
-	return normalizeBookingText(b, id, 0, "")
+	var (
+		texts textpack.Pack
+		nb    event.Booking
+	)
+	ids := fillBooking(&nb, b, id, 0, textpack.Text{}, &texts)
+	texts.Done()
+	ids.set(&nb, &texts)
+	return nb
 }
 
-// normalizeBookingText is normalizeBooking that reuses subjectText as the
-// booking's id when the id is subject, instead of formatting it again.
-func normalizeBookingText(b *Booking, id, subject int64, subjectText string) event.Booking {
+// bookingTexts are the ids of a booking that fillBooking adds to a Pack.
+type bookingTexts struct{ id, property textpack.Text }
+
+// set sets the ids of b once texts is Done.
+func (t bookingTexts) set(b *event.Booking, texts *textpack.Pack) {
+	b.ID = texts.String(t.id)
+	b.PropertyID = texts.String(t.property)
+}
+
+// fillBooking sets *nb to the normalized booking b, but for the ids it adds
+// to texts: set them with the bookingTexts it returns once texts is Done.
+// id stands in for b's id when b has none (0: no stand-in). When the
+// booking's id is subject, whose text texts holds as subjectText, that
+// text is the booking's id too.
+func fillBooking(nb *event.Booking, b *Booking, id, subject int64, subjectText textpack.Text, texts *textpack.Pack) bookingTexts {
 	if b.ID.Int64() != 0 {
 		id = b.ID.Int64()
 	}
@@ -210,23 +263,24 @@ func normalizeBookingText(b *Booking, id, subject int64, subjectText string) eve
 	if propertyID == 0 && b.Property != nil {
 		propertyID = b.Property.ID.Int64()
 	}
-	idStr := subjectText
-	if id != subject || subjectText == "" {
-		idStr = idText(id)
+	*nb = event.Booking{
+		Status:    bookingStatus(b),
+		Arrival:   b.Arrival,
+		Departure: b.Departure,
+		Guest:     event.Guest{Name: b.Guest.Name()},
+		Adults:    b.Adults.Int(),
+		Children:  b.Children.Int(),
+		Channel:   event.NormalizeChannel(string(b.ListingSite)),
+		Total:     event.Money{Amount: b.TotalAmount.Value, Currency: strings.ToUpper(strings.TrimSpace(string(b.CurrencyCode)))},
+		UpdatedAt: b.UpdatedUTC.Instant(),
 	}
-	return event.Booking{
-		ID:         idStr,
-		PropertyID: idText(propertyID),
-		Status:     bookingStatus(b),
-		Arrival:    b.Arrival,
-		Departure:  b.Departure,
-		Guest:      event.Guest{Name: b.Guest.Name()},
-		Adults:     b.Adults.Int(),
-		Children:   b.Children.Int(),
-		Channel:    event.NormalizeChannel(string(b.ListingSite)),
-		Total:      event.Money{Amount: b.TotalAmount.Value, Currency: strings.ToUpper(strings.TrimSpace(string(b.CurrencyCode)))},
-		UpdatedAt:  b.UpdatedUTC.Instant(),
+	var buf [idLen]byte
+	t := bookingTexts{id: subjectText}
+	if id != subject || subject == 0 {
+		t.id = texts.Add(appendID(buf[:0], id))
 	}
+	t.property = texts.Add(appendID(buf[:0], propertyID))
+	return t
 }
 
 // bookingStatus maps OwnerRez's status: canceled is cancelled whatever the
@@ -247,21 +301,46 @@ func bookingStatus(b *Booking) event.BookingStatus {
 	return event.StatusUnknown
 }
 
-// messageOf normalizes a thread message. A draft is never Incoming: nobody
-// sent it yet.
+// messageOf normalizes a thread message.
 func messageOf(m *ThreadMessage) event.Message {
-	out := event.Message{
-		ID:       idText(m.ID.Int64()),
+	var (
+		texts textpack.Pack
+		msg   event.Message
+	)
+	ids := fillMessage(&msg, m, &texts)
+	texts.Done()
+	ids.set(&msg, &texts)
+	return msg
+}
+
+// messageTexts are the ids of a message that fillMessage adds to a Pack.
+type messageTexts struct{ id, conversation, booking, property textpack.Text }
+
+// set sets the ids of m once texts is Done.
+func (t messageTexts) set(m *event.Message, texts *textpack.Pack) {
+	m.ID = texts.String(t.id)
+	m.ConversationID = texts.String(t.conversation)
+	m.BookingID = texts.String(t.booking)
+	m.PropertyID = texts.String(t.property)
+}
+
+// fillMessage sets *msg to the normalized thread message m, but for the
+// ids it adds to texts: set them with the messageTexts it returns once
+// texts is Done. A draft is never Incoming: nobody sent it yet.
+func fillMessage(msg *event.Message, m *ThreadMessage, texts *textpack.Pack) messageTexts {
+	*msg = event.Message{
 		Body:     string(m.Body),
 		Incoming: m.FromGuest() && !m.IsDraft.Value,
 		SentAt:   m.DateUTC.Instant(),
 	}
-	if t := m.Thread; t != nil {
-		out.ConversationID = idText(t.ID.Int64())
-		out.BookingID = idText(t.BookingID.Int64())
-		out.PropertyID = idText(t.PropertyID.Int64())
+	var buf [idLen]byte
+	t := messageTexts{id: texts.Add(appendID(buf[:0], m.ID.Int64()))}
+	if th := m.Thread; th != nil {
+		t.conversation = texts.Add(appendID(buf[:0], th.ID.Int64()))
+		t.booking = texts.Add(appendID(buf[:0], th.BookingID.Int64()))
+		t.property = texts.Add(appendID(buf[:0], th.PropertyID.Int64()))
 	}
-	return out
+	return t
 }
 
 // idText returns an id as decimal text, "" for zero (absent).
@@ -271,6 +350,17 @@ func idText(id int64) string {
 	}
 	return strconv.FormatInt(id, 10)
 }
+
+// appendID appends idText(id) to dst.
+func appendID(dst []byte, id int64) []byte {
+	if id == 0 {
+		return dst
+	}
+	return strconv.AppendInt(dst, id, 10)
+}
+
+// idLen is room for the longest id appendID appends.
+const idLen = 20
 
 func firstInstant(ts ...time.Time) time.Time {
 	for _, t := range ts {

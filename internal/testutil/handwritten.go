@@ -162,14 +162,6 @@ func syntaxOffset(t testing.TB, body string) int64 {
 // deterministic enough for a test. It skips under the race detector.
 func ReceiveAllocsAtMost(t *testing.T, receive, handwritten func() error) {
 	t.Helper()
-	ReceiveAllocsAtMostPlus(t, 0, "", receive, handwritten)
-}
-
-// ReceiveAllocsAtMostPlus is ReceiveAllocsAtMost allowing extra
-// allocations more than the anchor, for work the anchor does not do; why
-// names that work.
-func ReceiveAllocsAtMostPlus(t *testing.T, extra int, why string, receive, handwritten func() error) {
-	t.Helper()
 	if raceEnabled {
 		t.Skip("the race detector changes allocation counts")
 	}
@@ -177,6 +169,5 @@ func ReceiveAllocsAtMostPlus(t *testing.T, extra int, why string, receive, handw
 	require.NoError(t, handwritten())
 	got := testing.AllocsPerRun(50, func() { _ = receive() })
 	want := testing.AllocsPerRun(50, func() { _ = handwritten() })
-	require.LessOrEqual(t, got, want+float64(extra), "allocations per receive: pmshooks %v, hand-written %v (+%d allowed: %s)",
-		got, want, extra, why)
+	require.LessOrEqual(t, got, want, "allocations per receive: pmshooks %v, hand-written %v", got, want)
 }

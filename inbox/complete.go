@@ -89,7 +89,7 @@ func (c *completer) flush(batch []completion) {
 		ids[i], tokens[i] = x.id, x.token
 		keys = append(keys, x.keys...)
 	}
-	held, err := c.ib.completeBatch(ctx, ids, tokens, keys, c.ib.now())
+	held, promoted, err := c.ib.completeBatch(ctx, ids, tokens, keys, c.ib.now())
 	for _, x := range batch {
 		out := OutcomeDone
 		switch {
@@ -109,7 +109,11 @@ func (c *completer) flush(batch []completion) {
 			c.ib.reportAttempt(x.ctx, x.d, out, nil, x.dur, 0, 0)
 		}
 	}
-	if err == nil {
-		c.ib.notify() // the next deliveries of these subjects may be claimable
+	if err == nil && promoted > 0 {
+		// The next deliveries of these subjects are claimable. Only then:
+		// a wake-up with nothing to claim would send the dispatcher into a
+		// claim that finds nothing, and a delivery stored meanwhile would
+		// wait for it.
+		c.ib.notify()
 	}
 }

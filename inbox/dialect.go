@@ -412,7 +412,7 @@ func newQueries(d Dialect) *queries {
 			RETURNING ` + deliveryColumns
 		// The done of a batch, and the heads passed on, in one call (see
 		// pmshooks_inbox_complete): one round trip for the batch.
-		q.completeBatch = `SELECT pmshooks_inbox_complete($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4)`
+		q.completeBatch = `SELECT finished_id, head_id FROM pmshooks_inbox_complete($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4)`
 		// The next pending delivery of each subject: a statement of its
 		// own, after the one that locked the subjects, so that its snapshot
 		// holds every delivery of them committed before.

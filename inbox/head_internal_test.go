@@ -61,7 +61,7 @@ func (f *headFixture) claim(t *testing.T, n int) (ids []int64, ds []*Delivery, t
 
 func (f *headFixture) done(t *testing.T, d *Delivery, token string) {
 	t.Helper()
-	held, err := f.ib.completeBatch(t.Context(), []int64{d.ID}, []string{token}, d.subjectKeys(), f.now)
+	held, _, err := f.ib.completeBatch(t.Context(), []int64{d.ID}, []string{token}, d.subjectKeys(), f.now)
 	require.NoError(t, err)
 	require.True(t, held[d.ID])
 }
@@ -172,7 +172,7 @@ func TestClaim_leaseLostKeepsHead(t *testing.T) {
 			ids, second, newToken := f.claim(t, 10)
 			require.Equal(t, []int64{a}, ids, "taken over")
 
-			held, err := f.ib.completeBatch(t.Context(), []int64{a}, []string{oldToken}, first[0].subjectKeys(), f.now)
+			held, _, err := f.ib.completeBatch(t.Context(), []int64{a}, []string{oldToken}, first[0].subjectKeys(), f.now)
 			require.NoError(t, err)
 			assert.False(t, held[a], "the first worker's outcome is discarded")
 			assert.Equal(t, []int64{a}, f.heads(t, "b-1"))
@@ -242,7 +242,7 @@ func TestInsert_racesCompletion(t *testing.T) {
 				var b int64
 				require.NoError(t, tx.QueryRowContext(ctx, f.ib.q.insert, f.ib.insertArgs(testDelivery("ev-b", "b-1"), 0, f.now)...).Scan(&b))
 				wg.Go(func() {
-					held, err := f.ib.completeBatch(context.Background(), []int64{a}, []string{token}, ds[0].subjectKeys(), f.now)
+					held, _, err := f.ib.completeBatch(context.Background(), []int64{a}, []string{token}, ds[0].subjectKeys(), f.now)
 					assert.NoError(t, err)
 					assert.True(t, held[a])
 				})
@@ -284,4 +284,33 @@ func TestInsert_racesInsert(t *testing.T) {
 	require.NoError(t, tx.Commit())
 	wg.Wait()
 	assert.Equal(t, []int64{first}, f.heads(t, "b-1"))
+}
+
+// TestCompleteBatch_promoted completes heads with and without a delivery
+// after them: the count of deliveries that became head is what wakes the
+// workers (and only a count above zero does), so it must be exact.
+func TestCompleteBatch_promoted(t *testing.T) {
+	for dialect, open := range internalDatabases(t) {
+		t.Run(dialect.String(), func(t *testing.T) {
+			f := newHeadFixture(t, open, dialect)
+			a, b := f.store(t, "ev-a", "b-1"), f.store(t, "ev-b", "b-1")
+			lone := f.store(t, "ev-lone", "b-2")
+			free := f.store(t, "ev-free", "")
+			ids, ds, token := f.claim(t, 10)
+			require.Equal(t, []int64{a, lone, free}, ids)
+
+			keys := append(append(ds[0].subjectKeys(), ds[1].subjectKeys()...), ds[2].subjectKeys()...)
+			held, promoted, err := f.ib.completeBatch(t.Context(), ids, []string{token, token, token}, keys, f.now)
+			require.NoError(t, err)
+			assert.Equal(t, map[int64]bool{a: true, lone: true, free: true}, held)
+			assert.Equal(t, 1, promoted, "b became head; b-2 and the delivery without a subject have none after them")
+			assert.Equal(t, []int64{b}, f.heads(t, "b-1"))
+
+			ids, ds, token = f.claim(t, 10)
+			require.Equal(t, []int64{b}, ids)
+			_, promoted, err = f.ib.completeBatch(t.Context(), ids, []string{token}, ds[0].subjectKeys(), f.now)
+			require.NoError(t, err)
+			assert.Zero(t, promoted, "nothing of b-1 is left")
+		})
+	}
 }

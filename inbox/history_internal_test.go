@@ -334,7 +334,7 @@ func TestMigrate_fromVersion3(t *testing.T) {
 			claimed, token, err := ib.claimBatch(ctx, now, 5)
 			require.NoError(t, err)
 			require.Len(t, claimed, 1, "the head of b-1 only")
-			held, err := ib.completeBatch(ctx, []int64{claimed[0].ID}, []string{token}, claimed[0].subjectKeys(), now)
+			held, _, err := ib.completeBatch(ctx, []int64{claimed[0].ID}, []string{token}, claimed[0].subjectKeys(), now)
 			require.NoError(t, err)
 			require.True(t, held[claimed[0].ID])
 			d, err := ib.Get(ctx, claimed[0].ID)

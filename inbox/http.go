@@ -149,8 +149,8 @@ func (s *storeHandler) store(w http.ResponseWriter, r *http.Request, d newDelive
 		log.ErrorContext(ctx, "authentic delivery not decodable: stored dead until retried",
 			"outcome", "stored_dead", "delivery", id)
 	default:
+		// The group write woke the workers already.
 		log.DebugContext(ctx, "delivery stored", "outcome", "stored", "delivery", id)
-		s.ib.notify()
 	}
 	writeStatus(w, http.StatusOK)
 }

@@ -130,7 +130,7 @@ func (ib *Inbox) finishCoalesced(ctx context.Context, log *slog.Logger, d *Deliv
 	if ib.dialect == PostgreSQL {
 		lockKeys = d.subjectKeys()
 	}
-	finished, err := ib.leavePending(ctx, ib.q.coalesce, d.ID, token, latest.ID, ib.q.timeArg(now), lockKeys,
+	finished, promoted, err := ib.leavePending(ctx, ib.q.coalesce, d.ID, token, latest.ID, ib.q.timeArg(now), lockKeys,
 		subjectKey(string(d.Provider), d.Subject.Kind, d.Subject.ID))
 	switch {
 	case err != nil:
@@ -144,7 +144,9 @@ func (ib *Inbox) finishCoalesced(ctx context.Context, log *slog.Logger, d *Deliv
 	default:
 		log.InfoContext(ctx, "deliveries handled with one call: the latest of the subject, with its current record",
 			append(attrs, "outcome", "done", "handled", latest.ID, "coalesced", len(finished)-1)...)
-		ib.notify()
+		if promoted > 0 {
+			ib.notify()
+		}
 		return OutcomeCoalesced, len(finished) - 1
 	}
 }

@@ -152,7 +152,7 @@ func TestMigrate_fromVersion1(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, ds, 1)
 				assert.Equal(t, want, ds[0].ID)
-				held, err := ib.completeBatch(ctx, []int64{ds[0].ID}, []string{token}, ds[0].subjectKeys(), now)
+				held, _, err := ib.completeBatch(ctx, []int64{ds[0].ID}, []string{token}, ds[0].subjectKeys(), now)
 				require.NoError(t, err)
 				require.True(t, held[ds[0].ID])
 			}

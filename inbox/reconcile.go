@@ -162,9 +162,6 @@ func (ib *Inbox) Reconcile(ctx context.Context, src event.Source, opts Reconcile
 					"source", name, "err", err)
 			}
 		}
-		if stored > 0 {
-			ib.notify()
-		}
 		if opts.Progress != nil {
 			opts.Progress(p)
 		}

@@ -471,26 +471,32 @@ func scanDeliveries(rows *sql.Rows, now time.Time) ([]*Delivery, error) {
 
 // completeBatch marks the deliveries ids, leased to tokens, done at now, in
 // one transaction that passes head on (see leavePending), and returns the ids
-// it marked: those whose lease was not lost. keys are the subject keys of the
-// deliveries that have one.
-func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string, keys []int64, now time.Time) (map[int64]bool, error) {
+// it marked (those whose lease was not lost) and how many deliveries became
+// head. keys are the subject keys of the deliveries that have one.
+func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string, keys []int64, now time.Time) (map[int64]bool, int, error) {
 	if ib.dialect == PostgreSQL {
 		// One statement, its own transaction: the function locks the
 		// subjects and passes head on itself.
 		rows, err := ib.db.QueryContext(ctx, ib.q.completeBatch, ids, tokens, keys, ib.q.timeArg(now))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		defer rows.Close()
 		finished := make(map[int64]bool, len(ids))
+		promoted := 0
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
+			var done, head sql.NullInt64
+			if err := rows.Scan(&done, &head); err != nil {
+				return nil, 0, err
 			}
-			finished[id] = true
+			if done.Valid {
+				finished[done.Int64] = true
+			}
+			if head.Valid {
+				promoted++
+			}
 		}
-		return finished, rows.Err()
+		return finished, promoted, rows.Err()
 	}
 	var q strings.Builder
 	args := make([]any, 0, 1+2*len(ids))
@@ -511,14 +517,15 @@ func (ib *Inbox) completeBatch(ctx context.Context, ids []int64, tokens []string
 // leavePending runs query, which takes deliveries out of pending (done or
 // dead) and returns their finishedColumns, and passes head on in the same
 // transaction: for each finished head of a subject, the next pending
-// delivery of the subject becomes head. It returns the ids query returned.
+// delivery of the subject becomes head. It returns the ids query returned,
+// and how many deliveries became head.
 //
 // On PostgreSQL query locks the subjects first (lockedSubjects): an insert
 // of the subject in progress, which holds the lock, has committed by then,
 // and the lookup of the next delivery, a statement of its own, sees it. An
 // insert that comes later waits for this commit, and then sees the next
 // delivery pending (or none).
-func (ib *Inbox) leavePending(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
+func (ib *Inbox) leavePending(ctx context.Context, query string, args ...any) (map[int64]bool, int, error) {
 	var opts *sql.TxOptions
 	if ib.dialect == PostgreSQL {
 		// Whatever the database's default: the lookup must see what was
@@ -527,12 +534,12 @@ func (ib *Inbox) leavePending(ctx context.Context, query string, args ...any) (m
 	}
 	tx, err := ib.db.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer func() { _ = tx.Rollback() }()
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	finished := make(map[int64]bool)
 	var heads []int64 // subject keys whose head was finished
@@ -544,7 +551,7 @@ func (ib *Inbox) leavePending(ctx context.Context, query string, args ...any) (m
 		)
 		if err := rows.Scan(&id, &key, &head); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		finished[id] = true
 		if head && key.Valid {
@@ -553,23 +560,35 @@ func (ib *Inbox) leavePending(ctx context.Context, query string, args ...any) (m
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	promoted := 0
 	if len(heads) > 0 {
-		if err := ib.promote(ctx, tx, heads); err != nil {
-			return nil, err
+		if promoted, err = ib.promote(ctx, tx, heads); err != nil {
+			return nil, 0, err
 		}
 	}
-	return finished, tx.Commit()
+	return finished, promoted, tx.Commit()
 }
 
 // promote makes the first pending delivery of each subject of keys its
-// head, in tx.
-func (ib *Inbox) promote(ctx context.Context, tx *sql.Tx, keys []int64) error {
-	if ib.dialect == PostgreSQL {
-		_, err := tx.ExecContext(ctx, ib.q.promote, keys)
-		return err
+// head, in tx, and returns how many became head.
+func (ib *Inbox) promote(ctx context.Context, tx *sql.Tx, keys []int64) (int, error) {
+	query, args := ib.q.promote, []any{keys}
+	if ib.dialect == SQLite {
+		query, args = sqlitePromote(keys)
 	}
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// sqlitePromote is the promote statement for keys, in SQLite, which takes no
+// array parameter.
+func sqlitePromote(keys []int64) (string, []any) {
 	var q strings.Builder
 	args := make([]any, len(keys))
 	q.WriteString(`UPDATE pmshooks_inbox SET head = 1 WHERE id IN (
@@ -582,8 +601,7 @@ func (ib *Inbox) promote(ctx context.Context, tx *sql.Tx, keys []int64) error {
 		args[i] = k
 	}
 	q.WriteString(") GROUP BY subject_key) AND head = 0")
-	_, err := tx.ExecContext(ctx, q.String(), args...)
-	return err
+	return q.String(), args
 }
 
 // finish records the outcome of an attempt with one of the completion
@@ -602,13 +620,17 @@ func (ib *Inbox) finish(ctx context.Context, query string, id int64, token strin
 }
 
 // finishDead is finish for the statements that make the delivery d dead
-// (dead, bury), which pass its subject's head on (see leavePending).
+// (dead, bury), which pass its subject's head on (see leavePending): the
+// workers are woken when that made the next delivery of the subject head.
 func (ib *Inbox) finishDead(ctx context.Context, query string, d *Delivery, token string, at time.Time, errText string) (bool, error) {
 	args := []any{d.ID, token, ib.q.timeArg(at), errText}
 	if ib.dialect == PostgreSQL {
 		args = append(args, d.subjectKeys())
 	}
-	finished, err := ib.leavePending(ctx, query, args...)
+	finished, promoted, err := ib.leavePending(ctx, query, args...)
+	if err == nil && promoted > 0 {
+		ib.notify()
+	}
 	return finished[d.ID], err
 }
 

@@ -203,23 +203,32 @@ func (ib *Inbox) writeGroup(group []*storeRequest) {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	res, err := ib.storeRows(ctx, live)
-	if err == nil {
+	if err != nil && len(live) > 1 {
+		res = make([]storeResult, len(live))
 		for i, r := range live {
-			r.done <- res[i]
+			one, err := ib.storeRows(ctx, []*storeRequest{r})
+			if err != nil {
+				res[i].err = err
+				continue
+			}
+			res[i] = one[0]
 		}
-		return
+		err = nil
 	}
-	if len(live) == 1 {
+	if err != nil {
 		live[0].done <- storeResult{err: err}
 		return
 	}
-	for _, r := range live {
-		res, err := ib.storeRows(ctx, []*storeRequest{r})
-		if err != nil {
-			r.done <- storeResult{err: err}
-			continue
+	// Wake the workers before the senders: the deliveries are claimable
+	// from the commit on, and a sender's goroutine may run later.
+	for i, r := range live {
+		if res[i].stored && !r.d.dead {
+			ib.notify()
+			break
 		}
-		r.done <- res[0]
+	}
+	for i, r := range live {
+		r.done <- res[i]
 	}
 }
 

@@ -324,8 +324,10 @@ ALTER TABLE pmshooks_inbox SET (fillfactor = 50);
 
 -- pmshooks_inbox_complete marks done the deliveries a_id that are still
 -- leased to the tokens a_token, and passes the head of each finished head's
--- subject to the next pending delivery of the subject; it returns the ids it
--- marked (the others' leases were lost). a_subject_key are the subjects of
+-- subject to the next pending delivery of the subject. It returns a row
+-- (id, NULL) for each delivery it marked (the others' leases were lost), and
+-- a row (NULL, id) for each delivery that became head, so that the caller
+-- wakes its workers only when there is something new to claim. a_subject_key are the subjects of
 -- the deliveries, locked first in key order, as pmshooks_inbox_store does: an
 -- insert of the subject in progress has committed by the time the next head
 -- is looked up, in a statement of its own, and one that comes later waits for
@@ -337,7 +339,7 @@ CREATE FUNCTION pmshooks_inbox_complete(
     a_token       TEXT[],
     a_subject_key BIGINT[],
     a_finished_at TIMESTAMPTZ)
-RETURNS SETOF BIGINT
+RETURNS TABLE (finished_id BIGINT, head_id BIGINT)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     k      BIGINT;
@@ -363,14 +365,21 @@ BEGIN
         IF done.head AND done.subject_key IS NOT NULL THEN
             heads := heads || done.subject_key;
         END IF;
-        RETURN NEXT done.id;
+        finished_id := done.id;
+        RETURN NEXT;
     END LOOP;
     IF cardinality(heads) > 0 THEN
-        UPDATE pmshooks_inbox SET head = true
-        WHERE id IN (SELECT (SELECT o.id FROM pmshooks_inbox AS o
-                WHERE o.subject_key = h AND o.state = 'pending' ORDER BY o.id LIMIT 1)
-            FROM unnest(heads) AS h)
-            AND NOT head;
+        finished_id := NULL;
+        FOR head_id IN
+            UPDATE pmshooks_inbox AS n SET head = true
+            WHERE n.id IN (SELECT (SELECT o.id FROM pmshooks_inbox AS o
+                    WHERE o.subject_key = h AND o.state = 'pending' ORDER BY o.id LIMIT 1)
+                FROM unnest(heads) AS h)
+                AND NOT n.head
+            RETURNING n.id
+        LOOP
+            RETURN NEXT;
+        END LOOP;
     END IF;
 END
 $$;

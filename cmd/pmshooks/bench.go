@@ -27,8 +27,9 @@ Bench measures an inbox on this machine, in three phases:
   receive  signed Propexo deliveries posted over loopback HTTP by N
            concurrent senders to an inbox's HTTPHandler (authenticate,
            decode, store, commit, answer 200), while the inbox's workers
-           handle them with a no-op handler: deliveries per second, and the
-           p50 and p99 of the time a sender waits for its 200.
+           handle them with a no-op handler (stepping back while a burst is
+           stored: see inbox.WithReceiveFirst): deliveries per second, and
+           the p50 and p99 of the time a sender waits for its 200.
   work     workers draining a backlog of stored deliveries with a no-op
            handler: handled per second.
   latency  one sender, workers running: the p50 and p99 of the time from

@@ -104,12 +104,17 @@ func (g *storeGroup) write() {
 		if group == nil {
 			return
 		}
-		g.ib.writeGroup(group)
-		g.lastSize.Store(int64(len(group)))
-		g.lastWrite.Store(time.Now().UnixNano())
-		g.mu.Lock()
-		g.writing -= len(group)
-		g.mu.Unlock()
+		g.ib.writeGroup(group, func() {
+			// Before the workers are woken and the senders answered: a
+			// sender's next delivery must not find this group still
+			// counted as being written, and the workers yield to a burst
+			// that is not there.
+			g.lastSize.Store(int64(len(group)))
+			g.lastWrite.Store(time.Now().UnixNano())
+			g.mu.Lock()
+			g.writing -= len(group)
+			g.mu.Unlock()
+		})
 	}
 }
 
@@ -186,9 +191,10 @@ func (g *storeGroup) next() []*storeRequest {
 }
 
 // writeGroup stores the requests of group whose senders still wait, in
-// order, in one transaction, and answers each. When the transaction fails,
-// each is written again alone, and answered with its own outcome.
-func (ib *Inbox) writeGroup(group []*storeRequest) {
+// order, in one transaction, calls written, and answers each. When the
+// transaction fails, each is written again alone, and answered with its own
+// outcome.
+func (ib *Inbox) writeGroup(group []*storeRequest, written func()) {
 	live := group[:0:0]
 	for _, r := range group {
 		if err := r.ctx.Err(); err != nil {
@@ -198,6 +204,7 @@ func (ib *Inbox) writeGroup(group []*storeRequest) {
 		live = append(live, r)
 	}
 	if len(live) == 0 {
+		written()
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
@@ -215,6 +222,7 @@ func (ib *Inbox) writeGroup(group []*storeRequest) {
 		}
 		err = nil
 	}
+	written()
 	if err != nil {
 		live[0].done <- storeResult{err: err}
 		return

@@ -354,3 +354,37 @@ func TestStoreGroup_panicFailsTheWriteOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreGroup_loneSenderNotBusy stores one delivery, then the sender's
+// next one, held in its write: one delivery at a time is no burst, so the
+// workers must not yield to it. The first group stops counting as being
+// written before its sender is answered, so the second never finds it
+// there.
+func TestStoreGroup_loneSenderNotBusy(t *testing.T) {
+	t.Parallel()
+	for d, open := range internalDatabases(t) {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newHeadFixture(t, open, d)
+			for i := range 20 {
+				f.store(t, fmt.Sprintf("ev-%d", i), "b-1")
+				assert.False(t, f.ib.group.busy(yieldQuiet), "after delivery %d", i)
+			}
+			hold, held := make(chan struct{}), make(chan struct{})
+			f.ib.beforeStore = func(int) error {
+				close(held)
+				<-hold
+				return nil
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, _, err := f.ib.insert(context.Background(), testDelivery("ev-next", "b-1"), 0, f.now)
+				done <- err
+			}()
+			<-held
+			assert.False(t, f.ib.group.busy(yieldQuiet), "the next delivery, alone in its write")
+			close(hold)
+			require.NoError(t, <-done)
+		})
+	}
+}

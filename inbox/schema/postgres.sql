@@ -277,6 +277,12 @@ BEGIN
         RAISE EXCEPTION 'pmshooks inbox: deliveries are stored at READ COMMITTED, not %',
             current_setting('transaction_isolation');
     END IF;
+    -- The statements below are planned once per connection and their plans
+    -- kept: planned on a new, nearly empty table, a plan that reads the
+    -- whole table is the cheapest, and it would be kept while the table
+    -- grows. None of them needs a sequential scan: for this transaction,
+    -- the planner takes none.
+    PERFORM set_config('enable_seqscan', 'off', true);
     FOR k IN SELECT DISTINCT s # hashtextextended(current_schema(), 0)
         FROM unnest(a_subject_key) AS s WHERE s IS NOT NULL ORDER BY 1
     LOOP
@@ -351,6 +357,9 @@ BEGIN
             current_setting('transaction_isolation');
     END IF;
     PERFORM set_config('synchronous_commit', 'off', true);
+    -- As in pmshooks_inbox_store: a kept plan must not read the whole table
+    -- (planned on a small table, the head's promotion hashed every row).
+    PERFORM set_config('enable_seqscan', 'off', true);
     FOR k IN SELECT DISTINCT s # hashtextextended(current_schema(), 0)
         FROM unnest(a_subject_key) AS s WHERE s IS NOT NULL ORDER BY 1
     LOOP

@@ -72,11 +72,12 @@
 // PostgreSQL the function pmshooks_inbox_complete, which also passes each
 // subject's head on), so that a hundred workers do not cost a hundred
 // transactions a round; on PostgreSQL those writes do not wait for the disk,
-// since a lost "done" only runs an idempotent handler again. While the
-// Inbox's own HTTPHandler is storing deliveries, each claim first waits for
-// it to go quiet, at most 20 milliseconds (WithReceiveFirst): during a burst
-// the providers waiting for their 2xx keep most of the database, and the
-// backlog is handled at full speed once the burst ends. A handler error, a panic or an
+// since a lost "done" only runs an idempotent handler again. While
+// deliveries arrive together at the Inbox's own HTTPHandler (a burst), each
+// claim first waits for the receive path to go quiet, at most 20
+// milliseconds (WithReceiveFirst): the providers waiting for their 2xx keep
+// most of the database, and the backlog is handled at full speed once the
+// burst ends. A handler error, a panic or an
 // undecodable delivery is retried after a Backoff with jitter (WithBackoff);
 // after WithMaxAttempts attempts the delivery is dead: kept with its last
 // error until Retry. A worker that dies or hangs loses its lease, and another

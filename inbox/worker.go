@@ -61,10 +61,11 @@ const maxErrorText = 4096
 // until it is done or dead (with the defaults, up to about 100 minutes).
 // Deliveries without a subject are not ordered.
 //
-// Receiving comes first: while the HTTPHandler of the same Inbox is storing
-// deliveries, each claim waits for it to go quiet, up to WithReceiveFirst
-// (DefaultReceiveFirst), so that a burst of deliveries is answered at the
-// speed of the store while the backlog waits.
+// Receiving comes first: while deliveries arrive together at the
+// HTTPHandler of the same Inbox (a burst), each claim waits for the receive
+// path to go quiet, up to WithReceiveFirst (DefaultReceiveFirst), so that
+// the burst is answered at the speed of the store while the backlog waits.
+// A delivery that arrives alone makes no claim wait.
 //
 // With WithReconciler, Run also polls the sources on their schedule, until
 // ctx ends.

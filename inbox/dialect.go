@@ -392,24 +392,10 @@ func newQueries(d Dialect) *queries {
 		// takes the unique index for an equality on its first column.)
 		q.latest = `SELECT id, received_at FROM pmshooks_inbox WHERE event_key = $1 ORDER BY id + 0 DESC LIMIT 1`
 		// One statement, its own transaction: pick the first due heads no
-		// other claim has locked, then lease them. A head is the only
-		// delivery of its subject that may run, so the claim needs no
-		// subject lock. The rows picked are locked, and re-checked against
-		// their newest version (READ COMMITTED), before the lease is
-		// written. ARRAY() makes the pick an InitPlan run once, and the
-		// lease an index lookup of those ids.
-		//
-		// A lease lost in a database crash is only a delivery attempted
-		// again, so the commit need not wait for the disk: set_config(...,
-		// true) lasts until the end of this statement's transaction.
-		q.claim = `UPDATE pmshooks_inbox AS r SET lease_token = $2, next_attempt_at = $3, attempts = r.attempts + 1,
-				` + claimHistory(d) + `
-			WHERE r.id = ANY (ARRAY(
-					SELECT c.id FROM pmshooks_inbox c
-					WHERE c.head AND c.state = 'pending' AND c.next_attempt_at <= $1
-					ORDER BY c.id LIMIT $4 FOR UPDATE SKIP LOCKED))
-				AND set_config('synchronous_commit', 'off', true) IS NOT NULL
-			RETURNING ` + deliveryColumns
+		// other claim has locked, then lease them (pmshooks_inbox_claim,
+		// whose SET list is claimHistory's). A head is the only delivery of
+		// its subject that may run, so the claim needs no subject lock.
+		q.claim = `SELECT ` + deliveryColumns + ` FROM pmshooks_inbox_claim($1, $2, $3, $4)`
 		// The done of a batch, and the heads passed on, in one call (see
 		// pmshooks_inbox_complete): one round trip for the batch.
 		q.completeBatch = `SELECT finished_id, head_id FROM pmshooks_inbox_complete($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4)`

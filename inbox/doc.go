@@ -193,7 +193,7 @@
 // checkpoints of reconciliation, version 5 the columns of the attempt
 // history; workers of older versions would leave them incomplete, so stop
 // them too. Version 6 adds the PostgreSQL functions that store a group of
-// deliveries and complete a batch in one statement each.
+// deliveries, claim a batch and complete a batch, in one statement each.
 //
 // OpenDB maps a DSN to a pool and a Dialect: a postgres:// or postgresql://
 // URL is PostgreSQL (driver "pgx"), anything else is a SQLite file (driver

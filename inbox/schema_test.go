@@ -86,3 +86,14 @@ func TestParseSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimFunction_historyMatchesGo: pmshooks_inbox_claim writes the
+// attempt log of a lost lease with the SET list the inbox builds for
+// SQLite's claim (claimHistory), copied into the PostgreSQL schema; the two
+// must not drift apart.
+func TestClaimFunction_historyMatchesGo(t *testing.T) {
+	t.Parallel()
+	src, err := schemaFiles.ReadFile("schema/postgres.sql")
+	require.NoError(t, err)
+	assert.Contains(t, string(src), claimHistory(PostgreSQL))
+}

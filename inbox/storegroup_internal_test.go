@@ -388,3 +388,55 @@ func TestStoreGroup_loneSenderNotBusy(t *testing.T) {
 		})
 	}
 }
+
+// TestKeptPlans_noSequentialScan runs the inbox's three functions (store,
+// claim, complete) on one PostgreSQL connection while the table is nearly
+// empty, so that the connection keeps their plans, then grows the table to
+// 5,000 rows and runs them again: no statement may read the table by a
+// sequential scan (pg_stat_user_tables.seq_scan stays put). A plan kept from
+// the empty table used to hash every row of the table for each completion.
+func TestKeptPlans_noSequentialScan(t *testing.T) {
+	open, ok := internalDatabases(t)[PostgreSQL]
+	if !ok {
+		t.Skip("PostgreSQL only; set PMSHOOKS_TEST_POSTGRES_DSN")
+	}
+	db := open()
+	db.SetMaxOpenConns(1) // one connection: the one that keeps the plans
+	f := &headFixture{db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	ib, err := New(db, PostgreSQL, WithClock(func() time.Time { return f.now }))
+	require.NoError(t, err)
+	require.NoError(t, ib.Migrate(t.Context()))
+	f.ib = ib
+	ctx := t.Context()
+	round := func(i int) {
+		f.store(t, fmt.Sprintf("ev-%d-a", i), fmt.Sprintf("b-%d", i))
+		f.store(t, fmt.Sprintf("ev-%d-b", i), fmt.Sprintf("b-%d", i))
+		_, ds, token := f.claim(t, 10)
+		for _, d := range ds {
+			f.done(t, d, token)
+		}
+	}
+	for i := range 8 { // more than the 5 custom plans before a generic one
+		round(i)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO pmshooks_inbox (provider, event_id, event_key, type, name, account,
+			subject_kind, subject_id, subject_key, received_at, headers, body, state, next_attempt_at, head, finished_at)
+		SELECT 'test', 'bulk-' || g, sha256(('bulk-' || g)::BYTEA), 'booking.updated', '', '', 'booking', 'bulk-' || g,
+			g, now(), '{}', '', 'done', now(), false, now()
+		FROM generate_series(1, 5000) AS g`)
+	require.NoError(t, err)
+	seqScans := func() int64 {
+		t.Helper()
+		_, err := db.ExecContext(ctx, `SELECT pg_stat_force_next_flush()`)
+		require.NoError(t, err)
+		var n int64
+		require.NoError(t, db.QueryRowContext(ctx, `SELECT seq_scan FROM pg_stat_user_tables
+			WHERE relid = 'pmshooks_inbox'::regclass`).Scan(&n))
+		return n
+	}
+	before := seqScans()
+	for i := 100; i < 103; i++ {
+		round(i)
+	}
+	assert.Equal(t, before, seqScans(), "sequential scans of pmshooks_inbox by the kept plans")
+}

@@ -225,7 +225,7 @@ ALTER TABLE pmshooks_inbox
 
 -- Version 6 moves the two writes every delivery makes into functions, each
 -- called in one statement, so that a write is one round trip however many
--- deliveries it carries.
+-- deliveries it carries; the claim, at the end of this section, follows.
 --
 -- pmshooks_inbox_store stores the deliveries that arrived together (the
 -- inbox's group commit: the requests that wait while the previous group is
@@ -390,5 +390,35 @@ BEGIN
             RETURN NEXT;
         END LOOP;
     END IF;
+END
+$$;
+
+-- pmshooks_inbox_claim leases to a_token, until a_until, the first a_limit
+-- heads due at a_now that no other claim has locked, and returns them. It is
+-- the claim the inbox made as a statement of its own before, moved here so
+-- that its kept plan, like the two functions above, never scans the whole
+-- table: made on a new table, the statement's plan found the leased rows by
+-- a sequential scan, and kept it while the table grew. The SET list is the
+-- inbox's (claimHistory in history_sql.go; a test keeps the two the same):
+-- $1 is a_now. A lease lost in a database crash is only a delivery
+-- attempted again, so the commit does not wait for the disk.
+CREATE FUNCTION pmshooks_inbox_claim(
+    a_now   TIMESTAMPTZ,
+    a_token TEXT,
+    a_until TIMESTAMPTZ,
+    a_limit INTEGER)
+RETURNS SETOF pmshooks_inbox
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
+    PERFORM set_config('enable_seqscan', 'off', true);
+    RETURN QUERY
+    UPDATE pmshooks_inbox AS r SET lease_token = a_token, next_attempt_at = a_until, attempts = r.attempts + 1,
+        started_at = $1, attempt_log = CASE WHEN lease_token IS NULL THEN attempt_log ELSE (CASE WHEN jsonb_array_length(COALESCE(attempt_log, '[]'::JSONB)) >= 32 THEN COALESCE(attempt_log, '[]'::JSONB) - 0 ELSE COALESCE(attempt_log, '[]'::JSONB) END) || jsonb_build_array(jsonb_build_object('attempt', attempts, 'started_at', started_at, 'finished_at', $1::TIMESTAMPTZ, 'outcome', 'lease_lost'::TEXT, 'error', left('the lease ended before the attempt recorded an outcome: the process died or the handler outlived its lease'::TEXT, 1024))) END
+    WHERE r.id = ANY (ARRAY(
+        SELECT c.id FROM pmshooks_inbox AS c
+        WHERE c.head AND c.state = 'pending' AND c.next_attempt_at <= a_now
+        ORDER BY c.id LIMIT a_limit FOR UPDATE SKIP LOCKED))
+    RETURNING r.*;
 END
 $$;

@@ -217,8 +217,8 @@ ALTER TABLE pmshooks_inbox ADD COLUMN attempt_log TEXT;
 
 -- version 6
 
--- Version 6 adds two PostgreSQL functions, pmshooks_inbox_store and
--- pmshooks_inbox_complete, so that the writes of a group of deliveries are
--- one round trip (see postgres.sql). SQLite runs in the process and needs no
+-- Version 6 adds three PostgreSQL functions, pmshooks_inbox_store,
+-- pmshooks_inbox_claim and pmshooks_inbox_complete, so that the writes of a
+-- group of deliveries are one round trip (see postgres.sql). SQLite runs in the process and needs no
 -- such function: its groups are one transaction of plain statements. The
 -- version is recorded so that both dialects count their versions alike.

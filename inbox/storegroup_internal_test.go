@@ -402,6 +402,11 @@ func TestKeptPlans_noSequentialScan(t *testing.T) {
 	}
 	db := open()
 	db.SetMaxOpenConns(1) // one connection: the one that keeps the plans
+	var version int
+	require.NoError(t, db.QueryRowContext(t.Context(), `SELECT current_setting('server_version_num')::INT`).Scan(&version))
+	if version < 150000 {
+		t.Skipf("needs PostgreSQL 15 or later for pg_stat_force_next_flush (server %d)", version)
+	}
 	f := &headFixture{db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	ib, err := New(db, PostgreSQL, WithClock(func() time.Time { return f.now }))
 	require.NoError(t, err)

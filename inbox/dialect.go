@@ -185,11 +185,11 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 type queries struct {
 	dialect Dialect
 
-	insert        string // one delivery; SQLite's group write runs it per delivery
+	insert        string // SQLite: one delivery; its group write runs it per delivery
 	storeGroup    string // PostgreSQL: store a group of deliveries (pmshooks_inbox_store)
 	latest        string // the newest stored copy of an event key
 	claim         string
-	lockSubject   string // PostgreSQL: lock one subject, as an insert does
+	lockSubject   string // PostgreSQL: lock one subject, as a store does
 	completeBatch string // PostgreSQL: mark a batch done and pass head on; SQLite builds its own
 	promote       string // PostgreSQL: pass head on in the subjects $1
 	latestPending string // the newest pending, unleased delivery of a subject after a given id
@@ -366,20 +366,12 @@ func newQueries(d Dialect) *queries {
 		q.versionTableExists = `SELECT COUNT(*) FROM sqlite_master
 			WHERE type = 'table' AND name = 'pmshooks_inbox_schema_version'`
 	case PostgreSQL:
-		// Deliveries of one subject take the subject's advisory lock, in
-		// pmshooks_inbox_lock_subject, before the row gets its id, and hold
-		// it until their commit: a later delivery of the subject then gets a
-		// larger id only after the earlier one is visible. So the id order
-		// of a subject is its commit order, on every replica. The function
-		// also tells whether the new row is its subject's head, in a
-		// snapshot taken after the lock. OFFSET 0 keeps the subquery a plan
-		// node of its own, read before the row, and with it the identity
-		// value, is formed.
-		q.insert = `INSERT INTO pmshooks_inbox (` + insertColumns + `)
-			SELECT ` + insertValues + `, locked.head, $18, $19
-			FROM (SELECT pmshooks_inbox_lock_subject($10::BIGINT) AS head OFFSET 0) AS locked
-			ON CONFLICT DO NOTHING
-			RETURNING id`
+		// Deliveries are stored by pmshooks_inbox_store, in groups (see
+		// storeGroup): it takes the subjects' advisory locks before the rows
+		// get their ids and holds them until the commit, so that the id
+		// order of a subject is its commit order, on every replica.
+		// pmshooks_inbox_lock_subject takes one subject's lock, as a retried
+		// or replayed delivery does.
 		q.lockSubject = `SELECT pmshooks_inbox_lock_subject($1::BIGINT)`
 		q.storeGroup = `SELECT stored_n, stored_id FROM pmshooks_inbox_store(
 			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`

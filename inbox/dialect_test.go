@@ -95,7 +95,7 @@ func TestQueries_placeholders(t *testing.T) {
 	assert.NotRegexp(t, `\$[0-9]`, lite.claim)
 	assert.Contains(t, lite.claim, "?1")
 	assert.Contains(t, lite.insert, "?11")
-	assert.Contains(t, newQueries(PostgreSQL).insert, "$11")
+	assert.Contains(t, newQueries(PostgreSQL).storeGroup, "$11") // PostgreSQL keeps $n
 }
 
 func TestSubjectKey(t *testing.T) {

@@ -191,10 +191,7 @@ func TestClaim_leaseLostKeepsHead(t *testing.T) {
 // or the completion sees the insert and passes head to it: the subject never
 // ends with no head, nor with two.
 func TestInsert_racesCompletion(t *testing.T) {
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only (SQLite has one writer); set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "SQLite has one writer")
 	tests := []struct {
 		name string
 		// first runs in a transaction that holds the subject's lock while
@@ -240,7 +237,7 @@ func TestInsert_racesCompletion(t *testing.T) {
 				require.NoError(t, tx.QueryRowContext(ctx, f.ib.q.lockSubject, ds[0].subjectKeys()[0]).Scan(&head))
 				assert.False(t, head, "a is pending")
 				var b int64
-				require.NoError(t, tx.QueryRowContext(ctx, f.ib.q.insert, f.ib.insertArgs(testDelivery("ev-b", "b-1"), 0, f.now)...).Scan(&b))
+				require.NoError(t, storeInTx(t, tx, f.ib, testDelivery("ev-b", "b-1"), f.now, &b))
 				wg.Go(func() {
 					held, _, err := f.ib.completeBatch(context.Background(), []int64{a}, []string{token}, ds[0].subjectKeys(), f.now)
 					assert.NoError(t, err)
@@ -262,17 +259,14 @@ func TestInsert_racesCompletion(t *testing.T) {
 // the two that wait for the first one's lock see it pending once it
 // commits, so the subject has one head, the first.
 func TestInsert_racesInsert(t *testing.T) {
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only (SQLite has one writer); set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "SQLite has one writer")
 	ctx := t.Context()
 	f := newHeadFixture(t, open, PostgreSQL)
 	tx, err := f.db.BeginTx(ctx, nil)
 	require.NoError(t, err)
 	defer func() { _ = tx.Rollback() }()
 	var first int64
-	require.NoError(t, tx.QueryRowContext(ctx, f.ib.q.insert, f.ib.insertArgs(testDelivery("ev-0", "b-1"), 0, f.now)...).Scan(&first))
+	require.NoError(t, storeInTx(t, tx, f.ib, testDelivery("ev-0", "b-1"), f.now, &first))
 	var wg sync.WaitGroup
 	for i := 1; i <= 2; i++ {
 		wg.Go(func() {

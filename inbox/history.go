@@ -2,9 +2,7 @@ package inbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -155,25 +153,7 @@ func logTime(s *string) (time.Time, error) {
 // It returns an error wrapping ErrNotFound when there is no such delivery
 // and ErrNotFinished when it is pending or in flight.
 func (ib *Inbox) Replay(ctx context.Context, id int64) error {
-	res, err := ib.db.ExecContext(ctx, ib.q.replay, id, ib.q.timeArg(ib.now()))
-	if err != nil {
-		return fmt.Errorf("inbox: replay %d: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("inbox: replay %d: %w", id, err)
-	} else if n == 1 {
-		ib.log.InfoContext(ctx, "delivery replayed", "delivery", id)
-		ib.notify()
-		return nil
-	}
-	var state string
-	switch err := ib.db.QueryRowContext(ctx, ib.q.state, id).Scan(&state); {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%w: %d", ErrNotFound, id)
-	case err != nil:
-		return fmt.Errorf("inbox: replay %d: %w", id, err)
-	}
-	return fmt.Errorf("%w: %d is %s", ErrNotFinished, id, state)
+	return ib.makePending(ctx, ib.q.replay, id, "replay", "delivery replayed", ErrNotFinished)
 }
 
 // Decode rebuilds the event of the stored delivery d with the decoder of

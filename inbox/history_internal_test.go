@@ -310,8 +310,7 @@ func TestMigrate_fromVersion3(t *testing.T) {
 			// Version 3's insert, as the previous pmshooks ran it: without the
 			// columns of version 4 (change_key, source), the last two
 			// parameters.
-			v3 := newQueries(dialect)
-			v3insert := strings.Replace(v3.insert, ", started_at", "", 1)
+			v3insert := strings.Replace(olderInsert(dialect), ", started_at", "", 1)
 			v3insert = strings.Replace(v3insert, ", change_key, source", "", 1)
 			v3insert = strings.NewReplacer(", $18, $19", "", ", ?18, ?19", "").Replace(v3insert)
 			for _, id := range []string{"ev-1", "ev-2"} {
@@ -342,4 +341,18 @@ func TestMigrate_fromVersion3(t *testing.T) {
 			assert.Equal(t, []Attempt{{Number: 1, StartedAt: now, FinishedAt: now, Outcome: OutcomeDone}}, d.History)
 		})
 	}
+}
+
+// olderInsert is the single-row insert of an older pmshooks (schemas 3 to
+// 5), which SQLite still runs: on PostgreSQL through
+// pmshooks_inbox_lock_subject, before pmshooks_inbox_store stored groups.
+func olderInsert(d Dialect) string {
+	if d == SQLite {
+		return newQueries(d).insert
+	}
+	return `INSERT INTO pmshooks_inbox (` + insertColumns + `)
+		SELECT ` + insertValues + `, locked.head, $18, $19
+		FROM (SELECT pmshooks_inbox_lock_subject($10::BIGINT) AS head OFFSET 0) AS locked
+		ON CONFLICT DO NOTHING
+		RETURNING id`
 }

@@ -23,6 +23,21 @@ import (
 // internalDatabases returns a fresh database of each dialect the machine
 // has: SQLite always, PostgreSQL when PMSHOOKS_TEST_POSTGRES_DSN is set (in
 // CI it must be).
+// internalPostgres returns internalDatabases' PostgreSQL opener, or skips t
+// (fails it in CI) when no PostgreSQL is configured; why says why the test
+// needs PostgreSQL, when it is not obvious.
+func internalPostgres(t *testing.T, why string) func() *sql.DB {
+	t.Helper()
+	open, ok := internalDatabases(t)[PostgreSQL]
+	if !ok {
+		if why != "" {
+			why = " (" + why + ")"
+		}
+		t.Skip("PostgreSQL only" + why + "; set PMSHOOKS_TEST_POSTGRES_DSN")
+	}
+	return open
+}
+
 func internalDatabases(t *testing.T) map[Dialect]func() *sql.DB {
 	t.Helper()
 	dbs := map[Dialect]func() *sql.DB{
@@ -165,10 +180,7 @@ func TestMigrate_fromVersion1(t *testing.T) {
 // and gets its id only after the earlier delivery committed, so that a
 // worker can never see the later delivery of a subject without the earlier.
 func TestInsert_subjectCommitOrder(t *testing.T) {
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only (SQLite has one writer); set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "SQLite has one writer")
 	ctx := t.Context()
 	db := open()
 	ib, err := New(db, PostgreSQL)
@@ -205,7 +217,7 @@ func TestInsert_subjectCommitOrder(t *testing.T) {
 
 	// The first replica stores the earlier delivery and commits.
 	var earlier int64
-	require.NoError(t, tx.QueryRowContext(ctx, ib.q.insert, ib.insertArgs(delivery("ev-earlier"), 0, now)...).Scan(&earlier))
+	require.NoError(t, storeInTx(t, tx, ib, delivery("ev-earlier"), now, &earlier))
 	require.NoError(t, tx.Commit())
 	r := <-later
 	require.NoError(t, r.err)
@@ -241,10 +253,7 @@ func TestMigrate_notWritable(t *testing.T) {
 // few percent of deliveries with database/sql's default of 2 idle
 // connections.
 func TestOpenDB_postgresPoolStaysOpen(t *testing.T) {
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only; set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "")
 	db := open()
 	ib, err := New(db, PostgreSQL)
 	require.NoError(t, err)

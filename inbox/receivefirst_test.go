@@ -42,18 +42,7 @@ func testReceiveFirst(t *testing.T, b backend) {
 			f := setup(t, b, inbox.WithReceiveFirst(tc.option))
 			f.postOK(t, payload{ID: "stored-before"})
 
-			// The next delivery's group write waits until release.
-			var (
-				hold    = make(chan struct{})
-				release = sync.OnceFunc(func() { close(hold) })
-				writing atomic.Bool
-			)
-			inbox.SetBeforeStore(f.ib, func(int) error {
-				writing.Store(true)
-				<-hold
-				return nil
-			})
-			t.Cleanup(release)
+			writing, release := holdStores(t, f.ib)
 			// Two deliveries arrive together: a burst.
 			posted := make(chan int, 2)
 			for _, id := range []string{"arriving-1", "arriving-2"} {
@@ -106,17 +95,7 @@ func TestReceiveFirst_alone_PostgreSQL(t *testing.T) { testReceiveFirstAlone(t, 
 func testReceiveFirstAlone(t *testing.T, b backend) {
 	f := setup(t, b, inbox.WithReceiveFirst(time.Hour))
 	f.postOK(t, payload{ID: "stored-before"})
-	var (
-		hold    = make(chan struct{})
-		release = sync.OnceFunc(func() { close(hold) })
-		writing atomic.Bool
-	)
-	inbox.SetBeforeStore(f.ib, func(int) error {
-		writing.Store(true)
-		<-hold
-		return nil
-	})
-	t.Cleanup(release)
+	writing, release := holdStores(t, f.ib)
 	posted := make(chan int, 1)
 	go func() { posted <- post(t, f.handler, f.signer, body(payload{ID: "arriving"})) }()
 	eventually(t, 5*time.Second, writing.Load, "the arriving delivery's write never started")
@@ -135,4 +114,19 @@ func testReceiveFirstAlone(t *testing.T, b backend) {
 	}
 	release()
 	require.Equal(t, http.StatusOK, <-posted)
+}
+
+// holdStores makes every group write of ib wait until release (called at
+// the end of t at the latest); writing reports whether one has started.
+func holdStores(t *testing.T, ib *inbox.Inbox) (writing *atomic.Bool, release func()) {
+	hold := make(chan struct{})
+	release = sync.OnceFunc(func() { close(hold) })
+	writing = new(atomic.Bool)
+	inbox.SetBeforeStore(ib, func(int) error {
+		writing.Store(true)
+		<-hold
+		return nil
+	})
+	t.Cleanup(release)
+	return writing, release
 }

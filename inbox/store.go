@@ -214,14 +214,23 @@ func (ib *Inbox) Get(ctx context.Context, id int64) (Delivery, error) {
 // returns an error wrapping ErrNotFound when there is no such delivery and
 // ErrNotDead when it is not dead.
 func (ib *Inbox) Retry(ctx context.Context, id int64) error {
-	res, err := ib.db.ExecContext(ctx, ib.q.retryDead, id, ib.q.timeArg(ib.now()))
+	return ib.makePending(ctx, ib.q.retryDead, id, "retry", "dead delivery retried", ErrNotDead)
+}
+
+// makePending runs query, Retry's or Replay's, which makes the delivery id
+// pending again (parameters: id, now) when its state allows, and wakes the
+// workers. When query changed nothing it returns an error wrapping
+// ErrNotFound for a delivery that is not stored, else wrong, with the state
+// the delivery is in. op names the operation in errors; done is logged.
+func (ib *Inbox) makePending(ctx context.Context, query string, id int64, op, done string, wrong error) error {
+	res, err := ib.db.ExecContext(ctx, query, id, ib.q.timeArg(ib.now()))
 	if err != nil {
-		return fmt.Errorf("inbox: retry %d: %w", id, err)
+		return fmt.Errorf("inbox: %s %d: %w", op, id, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("inbox: retry %d: %w", id, err)
+		return fmt.Errorf("inbox: %s %d: %w", op, id, err)
 	} else if n == 1 {
-		ib.log.InfoContext(ctx, "dead delivery retried", "delivery", id)
+		ib.log.InfoContext(ctx, done, "delivery", id)
 		ib.notify()
 		return nil
 	}
@@ -230,9 +239,9 @@ func (ib *Inbox) Retry(ctx context.Context, id int64) error {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%w: %d", ErrNotFound, id)
 	case err != nil:
-		return fmt.Errorf("inbox: retry %d: %w", id, err)
+		return fmt.Errorf("inbox: %s %d: %w", op, id, err)
 	}
-	return fmt.Errorf("%w: %d is %s", ErrNotDead, id, state)
+	return fmt.Errorf("%w: %d is %s", wrong, id, state)
 }
 
 // purgeBatch is how many rows one Purge statement deletes, so that storing

@@ -186,10 +186,7 @@ func TestStoreGroup_failedGroupWrittenOneByOne(t *testing.T) {
 // fails, and the others of its group are stored.
 func TestStoreGroup_refusedDeliveryCostsOthersNothing(t *testing.T) {
 	t.Parallel()
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only (SQLite stores any headers text); set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "SQLite stores any headers text")
 	f := newGroupFixture(t, open, PostgreSQL)
 	var ds []newDelivery
 	for i := range 6 {
@@ -307,10 +304,7 @@ func TestStoreGroup_writersAtOnce(t *testing.T) {
 // run, with an error that says why, and write nothing.
 func TestStoreGroup_readCommittedOnly(t *testing.T) {
 	t.Parallel()
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only; set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "")
 	f := newHeadFixture(t, open, PostgreSQL)
 	ctx := t.Context()
 	r := &storeRequest{d: testDelivery("ev", "b-1"), now: f.now}
@@ -396,10 +390,7 @@ func TestStoreGroup_loneSenderNotBusy(t *testing.T) {
 // sequential scan (pg_stat_user_tables.seq_scan stays put). A plan kept from
 // the empty table used to hash every row of the table for each completion.
 func TestKeptPlans_noSequentialScan(t *testing.T) {
-	open, ok := internalDatabases(t)[PostgreSQL]
-	if !ok {
-		t.Skip("PostgreSQL only; set PMSHOOKS_TEST_POSTGRES_DSN")
-	}
+	open := internalPostgres(t, "")
 	db := open()
 	db.SetMaxOpenConns(1) // one connection: the one that keeps the plans
 	var version int
@@ -444,4 +435,13 @@ func TestKeptPlans_noSequentialScan(t *testing.T) {
 		round(i)
 	}
 	assert.Equal(t, before, seqScans(), "sequential scans of pmshooks_inbox by the kept plans")
+}
+
+// storeInTx stores d in tx with pmshooks_inbox_store, as a group of one,
+// and sets *id to its row: a store that holds its subject's lock until tx
+// ends, for the tests of what waits for it.
+func storeInTx(t *testing.T, tx *sql.Tx, ib *Inbox, d newDelivery, now time.Time, id *int64) error {
+	t.Helper()
+	var n int
+	return tx.QueryRowContext(t.Context(), ib.q.storeGroup, storeGroupArgs([]*storeRequest{{d: d, now: now}})...).Scan(&n, id)
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/colocate"
 	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -604,11 +605,8 @@ func with[T any, P interface {
 	*T
 	recorder
 }]() (*Webhook, recorder) {
-	x := new(struct {
-		w   Webhook
-		rec T
-	})
-	return &x.w, P(&x.rec)
+	w, rec := colocate.New[Webhook, T]()
+	return w, P(rec)
 }
 
 // recordRank returns the rank of key among the keys of resource under which

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/colocate"
 	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -337,11 +338,11 @@ func (sc *scanner) member(k, v []byte) {
 // twice; any other payload gets a quick check of its own.
 func (w *Webhook) decodePayload() (out *Webhook, valid bool, err error) {
 	if w.Data == nil {
-		return moveWith[struct{}](w), true, nil
+		return moveWebhook(w), true, nil
 	}
 	if jsonobj.IsNull(w.Data) {
 		w.Data = nil
-		return moveWith[struct{}](w), true, nil
+		return moveWebhook(w), true, nil
 	}
 	var (
 		dst     any
@@ -350,48 +351,48 @@ func (w *Webhook) decodePayload() (out *Webhook, valid bool, err error) {
 	)
 	switch w.Event {
 	case EventARI:
-		out = moveWith[struct{}](w)
+		out = moveWebhook(w)
 		valid, err = out.decodeARI()
 		return out, valid, err
 	case EventBooking, EventBookingUnmappedRoom, EventBookingUnmappedRate, EventNonAckedBooking,
 		EventBookingNew, EventBookingModification, EventBookingCancellation:
-		o, p := moveWith2[BookingPayload](w)
+		o, p := colocate.With[Webhook, BookingPayload](w)
 		out, dst, set = o, p, func() { o.Booking = p }
 		guessed = w.Event == EventBookingNew || w.Event == EventBookingModification || w.Event == EventBookingCancellation
 	case EventMessage:
-		o, p := moveWith2[MessagePayload](w)
+		o, p := colocate.With[Webhook, MessagePayload](w)
 		out, dst, set = o, p, func() { o.Message = p }
 	case EventSyncError, EventSyncWarning, EventRateError:
-		o, p := moveWith2[SyncErrorPayload](w)
+		o, p := colocate.With[Webhook, SyncErrorPayload](w)
 		out, dst, set = o, p, func() { o.SyncError = p }
 		guessed = w.Event != EventSyncError
 	case EventReservationRequest, EventAlterationRequest, EventAcceptedReservation, EventDeclinedReservation:
-		o, p := moveWith2[ReservationRequestPayload](w)
+		o, p := colocate.With[Webhook, ReservationRequestPayload](w)
 		out, dst, set = o, p, func() { o.ReservationRequest = p }
 		guessed = w.Event != EventReservationRequest
 	case EventInquiry:
-		o, p := moveWith2[InquiryPayload](w)
+		o, p := colocate.With[Webhook, InquiryPayload](w)
 		out, dst, set = o, p, func() { o.Inquiry = p }
 	case EventReview, EventUpdatedReview:
-		o, p := moveWith2[ReviewPayload](w)
+		o, p := colocate.With[Webhook, ReviewPayload](w)
 		out, dst, set = o, p, func() { o.Review = p }
 		guessed = w.Event == EventUpdatedReview
 	case EventActivateChannel, EventDeactivateChannel, EventNewChannel, EventUpdatedChannel,
 		EventDisconnectChannel, EventDisconnectedChannel, EventDisconnectListing:
-		o, p := moveWith2[ChannelPayload](w)
+		o, p := colocate.With[Webhook, ChannelPayload](w)
 		out, dst, set = o, p, func() { o.Channel = p }
 		guessed = w.Event != EventActivateChannel && w.Event != EventDeactivateChannel
 	case EventChannelRemovalWarning:
-		o, p := moveWith2[ChannelRemovalWarningPayload](w)
+		o, p := colocate.With[Webhook, ChannelRemovalWarningPayload](w)
 		out, dst, set = o, p, func() { o.ChannelRemovalWarning = p }
 	case EventPropertyRemovalWarning:
-		o, p := moveWith2[PropertyRemovalWarningPayload](w)
+		o, p := colocate.With[Webhook, PropertyRemovalWarningPayload](w)
 		out, dst, set = o, p, func() { o.PropertyRemovalWarning = p }
 	case EventMessageThreadBookingAssigned:
-		o, p := moveWith2[ThreadBookingAssignedPayload](w)
+		o, p := colocate.With[Webhook, ThreadBookingAssignedPayload](w)
 		out, dst, set = o, p, func() { o.ThreadBookingAssigned = p }
 	default:
-		return moveWith[struct{}](w), jsonobj.Valid(w.Data), nil
+		return moveWebhook(w), jsonobj.Valid(w.Data), nil
 	}
 	what := func() string { // built only for an error
 		if guessed {
@@ -416,22 +417,6 @@ func (w *Webhook) decodePayload() (out *Webhook, valid bool, err error) {
 		return out, true, malformed(what(), err)
 	}
 	return out, true, nil
-}
-
-// moveWith returns a copy of w on the heap.
-func moveWith[T any](w *Webhook) *Webhook {
-	o, _ := moveWith2[T](w)
-	return o
-}
-
-// moveWith2 returns a copy of w on the heap and a new T beside it, in one
-// allocation: a delivery and its typed payload live and die together.
-func moveWith2[T any](w *Webhook) (*Webhook, *T) {
-	x := &struct {
-		w   Webhook
-		rec T
-	}{w: *w}
-	return &x.w, &x.rec
 }
 
 // knownEvent returns the documented event name that raw, a JSON string
@@ -540,4 +525,11 @@ func (e *parseError) Unwrap() []error {
 		return []error{event.ErrMalformed}
 	}
 	return []error{event.ErrMalformed, e.cause}
+}
+
+// moveWebhook returns a copy of w on the heap.
+func moveWebhook(w *Webhook) *Webhook {
+	o := new(Webhook)
+	*o = *w
+	return o
 }

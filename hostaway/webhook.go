@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/colocate"
 	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -236,16 +237,16 @@ func decodeRecord(w *Webhook) (out *Webhook, valid bool) {
 	var dst any
 	switch w.Event {
 	case EventReservationCreated, EventReservationUpdated:
-		o, r := moveWith2[Reservation](w)
+		o, r := colocate.With[Webhook, Reservation](w)
 		out, dst, o.Reservation = o, r, r
 	case EventMessageReceived:
-		o, m := moveWith2[ConversationMessage](w)
+		o, m := colocate.With[Webhook, ConversationMessage](w)
 		out, dst, o.Message = o, m, m
 	default:
-		return moveWith[struct{}](w), jsonobj.Valid(w.Data)
+		return moveWebhook(w), jsonobj.Valid(w.Data)
 	}
 	if !data(w.Data) {
-		out = moveWith[struct{}](w) // no typed field
+		out = moveWebhook(w) // no typed field
 		out.DataError = malformed(w.Event, errNotObject)
 		return out, jsonobj.Valid(w.Data)
 	}
@@ -257,22 +258,6 @@ func decodeRecord(w *Webhook) (out *Webhook, valid bool) {
 		out.DataError = malformed(w.Event, err)
 	}
 	return out, true
-}
-
-// moveWith returns a copy of w on the heap.
-func moveWith[T any](w *Webhook) *Webhook {
-	o, _ := moveWith2[T](w)
-	return o
-}
-
-// moveWith2 returns a copy of w on the heap and a new T beside it, in one
-// allocation: a delivery and its typed record live and die together.
-func moveWith2[T any](w *Webhook) (*Webhook, *T) {
-	x := &struct {
-		w   Webhook
-		rec T
-	}{w: *w}
-	return &x.w, &x.rec
 }
 
 // errNotObject is decodeRecord's error for data that is not a JSON object.
@@ -369,4 +354,11 @@ func EventNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// moveWebhook returns a copy of w on the heap.
+func moveWebhook(w *Webhook) *Webhook {
+	o := new(Webhook)
+	*o = *w
+	return o
 }

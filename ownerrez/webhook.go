@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pmshooks/pmshooks/event"
+	"github.com/pmshooks/pmshooks/internal/colocate"
 	"github.com/pmshooks/pmshooks/internal/jsonobj"
 	"github.com/pmshooks/pmshooks/lenient"
 )
@@ -372,40 +373,40 @@ func categories(raw []byte, dst *[]string) bool {
 // twice; any other entity gets a quick check of its own.
 func (w *Webhook) decodeEntity() (out *Webhook, valid bool, err error) {
 	if w.Data == nil {
-		return moveWith[struct{}](w), true, nil
+		return moveWebhook(w), true, nil
 	}
 	if jsonobj.IsNull(w.Data) {
 		w.Data = nil
-		return moveWith[struct{}](w), true, nil
+		return moveWebhook(w), true, nil
 	}
 	var dst any
 	switch w.EntityType {
 	case EntityBooking:
-		o, v := moveWith2[Booking](w)
+		o, v := colocate.With[Webhook, Booking](w)
 		out, dst, o.Booking = o, v, v
 	case EntityGuest:
-		o, v := moveWith2[Guest](w)
+		o, v := colocate.With[Webhook, Guest](w)
 		out, dst, o.Guest = o, v, v
 	case EntityProperty:
-		o, v := moveWith2[Property](w)
+		o, v := colocate.With[Webhook, Property](w)
 		out, dst, o.Property = o, v, v
 	case EntityInquiry:
-		o, v := moveWith2[Inquiry](w)
+		o, v := colocate.With[Webhook, Inquiry](w)
 		out, dst, o.Inquiry = o, v, v
 	case EntityQuote:
-		o, v := moveWith2[Quote](w)
+		o, v := colocate.With[Webhook, Quote](w)
 		out, dst, o.Quote = o, v, v
 	case EntityThreadMessage:
-		o, v := moveWith2[ThreadMessage](w)
+		o, v := colocate.With[Webhook, ThreadMessage](w)
 		out, dst, o.ThreadMessage = o, v, v
 	case EntityAPIApplication:
-		o, v := moveWith2[APIApplication](w)
+		o, v := colocate.With[Webhook, APIApplication](w)
 		out, dst, o.APIApplication = o, v, v
 	default:
-		return moveWith[struct{}](w), jsonobj.Valid(w.Data), nil
+		return moveWebhook(w), jsonobj.Valid(w.Data), nil
 	}
 	if w.Data[0] != '{' { // Data has no white space around it
-		out = moveWith[struct{}](w) // no typed field
+		out = moveWebhook(w) // no typed field
 		return out, jsonobj.Valid(w.Data), malformed(string(w.EntityType)+" entity is not a JSON object", nil)
 	}
 	if err := json.Unmarshal(w.Data, dst); err != nil {
@@ -416,22 +417,6 @@ func (w *Webhook) decodeEntity() (out *Webhook, valid bool, err error) {
 		return out, true, malformed(string(w.EntityType)+" entity", err)
 	}
 	return out, true, nil
-}
-
-// moveWith returns a copy of w on the heap.
-func moveWith[T any](w *Webhook) *Webhook {
-	o, _ := moveWith2[T](w)
-	return o
-}
-
-// moveWith2 returns a copy of w on the heap and a new T beside it, in one
-// allocation: a delivery and its typed entity live and die together.
-func moveWith2[T any](w *Webhook) (*Webhook, *T) {
-	x := &struct {
-		w   Webhook
-		rec T
-	}{w: *w}
-	return &x.w, &x.rec
 }
 
 // parseError is a Parse failure. Its text names what failed but never
@@ -473,4 +458,11 @@ func (e *parseError) Unwrap() []error {
 		return []error{event.ErrMalformed}
 	}
 	return []error{event.ErrMalformed, e.cause}
+}
+
+// moveWebhook returns a copy of w on the heap.
+func moveWebhook(w *Webhook) *Webhook {
+	o := new(Webhook)
+	*o = *w
+	return o
 }

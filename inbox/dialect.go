@@ -443,12 +443,15 @@ func (q *queries) rebind(query string) string {
 	return query
 }
 
+// storedTime is t as both dialects store it: UTC, to the microsecond.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
 // timeArg returns t as the dialect stores it; the zero Time is NULL.
 func (q *queries) timeArg(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	t = t.UTC().Truncate(time.Microsecond)
+	t = storedTime(t)
 	if q.dialect == SQLite {
 		return t.Format(timeLayout)
 	}

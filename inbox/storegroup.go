@@ -309,9 +309,9 @@ func storeGroupArgs(rs []*storeRequest) []any {
 		if r.window > 0 {
 			windows[i] = max(r.window.Microseconds(), 1)
 		}
-		received[i] = pgTime(r.now)
+		received[i] = storedTime(r.now)
 		if !r.d.time.IsZero() {
-			t := pgTime(r.d.time)
+			t := storedTime(r.d.time)
 			eventTime[i] = &t
 		}
 		if r.d.dead {
@@ -322,9 +322,6 @@ func storeGroupArgs(rs []*storeRequest) []any {
 	return []any{provider, eventID, eventKeys, windows, typ, name, account,
 		kind, subjectID, subjectKeys, eventTime, received, headers, bodies, state, finished, lastError, changeKeys, src}
 }
-
-// pgTime is t as PostgreSQL stores it: UTC, to the microsecond.
-func pgTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // storeRowsSQLite stores rs in one transaction of single-row statements:
 // SQLite runs in the process, so a statement costs no round trip, and one
